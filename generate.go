@@ -1,0 +1,11 @@
+// Package sinch is the root of a community Go SDK for the Sinch Conversation API, its Template
+// Management API v2 and its Batch API.
+//
+// Most programs import the client in wrappers/sinch and, for webhooks, the hmac package. This
+// root package holds no code of its own; it carries the go:generate lines that turn the
+// OpenAPI documents in specs/ into the typed clients in gen/.
+package sinch
+
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config codegen/conversation.yaml specs/conversation.yaml
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config codegen/templates.yaml specs/templates.yaml
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config codegen/batch.yaml specs/batch.yaml
