@@ -1,0 +1,127 @@
+package emulator
+
+import (
+	"crypto/subtle"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// tokenStore remembers the access tokens the emulator issued and when they expire.
+type tokenStore struct {
+	mu     sync.Mutex
+	tokens map[string]time.Time
+}
+
+func newTokenStore() *tokenStore { return &tokenStore{tokens: map[string]time.Time{}} }
+
+func (t *tokenStore) issue(now time.Time, ttl time.Duration) string {
+	tok := randomToken(48)
+	t.mu.Lock()
+	// Forget expired tokens now and then, so that the map stays small.
+	if len(t.tokens) > 1024 {
+		for k, exp := range t.tokens {
+			if !now.Before(exp) {
+				delete(t.tokens, k)
+			}
+		}
+	}
+	t.tokens[tok] = now.Add(ttl)
+	t.mu.Unlock()
+	return tok
+}
+
+func (t *tokenStore) valid(tok string, now time.Time) bool {
+	t.mu.Lock()
+	exp, ok := t.tokens[tok]
+	t.mu.Unlock()
+	return ok && now.Before(exp)
+}
+
+// checkKey reports whether the key id and secret are accepted.
+func (s *Server) checkKey(id, secret string) bool {
+	if id == "" || secret == "" {
+		return false
+	}
+	if len(s.cfg.Credentials) == 0 {
+		return true
+	}
+	ok := false
+	for _, c := range s.cfg.Credentials {
+		idOK := subtle.ConstantTimeCompare([]byte(c.KeyID), []byte(id)) == 1
+		secretOK := subtle.ConstantTimeCompare([]byte(c.KeySecret), []byte(secret)) == 1
+		if idOK && secretOK {
+			ok = true
+		}
+	}
+	return ok
+}
+
+// handleToken is POST /oauth2/token: the client credentials grant, with the key id and
+// secret in HTTP Basic (or, as some OAuth2 clients fall back to, in the form).
+func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "the body must be a form")
+		return
+	}
+	id, secret, ok := r.BasicAuth()
+	if !ok {
+		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+	}
+	if id == "" {
+		w.Header().Set("WWW-Authenticate", `Basic realm="sinch-emulator"`)
+		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "client authentication is required")
+		return
+	}
+	if !s.checkKey(id, secret) {
+		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "unknown key id or wrong secret")
+		return
+	}
+	if gt := r.PostForm.Get("grant_type"); gt != "client_credentials" {
+		writeOAuthError(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type must be client_credentials")
+		return
+	}
+	tok := s.tokens.issue(s.now(), s.cfg.TokenTTL)
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, map[string]any{
+		"access_token": tok,
+		"expires_in":   int(s.cfg.TokenTTL / time.Second),
+		"scope":        "",
+		"token_type":   "bearer",
+	})
+}
+
+func writeOAuthError(w http.ResponseWriter, status int, code, desc string) {
+	writeJSON(w, status, map[string]any{"error": code, "error_description": desc})
+}
+
+// authenticate checks the Authorization header of an API request: a Bearer token (any
+// non-empty token, or with pinned credentials one this emulator issued and that has not
+// expired) or HTTP Basic with an accepted key.
+func (s *Server) authenticate(r *http.Request) error {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return errUnauthenticated("the request has no Authorization header")
+	}
+	scheme, rest, _ := strings.Cut(h, " ")
+	rest = strings.TrimSpace(rest)
+	switch strings.ToLower(scheme) {
+	case "bearer":
+		if rest == "" {
+			return errUnauthenticated("the Bearer token is empty")
+		}
+		if len(s.cfg.Credentials) == 0 || s.tokens.valid(rest, s.now()) {
+			return nil
+		}
+		return errUnauthenticated("the access token is unknown or expired")
+	case "basic":
+		id, secret, ok := r.BasicAuth()
+		if !ok || !s.checkKey(id, secret) {
+			return errUnauthenticated("unknown key id or wrong secret")
+		}
+		return nil
+	}
+	return errUnauthenticated("the Authorization scheme must be Bearer or Basic")
+}

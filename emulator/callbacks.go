@@ -1,0 +1,264 @@
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// CallbackAttempt is one try at delivering a callback.
+type CallbackAttempt struct {
+	// At is when the attempt started (emulator clock).
+	At time.Time `json:"at"`
+	// StatusCode is the HTTP status the target answered, 0 when there was no answer.
+	StatusCode int `json:"status_code,omitempty"`
+	// Error says why the attempt failed: a transport error or a non-2xx status.
+	Error string `json:"error,omitempty"`
+	// Duration is how long the attempt took.
+	Duration time.Duration `json:"duration_ns"`
+}
+
+// Callback states.
+const (
+	CallbackPending   = "PENDING"
+	CallbackDelivered = "DELIVERED"
+	CallbackFailed    = "FAILED"
+)
+
+// CallbackRecord is one callback the emulator sent (or is sending) to one webhook.
+type CallbackRecord struct {
+	ID        string            `json:"id"`
+	ProjectID string            `json:"project_id"`
+	AppID     string            `json:"app_id"`
+	WebhookID string            `json:"webhook_id"`
+	Target    string            `json:"target"`
+	Trigger   string            `json:"trigger"`
+	Body      json.RawMessage   `json:"body"`
+	State     string            `json:"state"`
+	Attempts  []CallbackAttempt `json:"attempts"`
+	CreatedAt time.Time         `json:"created_at"`
+}
+
+// maxRecords bounds the callback history kept in memory.
+const maxRecords = 20000
+
+// webhookRef is what the dispatcher needs of a webhook.
+type webhookRef struct {
+	id, target, secret string
+}
+
+// outbound is a callback waiting to be sent.
+type outbound struct {
+	rec    *CallbackRecord
+	secret string
+}
+
+// dispatcher sends callbacks: one FIFO queue per webhook (so that one message's reports
+// arrive in order), a token bucket per app, retries with exponential backoff.
+type dispatcher struct {
+	s       *Server
+	mu      sync.Mutex
+	queues  map[string]*cbQueue // by webhook id
+	limits  map[string]*rate.Limiter
+	records []*CallbackRecord
+	wg      sync.WaitGroup
+	stopped bool
+}
+
+type cbQueue struct {
+	items   []outbound
+	running bool
+}
+
+func newDispatcher(s *Server) *dispatcher {
+	return &dispatcher{s: s, queues: map[string]*cbQueue{}, limits: map[string]*rate.Limiter{}}
+}
+
+// send queues one callback body for each webhook.
+func (d *dispatcher) send(projectID, appID, trigger string, hooks []webhookRef, body []byte) {
+	if len(hooks) == 0 {
+		return
+	}
+	now := d.s.now()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.stopped {
+		return
+	}
+	for _, h := range hooks {
+		rec := &CallbackRecord{
+			ID: d.s.newID(), ProjectID: projectID, AppID: appID, WebhookID: h.id, Target: h.target,
+			Trigger: trigger, Body: body, State: CallbackPending, CreatedAt: now,
+		}
+		d.records = append(d.records, rec)
+		if len(d.records) > maxRecords {
+			d.records = append(d.records[:0:0], d.records[len(d.records)-maxRecords:]...)
+		}
+		q, ok := d.queues[h.id]
+		if !ok {
+			q = &cbQueue{}
+			d.queues[h.id] = q
+		}
+		q.items = append(q.items, outbound{rec: rec, secret: h.secret})
+		if !q.running {
+			q.running = true
+			lim, ok := d.limits[appID]
+			if !ok {
+				lim = rate.NewLimiter(rate.Limit(d.s.cfg.Callbacks.RatePerApp), max(1, int(d.s.cfg.Callbacks.RatePerApp)))
+				d.limits[appID] = lim
+			}
+			d.wg.Add(1)
+			go d.work(h.id, q, lim)
+		}
+	}
+}
+
+// work drains one webhook's queue, then exits.
+func (d *dispatcher) work(hookID string, q *cbQueue, lim *rate.Limiter) {
+	defer d.wg.Done()
+	ctx := d.s.ctx
+	for {
+		d.mu.Lock()
+		if len(q.items) == 0 || ctx.Err() != nil {
+			q.running = false
+			q.items = nil
+			d.mu.Unlock()
+			return
+		}
+		item := q.items[0]
+		q.items = q.items[1:]
+		d.mu.Unlock()
+		d.deliver(ctx, item, lim)
+	}
+}
+
+// deliver tries one callback until it succeeds, MaxAttempts is reached, or the emulator stops.
+func (d *dispatcher) deliver(ctx context.Context, item outbound, lim *rate.Limiter) {
+	cfg := d.s.cfg.Callbacks
+	backoff := cfg.InitialBackoff
+	for attempt := 1; ; attempt++ {
+		if err := lim.Wait(ctx); err != nil {
+			return
+		}
+		a := d.attempt(ctx, item)
+		d.mu.Lock()
+		item.rec.Attempts = append(item.rec.Attempts, a)
+		done := a.Error == ""
+		if done {
+			item.rec.State = CallbackDelivered
+		} else if attempt >= cfg.MaxAttempts {
+			item.rec.State = CallbackFailed
+			done = true
+		}
+		d.mu.Unlock()
+		d.s.log.Debug("callback attempt", "trigger", item.rec.Trigger, "webhook", item.rec.WebhookID, "attempt", attempt, "status", a.StatusCode, "err", a.Error)
+		if done {
+			return
+		}
+		t := time.NewTimer(backoff)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		backoff = min(backoff*2, cfg.MaxBackoff)
+	}
+}
+
+func (d *dispatcher) attempt(ctx context.Context, item outbound) CallbackAttempt {
+	cfg := d.s.cfg.Callbacks
+	a := CallbackAttempt{At: d.s.now()}
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, item.rec.Target, bytes.NewReader(item.rec.Body))
+	if err != nil {
+		a.Error = "bad target URL"
+		return a
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "sinch-go-emulator")
+	if item.secret != "" {
+		nonce := randomToken(24)
+		ts := strconv.FormatInt(d.s.now().Unix(), 10)
+		for k, v := range signatureHeaders(item.secret, item.rec.Body, nonce, ts) {
+			req.Header.Set(k, v)
+		}
+	}
+	resp, err := cfg.HTTPClient.Do(req)
+	a.Duration = time.Since(start)
+	if err != nil {
+		if ctx.Err() != nil {
+			a.Error = "timed out"
+		} else {
+			a.Error = "transport error: " + trimURLError(err)
+		}
+		return a
+	}
+	defer resp.Body.Close()
+	a.StatusCode = resp.StatusCode
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		a.Error = fmt.Sprintf("target answered %d", resp.StatusCode)
+	}
+	return a
+}
+
+// trimURLError keeps the cause of a *url.Error without repeating the URL (it may hold a
+// token in its query).
+func trimURLError(err error) string {
+	type unwrapper interface{ Unwrap() error }
+	if u, ok := err.(unwrapper); ok && u.Unwrap() != nil {
+		return u.Unwrap().Error()
+	}
+	return err.Error()
+}
+
+func (d *dispatcher) stop() {
+	d.mu.Lock()
+	d.stopped = true
+	d.mu.Unlock()
+	d.wg.Wait()
+}
+
+func (d *dispatcher) reset() {
+	d.mu.Lock()
+	d.records = nil
+	d.mu.Unlock()
+}
+
+// snapshot copies the records that match the filter (empty fields match everything).
+func (d *dispatcher) snapshot(f CallbackFilter) []CallbackRecord {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var out []CallbackRecord
+	for _, r := range d.records {
+		if (f.ProjectID != "" && r.ProjectID != f.ProjectID) || (f.AppID != "" && r.AppID != f.AppID) ||
+			(f.Trigger != "" && r.Trigger != f.Trigger) || (f.WebhookID != "" && r.WebhookID != f.WebhookID) {
+			continue
+		}
+		c := *r
+		c.Attempts = append([]CallbackAttempt(nil), r.Attempts...)
+		out = append(out, c)
+	}
+	return out
+}
+
+// CallbackFilter selects callback records; empty fields match everything.
+type CallbackFilter struct {
+	ProjectID string
+	AppID     string
+	WebhookID string
+	Trigger   string
+}
+
+// Callbacks returns the callbacks sent so far (the most recent 20,000), oldest first, with
+// their delivery attempts.
+func (s *Server) Callbacks(f CallbackFilter) []CallbackRecord { return s.cb.snapshot(f) }

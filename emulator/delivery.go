@@ -1,0 +1,510 @@
+package emulator
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+// channelIdentity is one (channel, identity) a message can go to.
+type channelIdentity struct {
+	channel, identity string
+}
+
+// undeliverable reports whether the identity cannot be reached on the channel: the built-in
+// rule (identities ending in "0000") or Config.Undeliverable.
+func (s *Server) undeliverable(channel, identity string) bool {
+	if strings.HasSuffix(identity, "0000") {
+		return true
+	}
+	return s.cfg.Undeliverable != nil && s.cfg.Undeliverable(channel, identity)
+}
+
+// invalidIdentity reports whether the identity is rejected outright (ends in "9999").
+func invalidIdentity(identity string) bool { return strings.HasSuffix(identity, "9999") }
+
+// deliveryStep is one delivery report the simulation will send.
+type deliveryStep struct {
+	ci     channelIdentity
+	status string
+	reason string // reason code, "" when none
+}
+
+// planDelivery decides, deterministically, the delivery reports of a message sent to the
+// channels in order.
+func (s *Server) planDelivery(order []channelIdentity) []deliveryStep {
+	var steps []deliveryStep
+	for i, ci := range order {
+		if invalidIdentity(ci.identity) {
+			return append(steps, deliveryStep{ci, "FAILED", "RECIPIENT_INVALID_CHANNEL_IDENTITY"})
+		}
+		steps = append(steps, deliveryStep{ci, "QUEUED_ON_CHANNEL", ""})
+		if !s.undeliverable(ci.channel, ci.identity) {
+			return append(steps, deliveryStep{ci, "DELIVERED", ""})
+		}
+		if i == len(order)-1 {
+			reason := "RECIPIENT_NOT_REACHABLE"
+			if len(order) > 1 {
+				reason = "NO_CHANNELS_LEFT"
+			}
+			return append(steps, deliveryStep{ci, "FAILED", reason})
+		}
+		steps = append(steps, deliveryStep{ci, "SWITCHING_CHANNEL", "RECIPIENT_NOT_REACHABLE"})
+	}
+	return steps
+}
+
+var reasonText = map[string]string{
+	"RECIPIENT_NOT_REACHABLE":            "The emulator treats this identity as unreachable on this channel (it ends in 0000).",
+	"NO_CHANNELS_LEFT":                   "Every channel in the priority order failed.",
+	"RECIPIENT_INVALID_CHANNEL_IDENTITY": "The emulator treats this identity as invalid (it ends in 9999).",
+}
+
+// sendInput is one message to send, from messages:send or from a batch.
+type sendInput struct {
+	appID          string
+	recipient      doc
+	message        doc
+	priority       []string // channel_priority_order
+	metadata       string   // message_metadata
+	correlationID  string
+	dispatchOnly   bool
+	conversationMD any // conversation_metadata
+	batchID        string
+	messageIndex   int
+}
+
+// sendLocked stores a message, creates the contact and conversation in CONVERSATION mode, and
+// queues the callbacks and the delivery simulation on ob. The caller holds p.mu.
+func (s *Server) sendLocked(ob *outbox, in sendInput) (doc, error) {
+	p := ob.proj
+	app, ok := p.col(colApps).get(in.appID)
+	if !ok {
+		return nil, errNotFound("app %s not found", in.appID)
+	}
+	if in.recipient == nil {
+		return nil, errInvalid("recipient is required")
+	}
+	if in.message == nil {
+		return nil, errInvalid("message is required")
+	}
+	mode := str(app, "processing_mode")
+	if mode == "" || in.dispatchOnly {
+		mode = "DISPATCH"
+	}
+	var identities []channelIdentity
+	var contact doc
+	if cid := str(in.recipient, "contact_id"); cid != "" {
+		ct, ok := p.col(colContacts).get(cid)
+		if !ok {
+			return nil, errNotFound("contact %s not found", cid)
+		}
+		contact = ct
+		for _, x := range arr(ct["channel_identities"]) {
+			m := obj(x)
+			if a := str(m, "app_id"); a != "" && a != in.appID {
+				continue
+			}
+			identities = append(identities, channelIdentity{str(m, "channel"), str(m, "identity")})
+		}
+		if len(in.priority) == 0 {
+			for _, x := range arr(ct["channel_priority"]) {
+				if ch, ok := x.(string); ok {
+					in.priority = append(in.priority, ch)
+				}
+			}
+		}
+	} else {
+		for _, x := range arr(dig(in.recipient, "identified_by", "channel_identities")) {
+			m := obj(x)
+			identities = append(identities, channelIdentity{str(m, "channel"), str(m, "identity")})
+		}
+	}
+	if len(identities) == 0 {
+		return nil, errInvalid("the recipient has no channel identity to send to")
+	}
+	order := orderIdentities(identities, in.priority)
+	if len(order) == 0 {
+		return nil, errInvalid("no channel identity of the recipient is in channel_priority_order")
+	}
+
+	now := s.now()
+	convID := ""
+	if mode == "CONVERSATION" {
+		if contact == nil {
+			contact = findContact(p, identities)
+			if contact == nil {
+				ids := make([]any, 0, len(identities))
+				for _, ci := range identities {
+					ids = append(ids, doc{"channel": ci.channel, "identity": ci.identity})
+				}
+				contact = newContact(s, doc{"channel_identities": ids})
+				p.col(colContacts).put(idOf(contact), contact)
+				ob.queue(in.appID, "CONTACT_CREATE", "contact_create_notification", doc{"contact": contact}, "", "")
+			}
+		}
+		conv := findActiveConversation(p, in.appID, idOf(contact))
+		if conv == nil {
+			conv = doc{"id": s.newID(), "app_id": in.appID, "contact_id": idOf(contact), "active": true, "active_channel": order[0].channel}
+			if in.conversationMD != nil {
+				conv["metadata_json"] = cloneValue(in.conversationMD)
+			}
+			p.col(colConversations).put(idOf(conv), conv)
+			ob.queue(in.appID, "CONVERSATION_START", "conversation_start_notification", doc{"conversation": conv}, "", "")
+		}
+		convID = idOf(conv)
+	}
+
+	steps := s.planDelivery(order)
+	final := steps[len(steps)-1].ci
+	m := doc{
+		"id":               s.newID(),
+		"direction":        "TO_CONTACT",
+		"app_message":      clone(in.message),
+		"channel_identity": doc{"channel": final.channel, "identity": final.identity, "app_id": in.appID},
+		"accept_time":      rfc3339(now),
+		"processing_mode":  mode,
+		"injected":         false,
+	}
+	if in.metadata != "" {
+		m["metadata"] = in.metadata
+	}
+	if convID != "" {
+		m["conversation_id"] = convID
+		m["contact_id"] = idOf(contact)
+	}
+	p.col(colMessages).put(idOf(m), m)
+	if convID != "" {
+		if conv, ok := p.col(colConversations).get(convID); ok {
+			conv["active_channel"] = final.channel
+		}
+	}
+
+	ci := doc{"channel": order[0].channel, "identity": order[0].identity}
+	submit := doc{
+		"message_id": idOf(m), "channel_identity": ci, "submitted_message": clone(in.message),
+		"processing_mode": mode,
+	}
+	if convID != "" {
+		submit["conversation_id"] = convID
+		submit["contact_id"] = idOf(contact)
+	}
+	if in.metadata != "" {
+		submit["metadata"] = in.metadata
+	}
+	ob.queue(in.appID, "MESSAGE_SUBMIT", "message_submit_notification", submit, in.metadata, in.correlationID)
+
+	if len(hooksFor(p, in.appID, "MESSAGE_DELIVERY")) > 0 {
+		sim := simulation{
+			projectID: p.id, appID: in.appID, messageID: idOf(m), conversationID: convID, contactID: str(m, "contact_id"),
+			metadata: in.metadata, correlationID: in.correlationID, mode: mode, accepted: now, steps: steps,
+			batchID: in.batchID, messageIndex: in.messageIndex,
+		}
+		ob.after = append(ob.after, func() { s.simulate(p, sim) })
+	}
+	return m, nil
+}
+
+// orderIdentities puts the identities in channel_priority_order (identities of channels not
+// listed are left out); without an order, the identities keep their own order.
+func orderIdentities(ids []channelIdentity, priority []string) []channelIdentity {
+	if len(priority) == 0 {
+		return ids
+	}
+	var out []channelIdentity
+	for _, ch := range priority {
+		for _, ci := range ids {
+			if ci.channel == ch {
+				out = append(out, ci)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func findContact(p *project, ids []channelIdentity) doc {
+	cc := p.col(colContacts)
+	for _, id := range cc.ids {
+		d := cc.docs[id]
+		for _, x := range arr(d["channel_identities"]) {
+			m := obj(x)
+			for _, ci := range ids {
+				if str(m, "channel") == ci.channel && str(m, "identity") == ci.identity {
+					return d
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func findActiveConversation(p *project, appID, contactID string) doc {
+	cc := p.col(colConversations)
+	for i := len(cc.ids) - 1; i >= 0; i-- {
+		d := cc.docs[cc.ids[i]]
+		if str(d, "app_id") == appID && str(d, "contact_id") == contactID && boolean(d["active"]) {
+			return d
+		}
+	}
+	return nil
+}
+
+// simulation is the delivery of one message, reported step by step.
+type simulation struct {
+	projectID, appID, messageID, conversationID, contactID string
+	metadata, correlationID, mode                          string
+	accepted                                               time.Time
+	steps                                                  []deliveryStep
+	batchID                                                string
+	messageIndex                                           int
+}
+
+// simulate sends the delivery reports of one message, StepDelay apart, in the background.
+func (s *Server) simulate(p *project, sim simulation) {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		for _, st := range sim.steps {
+			if !sleepCtx(s.ctx, s.cfg.Callbacks.StepDelay) {
+				return
+			}
+			report := doc{
+				"message_id":       sim.messageID,
+				"status":           st.status,
+				"channel_identity": doc{"channel": st.ci.channel, "identity": st.ci.identity, "app_id": sim.appID},
+				"processing_mode":  sim.mode,
+			}
+			if sim.conversationID != "" {
+				report["conversation_id"] = sim.conversationID
+				report["contact_id"] = sim.contactID
+			}
+			if sim.metadata != "" {
+				report["metadata"] = sim.metadata
+			}
+			if st.reason != "" {
+				report["reason"] = doc{"code": st.reason, "description": reasonText[st.reason], "sub_code": "UNSPECIFIED_SUB_CODE"}
+			}
+			if sim.batchID != "" && st.status == "FAILED" {
+				report["batch_id"] = sim.batchID
+				report["message_index"] = sim.messageIndex
+			}
+			s.emit(p, sim.appID, "MESSAGE_DELIVERY", "message_delivery_report", report, sim.metadata, sim.correlationID, sim.accepted)
+		}
+	}()
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+func sendMessage(c *call) (any, error) {
+	b := c.body
+	if b == nil {
+		return nil, errInvalid("request body is required")
+	}
+	in := sendInput{
+		appID: str(b, "app_id"), recipient: obj(b["recipient"]), message: obj(b["message"]),
+		metadata: str(b, "message_metadata"), correlationID: str(b, "correlation_id"),
+		dispatchOnly: str(b, "processing_strategy") == "DISPATCH_ONLY", conversationMD: b["conversation_metadata"],
+	}
+	if in.appID == "" {
+		return nil, errInvalid("app_id is required")
+	}
+	for _, x := range arr(b["channel_priority_order"]) {
+		if ch, ok := x.(string); ok {
+			in.priority = append(in.priority, ch)
+		}
+	}
+	c.proj.mu.Lock()
+	defer c.proj.mu.Unlock()
+	m, err := c.s.sendLocked(c.outbox, in)
+	if err != nil {
+		return nil, err
+	}
+	return doc{"message_id": idOf(m), "accepted_time": m["accept_time"]}, nil
+}
+
+func sendEvent(c *call) (any, error) {
+	b := c.body
+	if b == nil {
+		return nil, errInvalid("request body is required")
+	}
+	appID := str(b, "app_id")
+	c.proj.mu.Lock()
+	defer c.proj.mu.Unlock()
+	app, err := c.app(appID)
+	if err != nil {
+		return nil, err
+	}
+	rec := obj(b["recipient"])
+	var ci channelIdentity
+	contactID := ""
+	if id := str(rec, "contact_id"); id != "" {
+		ct, err := c.contact(id)
+		if err != nil {
+			return nil, err
+		}
+		contactID = id
+		if ids := arr(ct["channel_identities"]); len(ids) > 0 {
+			ci = channelIdentity{str(obj(ids[0]), "channel"), str(obj(ids[0]), "identity")}
+		}
+	} else if ids := arr(dig(rec, "identified_by", "channel_identities")); len(ids) > 0 {
+		ci = channelIdentity{str(obj(ids[0]), "channel"), str(obj(ids[0]), "identity")}
+	} else {
+		return nil, errInvalid("recipient is required")
+	}
+	mode := str(app, "processing_mode")
+	if mode == "" || str(b, "processing_strategy") == "DISPATCH_ONLY" {
+		mode = "DISPATCH"
+	}
+	now := c.s.now()
+	e := doc{
+		"id": c.s.newID(), "direction": "TO_CONTACT", "app_event": cloneValue(b["event"]),
+		"channel_identity": doc{"channel": ci.channel, "identity": ci.identity, "app_id": appID},
+		"accept_time":      rfc3339(now), "processing_mode": mode,
+	}
+	if contactID != "" {
+		e["contact_id"] = contactID
+		if conv := findActiveConversation(c.proj, appID, contactID); conv != nil {
+			e["conversation_id"] = idOf(conv)
+		}
+	}
+	c.proj.col(colEvents).put(idOf(e), e)
+	report := doc{"event_id": idOf(e), "status": "DELIVERED", "channel_identity": e["channel_identity"], "processing_mode": mode}
+	if contactID != "" {
+		report["contact_id"] = contactID
+	}
+	c.queue(appID, "EVENT_DELIVERY", "event_delivery_report", report, str(b, "event_metadata"), str(b, "correlation_id"))
+	return doc{"event_id": idOf(e), "accepted_time": e["accept_time"]}, nil
+}
+
+// InboundMessage is a message a contact sends to an app, injected with InjectInbound.
+type InboundMessage struct {
+	// ProjectID and AppID say where the message arrives.
+	ProjectID string `json:"project_id"`
+	AppID     string `json:"app_id"`
+	// Channel and Identity say who sends it, for example SMS and +15551234567.
+	Channel  string `json:"channel"`
+	Identity string `json:"identity"`
+	// ContactMessage is the message, as the API's ContactMessage (for example
+	// {"text_message": {"text": "hi"}}).
+	ContactMessage json.RawMessage `json:"contact_message"`
+	// Metadata is copied into the callback's message_metadata.
+	Metadata string `json:"metadata,omitempty"`
+}
+
+// InboundEvent is an event a contact sends to an app (for example composing), injected with
+// InjectInboundEvent.
+type InboundEvent struct {
+	ProjectID string `json:"project_id"`
+	AppID     string `json:"app_id"`
+	Channel   string `json:"channel"`
+	Identity  string `json:"identity"`
+	// ContactEvent is the event, as the API's ContactEvent (for example {"composing_event": {}}).
+	ContactEvent json.RawMessage `json:"contact_event"`
+}
+
+// InjectInbound makes a contact send a message to an app: the message is stored (TO_APP),
+// the contact and conversation are created in CONVERSATION mode, and MESSAGE_INBOUND (with
+// CONTACT_CREATE and CONVERSATION_START where they apply) goes to the app's webhooks. It
+// returns the stored message id.
+func (s *Server) InjectInbound(ctx context.Context, in InboundMessage) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	var cm doc
+	if err := json.Unmarshal(in.ContactMessage, &cm); err != nil || cm == nil {
+		return "", errInvalid("contact_message must be a JSON object")
+	}
+	m, err := s.inbound(in.ProjectID, in.AppID, in.Channel, in.Identity, "contact_message", cm, in.Metadata)
+	if err != nil {
+		return "", err
+	}
+	return idOf(m), nil
+}
+
+// InjectInboundEvent makes a contact send an event to an app; EVENT_INBOUND goes to the
+// app's webhooks. It returns the stored event id.
+func (s *Server) InjectInboundEvent(ctx context.Context, in InboundEvent) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	var ce doc
+	if err := json.Unmarshal(in.ContactEvent, &ce); err != nil || ce == nil {
+		return "", errInvalid("contact_event must be a JSON object")
+	}
+	e, err := s.inbound(in.ProjectID, in.AppID, in.Channel, in.Identity, "contact_event", ce, "")
+	if err != nil {
+		return "", err
+	}
+	return idOf(e), nil
+}
+
+// inbound stores a message or an event from a contact and queues its callbacks.
+func (s *Server) inbound(projectID, appID, channel, identity, kind string, content doc, metadata string) (doc, error) {
+	if projectID == "" || appID == "" || channel == "" || identity == "" {
+		return nil, errInvalid("project_id, app_id, channel and identity are required")
+	}
+	p := s.store.project(projectID)
+	ob := &outbox{s: s, projectID: projectID, proj: p}
+	p.mu.Lock()
+	app, ok := p.col(colApps).get(appID)
+	if !ok {
+		p.mu.Unlock()
+		return nil, errNotFound("app %s not found", appID)
+	}
+	mode := str(app, "processing_mode")
+	if mode == "" {
+		mode = "DISPATCH"
+	}
+	ci := channelIdentity{channel, identity}
+	var contact, conv doc
+	if mode == "CONVERSATION" {
+		contact = findContact(p, []channelIdentity{ci})
+		if contact == nil {
+			contact = newContact(s, doc{"channel_identities": []any{doc{"channel": channel, "identity": identity}}})
+			p.col(colContacts).put(idOf(contact), contact)
+			ob.queue(appID, "CONTACT_CREATE", "contact_create_notification", doc{"contact": contact}, "", "")
+		}
+		conv = findActiveConversation(p, appID, idOf(contact))
+		if conv == nil {
+			conv = doc{"id": s.newID(), "app_id": appID, "contact_id": idOf(contact), "active": true, "active_channel": channel}
+			p.col(colConversations).put(idOf(conv), conv)
+			ob.queue(appID, "CONVERSATION_START", "conversation_start_notification", doc{"conversation": conv}, "", "")
+		}
+		conv["last_received"] = rfc3339(s.now())
+	}
+	d := doc{
+		"id": s.newID(), "direction": "TO_APP", kind: content,
+		"channel_identity": doc{"channel": channel, "identity": identity, "app_id": appID},
+		"accept_time":      rfc3339(s.now()), "processing_mode": mode,
+	}
+	if contact != nil {
+		d["contact_id"] = idOf(contact)
+		d["conversation_id"] = idOf(conv)
+	}
+	if kind == "contact_message" {
+		d["injected"] = false
+		if metadata != "" {
+			d["metadata"] = metadata
+		}
+		p.col(colMessages).put(idOf(d), d)
+		ob.queue(appID, "MESSAGE_INBOUND", "message", d, metadata, "")
+	} else {
+		p.col(colEvents).put(idOf(d), d)
+		ob.queue(appID, "EVENT_INBOUND", "event", d, "", "")
+	}
+	out := clone(d)
+	p.mu.Unlock()
+	ob.flush()
+	return out, nil
+}

@@ -1,0 +1,378 @@
+// Package emulator is a local, stateful stand-in for the Sinch Conversation API v1, the
+// Template Management API v2 and the Conversation Batch API, with the OAuth2 token endpoint.
+//
+// Unlike a mock that echoes a specification, the emulator keeps state (apps, contacts,
+// conversations, messages, events, webhooks, templates, project settings, consents, batches),
+// validates every request against this module's OpenAPI documents, sends HMAC-signed callbacks
+// to the webhooks an application registers, and simulates delivery, including channel fallback
+// and failures, by documented deterministic rules. Applications and SDKs can be tested end to
+// end without network access or credentials.
+//
+// Start it inside a test the way httptest is used:
+//
+//	srv, err := emulator.Start(ctx, emulator.Config{})
+//	if err != nil { ... }
+//	defer srv.Close()
+//	// point the client at srv.ConversationURL(), srv.TemplateURL(), srv.BatchURL(), srv.TokenURL()
+//
+// # Delivery rules
+//
+// After messages:send the emulator posts MESSAGE_SUBMIT, then a MESSAGE_DELIVERY report with
+// status QUEUED_ON_CHANNEL and then DELIVERED for the channel that delivers the message. The
+// channels are tried in the order of channel_priority_order (or, without it, the order of the
+// recipient's channel identities). An identity is undeliverable on a channel when it ends in
+// "0000" (for example +15550100000), or when Config.Undeliverable says so: the emulator
+// reports QUEUED_ON_CHANNEL and then SWITCHING_CHANNEL (reason RECIPIENT_NOT_REACHABLE) for it
+// and moves on to the next channel. When no channel is left, the last report is FAILED with
+// reason NO_CHANNELS_LEFT (or RECIPIENT_NOT_REACHABLE when only one channel was tried).
+// An identity that ends in "9999" is rejected at once on every channel (FAILED,
+// RECIPIENT_INVALID_CHANNEL_IDENTITY), without fallback.
+//
+// # Control endpoints
+//
+// Under the prefix /_emulator (which no Sinch path uses), on the Conversation listener:
+//
+//	POST /_emulator/projects/{project_id}/inbound/messages   a contact sends a message (MESSAGE_INBOUND)
+//	POST /_emulator/projects/{project_id}/inbound/events     a contact sends an event (EVENT_INBOUND)
+//	GET  /_emulator/callbacks                                 callbacks sent, with their delivery attempts
+//	POST /_emulator/reset                                     forget all state and callbacks
+//
+// The same operations are available in Go: Server.InjectInbound, Server.InjectInboundEvent,
+// Server.Callbacks and Server.Reset.
+package emulator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+)
+
+// DefaultRateLimit is the API's documented per-project request rate, in requests per second.
+const DefaultRateLimit = 800
+
+// RateLimitOff turns the emulator's request rate limit off when set in Config.RateLimit.
+const RateLimitOff = -1
+
+// Clock tells the emulator the time. Tests can pass a fake clock to control timestamps,
+// token expiry and batch scheduling.
+type Clock interface {
+	Now() time.Time
+}
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
+
+// Credential is an access key the emulator accepts when credentials are pinned.
+type Credential struct {
+	KeyID     string
+	KeySecret string
+}
+
+// Faults injects failures into API answers, for resilience tests. Rates are fractions of
+// requests, between 0 and 1. Faults apply to the three APIs, not to the token endpoint or the
+// control endpoints.
+type Faults struct {
+	// Rate429 answers this share of requests 429 RESOURCE_EXHAUSTED with Retry-After: 1.
+	Rate429 float64
+	// Rate503 answers this share of requests 503 UNAVAILABLE.
+	Rate503 float64
+	// DropRate closes this share of connections without any answer.
+	DropRate float64
+	// Latency is added before every answer.
+	Latency time.Duration
+}
+
+// CallbackConfig tunes callback delivery and the delivery simulation.
+type CallbackConfig struct {
+	// RatePerApp is the maximum number of callbacks per second sent for one app (default 25,
+	// the API's default).
+	RatePerApp float64
+	// MaxAttempts is how many times one callback is tried before it is given up (default 6).
+	MaxAttempts int
+	// InitialBackoff is the wait after the first failed attempt; it doubles after each
+	// further failure up to MaxBackoff (defaults 250ms and 10s).
+	InitialBackoff time.Duration
+	MaxBackoff     time.Duration
+	// Timeout bounds one delivery attempt (default 5s). A timed-out attempt is retried.
+	Timeout time.Duration
+	// StepDelay is the simulated time between successive delivery reports of one message
+	// (default 20ms).
+	StepDelay time.Duration
+	// HTTPClient sends the callbacks (default: a client with Timeout).
+	HTTPClient *http.Client
+}
+
+// Config configures an emulator. The zero value is usable: both listeners on 127.0.0.1 with
+// ports chosen by the system, any project and key accepted, the API's rate limit.
+type Config struct {
+	// Addr is where the Conversation API, the Template Management API, the token endpoint and
+	// the control endpoints are served (default "127.0.0.1:0").
+	Addr string
+	// BatchAddr is where the Batch API is served (default "127.0.0.1:0"). Its paths collide
+	// with the Conversation API's, so it has its own listener.
+	BatchAddr string
+	// Credentials, when not empty, pins the access keys: the token endpoint and HTTP Basic
+	// accept only these, and Bearer tokens must have been issued by this emulator. When
+	// empty, any key and any Bearer token are accepted.
+	Credentials []Credential
+	// Projects, when not empty, pins the project ids; others answer 403.
+	Projects []string
+	// RateLimit is the per-project request rate in requests per second: 0 means
+	// DefaultRateLimit, RateLimitOff (or any negative value) turns limiting off. Past the
+	// limit the answer is 429 with a Retry-After header.
+	RateLimit int
+	// Faults injects failures.
+	Faults Faults
+	// Callbacks tunes callback delivery.
+	Callbacks CallbackConfig
+	// Undeliverable, when set, decides which identities cannot be reached on a channel, in
+	// addition to the built-in rule (identities ending in "0000").
+	Undeliverable func(channel, identity string) bool
+	// TokenTTL is the lifetime of issued access tokens (default 1h).
+	TokenTTL time.Duration
+	// Clock gives the time (default the system clock).
+	Clock Clock
+	// Logger receives one line per request and per callback attempt (default: discard).
+	// Secrets, tokens and signatures are never logged.
+	Logger *slog.Logger
+	// DisableValidation skips request validation against the specs.
+	DisableValidation bool
+	// Specs, when set, replaces the embedded documents used for validation (for tests of the
+	// validation itself). Nil entries keep the embedded ones.
+	Specs *Specs
+}
+
+// Specs holds the OpenAPI documents requests are validated against.
+type Specs struct {
+	Conversation *openapi3.T
+	Templates    *openapi3.T
+	Batch        *openapi3.T
+}
+
+// Server is a running emulator.
+type Server struct {
+	cfg     Config
+	clock   Clock
+	log     *slog.Logger
+	store   *store
+	ids     idGen
+	tokens  *tokenStore
+	limits  *rateLimits
+	faults  *faultInjector
+	cb      *dispatcher
+	sched   *scheduler
+	convIx  *specIndex
+	batchIx *specIndex
+
+	conv, batch       *http.Server
+	convLn, batchLn   net.Listener
+	convURL, batchURL string
+	ctx               context.Context
+	cancel            context.CancelFunc
+	wg                sync.WaitGroup
+	closeOnce         sync.Once
+	closeErr          error
+
+	// checkResponse, set by tests, sees every validated operation's answer.
+	checkResponse func(route *routers.Route, r *http.Request, params map[string]string, status int, h http.Header, body []byte)
+}
+
+// Start starts an emulator and returns once both listeners accept connections. ctx bounds
+// the start only; stop the server with Close or Shutdown.
+func Start(ctx context.Context, cfg Config) (*Server, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s, err := newServer(cfg)
+	if err != nil {
+		return nil, err
+	}
+	var lc net.ListenConfig
+	s.convLn, err = lc.Listen(ctx, "tcp", s.cfg.Addr)
+	if err != nil {
+		s.cancel()
+		return nil, fmt.Errorf("emulator: listen on %s: %w", s.cfg.Addr, err)
+	}
+	s.batchLn, err = lc.Listen(ctx, "tcp", s.cfg.BatchAddr)
+	if err != nil {
+		s.convLn.Close()
+		s.cancel()
+		return nil, fmt.Errorf("emulator: listen on %s: %w", s.cfg.BatchAddr, err)
+	}
+	s.convURL = "http://" + s.convLn.Addr().String()
+	s.batchURL = "http://" + s.batchLn.Addr().String()
+	s.conv = &http.Server{Handler: s.ConversationHandler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slogErrorLog(s.log)}
+	s.batch = &http.Server{Handler: s.BatchHandler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slogErrorLog(s.log)}
+	for _, pair := range []struct {
+		srv *http.Server
+		ln  net.Listener
+	}{{s.conv, s.convLn}, {s.batch, s.batchLn}} {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			if err := pair.srv.Serve(pair.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				s.log.Error("emulator listener stopped", "addr", pair.ln.Addr().String(), "err", err)
+			}
+		}()
+	}
+	s.log.Info("emulator started", "conversation", s.convURL, "batch", s.batchURL)
+	return s, nil
+}
+
+// New builds an emulator without listening, for use with ConversationHandler and
+// BatchHandler inside a server of the caller's (for example httptest.NewServer). Call Close
+// to stop its background work.
+func New(cfg Config) (*Server, error) { return newServer(cfg) }
+
+func newServer(cfg Config) (*Server, error) {
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:0"
+	}
+	if cfg.BatchAddr == "" {
+		cfg.BatchAddr = "127.0.0.1:0"
+	}
+	if cfg.RateLimit == 0 {
+		cfg.RateLimit = DefaultRateLimit
+	}
+	if cfg.TokenTTL <= 0 {
+		cfg.TokenTTL = time.Hour
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = systemClock{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	for _, r := range []float64{cfg.Faults.Rate429, cfg.Faults.Rate503, cfg.Faults.DropRate} {
+		if r < 0 || r > 1 {
+			return nil, fmt.Errorf("emulator: fault rates must be between 0 and 1, got %v", r)
+		}
+	}
+	if cfg.Faults.Rate429+cfg.Faults.Rate503+cfg.Faults.DropRate > 1 {
+		return nil, errors.New("emulator: fault rates add up to more than 1")
+	}
+	for _, c := range cfg.Credentials {
+		if c.KeyID == "" || c.KeySecret == "" {
+			return nil, errors.New("emulator: a pinned credential needs both a key id and a key secret")
+		}
+	}
+	cb := &cfg.Callbacks
+	if cb.RatePerApp <= 0 {
+		cb.RatePerApp = 25
+	}
+	if cb.MaxAttempts <= 0 {
+		cb.MaxAttempts = 6
+	}
+	if cb.InitialBackoff <= 0 {
+		cb.InitialBackoff = 250 * time.Millisecond
+	}
+	if cb.MaxBackoff <= 0 {
+		cb.MaxBackoff = 10 * time.Second
+	}
+	if cb.Timeout <= 0 {
+		cb.Timeout = 5 * time.Second
+	}
+	if cb.StepDelay <= 0 {
+		cb.StepDelay = 20 * time.Millisecond
+	}
+	if cb.HTTPClient == nil {
+		cb.HTTPClient = &http.Client{Timeout: cb.Timeout}
+	}
+
+	s := &Server{cfg: cfg, clock: cfg.Clock, log: cfg.Logger, store: newStore()}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.tokens = newTokenStore()
+	s.limits = newRateLimits(cfg.RateLimit)
+	s.faults = newFaultInjector(cfg.Faults)
+	s.cb = newDispatcher(s)
+	s.sched = newScheduler(s)
+
+	if !cfg.DisableValidation {
+		sp, err := loadSpecs(cfg.Specs)
+		if err != nil {
+			s.cancel()
+			return nil, err
+		}
+		s.convIx = newSpecIndex(sp.Conversation, sp.Templates)
+		s.batchIx = newSpecIndex(sp.Batch)
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.sched.run(s.ctx)
+	}()
+	return s, nil
+}
+
+// ConversationURL is the base URL of the Conversation API (no trailing slash), for example
+// http://127.0.0.1:41234. Paths start at /v1/projects/....
+func (s *Server) ConversationURL() string { return s.convURL }
+
+// TemplateURL is the base URL of the Template Management API; it shares the Conversation
+// listener (paths start at /v2/projects/...).
+func (s *Server) TemplateURL() string { return s.convURL }
+
+// BatchURL is the base URL of the Batch API, on its own listener.
+func (s *Server) BatchURL() string { return s.batchURL }
+
+// AuthURL is the base URL of the authentication service: the token endpoint is
+// AuthURL()+"/oauth2/token".
+func (s *Server) AuthURL() string { return s.convURL }
+
+// TokenURL is the full URL of the OAuth2 token endpoint.
+func (s *Server) TokenURL() string { return s.convURL + "/oauth2/token" }
+
+// ControlURL is the base URL of the control endpoints (/_emulator/...).
+func (s *Server) ControlURL() string { return s.convURL + "/_emulator" }
+
+// Close stops the emulator at once: listeners, pending callbacks and scheduled batches.
+func (s *Server) Close() error {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return s.shutdown(ctx, true)
+}
+
+// Shutdown stops accepting requests and waits, until ctx is done, for requests in flight to
+// finish; pending callbacks are abandoned.
+func (s *Server) Shutdown(ctx context.Context) error { return s.shutdown(ctx, false) }
+
+func (s *Server) shutdown(ctx context.Context, force bool) error {
+	s.closeOnce.Do(func() {
+		var errs []error
+		for _, srv := range []*http.Server{s.conv, s.batch} {
+			if srv == nil {
+				continue
+			}
+			var err error
+			if force {
+				err = srv.Close()
+			} else {
+				err = srv.Shutdown(ctx)
+			}
+			if err != nil && !errors.Is(err, context.Canceled) {
+				errs = append(errs, err)
+			}
+		}
+		s.cancel()
+		s.cb.stop()
+		s.wg.Wait()
+		s.closeErr = errors.Join(errs...)
+	})
+	return s.closeErr
+}
+
+func (s *Server) now() time.Time { return s.clock.Now().UTC() }
+
+func (s *Server) newID() string { return s.ids.next(s.clock.Now()) }
+
+func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }

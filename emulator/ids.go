@@ -1,0 +1,71 @@
+package emulator
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"sync"
+	"time"
+)
+
+// crockford is the Crockford base32 alphabet used by ULIDs: upper case, no I, L, O or U.
+const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// idGen makes 26-character ULID-like identifiers (48 bits of milliseconds, 80 random bits),
+// the shape Sinch uses, for example 01K9ZD6M1XG3P4T2W8Y6N5QJ7B. They sort in creation
+// order: within one millisecond the random part is incremented, and the time part never goes
+// back even if the emulator's clock does. They never look like dates, so that clients that
+// convert date-like strings cannot mangle them.
+type idGen struct {
+	mu     sync.Mutex
+	lastMS uint64
+	hi     uint16 // top 16 bits of the random part
+	lo     uint64 // low 64 bits of the random part
+}
+
+func (g *idGen) next(now time.Time) string {
+	ms := uint64(now.UnixMilli())
+	g.mu.Lock()
+	if ms <= g.lastMS {
+		ms = g.lastMS
+		g.lo++
+		if g.lo == 0 {
+			g.hi++
+		}
+	} else {
+		var b [10]byte
+		_, _ = rand.Read(b[:])
+		g.hi = binary.BigEndian.Uint16(b[:2]) & 0x7fff // leave room to increment
+		g.lo = binary.BigEndian.Uint64(b[2:])
+		g.lastMS = ms
+	}
+	hi, lo := g.hi, g.lo
+	g.mu.Unlock()
+	return encodeULID(ms, hi, lo)
+}
+
+func encodeULID(ms uint64, hi uint16, lo uint64) string {
+	var out [26]byte
+	// 48-bit time in 10 characters (the first carries 3 bits).
+	for i := 9; i >= 0; i-- {
+		out[i] = crockford[ms&31]
+		ms >>= 5
+	}
+	// 80-bit random part in 16 characters.
+	for i := 25; i >= 10; i-- {
+		out[i] = crockford[lo&31]
+		lo = lo>>5 | uint64(hi&31)<<59
+		hi >>= 5
+	}
+	return string(out[:])
+}
+
+// randomToken returns n random bytes in the Crockford alphabet (n characters), for access
+// tokens, nonces and secrets.
+func randomToken(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = crockford[b[i]&31]
+	}
+	return string(b)
+}

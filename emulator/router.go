@@ -1,0 +1,310 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/go-chi/chi/v5"
+	"golang.org/x/time/rate"
+)
+
+// maxBodyBytes bounds request bodies.
+const maxBodyBytes = 8 << 20
+
+// call is one API request on its way through a handler.
+type call struct {
+	s         *Server
+	w         http.ResponseWriter
+	r         *http.Request
+	projectID string
+	proj      *project
+	body      doc
+	opID      string
+	*outbox
+}
+
+// param returns a path parameter.
+func (c *call) param(name string) string { return chi.URLParam(c.r, name) }
+
+// query returns a query parameter.
+func (c *call) query(name string) string { return c.r.URL.Query().Get(name) }
+
+// handlerFunc answers one operation: its result is sent as JSON with status 200.
+type handlerFunc func(c *call) (any, error)
+
+// op is one operation the emulator serves.
+type op struct {
+	method, path, id string
+	h                handlerFunc
+}
+
+// ConversationHandler returns the handler of the Conversation listener: the Conversation API
+// v1, the Template Management API v2, the token endpoint and the control endpoints.
+func (s *Server) ConversationHandler() http.Handler {
+	r := chi.NewRouter()
+	r.Post("/oauth2/token", s.handleToken)
+	s.mountControl(r)
+	s.mountOps(r, s.conversationOps(), s.convIx)
+	s.mountOps(r, s.templateOps(), s.convIx)
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, errNotFound("no operation at %s %s", r.Method, r.URL.Path))
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, errNotFound("no operation at %s %s", r.Method, r.URL.Path))
+	})
+	return r
+}
+
+// BatchHandler returns the handler of the Batch listener: the Batch API and the token
+// endpoint.
+func (s *Server) BatchHandler() http.Handler {
+	r := chi.NewRouter()
+	r.Post("/oauth2/token", s.handleToken)
+	s.mountOps(r, s.batchOps(), s.batchIx)
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, errNotFound("no operation at %s %s", r.Method, r.URL.Path))
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, errNotFound("no operation at %s %s", r.Method, r.URL.Path))
+	})
+	return r
+}
+
+func (s *Server) mountOps(r chi.Router, ops []op, ix *specIndex) {
+	for _, o := range ops {
+		route := ix.find(o.method, o.path)
+		if ix != nil && route == nil {
+			s.log.Debug("operation not in the specification; served without validation", "op", o.id)
+		}
+		r.Method(o.method, o.path, s.serveOp(o, route))
+	}
+}
+
+// serveOp wraps an operation with, in order: fault injection, authentication, the rate
+// limit, request validation, and JSON decoding.
+func (s *Server) serveOp(o op, route *routers.Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		status := s.serveCall(o, route, w, r)
+		s.log.Debug("request", "op", o.id, "method", r.Method, "path", r.URL.Path, "status", status, "duration", time.Since(start))
+	})
+}
+
+func (s *Server) serveCall(o op, route *routers.Route, w http.ResponseWriter, r *http.Request) int {
+	if fault := s.faults.pick(); fault != faultNone {
+		if done, status := s.faults.apply(fault, w); done {
+			return status
+		}
+	}
+	if err := s.authenticate(r); err != nil {
+		writeError(w, err)
+		return err.(*apiError).Code
+	}
+	projectID := chi.URLParam(r, "project_id")
+	if len(s.cfg.Projects) > 0 && !contains(s.cfg.Projects, projectID) {
+		writeError(w, errForbidden("this emulator serves only its pinned projects"))
+		return http.StatusForbidden
+	}
+	if ok, retry := s.limits.allow(projectID); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(retry))
+		err := &apiError{Code: http.StatusTooManyRequests, Status: "RESOURCE_EXHAUSTED", Message: "the project's request rate limit was exceeded"}
+		writeError(w, err)
+		return err.Code
+	}
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err != nil {
+		writeError(w, errInvalid("request body could not be read (at most %d bytes)", maxBodyBytes))
+		return http.StatusBadRequest
+	}
+	r.Body = io.NopCloser(bytes.NewReader(raw))
+	c := &call{s: s, w: w, r: r, projectID: projectID, opID: o.id}
+	if route != nil {
+		params := map[string]string{}
+		rc := chi.RouteContext(r.Context())
+		for i, k := range rc.URLParams.Keys {
+			params[k] = rc.URLParams.Values[i]
+		}
+		if s.checkResponse != nil {
+			rec := &recordingWriter{ResponseWriter: w}
+			w, c.w = rec, rec
+			defer func() { s.checkResponse(route, r, params, rec.status, rec.Header(), rec.body.Bytes()) }()
+		}
+		if err := validateRequest(r.Context(), r, route, params); err != nil {
+			writeError(w, err)
+			return http.StatusBadRequest
+		}
+		if vb, ok := r.Body.(interface{ ValidatedValue() any }); ok {
+			c.body, _ = vb.ValidatedValue().(map[string]any)
+		}
+	}
+	if c.body == nil && len(bytes.TrimSpace(raw)) > 0 {
+		if err := json.Unmarshal(raw, &c.body); err != nil {
+			writeError(w, errInvalid("request body is not a JSON object"))
+			return http.StatusBadRequest
+		}
+	}
+	c.proj = s.store.project(projectID)
+	c.outbox = &outbox{s: s, projectID: projectID, proj: c.proj}
+	res, err := o.h(c)
+	c.flush()
+	if err != nil {
+		writeError(w, err)
+		if ae, ok := err.(*apiError); ok {
+			return ae.Code
+		}
+		return http.StatusInternalServerError
+	}
+	if res == nil {
+		res = map[string]any{}
+	}
+	writeJSON(w, http.StatusOK, res)
+	return http.StatusOK
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// rateLimits keeps one token bucket per project.
+type rateLimits struct {
+	perSecond int
+	mu        sync.Mutex
+	buckets   map[string]*rate.Limiter
+}
+
+func newRateLimits(perSecond int) *rateLimits {
+	return &rateLimits{perSecond: perSecond, buckets: map[string]*rate.Limiter{}}
+}
+
+// allow reports whether a request of the project may go on; if not, it also gives the
+// number of seconds to put in Retry-After.
+func (l *rateLimits) allow(projectID string) (bool, int) {
+	if l.perSecond <= 0 {
+		return true, 0
+	}
+	l.mu.Lock()
+	b, ok := l.buckets[projectID]
+	if !ok {
+		b = rate.NewLimiter(rate.Limit(l.perSecond), l.perSecond)
+		l.buckets[projectID] = b
+	}
+	l.mu.Unlock()
+	if b.Allow() {
+		return true, 0
+	}
+	return false, 1
+}
+
+type fault int
+
+const (
+	faultNone fault = iota
+	fault429
+	fault503
+	faultDrop
+)
+
+// faultInjector draws the faults of Config.Faults.
+type faultInjector struct {
+	cfg Faults
+}
+
+func newFaultInjector(cfg Faults) *faultInjector { return &faultInjector{cfg: cfg} }
+
+func (f *faultInjector) pick() fault {
+	if f.cfg.Latency > 0 {
+		time.Sleep(f.cfg.Latency)
+	}
+	if f.cfg.Rate429 == 0 && f.cfg.Rate503 == 0 && f.cfg.DropRate == 0 {
+		return faultNone
+	}
+	x := rand.Float64()
+	switch {
+	case x < f.cfg.Rate429:
+		return fault429
+	case x < f.cfg.Rate429+f.cfg.Rate503:
+		return fault503
+	case x < f.cfg.Rate429+f.cfg.Rate503+f.cfg.DropRate:
+		return faultDrop
+	}
+	return faultNone
+}
+
+// apply answers the fault; done is false when the request must go on.
+func (f *faultInjector) apply(ft fault, w http.ResponseWriter) (done bool, status int) {
+	switch ft {
+	case fault429:
+		w.Header().Set("Retry-After", "1")
+		writeError(w, &apiError{Code: http.StatusTooManyRequests, Status: "RESOURCE_EXHAUSTED", Message: "injected fault: rate limited"})
+		return true, http.StatusTooManyRequests
+	case fault503:
+		writeError(w, &apiError{Code: http.StatusServiceUnavailable, Status: "UNAVAILABLE", Message: "injected fault: service unavailable"})
+		return true, http.StatusServiceUnavailable
+	case faultDrop:
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return true, 0
+			}
+		}
+		panic(http.ErrAbortHandler) // closes the connection (HTTP/2 streams are reset)
+	}
+	return false, 0
+}
+
+// slogErrorLog routes net/http's internal error log to the logger.
+func slogErrorLog(l *slog.Logger) *log.Logger {
+	return slog.NewLogLogger(l.Handler(), slog.LevelWarn)
+}
+
+// splitMask reads an update mask from the query: update_mask or update_mask.paths, either
+// repeated or comma-joined (both forms are sent by the official SDKs).
+func splitMask(r *http.Request) []string {
+	q := r.URL.Query()
+	var out []string
+	for _, key := range []string{"update_mask", "update_mask.paths"} {
+		for _, v := range q[key] {
+			for _, p := range strings.Split(v, ",") {
+				if p = strings.TrimSpace(p); p != "" {
+					out = append(out, p)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// recordingWriter keeps a copy of an answer, for the response checks of the tests.
+type recordingWriter struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (w *recordingWriter) WriteHeader(status int) {
+	w.status = status
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *recordingWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	w.body.Write(b)
+	return w.ResponseWriter.Write(b)
+}
