@@ -140,7 +140,7 @@ var callbackTypes = map[string]func() any{
 	"MESSAGE_INBOUND":     func() any { return new(conversation.MESSAGEINBOUNDJSONRequestBody) },
 	"EVENT_DELIVERY":      func() any { return new(conversation.EVENTDELIVERYJSONRequestBody) },
 	"EVENT_INBOUND":       func() any { return new(conversation.EVENTINBOUNDJSONRequestBody) },
-	"SMART_CONVERSATIONS": func() any { return new(conversation.SMARTCONVERSATIONSJSONRequestBody) },
+	"SMART_CONVERSATION": func() any { return new(conversation.SMARTCONVERSATIONJSONRequestBody) },
 	"MESSAGE_INBOUND_SMART_CONVERSATION_REDACTION": func() any { return new(conversation.MESSAGEINBOUNDSMARTCONVERSATIONREDACTIONJSONRequestBody) },
 	"CONVERSATION_START":                           func() any { return new(conversation.CONVERSATIONSTARTJSONRequestBody) },
 	"CONVERSATION_STOP":                            func() any { return new(conversation.CONVERSATIONSTOPJSONRequestBody) },
