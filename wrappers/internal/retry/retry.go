@@ -82,6 +82,15 @@ func NotSent(err error) bool {
 	return errors.As(err, &rh)
 }
 
+// permanentError marks an error that Do must not retry.
+type permanentError struct{ err error }
+
+func (e *permanentError) Error() string { return e.err.Error() }
+func (e *permanentError) Unwrap() error { return e.err }
+
+// Permanent wraps err so that Do returns it at once instead of retrying; Do unwraps it.
+func Permanent(err error) error { return &permanentError{err} }
+
 // RetryableError reports whether a transport error for a request with this method may be retried:
 // always when the request cannot have been processed, otherwise only for idempotent methods.
 // Context cancellation is never retried.
@@ -133,11 +142,19 @@ func Do(req *http.Request, p Policy, maxRetries int, send func(*http.Request) (*
 	for n := 0; ; n++ {
 		resp, err := send(cur)
 		if n >= maxRetries {
+			var perm *permanentError
+			if errors.As(err, &perm) {
+				err = perm.err
+			}
 			return resp, err
 		}
 		var wait time.Duration
 		status := 0
 		if err != nil {
+			var perm *permanentError
+			if errors.As(err, &perm) {
+				return resp, perm.err
+			}
 			if !RetryableError(req.Method, err) {
 				return resp, err
 			}
@@ -155,12 +172,12 @@ func Do(req *http.Request, p Policy, maxRetries int, send func(*http.Request) (*
 				wait = ra
 			}
 		}
-		next, rerr := rewind(req)
+		next, rerr := Rewind(req)
 		if rerr != nil {
 			return resp, err
 		}
 		if resp != nil {
-			drain(resp)
+			Drain(resp)
 		}
 		if onRetry != nil {
 			onRetry(Attempt{Retry: n + 1, Wait: wait, Status: status, Err: err})
@@ -177,10 +194,12 @@ func Do(req *http.Request, p Policy, maxRetries int, send func(*http.Request) (*
 	}
 }
 
-// errNoReplay is returned by rewind when a body was sent but cannot be produced again.
+// errNoReplay is returned by Rewind when a body was sent but cannot be produced again.
 var errNoReplay = errors.New("retry: request body cannot be replayed")
 
-func rewind(req *http.Request) (*http.Request, error) {
+// Rewind returns a copy of req, with the same context, ready to be sent again: its body is
+// produced afresh by GetBody. It fails when a body was sent and GetBody is nil.
+func Rewind(req *http.Request) (*http.Request, error) {
 	next := req.Clone(req.Context())
 	if req.Body == nil || req.Body == http.NoBody {
 		return next, nil
@@ -196,8 +215,8 @@ func rewind(req *http.Request) (*http.Request, error) {
 	return next, nil
 }
 
-// drain reads a little of an abandoned answer so the connection can be reused, then closes it.
-func drain(resp *http.Response) {
+// Drain reads a little of an abandoned answer so the connection can be reused, then closes it.
+func Drain(resp *http.Response) {
 	if resp.Body != nil {
 		_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
 		_ = resp.Body.Close()

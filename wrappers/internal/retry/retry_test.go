@@ -312,3 +312,13 @@ func FuzzRetryAfter(f *testing.F) {
 		}
 	})
 }
+
+func TestPermanentErrorNotRetried(t *testing.T) {
+	base := &net.OpError{Op: "dial", Err: errors.New("refused")}
+	calls := 0
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://x.invalid/", nil)
+	_, err := Do(req, fast, 3, func(*http.Request) (*http.Response, error) { calls++; return nil, Permanent(base) }, nil)
+	if calls != 1 || err != base {
+		t.Fatalf("calls %d, err %v (want the unwrapped error once)", calls, err)
+	}
+}

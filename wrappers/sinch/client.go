@@ -1,0 +1,356 @@
+// Package sinch is the client for the Sinch Conversation API, the Template Management API (v2)
+// and the Batch API. One Client, configured once with a project, a region and credentials,
+// serves all three through its Conversation, Templates and Batch services, which take and
+// return the types generated from the OpenAPI documents (packages gen/conversation,
+// gen/templates and gen/batch).
+//
+// The client authenticates (OAuth2 with a shared token cache by default), retries what is safe to
+// retry, paces requests if asked, turns every non-2xx answer into an *APIError, and offers
+// iter.Seq2 iterators over paginated lists. Message and recipient builders live in the
+// wrappers/message package.
+package sinch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+	"golang.org/x/time/rate"
+
+	"github.com/relaykit/sinch-go/wrappers/internal/auth"
+	"github.com/relaykit/sinch-go/wrappers/internal/retry"
+)
+
+// Version is this SDK's version, sent in the User-Agent header.
+const Version = "0.1.0"
+
+// Client calls the Sinch APIs for one project. It is safe for concurrent use; create one and
+// share it.
+type Client struct {
+	// Conversation calls the Conversation API (apps, contacts, conversations, messages, events,
+	// capability, webhooks, project settings).
+	Conversation *ConversationService
+	// Templates calls the Template Management API (v2).
+	Templates *TemplatesService
+	// Batch calls the Batch API.
+	Batch *BatchService
+
+	cfg  config
+	pipe *pipeline
+}
+
+// NewClient builds a Client. It fails with a clear error when the project id, the region (unless
+// every API URL is overridden) or the credentials are missing, or a URL is malformed.
+func NewClient(opts ...Option) (*Client, error) {
+	cfg := config{maxRetries: DefaultMaxRetries, authURL: DefaultAuthURL}
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	if err := cfg.resolve(); err != nil {
+		return nil, err
+	}
+	p, err := newPipeline(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{cfg: cfg, pipe: p}
+	if err := c.initServices(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// resolve validates the configuration and derives the base URLs from the region.
+func (c *config) resolve() error {
+	var errs []error
+	if strings.TrimSpace(c.projectID) == "" {
+		errs = append(errs, errors.New("a project id is required (WithProjectID or "+EnvProjectID+")"))
+	}
+	if c.regionSet && !c.region.Valid() {
+		errs = append(errs, fmt.Errorf("unknown region %q: want sinch.RegionUS, RegionEU or RegionBR", string(c.region)))
+	}
+	need := func(override *string, derive func(Region) string, what string) {
+		if *override != "" {
+			if err := checkURL(*override); err != nil {
+				errs = append(errs, fmt.Errorf("%s URL: %w", what, err))
+			}
+			*override = strings.TrimRight(*override, "/")
+			return
+		}
+		if !c.regionSet {
+			errs = append(errs, fmt.Errorf("a region is required for the %s API (WithRegion or %s: us, eu or br); the library never guesses one", what, EnvRegion))
+			return
+		}
+		if c.region.Valid() {
+			*override = derive(c.region)
+		}
+	}
+	need(&c.conversationURL, Region.ConversationURL, "Conversation")
+	need(&c.templateURL, Region.TemplateURL, "Template")
+	need(&c.batchURL, Region.BatchURL, "Batch")
+	switch c.auth {
+	case authNone:
+		errs = append(errs, errors.New("credentials are required: WithOAuth2 (or "+EnvKeyID+" and "+EnvKeySecret+"), WithBasicAuth or WithBearerToken"))
+	case authOAuth2, authBasic:
+		if c.keyID == "" || c.keySecret == "" {
+			errs = append(errs, errors.New("the access key id and secret must both be non-empty"))
+		}
+		if c.auth == authOAuth2 {
+			if err := checkURL(c.authURL); err != nil {
+				errs = append(errs, fmt.Errorf("auth URL: %w", err))
+			}
+		}
+	case authBearer:
+		if c.bearer == "" {
+			errs = append(errs, errors.New("the bearer token is empty"))
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("sinch: invalid configuration: %w", errors.Join(errs...))
+	}
+	return nil
+}
+
+func checkURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a URL", s)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an absolute http(s) URL", s)
+	}
+	if u.User != nil {
+		return errors.New("the URL must not carry user information")
+	}
+	return nil
+}
+
+// ProjectID returns the project the client is scoped to.
+func (c *Client) ProjectID() string { return c.cfg.projectID }
+
+// Region returns the configured region ("" when every URL is overridden and none was given).
+func (c *Client) Region() Region { return c.cfg.region }
+
+// AppID returns the default app id set with WithAppID or SINCH_APP_ID.
+func (c *Client) AppID() string { return c.cfg.appID }
+
+// SMSSender returns the default SMS sender set with WithSMSSender or SINCH_SMS_SENDER_ID.
+func (c *Client) SMSSender() string { return c.cfg.smsSender }
+
+// ConversationURL, TemplateURL and BatchURL return the base URLs in use.
+func (c *Client) ConversationURL() string { return c.cfg.conversationURL }
+
+// TemplateURL returns the Template Management API's base URL in use.
+func (c *Client) TemplateURL() string { return c.cfg.templateURL }
+
+// BatchURL returns the Batch API's base URL in use.
+func (c *Client) BatchURL() string { return c.cfg.batchURL }
+
+// Doer returns the client's request pipeline (authentication, retries, pacing, logging,
+// middleware) as a Doer, for calling the generated clients directly:
+//
+//	gen, _ := conversation.NewClientWithResponses(c.ConversationURL(), conversation.WithHTTPClient(c.Doer()))
+//
+// Non-2xx answers are returned as they are, not as errors.
+func (c *Client) Doer() Doer { return c.pipe }
+
+// TokenFetches reports how many requests the client has sent to the OAuth2 token endpoint (0
+// for other authentication methods).
+func (c *Client) TokenFetches() int64 {
+	if c.pipe.tokens == nil {
+		return 0
+	}
+	return c.pipe.tokens.Fetches()
+}
+
+// pipeline is the Doer the generated clients use. Per call: headers, then the retry loop; per
+// attempt: pacing, authentication (with one refresh on 401), middleware, the network.
+type pipeline struct {
+	base       Doer
+	send       MiddlewareNext
+	tokens     *auth.Cache
+	auth       authKind
+	keyID      string
+	keySecret  string
+	bearer     string
+	limiter    *rate.Limiter
+	logger     *slog.Logger
+	userAgent  string
+	maxRetries int
+	policy     retry.Policy
+	region     Region
+}
+
+func newPipeline(cfg *config) (*pipeline, error) {
+	p := &pipeline{
+		base:       cfg.doer,
+		auth:       cfg.auth,
+		keyID:      cfg.keyID,
+		keySecret:  cfg.keySecret,
+		bearer:     cfg.bearer,
+		logger:     cfg.logger,
+		maxRetries: cfg.maxRetries,
+		policy:     cfg.policy.internal(),
+		region:     cfg.region,
+	}
+	if p.base == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = 100
+		p.base = &http.Client{Transport: t}
+	}
+	p.userAgent = fmt.Sprintf("sinch-go/%s (%s; %s/%s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	if cfg.userAgent != "" {
+		p.userAgent = cfg.userAgent + " " + p.userAgent
+	}
+	if cfg.rateLimit > 0 && !math.IsInf(cfg.rateLimit, 1) {
+		p.limiter = rate.NewLimiter(rate.Limit(cfg.rateLimit), max(1, int(cfg.rateLimit/10)))
+	}
+	send := p.base.Do
+	for i := len(cfg.middleware) - 1; i >= 0; i-- {
+		m, next := cfg.middleware[i], send
+		if m == nil {
+			continue
+		}
+		send = func(r *http.Request) (*http.Response, error) { return m(r, next) }
+	}
+	p.send = send
+	if cfg.auth == authOAuth2 {
+		cc := &clientcredentials.Config{
+			ClientID:     cfg.keyID,
+			ClientSecret: cfg.keySecret,
+			TokenURL:     cfg.authURL,
+			AuthStyle:    oauth2.AuthStyleInHeader,
+		}
+		hc, ok := p.base.(*http.Client)
+		if !ok {
+			hc = &http.Client{Transport: doerTransport{p.base}}
+		}
+		p.tokens = auth.New(func(ctx context.Context) (*oauth2.Token, error) {
+			return cc.Token(context.WithValue(ctx, oauth2.HTTPClient, hc))
+		})
+	}
+	return p, nil
+}
+
+// doerTransport lets a Doer that is not an *http.Client carry the token requests.
+type doerTransport struct{ d Doer }
+
+func (t doerTransport) RoundTrip(r *http.Request) (*http.Response, error) { return t.d.Do(r) }
+
+// Do sends req through the pipeline.
+func (p *pipeline) Do(req *http.Request) (*http.Response, error) {
+	st := stateFrom(req.Context())
+	req.Header.Set("User-Agent", p.userAgent)
+	if req.Header.Get("Accept") == "" {
+		req.Header.Set("Accept", "application/json")
+	}
+	maxRetries := p.maxRetries
+	if st != nil {
+		for k, vs := range st.headers {
+			req.Header[k] = vs
+		}
+		if st.retries >= 0 {
+			maxRetries = st.retries
+		}
+	}
+	start := time.Now()
+	retries := 0
+	resp, err := retry.Do(req, p.policy, maxRetries, p.attempt, func(a retry.Attempt) {
+		retries = a.Retry
+		if p.logger != nil {
+			attrs := []slog.Attr{slog.String("method", req.Method), slog.String("path", req.URL.Path),
+				slog.Int("retry", a.Retry), slog.Duration("wait", a.Wait)}
+			if a.Err != nil {
+				attrs = append(attrs, slog.String("error", a.Err.Error()))
+			} else {
+				attrs = append(attrs, slog.Int("status", a.Status))
+			}
+			p.logger.LogAttrs(req.Context(), slog.LevelInfo, "sinch: retrying", attrs...)
+		}
+	})
+	if p.logger != nil && p.logger.Enabled(req.Context(), slog.LevelDebug) {
+		attrs := []slog.Attr{slog.String("method", req.Method), slog.String("host", req.URL.Host),
+			slog.String("path", req.URL.Path), slog.Duration("duration", time.Since(start)), slog.Int("retries", retries)}
+		if err != nil {
+			attrs = append(attrs, slog.String("error", err.Error()))
+		} else {
+			attrs = append(attrs, slog.Int("status", resp.StatusCode))
+		}
+		p.logger.LogAttrs(req.Context(), slog.LevelDebug, "sinch: call", attrs...)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if st != nil {
+		st.resp = resp
+		if st.capture != nil {
+			*st.capture = resp
+		}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		apiErr := newAPIError(req, resp, p.region)
+		if st != nil {
+			st.err = apiErr
+		}
+	}
+	return resp, nil
+}
+
+// attempt sends one try: it waits for the rate limiter, authenticates, and on a 401 with an
+// OAuth2 token drops that token and tries once more with a fresh one.
+func (p *pipeline) attempt(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	if p.limiter != nil {
+		if err := p.limiter.Wait(ctx); err != nil {
+			return nil, retry.Permanent(fmt.Errorf("sinch: rate limiter: %w", err))
+		}
+	}
+	tok, err := p.authorize(req)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := p.send(req)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || p.tokens == nil {
+		return resp, err
+	}
+	again, rerr := retry.Rewind(req)
+	if rerr != nil {
+		return resp, nil
+	}
+	p.tokens.Invalidate(tok)
+	if _, err := p.authorize(again); err != nil {
+		return resp, nil // keep the 401: it says more than the token failure
+	}
+	retry.Drain(resp)
+	return p.send(again)
+}
+
+// authorize sets the Authorization header and returns the bearer token used, if any.
+func (p *pipeline) authorize(req *http.Request) (string, error) {
+	switch p.auth {
+	case authBasic:
+		req.SetBasicAuth(p.keyID, p.keySecret)
+	case authBearer:
+		req.Header.Set("Authorization", "Bearer "+p.bearer)
+		return p.bearer, nil
+	case authOAuth2:
+		tok, err := p.tokens.Token(req.Context())
+		if err != nil {
+			return "", retry.Permanent(fmt.Errorf("sinch: obtaining an OAuth2 token: %w", err))
+		}
+		req.Header.Set("Authorization", "Bearer "+tok)
+		return tok, nil
+	}
+	return "", nil
+}

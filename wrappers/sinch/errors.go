@@ -1,0 +1,165 @@
+package sinch
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/relaykit/sinch-go/wrappers/internal/retry"
+)
+
+// Sentinel errors matched by an *APIError's status with errors.Is.
+var (
+	ErrBadRequest   = errors.New("sinch: bad request")  // 400
+	ErrUnauthorized = errors.New("sinch: unauthorized") // 401
+	ErrForbidden    = errors.New("sinch: forbidden")    // 403
+	ErrNotFound     = errors.New("sinch: not found")    // 404
+	ErrRateLimited  = errors.New("sinch: rate limited") // 429
+	ErrServer       = errors.New("sinch: server error") // 5xx
+)
+
+// APIError is a non-2xx answer from a Sinch API. Find it with errors.As; match common cases with
+// errors.Is against ErrNotFound, ErrUnauthorized, ErrRateLimited... or with IsNotFound etc.
+// Neither Error nor LogValue includes credentials or the raw body.
+type APIError struct {
+	// StatusCode is the HTTP status of the answer.
+	StatusCode int
+	// Code, Message, Status and Details come from the answer's {"error": {...}} body when it has
+	// one: Sinch's numeric code, explanation, canonical status (e.g. NOT_FOUND) and details.
+	Code    int
+	Message string
+	Status  string
+	Details []map[string]any
+	// RequestID is the X-Request-ID (or X-Correlation-ID) answer header, if any: quote it to
+	// Sinch support.
+	RequestID string
+	// RetryAfter is the wait the server asked for (Retry-After), if any.
+	RetryAfter time.Duration
+	// Method and Path identify the request (the path includes the project id, never a secret;
+	// the query string is left out).
+	Method string
+	Path   string
+	// Body is the raw answer body (at most 1 MiB).
+	Body []byte
+
+	region Region
+}
+
+// maxErrorBody bounds how much of an error answer is kept.
+const maxErrorBody = 1 << 20
+
+// newAPIError reads resp's body (restoring it for later readers) and decodes Sinch's error shape.
+func newAPIError(req *http.Request, resp *http.Response, region Region) *APIError {
+	e := &APIError{StatusCode: resp.StatusCode, Method: req.Method, Path: req.URL.Path, region: region}
+	if resp.Body != nil {
+		e.Body, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		_ = resp.Body.Close()
+		resp.Body = io.NopCloser(bytes.NewReader(e.Body))
+	}
+	e.RequestID = resp.Header.Get("X-Request-Id")
+	if e.RequestID == "" {
+		e.RequestID = resp.Header.Get("X-Correlation-Id")
+	}
+	if d, ok := retry.RetryAfter(resp.Header, time.Now()); ok {
+		e.RetryAfter = d
+	}
+	var body struct {
+		Error *struct {
+			Code    int              `json:"code"`
+			Message string           `json:"message"`
+			Status  string           `json:"status"`
+			Details []map[string]any `json:"details"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(e.Body, &body) == nil && body.Error != nil {
+		e.Code, e.Message, e.Status, e.Details = body.Error.Code, body.Error.Message, body.Error.Status, body.Error.Details
+	}
+	return e
+}
+
+// Error describes the failure in one line, with a hint for 401 and 404.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "sinch: %s %s: HTTP %d", e.Method, e.Path, e.StatusCode)
+	if e.Status != "" {
+		b.WriteString(" " + e.Status)
+	} else if t := http.StatusText(e.StatusCode); t != "" {
+		b.WriteString(" " + t)
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (request id " + e.RequestID + ")")
+	}
+	switch e.StatusCode {
+	case http.StatusNotFound:
+		if e.region != "" {
+			fmt.Fprintf(&b, "; check that the resource exists and that the app's region is the client's (%s)", e.region)
+		} else {
+			b.WriteString("; check that the resource exists and that the base URL's region is the app's")
+		}
+	case http.StatusUnauthorized:
+		b.WriteString("; check the access key id and secret (or token) and that the key belongs to this project")
+	}
+	return b.String()
+}
+
+// Is makes errors.Is(err, ErrNotFound) and the other sentinels match by status.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrBadRequest:
+		return e.StatusCode == http.StatusBadRequest
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	case ErrServer:
+		return e.StatusCode >= 500
+	}
+	return false
+}
+
+// LogValue gives slog the error's fields, without the body.
+func (e *APIError) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.Int("status_code", e.StatusCode),
+		slog.String("status", e.Status),
+		slog.Int("code", e.Code),
+		slog.String("message", e.Message),
+		slog.String("method", e.Method),
+		slog.String("path", e.Path),
+		slog.String("request_id", e.RequestID),
+	)
+}
+
+// IsNotFound reports whether err is a 404 answer (often a region mismatch).
+func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// IsUnauthorized reports whether err is a 401 answer (bad or expired credentials).
+func IsUnauthorized(err error) bool { return errors.Is(err, ErrUnauthorized) }
+
+// IsRateLimited reports whether err is a 429 answer that retries did not overcome.
+func IsRateLimited(err error) bool { return errors.Is(err, ErrRateLimited) }
+
+// UnexpectedResponseError is a 2xx answer the client could not decode into the expected type
+// (for example a proxy's HTML page): the call's outcome is unknown rather than silently empty.
+type UnexpectedResponseError struct {
+	StatusCode  int
+	ContentType string
+	Body        []byte
+}
+
+func (e *UnexpectedResponseError) Error() string {
+	return fmt.Sprintf("sinch: unexpected answer: HTTP %d with Content-Type %q and no JSON body of the expected type", e.StatusCode, e.ContentType)
+}
