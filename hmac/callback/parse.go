@@ -1,0 +1,218 @@
+package callback
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/relaykit/sinch-go/gen/conversation"
+)
+
+// Errors returned (wrapped) by Parse; test for them with [errors.Is].
+var (
+	// ErrMalformed: the body is not a JSON object, or its payload does not decode into the
+	// generated type of its trigger.
+	ErrMalformed = errors.New("callback: malformed body")
+	// ErrAmbiguous: the body carries the payload keys of two different triggers.
+	ErrAmbiguous = errors.New("callback: body carries the payloads of two triggers")
+)
+
+// decodable is implemented by every typed event: payload returns the generated struct to decode
+// the body into, setRaw keeps the body.
+type decodable interface {
+	Event
+	payload() any
+	setRaw([]byte)
+}
+
+type kind struct {
+	trigger Trigger
+	new     func() decodable
+}
+
+// Parse decodes a callback body into its typed event, telling the trigger from the payload's key.
+// raw must be the complete body; the event keeps it (see [Event.RawJSON]), so do not modify it
+// afterwards. A body whose key is not known returns an [*UnknownEvent] and no error.
+func Parse(raw []byte) (Event, error) {
+	var (
+		found     kind
+		foundKey  string
+		ambiguous string
+	)
+	err := scanTop(raw, func(key []byte, escaped bool) {
+		var k kind
+		var ok bool
+		if escaped {
+			var s string
+			if json.Unmarshal(append(append([]byte{'"'}, key...), '"'), &s) != nil {
+				return // leave it to the full decode below to report the bad escape
+			}
+			k, ok = kinds[s]
+			key = []byte(s)
+		} else {
+			k, ok = kinds[string(key)]
+		}
+		if !ok {
+			return
+		}
+		switch {
+		case found.new == nil:
+			found, foundKey = k, string(key)
+		case k.trigger != found.trigger && ambiguous == "":
+			ambiguous = string(key)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if ambiguous != "" {
+		return nil, fmt.Errorf("%w: %q and %q", ErrAmbiguous, foundKey, ambiguous)
+	}
+	if found.new == nil {
+		return parseUnknown(raw)
+	}
+	ev := found.new()
+	if err := json.Unmarshal(raw, ev.payload()); err != nil {
+		return nil, fmt.Errorf("%w: %s payload: %s", ErrMalformed, found.trigger, describe(err))
+	}
+	ev.setRaw(raw)
+	return ev, nil
+}
+
+// describe renders a decoding error without quoting values from the body.
+func describe(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var tim *time.ParseError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("invalid JSON at byte %d", syn.Offset)
+	case errors.As(err, &typ):
+		if typ.Field != "" {
+			return fmt.Sprintf("field %s: cannot decode a JSON %s into %s", typ.Field, kindOf(typ.Value), typ.Type)
+		}
+		return fmt.Sprintf("cannot decode a JSON %s into %s", kindOf(typ.Value), typ.Type)
+	case errors.As(err, &tim):
+		return "a time is not in RFC 3339 format"
+	default:
+		// Other errors come from UnmarshalJSON methods and may quote the offending value.
+		return "a value does not decode into its field's type"
+	}
+}
+
+// kindOf reduces the Value of an UnmarshalTypeError ("number 5", "string", ...) to its kind.
+func kindOf(v string) string {
+	for i := 0; i < len(v); i++ {
+		if v[i] == ' ' {
+			return v[:i]
+		}
+	}
+	return v
+}
+
+// UnknownEvent is a callback whose payload key Parse does not know, typically from a trigger added
+// to the API after this package was written. It is returned instead of an error so that the
+// callback can still be acknowledged, logged by id, or inspected through RawJSON.
+type UnknownEvent struct {
+	rawBody
+	env Envelope
+	// Keys lists the top-level keys of the body other than the envelope fields, in order; the
+	// first is usually the payload key of the unknown trigger.
+	Keys []string
+}
+
+// Trigger returns TriggerUnknown.
+func (e *UnknownEvent) Trigger() Trigger { return TriggerUnknown }
+
+// Envelope returns the fields common to every callback, as far as the body has them.
+func (e *UnknownEvent) Envelope() Envelope { return e.env }
+
+// DedupKey is "UNKNOWN:sha256:" and the hex SHA-256 of the body.
+func (e *UnknownEvent) DedupKey() string { return bodyKey("UNKNOWN", e.raw) }
+
+// unknownEnvelope decodes the envelope leniently: times that do not parse stay zero.
+type unknownEnvelope struct {
+	AppID           string `json:"app_id"`
+	ProjectID       string `json:"project_id"`
+	AcceptedTime    string `json:"accepted_time"`
+	EventTime       string `json:"event_time"`
+	MessageMetadata string `json:"message_metadata"`
+	CorrelationID   string `json:"correlation_id"`
+}
+
+var envelopeKeys = map[string]bool{
+	"app_id": true, "project_id": true, "accepted_time": true, "event_time": true,
+	"message_metadata": true, "correlation_id": true,
+}
+
+func parseUnknown(raw []byte) (Event, error) {
+	var env unknownEnvelope
+	if err := json.Unmarshal(raw, &env); err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrMalformed, describe(err))
+	}
+	ev := &UnknownEvent{env: Envelope{
+		AppID:           env.AppID,
+		ProjectID:       env.ProjectID,
+		AcceptedTime:    parseTime(env.AcceptedTime),
+		EventTime:       parseTime(env.EventTime),
+		MessageMetadata: env.MessageMetadata,
+		CorrelationID:   env.CorrelationID,
+	}}
+	_ = scanTop(raw, func(key []byte, escaped bool) {
+		if !envelopeKeys[string(key)] && len(ev.Keys) < 16 {
+			ev.Keys = append(ev.Keys, string(key))
+		}
+	})
+	ev.setRaw(raw)
+	return ev, nil
+}
+
+// Helpers for the dedup keys of the typed events.
+
+func channelOf(ci *conversation.ChannelIdentity) string {
+	if ci == nil {
+		return ""
+	}
+	return string(ci.Channel)
+}
+
+func conversationKey(t Trigger, raw []byte, n *conversation.ConversationNotification) string {
+	if n == nil || n.Conversation == nil {
+		return bodyKey(t, raw)
+	}
+	return dedupKey(t, raw, deref(n.Conversation.ID))
+}
+
+func contactKey(t Trigger, raw []byte, n *conversation.ContactNotification) string {
+	if n == nil || n.Contact == nil {
+		return bodyKey(t, raw)
+	}
+	return dedupKey(t, raw, deref(n.Contact.ID))
+}
+
+// kinds maps each trigger key to its trigger and a constructor for its event.
+var kinds = map[string]kind{
+	"message_delivery_report":                    {TriggerMessageDelivery, func() decodable { return new(MessageDeliveryEvent) }},
+	"message_submit_notification":                {TriggerMessageSubmit, func() decodable { return new(MessageSubmitEvent) }},
+	"message":                                    {TriggerMessageInbound, func() decodable { return new(MessageInboundEvent) }},
+	"message_redaction":                          {TriggerMessageInboundSmartConversationRedaction, func() decodable { return new(MessageInboundSmartConversationRedactionEvent) }},
+	"event_delivery_report":                      {TriggerEventDelivery, func() decodable { return new(EventDeliveryEvent) }},
+	"event":                                      {TriggerEventInbound, func() decodable { return new(EventInboundEvent) }},
+	"smart_conversation_notification":            {TriggerSmartConversation, func() decodable { return new(SmartConversationsEvent) }},
+	"conversation_start_notification":            {TriggerConversationStart, func() decodable { return new(ConversationStartEvent) }},
+	"conversation_stop_notification":             {TriggerConversationStop, func() decodable { return new(ConversationStopEvent) }},
+	"conversation_delete_notification":           {TriggerConversationDelete, func() decodable { return new(ConversationDeleteEvent) }},
+	"contact_create_notification":                {TriggerContactCreate, func() decodable { return new(ContactCreateEvent) }},
+	"contact_delete_notification":                {TriggerContactDelete, func() decodable { return new(ContactDeleteEvent) }},
+	"contact_merge_notification":                 {TriggerContactMerge, func() decodable { return new(ContactMergeEvent) }},
+	"contact_update_notification":                {TriggerContactUpdate, func() decodable { return new(ContactUpdateEvent) }},
+	"duplicated_contact_identities_notification": {TriggerContactIdentitiesDuplication, func() decodable { return new(ContactIdentitiesDuplicationEvent) }},
+	"unsupported_callback":                       {TriggerUnsupported, func() decodable { return new(UnsupportedCallbackEvent) }},
+	"opt_in_notification":                        {TriggerOptIn, func() decodable { return new(OptInEvent) }},
+	"opt_out_notification":                       {TriggerOptOut, func() decodable { return new(OptOutEvent) }},
+	"channel_event_notification":                 {TriggerChannelEvent, func() decodable { return new(ChannelEvent) }},
+	"capability_notification":                    {TriggerCapability, func() decodable { return new(CapabilityEvent) }},
+	"record_notification":                        {TriggerRecordNotification, func() decodable { return new(RecordNotificationEvent) }},
+	"batch_status_update_notification":           {TriggerBatchStatusUpdate, func() decodable { return new(BatchStatusUpdateEvent) }},
+}
