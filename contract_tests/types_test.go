@@ -135,11 +135,11 @@ var batchOps = map[string]opTypes{
 }
 
 var callbackTypes = map[string]func() any{
-	"MESSAGE_DELIVERY":    func() any { return new(conversation.MESSAGEDELIVERYJSONRequestBody) },
-	"MESSAGE_SUBMIT":      func() any { return new(conversation.MESSAGESUBMITJSONRequestBody) },
-	"MESSAGE_INBOUND":     func() any { return new(conversation.MESSAGEINBOUNDJSONRequestBody) },
-	"EVENT_DELIVERY":      func() any { return new(conversation.EVENTDELIVERYJSONRequestBody) },
-	"EVENT_INBOUND":       func() any { return new(conversation.EVENTINBOUNDJSONRequestBody) },
+	"MESSAGE_DELIVERY":   func() any { return new(conversation.MESSAGEDELIVERYJSONRequestBody) },
+	"MESSAGE_SUBMIT":     func() any { return new(conversation.MESSAGESUBMITJSONRequestBody) },
+	"MESSAGE_INBOUND":    func() any { return new(conversation.MESSAGEINBOUNDJSONRequestBody) },
+	"EVENT_DELIVERY":     func() any { return new(conversation.EVENTDELIVERYJSONRequestBody) },
+	"EVENT_INBOUND":      func() any { return new(conversation.EVENTINBOUNDJSONRequestBody) },
 	"SMART_CONVERSATION": func() any { return new(conversation.SMARTCONVERSATIONJSONRequestBody) },
 	"MESSAGE_INBOUND_SMART_CONVERSATION_REDACTION": func() any { return new(conversation.MESSAGEINBOUNDSMARTCONVERSATIONREDACTIONJSONRequestBody) },
 	"CONVERSATION_START":                           func() any { return new(conversation.CONVERSATIONSTARTJSONRequestBody) },
@@ -156,4 +156,8 @@ var callbackTypes = map[string]func() any{
 	"CHANNEL_EVENT":                                func() any { return new(conversation.CHANNELEVENTJSONRequestBody) },
 	"CAPABILITY":                                   func() any { return new(conversation.CAPABILITYJSONRequestBody) },
 	"RECORD_NOTIFICATION":                          func() any { return new(conversation.RECORDNOTIFICATIONJSONRequestBody) },
+}
+
+var batchCallbackTypes = map[string]func() any{
+	"BATCH_STATUS_UPDATE": func() any { return new(batch.BATCHSTATUSUPDATEJSONRequestBody) },
 }

@@ -521,13 +521,15 @@ type ClientInterface interface {
 	// that recipient's `parameters`. Each recipient produces an ordinary Conversation API
 	// message, with its own delivery receipts.
 	//
-	// Delivery receipts of batch messages: the `metadata` of each MESSAGE_DELIVERY receipt is a
-	// JSON string holding the message metadata of the request (request level merged with
-	// recipient level) plus a `_batch_id` key set to this batch's ID; `_batch_id` is also added
-	// to the conversation metadata, so inbound replies can be matched to the batch. Receipts of
-	// messages that failed also carry the batch ID and the `message_index`, the position (from
-	// 0) of the recipient in `recipient_and_params`. `_batch_id` is therefore reserved: a
-	// `_batch_id` key given in any metadata of the request is overwritten.
+	// Delivery receipts of batch messages: in each MESSAGE_DELIVERY callback about a message of
+	// the batch, `message_delivery_report.metadata` (where a single send echoes its
+	// `message_metadata`) is a JSON string of the batch's message metadata (request level
+	// merged with recipient level) plus a `_batch_id` key holding this batch's ID, for example
+	// `{"source":"otp-service","_batch_id":"01JCRB9R1ZK3Q5T0BATCH00001"}`. `_batch_id` is also
+	// added to the conversation metadata, so inbound replies can be matched to the batch.
+	// Receipts of messages that failed also carry the batch ID and `message_index`, the
+	// position (from 0) of the recipient in `recipient_and_params`. `_batch_id` is therefore
+	// reserved: a `_batch_id` key given in any metadata of the request is overwritten.
 	//
 	// With `send_after` the batch is scheduled instead of sent at once. A scheduled batch can
 	// be cancelled with cancelBatchMessages until it is sent.
@@ -544,13 +546,15 @@ type ClientInterface interface {
 	// that recipient's `parameters`. Each recipient produces an ordinary Conversation API
 	// message, with its own delivery receipts.
 	//
-	// Delivery receipts of batch messages: the `metadata` of each MESSAGE_DELIVERY receipt is a
-	// JSON string holding the message metadata of the request (request level merged with
-	// recipient level) plus a `_batch_id` key set to this batch's ID; `_batch_id` is also added
-	// to the conversation metadata, so inbound replies can be matched to the batch. Receipts of
-	// messages that failed also carry the batch ID and the `message_index`, the position (from
-	// 0) of the recipient in `recipient_and_params`. `_batch_id` is therefore reserved: a
-	// `_batch_id` key given in any metadata of the request is overwritten.
+	// Delivery receipts of batch messages: in each MESSAGE_DELIVERY callback about a message of
+	// the batch, `message_delivery_report.metadata` (where a single send echoes its
+	// `message_metadata`) is a JSON string of the batch's message metadata (request level
+	// merged with recipient level) plus a `_batch_id` key holding this batch's ID, for example
+	// `{"source":"otp-service","_batch_id":"01JCRB9R1ZK3Q5T0BATCH00001"}`. `_batch_id` is also
+	// added to the conversation metadata, so inbound replies can be matched to the batch.
+	// Receipts of messages that failed also carry the batch ID and `message_index`, the
+	// position (from 0) of the recipient in `recipient_and_params`. `_batch_id` is therefore
+	// reserved: a `_batch_id` key given in any metadata of the request is overwritten.
 	//
 	// With `send_after` the batch is scheduled instead of sent at once. A scheduled batch can
 	// be cancelled with cancelBatchMessages until it is sent.
@@ -756,13 +760,15 @@ func (c *Client) ListBatchMessages(ctx context.Context, projectID ProjectID, par
 // that recipient's `parameters`. Each recipient produces an ordinary Conversation API
 // message, with its own delivery receipts.
 //
-// Delivery receipts of batch messages: the `metadata` of each MESSAGE_DELIVERY receipt is a
-// JSON string holding the message metadata of the request (request level merged with
-// recipient level) plus a `_batch_id` key set to this batch's ID; `_batch_id` is also added
-// to the conversation metadata, so inbound replies can be matched to the batch. Receipts of
-// messages that failed also carry the batch ID and the `message_index`, the position (from
-// 0) of the recipient in `recipient_and_params`. `_batch_id` is therefore reserved: a
-// `_batch_id` key given in any metadata of the request is overwritten.
+// Delivery receipts of batch messages: in each MESSAGE_DELIVERY callback about a message of
+// the batch, `message_delivery_report.metadata` (where a single send echoes its
+// `message_metadata`) is a JSON string of the batch's message metadata (request level
+// merged with recipient level) plus a `_batch_id` key holding this batch's ID, for example
+// `{"source":"otp-service","_batch_id":"01JCRB9R1ZK3Q5T0BATCH00001"}`. `_batch_id` is also
+// added to the conversation metadata, so inbound replies can be matched to the batch.
+// Receipts of messages that failed also carry the batch ID and `message_index`, the
+// position (from 0) of the recipient in `recipient_and_params`. `_batch_id` is therefore
+// reserved: a `_batch_id` key given in any metadata of the request is overwritten.
 //
 // With `send_after` the batch is scheduled instead of sent at once. A scheduled batch can
 // be cancelled with cancelBatchMessages until it is sent.
@@ -789,13 +795,15 @@ func (c *Client) SendBatchMessageWithBody(ctx context.Context, projectID Project
 // that recipient's `parameters`. Each recipient produces an ordinary Conversation API
 // message, with its own delivery receipts.
 //
-// Delivery receipts of batch messages: the `metadata` of each MESSAGE_DELIVERY receipt is a
-// JSON string holding the message metadata of the request (request level merged with
-// recipient level) plus a `_batch_id` key set to this batch's ID; `_batch_id` is also added
-// to the conversation metadata, so inbound replies can be matched to the batch. Receipts of
-// messages that failed also carry the batch ID and the `message_index`, the position (from
-// 0) of the recipient in `recipient_and_params`. `_batch_id` is therefore reserved: a
-// `_batch_id` key given in any metadata of the request is overwritten.
+// Delivery receipts of batch messages: in each MESSAGE_DELIVERY callback about a message of
+// the batch, `message_delivery_report.metadata` (where a single send echoes its
+// `message_metadata`) is a JSON string of the batch's message metadata (request level
+// merged with recipient level) plus a `_batch_id` key holding this batch's ID, for example
+// `{"source":"otp-service","_batch_id":"01JCRB9R1ZK3Q5T0BATCH00001"}`. `_batch_id` is also
+// added to the conversation metadata, so inbound replies can be matched to the batch.
+// Receipts of messages that failed also carry the batch ID and `message_index`, the
+// position (from 0) of the recipient in `recipient_and_params`. `_batch_id` is therefore
+// reserved: a `_batch_id` key given in any metadata of the request is overwritten.
 //
 // With `send_after` the batch is scheduled instead of sent at once. A scheduled batch can
 // be cancelled with cancelBatchMessages until it is sent.
@@ -1317,13 +1325,15 @@ type ClientWithResponsesInterface interface {
 	// that recipient's `parameters`. Each recipient produces an ordinary Conversation API
 	// message, with its own delivery receipts.
 	//
-	// Delivery receipts of batch messages: the `metadata` of each MESSAGE_DELIVERY receipt is a
-	// JSON string holding the message metadata of the request (request level merged with
-	// recipient level) plus a `_batch_id` key set to this batch's ID; `_batch_id` is also added
-	// to the conversation metadata, so inbound replies can be matched to the batch. Receipts of
-	// messages that failed also carry the batch ID and the `message_index`, the position (from
-	// 0) of the recipient in `recipient_and_params`. `_batch_id` is therefore reserved: a
-	// `_batch_id` key given in any metadata of the request is overwritten.
+	// Delivery receipts of batch messages: in each MESSAGE_DELIVERY callback about a message of
+	// the batch, `message_delivery_report.metadata` (where a single send echoes its
+	// `message_metadata`) is a JSON string of the batch's message metadata (request level
+	// merged with recipient level) plus a `_batch_id` key holding this batch's ID, for example
+	// `{"source":"otp-service","_batch_id":"01JCRB9R1ZK3Q5T0BATCH00001"}`. `_batch_id` is also
+	// added to the conversation metadata, so inbound replies can be matched to the batch.
+	// Receipts of messages that failed also carry the batch ID and `message_index`, the
+	// position (from 0) of the recipient in `recipient_and_params`. `_batch_id` is therefore
+	// reserved: a `_batch_id` key given in any metadata of the request is overwritten.
 	//
 	// With `send_after` the batch is scheduled instead of sent at once. A scheduled batch can
 	// be cancelled with cancelBatchMessages until it is sent.
@@ -1340,13 +1350,15 @@ type ClientWithResponsesInterface interface {
 	// that recipient's `parameters`. Each recipient produces an ordinary Conversation API
 	// message, with its own delivery receipts.
 	//
-	// Delivery receipts of batch messages: the `metadata` of each MESSAGE_DELIVERY receipt is a
-	// JSON string holding the message metadata of the request (request level merged with
-	// recipient level) plus a `_batch_id` key set to this batch's ID; `_batch_id` is also added
-	// to the conversation metadata, so inbound replies can be matched to the batch. Receipts of
-	// messages that failed also carry the batch ID and the `message_index`, the position (from
-	// 0) of the recipient in `recipient_and_params`. `_batch_id` is therefore reserved: a
-	// `_batch_id` key given in any metadata of the request is overwritten.
+	// Delivery receipts of batch messages: in each MESSAGE_DELIVERY callback about a message of
+	// the batch, `message_delivery_report.metadata` (where a single send echoes its
+	// `message_metadata`) is a JSON string of the batch's message metadata (request level
+	// merged with recipient level) plus a `_batch_id` key holding this batch's ID, for example
+	// `{"source":"otp-service","_batch_id":"01JCRB9R1ZK3Q5T0BATCH00001"}`. `_batch_id` is also
+	// added to the conversation metadata, so inbound replies can be matched to the batch.
+	// Receipts of messages that failed also carry the batch ID and `message_index`, the
+	// position (from 0) of the recipient in `recipient_and_params`. `_batch_id` is therefore
+	// reserved: a `_batch_id` key given in any metadata of the request is overwritten.
 	//
 	// With `send_after` the batch is scheduled instead of sent at once. A scheduled batch can
 	// be cancelled with cancelBatchMessages until it is sent.
@@ -2101,13 +2113,15 @@ func (c *ClientWithResponses) ListBatchMessagesWithResponse(ctx context.Context,
 // that recipient's `parameters`. Each recipient produces an ordinary Conversation API
 // message, with its own delivery receipts.
 //
-// Delivery receipts of batch messages: the `metadata` of each MESSAGE_DELIVERY receipt is a
-// JSON string holding the message metadata of the request (request level merged with
-// recipient level) plus a `_batch_id` key set to this batch's ID; `_batch_id` is also added
-// to the conversation metadata, so inbound replies can be matched to the batch. Receipts of
-// messages that failed also carry the batch ID and the `message_index`, the position (from
-// 0) of the recipient in `recipient_and_params`. `_batch_id` is therefore reserved: a
-// `_batch_id` key given in any metadata of the request is overwritten.
+// Delivery receipts of batch messages: in each MESSAGE_DELIVERY callback about a message of
+// the batch, `message_delivery_report.metadata` (where a single send echoes its
+// `message_metadata`) is a JSON string of the batch's message metadata (request level
+// merged with recipient level) plus a `_batch_id` key holding this batch's ID, for example
+// `{"source":"otp-service","_batch_id":"01JCRB9R1ZK3Q5T0BATCH00001"}`. `_batch_id` is also
+// added to the conversation metadata, so inbound replies can be matched to the batch.
+// Receipts of messages that failed also carry the batch ID and `message_index`, the
+// position (from 0) of the recipient in `recipient_and_params`. `_batch_id` is therefore
+// reserved: a `_batch_id` key given in any metadata of the request is overwritten.
 //
 // With `send_after` the batch is scheduled instead of sent at once. A scheduled batch can
 // be cancelled with cancelBatchMessages until it is sent.
@@ -2130,13 +2144,15 @@ func (c *ClientWithResponses) SendBatchMessageWithBodyWithResponse(ctx context.C
 // that recipient's `parameters`. Each recipient produces an ordinary Conversation API
 // message, with its own delivery receipts.
 //
-// Delivery receipts of batch messages: the `metadata` of each MESSAGE_DELIVERY receipt is a
-// JSON string holding the message metadata of the request (request level merged with
-// recipient level) plus a `_batch_id` key set to this batch's ID; `_batch_id` is also added
-// to the conversation metadata, so inbound replies can be matched to the batch. Receipts of
-// messages that failed also carry the batch ID and the `message_index`, the position (from
-// 0) of the recipient in `recipient_and_params`. `_batch_id` is therefore reserved: a
-// `_batch_id` key given in any metadata of the request is overwritten.
+// Delivery receipts of batch messages: in each MESSAGE_DELIVERY callback about a message of
+// the batch, `message_delivery_report.metadata` (where a single send echoes its
+// `message_metadata`) is a JSON string of the batch's message metadata (request level
+// merged with recipient level) plus a `_batch_id` key holding this batch's ID, for example
+// `{"source":"otp-service","_batch_id":"01JCRB9R1ZK3Q5T0BATCH00001"}`. `_batch_id` is also
+// added to the conversation metadata, so inbound replies can be matched to the batch.
+// Receipts of messages that failed also carry the batch ID and `message_index`, the
+// position (from 0) of the recipient in `recipient_and_params`. `_batch_id` is therefore
+// reserved: a `_batch_id` key given in any metadata of the request is overwritten.
 //
 // With `send_after` the batch is scheduled instead of sent at once. A scheduled batch can
 // be cancelled with cancelBatchMessages until it is sent.

@@ -19,19 +19,19 @@ import (
 
 // Defines values for AgentType.
 const (
-	AgentTypeBOT              AgentType = "BOT"
-	AgentTypeHUMAN            AgentType = "HUMAN"
-	AgentTypeUNKNOWNAGENTTYPE AgentType = "UNKNOWN_AGENT_TYPE"
+	AgentTypeBot     AgentType = "BOT"
+	AgentTypeHuman   AgentType = "HUMAN"
+	AgentTypeUnknown AgentType = "UNKNOWN_AGENT_TYPE"
 )
 
 // Valid indicates whether the value is a known member of the AgentType enum.
 func (e AgentType) Valid() bool {
 	switch e {
-	case AgentTypeBOT:
+	case AgentTypeBot:
 		return true
-	case AgentTypeHUMAN:
+	case AgentTypeHuman:
 		return true
-	case AgentTypeUNKNOWNAGENTTYPE:
+	case AgentTypeUnknown:
 		return true
 	default:
 		return false
@@ -64,22 +64,22 @@ func (e CapabilityStatus) Valid() bool {
 
 // Defines values for CardHeight.
 const (
-	CardHeightMEDIUM            CardHeight = "MEDIUM"
-	CardHeightSHORT             CardHeight = "SHORT"
-	CardHeightTALL              CardHeight = "TALL"
-	CardHeightUNSPECIFIEDHEIGHT CardHeight = "UNSPECIFIED_HEIGHT"
+	CardHeightMedium      CardHeight = "MEDIUM"
+	CardHeightShort       CardHeight = "SHORT"
+	CardHeightTall        CardHeight = "TALL"
+	CardHeightUnspecified CardHeight = "UNSPECIFIED_HEIGHT"
 )
 
 // Valid indicates whether the value is a known member of the CardHeight enum.
 func (e CardHeight) Valid() bool {
 	switch e {
-	case CardHeightMEDIUM:
+	case CardHeightMedium:
 		return true
-	case CardHeightSHORT:
+	case CardHeightShort:
 		return true
-	case CardHeightTALL:
+	case CardHeightTall:
 		return true
-	case CardHeightUNSPECIFIEDHEIGHT:
+	case CardHeightUnspecified:
 		return true
 	default:
 		return false
@@ -124,28 +124,28 @@ func (e ChannelSpecificContactMessageMessageType) Valid() bool {
 
 // Defines values for ChannelSpecificMessageType.
 const (
-	ChannelSpecificMessageTypeCAROUSELCOMMERCE            ChannelSpecificMessageType = "CAROUSEL_COMMERCE"
-	ChannelSpecificMessageTypeCOMMERCE                    ChannelSpecificMessageType = "COMMERCE"
-	ChannelSpecificMessageTypeFLOWS                       ChannelSpecificMessageType = "FLOWS"
-	ChannelSpecificMessageTypeNOTIFICATIONMESSAGETEMPLATE ChannelSpecificMessageType = "NOTIFICATION_MESSAGE_TEMPLATE"
-	ChannelSpecificMessageTypeORDERDETAILS                ChannelSpecificMessageType = "ORDER_DETAILS"
-	ChannelSpecificMessageTypeORDERSTATUS                 ChannelSpecificMessageType = "ORDER_STATUS"
+	ChannelSpecificMessageTypeCarouselCommerce            ChannelSpecificMessageType = "CAROUSEL_COMMERCE"
+	ChannelSpecificMessageTypeCommerce                    ChannelSpecificMessageType = "COMMERCE"
+	ChannelSpecificMessageTypeFlows                       ChannelSpecificMessageType = "FLOWS"
+	ChannelSpecificMessageTypeNotificationMessageTemplate ChannelSpecificMessageType = "NOTIFICATION_MESSAGE_TEMPLATE"
+	ChannelSpecificMessageTypeOrderDetails                ChannelSpecificMessageType = "ORDER_DETAILS"
+	ChannelSpecificMessageTypeOrderStatus                 ChannelSpecificMessageType = "ORDER_STATUS"
 )
 
 // Valid indicates whether the value is a known member of the ChannelSpecificMessageType enum.
 func (e ChannelSpecificMessageType) Valid() bool {
 	switch e {
-	case ChannelSpecificMessageTypeCAROUSELCOMMERCE:
+	case ChannelSpecificMessageTypeCarouselCommerce:
 		return true
-	case ChannelSpecificMessageTypeCOMMERCE:
+	case ChannelSpecificMessageTypeCommerce:
 		return true
-	case ChannelSpecificMessageTypeFLOWS:
+	case ChannelSpecificMessageTypeFlows:
 		return true
-	case ChannelSpecificMessageTypeNOTIFICATIONMESSAGETEMPLATE:
+	case ChannelSpecificMessageTypeNotificationMessageTemplate:
 		return true
-	case ChannelSpecificMessageTypeORDERDETAILS:
+	case ChannelSpecificMessageTypeOrderDetails:
 		return true
-	case ChannelSpecificMessageTypeORDERSTATUS:
+	case ChannelSpecificMessageTypeOrderStatus:
 		return true
 	default:
 		return false
@@ -457,55 +457,55 @@ func (e ContactLanguage) Valid() bool {
 
 // Defines values for ConversationChannel.
 const (
-	ConversationChannelAPPLEBC            ConversationChannel = "APPLEBC"
-	ConversationChannelCHANNELUNSPECIFIED ConversationChannel = "CHANNEL_UNSPECIFIED"
-	ConversationChannelINSTAGRAM          ConversationChannel = "INSTAGRAM"
-	ConversationChannelKAKAOTALK          ConversationChannel = "KAKAOTALK"
-	ConversationChannelKAKAOTALKCHAT      ConversationChannel = "KAKAOTALKCHAT"
-	ConversationChannelLINE               ConversationChannel = "LINE"
-	ConversationChannelMESSENGER          ConversationChannel = "MESSENGER"
-	ConversationChannelMMS                ConversationChannel = "MMS"
-	ConversationChannelRCS                ConversationChannel = "RCS"
-	ConversationChannelSMS                ConversationChannel = "SMS"
-	ConversationChannelTELEGRAM           ConversationChannel = "TELEGRAM"
-	ConversationChannelVIBER              ConversationChannel = "VIBER"
-	ConversationChannelVIBERBM            ConversationChannel = "VIBERBM"
-	ConversationChannelWECHAT             ConversationChannel = "WECHAT"
-	ConversationChannelWHATSAPP           ConversationChannel = "WHATSAPP"
+	ConversationChannelAppleBC       ConversationChannel = "APPLEBC"
+	ConversationChannelInstagram     ConversationChannel = "INSTAGRAM"
+	ConversationChannelKakaoTalk     ConversationChannel = "KAKAOTALK"
+	ConversationChannelKakaoTalkChat ConversationChannel = "KAKAOTALKCHAT"
+	ConversationChannelLINE          ConversationChannel = "LINE"
+	ConversationChannelMMS           ConversationChannel = "MMS"
+	ConversationChannelMessenger     ConversationChannel = "MESSENGER"
+	ConversationChannelRCS           ConversationChannel = "RCS"
+	ConversationChannelSMS           ConversationChannel = "SMS"
+	ConversationChannelTelegram      ConversationChannel = "TELEGRAM"
+	ConversationChannelUnspecified   ConversationChannel = "CHANNEL_UNSPECIFIED"
+	ConversationChannelViber         ConversationChannel = "VIBER"
+	ConversationChannelViberBM       ConversationChannel = "VIBERBM"
+	ConversationChannelWeChat        ConversationChannel = "WECHAT"
+	ConversationChannelWhatsApp      ConversationChannel = "WHATSAPP"
 )
 
 // Valid indicates whether the value is a known member of the ConversationChannel enum.
 func (e ConversationChannel) Valid() bool {
 	switch e {
-	case ConversationChannelAPPLEBC:
+	case ConversationChannelAppleBC:
 		return true
-	case ConversationChannelCHANNELUNSPECIFIED:
+	case ConversationChannelInstagram:
 		return true
-	case ConversationChannelINSTAGRAM:
+	case ConversationChannelKakaoTalk:
 		return true
-	case ConversationChannelKAKAOTALK:
-		return true
-	case ConversationChannelKAKAOTALKCHAT:
+	case ConversationChannelKakaoTalkChat:
 		return true
 	case ConversationChannelLINE:
 		return true
-	case ConversationChannelMESSENGER:
-		return true
 	case ConversationChannelMMS:
+		return true
+	case ConversationChannelMessenger:
 		return true
 	case ConversationChannelRCS:
 		return true
 	case ConversationChannelSMS:
 		return true
-	case ConversationChannelTELEGRAM:
+	case ConversationChannelTelegram:
 		return true
-	case ConversationChannelVIBER:
+	case ConversationChannelUnspecified:
 		return true
-	case ConversationChannelVIBERBM:
+	case ConversationChannelViber:
 		return true
-	case ConversationChannelWECHAT:
+	case ConversationChannelViberBM:
 		return true
-	case ConversationChannelWHATSAPP:
+	case ConversationChannelWeChat:
+		return true
+	case ConversationChannelWhatsApp:
 		return true
 	default:
 		return false
@@ -514,19 +514,19 @@ func (e ConversationChannel) Valid() bool {
 
 // Defines values for ConversationDirection.
 const (
-	ConversationDirectionTOAPP              ConversationDirection = "TO_APP"
-	ConversationDirectionTOCONTACT          ConversationDirection = "TO_CONTACT"
-	ConversationDirectionUNDEFINEDDIRECTION ConversationDirection = "UNDEFINED_DIRECTION"
+	ConversationDirectionToApp     ConversationDirection = "TO_APP"
+	ConversationDirectionToContact ConversationDirection = "TO_CONTACT"
+	ConversationDirectionUndefined ConversationDirection = "UNDEFINED_DIRECTION"
 )
 
 // Valid indicates whether the value is a known member of the ConversationDirection enum.
 func (e ConversationDirection) Valid() bool {
 	switch e {
-	case ConversationDirectionTOAPP:
+	case ConversationDirectionToApp:
 		return true
-	case ConversationDirectionTOCONTACT:
+	case ConversationDirectionToContact:
 		return true
-	case ConversationDirectionUNDEFINEDDIRECTION:
+	case ConversationDirectionUndefined:
 		return true
 	default:
 		return false
@@ -550,16 +550,16 @@ func (e ConversationMergeStrategy) Valid() bool {
 
 // Defines values for ConversationMessagesView.
 const (
-	ConversationMessagesViewWITHMETADATA    ConversationMessagesView = "WITH_METADATA"
-	ConversationMessagesViewWITHOUTMETADATA ConversationMessagesView = "WITHOUT_METADATA"
+	ConversationMessagesViewWithMetadata    ConversationMessagesView = "WITH_METADATA"
+	ConversationMessagesViewWithoutMetadata ConversationMessagesView = "WITHOUT_METADATA"
 )
 
 // Valid indicates whether the value is a known member of the ConversationMessagesView enum.
 func (e ConversationMessagesView) Valid() bool {
 	switch e {
-	case ConversationMessagesViewWITHMETADATA:
+	case ConversationMessagesViewWithMetadata:
 		return true
-	case ConversationMessagesViewWITHOUTMETADATA:
+	case ConversationMessagesViewWithoutMetadata:
 		return true
 	default:
 		return false
@@ -586,16 +586,16 @@ func (e ConversationMetadataReportView) Valid() bool {
 
 // Defines values for ConversationMetadataUpdateStrategy.
 const (
-	ConversationMetadataUpdateStrategyMERGEPATCH ConversationMetadataUpdateStrategy = "MERGE_PATCH"
-	ConversationMetadataUpdateStrategyREPLACE    ConversationMetadataUpdateStrategy = "REPLACE"
+	ConversationMetadataUpdateStrategyMergePatch ConversationMetadataUpdateStrategy = "MERGE_PATCH"
+	ConversationMetadataUpdateStrategyReplace    ConversationMetadataUpdateStrategy = "REPLACE"
 )
 
 // Valid indicates whether the value is a known member of the ConversationMetadataUpdateStrategy enum.
 func (e ConversationMetadataUpdateStrategy) Valid() bool {
 	switch e {
-	case ConversationMetadataUpdateStrategyMERGEPATCH:
+	case ConversationMetadataUpdateStrategyMergePatch:
 		return true
-	case ConversationMetadataUpdateStrategyREPLACE:
+	case ConversationMetadataUpdateStrategyReplace:
 		return true
 	default:
 		return false
@@ -739,19 +739,19 @@ func (e KakaoTalkPricingType) Valid() bool {
 
 // Defines values for MessageContentType.
 const (
-	MessageContentTypeCONTENTMARKETING    MessageContentType = "CONTENT_MARKETING"
-	MessageContentTypeCONTENTNOTIFICATION MessageContentType = "CONTENT_NOTIFICATION"
-	MessageContentTypeCONTENTUNKNOWN      MessageContentType = "CONTENT_UNKNOWN"
+	MessageContentTypeMarketing    MessageContentType = "CONTENT_MARKETING"
+	MessageContentTypeNotification MessageContentType = "CONTENT_NOTIFICATION"
+	MessageContentTypeUnknown      MessageContentType = "CONTENT_UNKNOWN"
 )
 
 // Valid indicates whether the value is a known member of the MessageContentType enum.
 func (e MessageContentType) Valid() bool {
 	switch e {
-	case MessageContentTypeCONTENTMARKETING:
+	case MessageContentTypeMarketing:
 		return true
-	case MessageContentTypeCONTENTNOTIFICATION:
+	case MessageContentTypeNotification:
 		return true
-	case MessageContentTypeCONTENTUNKNOWN:
+	case MessageContentTypeUnknown:
 		return true
 	default:
 		return false
@@ -760,16 +760,16 @@ func (e MessageContentType) Valid() bool {
 
 // Defines values for MessageQueue.
 const (
-	MessageQueueHIGHPRIORITY   MessageQueue = "HIGH_PRIORITY"
-	MessageQueueNORMALPRIORITY MessageQueue = "NORMAL_PRIORITY"
+	MessageQueueHigh   MessageQueue = "HIGH_PRIORITY"
+	MessageQueueNormal MessageQueue = "NORMAL_PRIORITY"
 )
 
 // Valid indicates whether the value is a known member of the MessageQueue enum.
 func (e MessageQueue) Valid() bool {
 	switch e {
-	case MessageQueueHIGHPRIORITY:
+	case MessageQueueHigh:
 		return true
-	case MessageQueueNORMALPRIORITY:
+	case MessageQueueNormal:
 		return true
 	default:
 		return false
@@ -778,16 +778,16 @@ func (e MessageQueue) Valid() bool {
 
 // Defines values for MessageSource.
 const (
-	MessageSourceCONVERSATIONSOURCE MessageSource = "CONVERSATION_SOURCE"
-	MessageSourceDISPATCHSOURCE     MessageSource = "DISPATCH_SOURCE"
+	MessageSourceConversation MessageSource = "CONVERSATION_SOURCE"
+	MessageSourceDispatch     MessageSource = "DISPATCH_SOURCE"
 )
 
 // Valid indicates whether the value is a known member of the MessageSource enum.
 func (e MessageSource) Valid() bool {
 	switch e {
-	case MessageSourceCONVERSATIONSOURCE:
+	case MessageSourceConversation:
 		return true
-	case MessageSourceDISPATCHSOURCE:
+	case MessageSourceDispatch:
 		return true
 	default:
 		return false
@@ -913,16 +913,16 @@ func (e PaymentStatusUpdateEventPaymentTransactionStatus) Valid() bool {
 
 // Defines values for ProcessingMode.
 const (
-	ProcessingModeCONVERSATION ProcessingMode = "CONVERSATION"
-	ProcessingModeDISPATCH     ProcessingMode = "DISPATCH"
+	ProcessingModeConversation ProcessingMode = "CONVERSATION"
+	ProcessingModeDispatch     ProcessingMode = "DISPATCH"
 )
 
 // Valid indicates whether the value is a known member of the ProcessingMode enum.
 func (e ProcessingMode) Valid() bool {
 	switch e {
-	case ProcessingModeCONVERSATION:
+	case ProcessingModeConversation:
 		return true
-	case ProcessingModeDISPATCH:
+	case ProcessingModeDispatch:
 		return true
 	default:
 		return false
@@ -931,16 +931,16 @@ func (e ProcessingMode) Valid() bool {
 
 // Defines values for ProcessingStrategy.
 const (
-	ProcessingStrategyDEFAULT      ProcessingStrategy = "DEFAULT"
-	ProcessingStrategyDISPATCHONLY ProcessingStrategy = "DISPATCH_ONLY"
+	ProcessingStrategyDefault      ProcessingStrategy = "DEFAULT"
+	ProcessingStrategyDispatchOnly ProcessingStrategy = "DISPATCH_ONLY"
 )
 
 // Valid indicates whether the value is a known member of the ProcessingStrategy enum.
 func (e ProcessingStrategy) Valid() bool {
 	switch e {
-	case ProcessingStrategyDEFAULT:
+	case ProcessingStrategyDefault:
 		return true
-	case ProcessingStrategyDISPATCHONLY:
+	case ProcessingStrategyDispatchOnly:
 		return true
 	default:
 		return false
@@ -1600,7 +1600,7 @@ type AppMessage struct {
 	// ExplicitChannelMessage Raw channel payloads, keyed by channel name (a ConversationChannel value), each a JSON string in that channel's own format. Sent instead of the transcoded message on that channel.
 	ExplicitChannelMessage map[string]string `json:"explicit_channel_message,omitempty"`
 
-	// ExplicitChannelOmniMessage Replacement Conversation API content per channel, keyed by channel name (a ConversationChannel value); that channel gets this content instead of the main message.
+	// ExplicitChannelOmniMessage Replacement Conversation API content per channel, keyed by channel name (WHATSAPP, KAKAOTALK and WECHAT are the channels that support it); that channel gets this content instead of the main message.
 	ExplicitChannelOmniMessage map[string]OmniMessageOverride `json:"explicit_channel_omni_message,omitempty"`
 
 	// ListMessage A menu of choices or products grouped in sections. All items of one message are of one kind (all choices or all products).
@@ -1709,10 +1709,11 @@ type CapabilityNotification struct {
 	// CapabilityStatus What the recipient can receive on the channel. CAPABILITY_UNKNOWN: the channel does not say. CAPABILITY_FULL: every feature of the channel. CAPABILITY_PARTIAL: some features (see `channel_capabilities`). NO_CAPABILITY: the recipient cannot be reached on it.
 	CapabilityStatus *CapabilityStatus `json:"capability_status,omitempty"`
 
-	// Channel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the protobuf zero value
-	// and is not accepted where a concrete channel is required. VIBER appears in the API reference's
-	// enum (and in the channel-profile operation) although the Node and Java SDKs list only VIBERBM;
-	// we follow the reference and accept both.
+	// Channel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the zero value and
+	// is rejected where a concrete channel is needed (for example in channel_priority_order).
+	// VIBER is listed by the .NET SDK and used by the channel-profile operation, while the Node,
+	// Java and Python SDKs list only VIBERBM (Viber Business Messages); both are accepted so that
+	// no real payload is rejected.
 	Channel *ConversationChannel `json:"channel,omitempty"`
 
 	// ChannelCapabilities With CAPABILITY_PARTIAL, the channel-specific features the recipient supports.
@@ -1794,10 +1795,11 @@ type ChannelCredentials struct {
 	// it (not needed for Sinch-managed channels). Empty turns verification off.
 	CallbackSecret *string `json:"callback_secret,omitempty"`
 
-	// Channel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the protobuf zero value
-	// and is not accepted where a concrete channel is required. VIBER appears in the API reference's
-	// enum (and in the channel-profile operation) although the Node and Java SDKs list only VIBERBM;
-	// we follow the reference and accept both.
+	// Channel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the zero value and
+	// is rejected where a concrete channel is needed (for example in channel_priority_order).
+	// VIBER is listed by the .NET SDK and used by the channel-profile operation, while the Node,
+	// Java and Python SDKs list only VIBERBM (Viber Business Messages); both are accepted so that
+	// no real payload is rejected.
 	Channel *ConversationChannel `json:"channel,omitempty"`
 
 	// ChannelKnownID An identifier the channel assigns to this integration (set by the API).
@@ -1870,10 +1872,11 @@ type ChannelEventDetails struct {
 	// AdditionalData Event details; their shape depends on the channel and the event type.
 	AdditionalData map[string]interface{} `json:"additional_data,omitempty"`
 
-	// Channel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the protobuf zero value
-	// and is not accepted where a concrete channel is required. VIBER appears in the API reference's
-	// enum (and in the channel-profile operation) although the Node and Java SDKs list only VIBERBM;
-	// we follow the reference and accept both.
+	// Channel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the zero value and
+	// is rejected where a concrete channel is needed (for example in channel_priority_order).
+	// VIBER is listed by the .NET SDK and used by the channel-profile operation, while the Node,
+	// Java and Python SDKs list only VIBERBM (Viber Business Messages); both are accepted so that
+	// no real payload is rejected.
 	Channel *ConversationChannel `json:"channel,omitempty"`
 
 	// EventType The kind of event, for example WHATS_APP_QUALITY_RATING_CHANGED.
@@ -1891,10 +1894,11 @@ type ChannelIdentity struct {
 	// AppID The app the identity belongs to. Needed for channels whose identities are scoped to one app (Messenger, Instagram, LINE, WeChat); empty for phone-number channels.
 	AppID *string `json:"app_id,omitempty"`
 
-	// Channel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the protobuf zero value
-	// and is not accepted where a concrete channel is required. VIBER appears in the API reference's
-	// enum (and in the channel-profile operation) although the Node and Java SDKs list only VIBERBM;
-	// we follow the reference and accept both.
+	// Channel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the zero value and
+	// is rejected where a concrete channel is needed (for example in channel_priority_order).
+	// VIBER is listed by the .NET SDK and used by the channel-profile operation, while the Node,
+	// Java and Python SDKs list only VIBERBM (Viber Business Messages); both are accepted so that
+	// no real payload is rejected.
 	Channel ConversationChannel `json:"channel"`
 
 	// Identity The identity on that channel; its format depends on the channel.
@@ -1919,10 +1923,11 @@ type ChannelIntegrationStatus string
 
 // ChannelRecipientIdentity One channel identity used to address a recipient directly, without a stored contact.
 type ChannelRecipientIdentity struct {
-	// Channel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the protobuf zero value
-	// and is not accepted where a concrete channel is required. VIBER appears in the API reference's
-	// enum (and in the channel-profile operation) although the Node and Java SDKs list only VIBERBM;
-	// we follow the reference and accept both.
+	// Channel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the zero value and
+	// is rejected where a concrete channel is needed (for example in channel_priority_order).
+	// VIBER is listed by the .NET SDK and used by the channel-profile operation, while the Node,
+	// Java and Python SDKs list only VIBERBM (Viber Business Messages); both are accepted so that
+	// no real payload is rejected.
 	Channel ConversationChannel `json:"channel"`
 
 	// Identity The recipient's identity on the channel, for example an E.164 number for SMS or WhatsApp.
@@ -2412,10 +2417,11 @@ type Conversation struct {
 	// Active Whether the conversation is the active one between its app and contact.
 	Active *bool `json:"active,omitempty"`
 
-	// ActiveChannel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the protobuf zero value
-	// and is not accepted where a concrete channel is required. VIBER appears in the API reference's
-	// enum (and in the channel-profile operation) although the Node and Java SDKs list only VIBERBM;
-	// we follow the reference and accept both.
+	// ActiveChannel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the zero value and
+	// is rejected where a concrete channel is needed (for example in channel_priority_order).
+	// VIBER is listed by the .NET SDK and used by the channel-profile operation, while the Node,
+	// Java and Python SDKs list only VIBERBM (Viber Business Messages); both are accepted so that
+	// no real payload is rejected.
 	ActiveChannel *ConversationActiveChannel `json:"active_channel,omitempty"`
 
 	// AppID The app taking part.
@@ -2441,16 +2447,18 @@ type Conversation struct {
 	MetadataJSON map[string]interface{} `json:"metadata_json,omitempty"`
 }
 
-// ConversationActiveChannel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the protobuf zero value
-// and is not accepted where a concrete channel is required. VIBER appears in the API reference's
-// enum (and in the channel-profile operation) although the Node and Java SDKs list only VIBERBM;
-// we follow the reference and accept both.
+// ConversationActiveChannel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the zero value and
+// is rejected where a concrete channel is needed (for example in channel_priority_order).
+// VIBER is listed by the .NET SDK and used by the channel-profile operation, while the Node,
+// Java and Python SDKs list only VIBERBM (Viber Business Messages); both are accepted so that
+// no real payload is rejected.
 type ConversationActiveChannel = ConversationChannel
 
-// ConversationChannel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the protobuf zero value
-// and is not accepted where a concrete channel is required. VIBER appears in the API reference's
-// enum (and in the channel-profile operation) although the Node and Java SDKs list only VIBERBM;
-// we follow the reference and accept both.
+// ConversationChannel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the zero value and
+// is rejected where a concrete channel is needed (for example in channel_priority_order).
+// VIBER is listed by the .NET SDK and used by the channel-profile operation, while the Node,
+// Java and Python SDKs list only VIBERBM (Viber Business Messages); both are accepted so that
+// no real payload is rejected.
 type ConversationChannel string
 
 // ConversationDeleteEvent Body of a CONVERSATION_DELETE callback: a conversation between the app and a contact was deleted. Key: `conversation_delete_notification`.
@@ -2480,7 +2488,7 @@ type ConversationDeleteEvent struct {
 // ConversationDeletedEvent The contact deleted the conversation on their device. An empty object.
 type ConversationDeletedEvent = map[string]interface{}
 
-// ConversationDirection Which way a message or event travelled. TO_APP for inbound (from the contact), TO_CONTACT for outbound. UNDEFINED_DIRECTION is the zero value.
+// ConversationDirection Which way a message or event travelled. TO_APP is inbound (from the contact), TO_CONTACT outbound. UNDEFINED_DIRECTION is the zero value; the Java SDK dropped it but the .NET SDK and recorded responses still carry it, so it is accepted.
 type ConversationDirection string
 
 // ConversationEvent A stored event, from the app (app_event) or from a contact (contact_event, contact_message_event); exactly one of those is set.
@@ -2506,7 +2514,7 @@ type ConversationEvent struct {
 	// ConversationID The conversation of the event. Empty in Dispatch mode.
 	ConversationID *string `json:"conversation_id,omitempty"`
 
-	// Direction Which way a message or event travelled. TO_APP for inbound (from the contact), TO_CONTACT for outbound. UNDEFINED_DIRECTION is the zero value.
+	// Direction Which way a message or event travelled. TO_APP is inbound (from the contact), TO_CONTACT outbound. UNDEFINED_DIRECTION is the zero value; the Java SDK dropped it but the .NET SDK and recorded responses still carry it, so it is accepted.
 	Direction *ConversationDirection `json:"direction,omitempty"`
 
 	// ID The event id.
@@ -2539,7 +2547,7 @@ type ConversationMessage struct {
 	// ConversationID The conversation the message belongs to. Empty in Dispatch mode.
 	ConversationID *string `json:"conversation_id,omitempty"`
 
-	// Direction Which way a message or event travelled. TO_APP for inbound (from the contact), TO_CONTACT for outbound. UNDEFINED_DIRECTION is the zero value.
+	// Direction Which way a message or event travelled. TO_APP is inbound (from the contact), TO_CONTACT outbound. UNDEFINED_DIRECTION is the zero value; the Java SDK dropped it but the .NET SDK and recorded responses still carry it, so it is accepted.
 	Direction *ConversationDirection `json:"direction,omitempty"`
 
 	// ID The message id.
@@ -2686,10 +2694,11 @@ type CreateConversationRequest struct {
 	// Active Whether the new conversation is the active one between its app and contact.
 	Active *bool `json:"active,omitempty"`
 
-	// ActiveChannel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the protobuf zero value
-	// and is not accepted where a concrete channel is required. VIBER appears in the API reference's
-	// enum (and in the channel-profile operation) although the Node and Java SDKs list only VIBERBM;
-	// we follow the reference and accept both.
+	// ActiveChannel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the zero value and
+	// is rejected where a concrete channel is needed (for example in channel_priority_order).
+	// VIBER is listed by the .NET SDK and used by the channel-profile operation, while the Node,
+	// Java and Python SDKs list only VIBERBM (Viber Business Messages); both are accepted so that
+	// no real payload is rejected.
 	ActiveChannel *ConversationActiveChannel `json:"active_channel,omitempty"`
 
 	// AppID The app taking part.
@@ -2796,10 +2805,11 @@ type DuplicatedContactIdentitiesNotification struct {
 
 // DuplicatedIdentities Contacts that share an identity on one channel.
 type DuplicatedIdentities struct {
-	// Channel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the protobuf zero value
-	// and is not accepted where a concrete channel is required. VIBER appears in the API reference's
-	// enum (and in the channel-profile operation) although the Node and Java SDKs list only VIBERBM;
-	// we follow the reference and accept both.
+	// Channel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the zero value and
+	// is rejected where a concrete channel is needed (for example in channel_priority_order).
+	// VIBER is listed by the .NET SDK and used by the channel-profile operation, while the Node,
+	// Java and Python SDKs list only VIBERBM (Viber Business Messages); both are accepted so that
+	// no real payload is rejected.
 	Channel *ConversationChannel `json:"channel,omitempty"`
 
 	// ContactIds The IDs of the contacts holding the duplicated identity.
@@ -2930,7 +2940,7 @@ type EventInboundEventItem struct {
 	// ConversationID The conversation the event belongs to; empty in DISPATCH processing mode.
 	ConversationID *string `json:"conversation_id,omitempty"`
 
-	// Direction Which way a message or event travelled. TO_APP for inbound (from the contact), TO_CONTACT for outbound. UNDEFINED_DIRECTION is the zero value.
+	// Direction Which way a message or event travelled. TO_APP is inbound (from the contact), TO_CONTACT outbound. UNDEFINED_DIRECTION is the zero value; the Java SDK dropped it but the .NET SDK and recorded responses still carry it, so it is accepted.
 	Direction *ConversationDirection `json:"direction,omitempty"`
 
 	// ID The ID the Conversation API gave the event.
@@ -2954,10 +2964,11 @@ type FetchLastMessageRequest struct {
 	// AppID Only messages of this app.
 	AppID *string `json:"app_id,omitempty"`
 
-	// Channel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the protobuf zero value
-	// and is not accepted where a concrete channel is required. VIBER appears in the API reference's
-	// enum (and in the channel-profile operation) although the Node and Java SDKs list only VIBERBM;
-	// we follow the reference and accept both.
+	// Channel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the zero value and
+	// is rejected where a concrete channel is needed (for example in channel_priority_order).
+	// VIBER is listed by the .NET SDK and used by the channel-profile operation, while the Node,
+	// Java and Python SDKs list only VIBERBM (Viber Business Messages); both are accepted so that
+	// no real payload is rejected.
 	Channel *ConversationChannel `json:"channel,omitempty"`
 
 	// ChannelIdentities Channel identities whose last messages to fetch.
@@ -2966,7 +2977,7 @@ type FetchLastMessageRequest struct {
 	// ContactIds Contacts whose last messages to fetch. Not supported with DISPATCH_SOURCE.
 	ContactIds []string `json:"contact_ids,omitempty"`
 
-	// Direction Which way a message or event travelled. TO_APP for inbound (from the contact), TO_CONTACT for outbound. UNDEFINED_DIRECTION is the zero value.
+	// Direction Which way a message or event travelled. TO_APP is inbound (from the contact), TO_CONTACT outbound. UNDEFINED_DIRECTION is the zero value; the Java SDK dropped it but the .NET SDK and recorded responses still carry it, so it is accepted.
 	Direction *ConversationDirection `json:"direction,omitempty"`
 
 	// EndTime Only messages accepted before this time.
@@ -3089,7 +3100,7 @@ type InjectMessageRequest struct {
 	// ConversationID The conversation the message belongs to; the path names it already.
 	ConversationID *string `json:"conversation_id,omitempty"`
 
-	// Direction Which way a message or event travelled. TO_APP for inbound (from the contact), TO_CONTACT for outbound. UNDEFINED_DIRECTION is the zero value.
+	// Direction Which way a message or event travelled. TO_APP is inbound (from the contact), TO_CONTACT outbound. UNDEFINED_DIRECTION is the zero value; the Java SDK dropped it but the .NET SDK and recorded responses still carry it, so it is accepted.
 	Direction ConversationDirection `json:"direction"`
 
 	// Metadata Free-form data of yours kept with the message.
@@ -3696,6 +3707,9 @@ type MessageDeliveryEvent struct {
 
 // MessageDeliveryReport The `message_delivery_report` of a MESSAGE_DELIVERY callback.
 type MessageDeliveryReport struct {
+	// BatchID Only on FAILED receipts of messages sent through the Batch API, the batch the message belongs to (the Batch API notes describe it; the Conversation API reference does not list it).
+	BatchID *string `json:"batch_id,omitempty"`
+
 	// ChannelIdentity How one contact is reached on one channel (a phone number on SMS, WhatsApp or Viber Business; a page-scoped id on Messenger, ...).
 	ChannelIdentity *ChannelIdentity `json:"channel_identity,omitempty"`
 
@@ -3708,7 +3722,10 @@ type MessageDeliveryReport struct {
 	// MessageID The ID of the app message this report is about.
 	MessageID *string `json:"message_id,omitempty"`
 
-	// Metadata The `message_metadata` given when the message was sent, if any.
+	// MessageIndex Only on FAILED receipts of messages sent through the Batch API, the position of the recipient in the batch's `recipient_and_params`.
+	MessageIndex *int32 `json:"message_index,omitempty"`
+
+	// Metadata The `message_metadata` given when the message was sent, if any. For a message sent through the Batch API it also carries the reserved `_batch_id` key.
 	Metadata *string `json:"metadata,omitempty"`
 
 	// ProcessingMode Whether the app stores contacts and conversations (CONVERSATION) or only relays messages (DISPATCH).
@@ -3762,7 +3779,7 @@ type MessageInboundEventItem struct {
 	// ConversationID The conversation the message belongs to; empty in DISPATCH processing mode.
 	ConversationID *string `json:"conversation_id,omitempty"`
 
-	// Direction Which way a message or event travelled. TO_APP for inbound (from the contact), TO_CONTACT for outbound. UNDEFINED_DIRECTION is the zero value.
+	// Direction Which way a message or event travelled. TO_APP is inbound (from the contact), TO_CONTACT outbound. UNDEFINED_DIRECTION is the zero value; the Java SDK dropped it but the .NET SDK and recorded responses still carry it, so it is accepted.
 	Direction *ConversationDirection `json:"direction,omitempty"`
 
 	// ID The ID the Conversation API gave the message.
@@ -3937,9 +3954,9 @@ type OmniMessageOverride struct {
 	MediaMessage *MediaMessage `json:"media_message,omitempty"`
 
 	// TemplateReference Points at a template: an omnichannel template in the Conversation template store, or a
-	// channel's own template (for WhatsApp, template_id is the template's name). The API reference
-	// lists template_id and version as required for omni_template; channel templates may omit
-	// version, so only template_id is required here.
+	// channel's own template (for WhatsApp, template_id is the template's name). The Node SDK
+	// marks version as required, which holds for omni_template and template_reference overrides;
+	// WhatsApp channel templates are sent without a version, so only template_id is required here.
 	TemplateReference *TemplateReference `json:"template_reference,omitempty"`
 
 	// TextMessage A message of plain text.
@@ -3972,10 +3989,11 @@ type OptInEvent struct {
 
 // OptInNotification The `opt_in_notification` of an OPT_IN callback.
 type OptInNotification struct {
-	// Channel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the protobuf zero value
-	// and is not accepted where a concrete channel is required. VIBER appears in the API reference's
-	// enum (and in the channel-profile operation) although the Node and Java SDKs list only VIBERBM;
-	// we follow the reference and accept both.
+	// Channel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the zero value and
+	// is rejected where a concrete channel is needed (for example in channel_priority_order).
+	// VIBER is listed by the .NET SDK and used by the channel-profile operation, while the Node,
+	// Java and Python SDKs list only VIBERBM (Viber Business Messages); both are accepted so that
+	// no real payload is rejected.
 	Channel *ConversationChannel `json:"channel,omitempty"`
 
 	// ContactID The contact that opted in; empty in DISPATCH processing mode.
@@ -4032,10 +4050,11 @@ type OptOutEvent struct {
 
 // OptOutNotification The `opt_out_notification` of an OPT_OUT callback.
 type OptOutNotification struct {
-	// Channel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the protobuf zero value
-	// and is not accepted where a concrete channel is required. VIBER appears in the API reference's
-	// enum (and in the channel-profile operation) although the Node and Java SDKs list only VIBERBM;
-	// we follow the reference and accept both.
+	// Channel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the zero value and
+	// is rejected where a concrete channel is needed (for example in channel_priority_order).
+	// VIBER is listed by the .NET SDK and used by the channel-profile operation, while the Node,
+	// Java and Python SDKs list only VIBERBM (Viber Business Messages); both are accepted so that
+	// no real payload is rejected.
 	Channel *ConversationChannel `json:"channel,omitempty"`
 
 	// ContactID The contact that opted out; empty in DISPATCH processing mode.
@@ -4487,10 +4506,11 @@ type SmartConversationNotification struct {
 	// AnalysisResults The analyses; which lists are present depends on the features enabled for the app.
 	AnalysisResults *AnalysisResult `json:"analysis_results,omitempty"`
 
-	// Channel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the protobuf zero value
-	// and is not accepted where a concrete channel is required. VIBER appears in the API reference's
-	// enum (and in the channel-profile operation) although the Node and Java SDKs list only VIBERBM;
-	// we follow the reference and accept both.
+	// Channel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the zero value and
+	// is rejected where a concrete channel is needed (for example in channel_priority_order).
+	// VIBER is listed by the .NET SDK and used by the channel-profile operation, while the Node,
+	// Java and Python SDKs list only VIBERBM (Viber Business Messages); both are accepted so that
+	// no real payload is rejected.
 	Channel *ConversationChannel `json:"channel,omitempty"`
 
 	// ChannelIdentity The contact's identity on the channel, as a plain string (unlike most callbacks, not a ChannelIdentity object).
@@ -4557,16 +4577,16 @@ type TemplateMessage struct {
 	ChannelTemplate map[string]TemplateReference `json:"channel_template,omitempty"`
 
 	// OmniTemplate Points at a template: an omnichannel template in the Conversation template store, or a
-	// channel's own template (for WhatsApp, template_id is the template's name). The API reference
-	// lists template_id and version as required for omni_template; channel templates may omit
-	// version, so only template_id is required here.
+	// channel's own template (for WhatsApp, template_id is the template's name). The Node SDK
+	// marks version as required, which holds for omni_template and template_reference overrides;
+	// WhatsApp channel templates are sent without a version, so only template_id is required here.
 	OmniTemplate *TemplateReference `json:"omni_template,omitempty"`
 }
 
 // TemplateReference Points at a template: an omnichannel template in the Conversation template store, or a
-// channel's own template (for WhatsApp, template_id is the template's name). The API reference
-// lists template_id and version as required for omni_template; channel templates may omit
-// version, so only template_id is required here.
+// channel's own template (for WhatsApp, template_id is the template's name). The Node SDK
+// marks version as required, which holds for omni_template and template_reference overrides;
+// WhatsApp channel templates are sent without a version, so only template_id is required here.
 type TemplateReference struct {
 	// LanguageCode The BCP-47 language of the translation to use, for example en_US. WhatsApp templates accept only the underscore form. Defaults to English.
 	LanguageCode *string `json:"language_code,omitempty"`
@@ -4617,10 +4637,11 @@ type TranscodeMessageResponse struct {
 
 // UnsupportedCallback The `unsupported_callback` of an UNSUPPORTED callback.
 type UnsupportedCallback struct {
-	// Channel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the protobuf zero value
-	// and is not accepted where a concrete channel is required. VIBER appears in the API reference's
-	// enum (and in the channel-profile operation) although the Node and Java SDKs list only VIBERBM;
-	// we follow the reference and accept both.
+	// Channel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the zero value and
+	// is rejected where a concrete channel is needed (for example in channel_priority_order).
+	// VIBER is listed by the .NET SDK and used by the channel-profile operation, while the Node,
+	// Java and Python SDKs list only VIBERBM (Viber Business Messages); both are accepted so that
+	// no real payload is rejected.
 	Channel *ConversationChannel `json:"channel,omitempty"`
 
 	// ChannelIdentity How one contact is reached on one channel (a phone number on SMS, WhatsApp or Viber Business; a page-scoped id on Messenger, ...).
@@ -4745,10 +4766,11 @@ type UpdateConversationRequest struct {
 	// Active Whether the conversation is the active one between its app and contact.
 	Active *bool `json:"active,omitempty"`
 
-	// ActiveChannel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the protobuf zero value
-	// and is not accepted where a concrete channel is required. VIBER appears in the API reference's
-	// enum (and in the channel-profile operation) although the Node and Java SDKs list only VIBERBM;
-	// we follow the reference and accept both.
+	// ActiveChannel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the zero value and
+	// is rejected where a concrete channel is needed (for example in channel_priority_order).
+	// VIBER is listed by the .NET SDK and used by the channel-profile operation, while the Node,
+	// Java and Python SDKs list only VIBERBM (Viber Business Messages); both are accepted so that
+	// no real payload is rejected.
 	ActiveChannel *ConversationActiveChannel `json:"active_channel,omitempty"`
 
 	// AppID The app taking part.
@@ -5835,7 +5857,7 @@ type ClientInterface interface {
 
 	// DeleteConversation Delete a conversation
 	//
-	// Deletes a conversation together with all of its messages.
+	// Removes the conversation and every message stored in it.
 	//
 	// Corresponds with DELETE /v1/projects/{project_id}/conversations/{conversation_id} (the `DeleteConversation` operationId).
 	DeleteConversation(ctx context.Context, projectID ProjectID, conversationID ConversationIDPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -6678,7 +6700,7 @@ func (c *Client) CreateConversation(ctx context.Context, projectID ProjectID, bo
 
 // DeleteConversation Delete a conversation
 //
-// Deletes a conversation together with all of its messages.
+// Removes the conversation and every message stored in it.
 //
 // Corresponds with DELETE /v1/projects/{project_id}/conversations/{conversation_id} (the `DeleteConversation` operationId).
 func (c *Client) DeleteConversation(ctx context.Context, projectID ProjectID, conversationID ConversationIDPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -10414,7 +10436,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteConversationWithResponse Delete a conversation
 	//
-	// Deletes a conversation together with all of its messages.
+	// Removes the conversation and every message stored in it.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -14934,7 +14956,7 @@ func (c *ClientWithResponses) CreateConversationWithResponse(ctx context.Context
 
 // DeleteConversationWithResponse Delete a conversation
 //
-// Deletes a conversation together with all of its messages.
+// Removes the conversation and every message stored in it.
 //
 // Returns a wrapper object for the known response body format(s).
 //

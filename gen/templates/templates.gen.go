@@ -44,9 +44,9 @@ type ChannelTemplateReference struct {
 	ParameterMappings map[string]string `json:"parameter_mappings,omitempty"`
 
 	// TemplateReference Points at a template: an omnichannel template in the Conversation template store, or a
-	// channel's own template (for WhatsApp, template_id is the template's name). The API reference
-	// lists template_id and version as required for omni_template; channel templates may omit
-	// version, so only template_id is required here.
+	// channel's own template (for WhatsApp, template_id is the template's name). The Node SDK
+	// marks version as required, which holds for omni_template and template_reference overrides;
+	// WhatsApp channel templates are sent without a version, so only template_id is required here.
 	TemplateReference *externalRef0.TemplateReference `json:"template_reference,omitempty"`
 }
 
@@ -196,6 +196,9 @@ type UpdateTemplateRequest struct {
 
 	// Description Free text describing what the template is for.
 	Description *string `json:"description,omitempty"`
+
+	// ID The template's ID. Optional, since the path names the template; when sent it should be that same ID.
+	ID *string `json:"id,omitempty"`
 
 	// Translations The complete new list of translations, one per language code.
 	Translations []TemplateTranslation `json:"translations"`
