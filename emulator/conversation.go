@@ -223,7 +223,7 @@ func (c *call) app(id string) (doc, error) {
 	if !ok {
 		return nil, errNotFound("app %s not found", id)
 	}
-	return clone(a), nil
+	return a, nil
 }
 
 func listApps(c *call) (any, error) {
@@ -362,7 +362,7 @@ func (c *call) contact(id string) (doc, error) {
 	if !ok {
 		return nil, errNotFound("contact %s not found", id)
 	}
-	return clone(d), nil
+	return d, nil
 }
 
 func newContact(s *Server, body doc) doc {
@@ -614,7 +614,7 @@ func (c *call) conversation(id string) (doc, error) {
 	if !ok {
 		return nil, errNotFound("conversation %s not found", id)
 	}
-	return clone(d), nil
+	return d, nil
 }
 
 func createConversation(c *call) (any, error) {
@@ -799,7 +799,7 @@ func (c *call) message(id string) (doc, error) {
 	if !ok {
 		return nil, errNotFound("message %s not found", id)
 	}
-	return clone(d), nil
+	return d, nil
 }
 
 func getMessage(c *call) (any, error) {
@@ -1114,7 +1114,7 @@ func (c *call) webhook(id string) (doc, error) {
 	if !ok {
 		return nil, errNotFound("webhook %s not found", id)
 	}
-	return clone(d), nil
+	return d, nil
 }
 
 // checkWebhook enforces the per-app rules on a new or changed webhook; self is the webhook's

@@ -197,17 +197,27 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.listen(ctx); err != nil {
+		return nil, err
+	}
+	s.log.Info("emulator started", "conversation", s.convURL, "batch", s.batchURL)
+	return s, nil
+}
+
+// listen opens both listeners and serves them.
+func (s *Server) listen(ctx context.Context) error {
+	var err error
 	var lc net.ListenConfig
 	s.convLn, err = lc.Listen(ctx, "tcp", s.cfg.Addr)
 	if err != nil {
 		s.cancel()
-		return nil, fmt.Errorf("emulator: listen on %s: %w", s.cfg.Addr, err)
+		return fmt.Errorf("emulator: listen on %s: %w", s.cfg.Addr, err)
 	}
 	s.batchLn, err = lc.Listen(ctx, "tcp", s.cfg.BatchAddr)
 	if err != nil {
 		s.convLn.Close()
 		s.cancel()
-		return nil, fmt.Errorf("emulator: listen on %s: %w", s.cfg.BatchAddr, err)
+		return fmt.Errorf("emulator: listen on %s: %w", s.cfg.BatchAddr, err)
 	}
 	s.convURL = "http://" + s.convLn.Addr().String()
 	s.batchURL = "http://" + s.batchLn.Addr().String()
@@ -225,8 +235,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 			}
 		}()
 	}
-	s.log.Info("emulator started", "conversation", s.convURL, "batch", s.batchURL)
-	return s, nil
+	return nil
 }
 
 // New builds an emulator without listening, for use with ConversationHandler and

@@ -1,0 +1,376 @@
+package emulator
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestTokenEndpoint(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.Credentials = []Credential{{KeyID: "key", KeySecret: "secret"}} })
+	form := url.Values{"grant_type": {"client_credentials"}}
+	post := func(user, pass string, f url.Values) (*http.Response, map[string]any) {
+		req, _ := http.NewRequest("POST", e.srv.TokenURL(), strings.NewReader(f.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if user != "" {
+			req.SetBasicAuth(user, pass)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		if err := jsonDecode(resp.Body, &out); err != nil {
+			t.Fatalf("token answer is not JSON: %v", err)
+		}
+		return resp, out
+	}
+	resp, tok := post("key", "secret", form)
+	if resp.StatusCode != 200 || str(tok, "access_token") == "" || tok["expires_in"].(float64) != 3600 || str(tok, "token_type") != "bearer" {
+		t.Fatalf("token answer %d %v", resp.StatusCode, tok)
+	}
+	if resp, _ := post("key", "wrong", form); resp.StatusCode != 401 {
+		t.Errorf("wrong secret: status %d, want 401", resp.StatusCode)
+	}
+	if resp, _ := post("", "", form); resp.StatusCode != 401 {
+		t.Errorf("no credentials: status %d, want 401", resp.StatusCode)
+	}
+	if resp, _ := post("key", "secret", url.Values{"grant_type": {"password"}}); resp.StatusCode != 400 {
+		t.Errorf("wrong grant type: status %d, want 400", resp.StatusCode)
+	}
+	// The issued token works; an unknown one does not (credentials are pinned).
+	if st, _ := e.doRaw("GET", e.conv("/apps"), nil, "Bearer "+str(tok, "access_token")); st != 200 {
+		t.Errorf("issued token: status %d", st)
+	}
+	if st, _ := e.doRaw("GET", e.conv("/apps"), nil, "Bearer made-up"); st != 401 {
+		t.Errorf("unknown token with pinned credentials: status %d, want 401", st)
+	}
+	req, _ := http.NewRequest("GET", e.conv("/apps"), nil)
+	req.SetBasicAuth("key", "secret")
+	if st, _ := e.doRaw("GET", e.conv("/apps"), nil, req.Header.Get("Authorization")); st != 200 {
+		t.Errorf("basic auth: status %d", st)
+	}
+}
+
+func TestTokenExpiresWithClock(t *testing.T) {
+	clk := &fakeClock{t: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+	e := newEnv(t, func(c *Config) {
+		c.Clock = clk
+		c.Credentials = []Credential{{KeyID: "key", KeySecret: "secret"}}
+	})
+	tok := e.srv.tokens.issue(clk.Now(), time.Hour)
+	if st, _ := e.doRaw("GET", e.conv("/apps"), nil, "Bearer "+tok); st != 200 {
+		t.Fatalf("fresh token: status %d", st)
+	}
+	clk.advance(time.Hour)
+	if st, _ := e.doRaw("GET", e.conv("/apps"), nil, "Bearer "+tok); st != 401 {
+		t.Fatalf("expired token: status %d, want 401", st)
+	}
+}
+
+func TestAuthRequired(t *testing.T) {
+	e := newEnv(t)
+	for _, auth := range []string{"", "Bearer ", "Token abc", "Basic !!!"} {
+		st, raw := e.doRaw("GET", e.conv("/apps"), nil, auth)
+		if st != 401 {
+			t.Errorf("auth %q: status %d, want 401", auth, st)
+		}
+		if !strings.Contains(string(raw), `"UNAUTHENTICATED"`) {
+			t.Errorf("auth %q: body %s lacks the error shape", auth, raw)
+		}
+	}
+	// Any key and any token are accepted by default.
+	req, _ := http.NewRequest("GET", "/", nil)
+	req.SetBasicAuth("any", "thing")
+	if st, _ := e.doRaw("GET", e.conv("/apps"), nil, req.Header.Get("Authorization")); st != 200 {
+		t.Errorf("basic auth with any key: %d", st)
+	}
+}
+
+func TestPinnedProjects(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.Projects = []string{"other"} })
+	if st, _ := e.do("GET", e.conv("/apps"), nil); st != 403 {
+		t.Errorf("unpinned project: status %d, want 403", st)
+	}
+}
+
+func TestNotFound(t *testing.T) {
+	e := newEnv(t)
+	for _, u := range []string{e.conv("/apps/01K00000000000000000000000"), e.conv("/contacts/nope"), e.conv("/messages/nope"),
+		e.conv("/webhooks/nope"), e.conv("/conversations/nope"), e.conv("/events/nope"), e.tmpl("/templates/nope"), e.batch("/messages/nope")} {
+		st, out := e.do("GET", u, nil)
+		if st != 404 || str(out, "error", "status") != "NOT_FOUND" || out["error"].(map[string]any)["code"].(float64) != 404 {
+			t.Errorf("GET %s: %d %v, want 404 NOT_FOUND", u, st, out)
+		}
+	}
+	for _, u := range []string{e.srv.ConversationURL() + "/nothing/here", e.conv("/no-such-collection"), e.conv("/messages:explode")} {
+		st, out := e.do("GET", u, nil)
+		if st != 404 || str(out, "error", "status") != "NOT_FOUND" {
+			t.Errorf("GET %s: %d %v, want 404", u, st, out)
+		}
+	}
+	// Batch paths are not served on the Conversation listener's Batch-only routes and vice versa.
+	if st, _ := e.do("GET", e.srv.BatchURL()+"/v1/projects/p/apps", nil); st != 404 {
+		t.Errorf("apps on the batch listener: %d, want 404", st)
+	}
+}
+
+func TestValidationErrors(t *testing.T) {
+	e := newEnv(t)
+	app := e.createApp("DISPATCH")
+	cases := map[string]any{
+		"not json":             "{",
+		"no recipient":         map[string]any{"app_id": app, "message": textMessage("hi")},
+		"two kinds of message": map[string]any{"app_id": app, "recipient": smsRecipient("SMS", "+15550101"), "message": map[string]any{"text_message": map[string]any{"text": "a"}, "location_message": map[string]any{"title": "x", "coordinates": map[string]any{"latitude": 1, "longitude": 2}}}},
+		"wrong type":           map[string]any{"app_id": 42, "recipient": smsRecipient("SMS", "+15550101"), "message": textMessage("hi")},
+	}
+	for name, body := range cases {
+		st, out := e.do("POST", e.conv("/messages:send"), body)
+		if st != 400 || str(out, "error", "status") != "INVALID_ARGUMENT" || str(out, "error", "message") == "" {
+			t.Errorf("%s: %d %v, want 400 INVALID_ARGUMENT", name, st, out)
+		}
+	}
+	// A bad page_size is a 400 too.
+	if st, _ := e.do("GET", e.conv("/contacts?page_size=abc"), nil); st != 400 {
+		t.Errorf("page_size=abc: %d, want 400", st)
+	}
+}
+
+var ulidRE = regexp.MustCompile(`^[0-9A-HJKMNP-TV-Z]{26}$`)
+
+func TestIDsAreNotDates(t *testing.T) {
+	e := newEnv(t)
+	for i := 0; i < 50; i++ {
+		id := e.createApp("DISPATCH")
+		if !ulidRE.MatchString(id) {
+			t.Fatalf("id %q is not ULID-like", id)
+		}
+		for _, layout := range []string{time.RFC3339, "2006-01-02", "20060102150405"} {
+			if _, err := time.Parse(layout, id); err == nil {
+				t.Fatalf("id %q parses as a date", id)
+			}
+		}
+	}
+}
+
+func TestAppsCRUDAndUpdateMask(t *testing.T) {
+	e := newEnv(t)
+	a := e.must(200, "POST", e.conv("/apps"), appBody("One", "CONVERSATION"))
+	id := a["id"].(string)
+	got := e.must(200, "GET", e.conv("/apps/"+id), nil)
+	if got["display_name"] != "One" || got["processing_mode"] != "CONVERSATION" {
+		t.Fatalf("get: %v", got)
+	}
+	// Comma-joined mask: only the listed fields change, and a listed field absent from the
+	// body is cleared.
+	up := e.must(200, "PATCH", e.conv("/apps/"+id+"?update_mask=display_name,processing_mode"), map[string]any{"display_name": "Two", "processing_mode": "DISPATCH", "conversation_metadata_report_view": "FULL"})
+	if up["display_name"] != "Two" || up["processing_mode"] != "DISPATCH" || up["conversation_metadata_report_view"] != "NONE" {
+		t.Fatalf("comma-joined mask: %v", up)
+	}
+	// Repeated mask parameter.
+	up = e.must(200, "PATCH", e.conv("/apps/"+id+"?update_mask=display_name&update_mask=conversation_metadata_report_view"), map[string]any{"display_name": "Three", "conversation_metadata_report_view": "FULL", "processing_mode": "CONVERSATION"})
+	if up["display_name"] != "Three" || up["conversation_metadata_report_view"] != "FULL" || up["processing_mode"] != "DISPATCH" {
+		t.Fatalf("repeated mask: %v", up)
+	}
+	// update_mask.paths, as some SDKs send it.
+	up = e.must(200, "PATCH", e.conv("/apps/"+id+"?update_mask.paths=display_name"), map[string]any{"display_name": "Four"})
+	if up["display_name"] != "Four" {
+		t.Fatalf("update_mask.paths: %v", up)
+	}
+	// No mask: every field present changes.
+	up = e.must(200, "PATCH", e.conv("/apps/"+id), map[string]any{"display_name": "Five"})
+	if up["display_name"] != "Five" || up["conversation_metadata_report_view"] != "FULL" {
+		t.Fatalf("no mask: %v", up)
+	}
+	list := e.must(200, "GET", e.conv("/apps"), nil)
+	if len(arr(list["apps"])) != 1 {
+		t.Fatalf("list: %v", list)
+	}
+	e.must(200, "DELETE", e.conv("/apps/"+id), nil)
+	e.must(404, "GET", e.conv("/apps/"+id), nil)
+	e.must(404, "DELETE", e.conv("/apps/"+id), nil)
+}
+
+func TestWebhookRules(t *testing.T) {
+	e := newEnv(t)
+	app := e.createApp("DISPATCH")
+	var ids []string
+	for i := 0; i < 5; i++ {
+		ids = append(ids, e.webhook(app, "https://example.com/hook/"+string(rune('a'+i)), "", "MESSAGE_DELIVERY"))
+	}
+	st, out := e.do("POST", e.conv("/webhooks"), map[string]any{"app_id": app, "target": "https://example.com/hook/f", "target_type": "HTTP", "triggers": []any{"MESSAGE_DELIVERY"}})
+	if st != 400 || str(out, "error", "status") != "INVALID_ARGUMENT" {
+		t.Fatalf("sixth webhook: %d %v, want 400", st, out)
+	}
+	e.must(200, "DELETE", e.conv("/webhooks/"+ids[4]), nil)
+	st, out = e.do("POST", e.conv("/webhooks"), map[string]any{"app_id": app, "target": "https://example.com/hook/a", "target_type": "HTTP", "triggers": []any{"MESSAGE_INBOUND"}})
+	if st != 400 || str(out, "error", "status") != "INVALID_ARGUMENT" {
+		t.Fatalf("duplicate target: %d %v, want 400", st, out)
+	}
+	// The same target in another app is fine.
+	other := e.createApp("DISPATCH")
+	e.webhook(other, "https://example.com/hook/a", "", "MESSAGE_INBOUND")
+	// Update with a mask; moving onto another webhook's target is refused.
+	up := e.must(200, "PATCH", e.conv("/webhooks/"+ids[0]+"?update_mask=triggers"), map[string]any{"triggers": []any{"MESSAGE_INBOUND", "EVENT_INBOUND"}, "target": "https://ignored.example.com"})
+	if len(arr(up["triggers"])) != 2 || up["target"] != "https://example.com/hook/a" {
+		t.Fatalf("update: %v", up)
+	}
+	if st, _ := e.do("PATCH", e.conv("/webhooks/"+ids[0]+"?update_mask=target"), map[string]any{"target": "https://example.com/hook/b"}); st != 400 {
+		t.Fatalf("update onto a duplicate target: %d, want 400", st)
+	}
+	list := e.must(200, "GET", e.conv("/apps/"+app+"/webhooks"), nil)
+	if len(arr(list["webhooks"])) != 4 {
+		t.Fatalf("list: %v", list)
+	}
+	// Deleting the app deletes its webhooks.
+	e.must(200, "DELETE", e.conv("/apps/"+app), nil)
+	e.must(404, "GET", e.conv("/webhooks/"+ids[0]), nil)
+	// A webhook for an unknown app is refused.
+	if st, _ := e.do("POST", e.conv("/webhooks"), map[string]any{"app_id": "nope", "target": "https://x.example.com", "target_type": "HTTP", "triggers": []any{"MESSAGE_INBOUND"}}); st != 404 {
+		t.Fatalf("webhook of unknown app: %d, want 404", st)
+	}
+}
+
+func TestContactsPaginationAndDelete(t *testing.T) {
+	e := newEnv(t)
+	var ids []string
+	for i := 0; i < 7; i++ {
+		c := e.must(200, "POST", e.conv("/contacts"), map[string]any{"display_name": "c", "channel_identities": []any{map[string]any{"channel": "SMS", "identity": "+1555010" + string(rune('0'+i))}}, "language": "EN_US"})
+		ids = append(ids, c["id"].(string))
+	}
+	var seen []string
+	tok := ""
+	pages := 0
+	for {
+		u := e.conv("/contacts?page_size=3")
+		if tok != "" {
+			u += "&page_token=" + url.QueryEscape(tok)
+		}
+		p := e.must(200, "GET", u, nil)
+		pages++
+		for _, c := range arr(p["contacts"]) {
+			seen = append(seen, str(obj(c), "id"))
+		}
+		if p["total_size"].(float64) != 7 {
+			t.Fatalf("total_size %v", p["total_size"])
+		}
+		tok = str(p, "next_page_token")
+		if tok == "" {
+			break
+		}
+	}
+	if pages != 3 || strings.Join(seen, ",") != strings.Join(ids, ",") {
+		t.Fatalf("pages %d, seen %v, want %v", pages, seen, ids)
+	}
+	if st, _ := e.do("GET", e.conv("/contacts?page_token=garbage!"), nil); st != 400 {
+		t.Fatalf("bad page token: %d, want 400", st)
+	}
+	// Filter by identity.
+	p := e.must(200, "GET", e.conv("/contacts?channel=SMS&identity=%2B15550103"), nil)
+	if len(arr(p["contacts"])) != 1 || str(obj(arr(p["contacts"])[0]), "id") != ids[3] {
+		t.Fatalf("filter: %v", p)
+	}
+	e.must(200, "DELETE", e.conv("/contacts/"+ids[0]), nil)
+	e.must(404, "GET", e.conv("/contacts/"+ids[0]), nil)
+	up := e.must(200, "PATCH", e.conv("/contacts/"+ids[1]+"?update_mask=display_name"), map[string]any{"display_name": "Renamed", "email": "x@example.com"})
+	if up["display_name"] != "Renamed" || up["email"] != nil {
+		t.Fatalf("update: %v", up)
+	}
+}
+
+func TestMergeContacts(t *testing.T) {
+	e := newEnv(t)
+	a := e.must(200, "POST", e.conv("/contacts"), map[string]any{"channel_identities": []any{map[string]any{"channel": "SMS", "identity": "+15550111"}}, "language": "EN_US"})
+	b := e.must(200, "POST", e.conv("/contacts"), map[string]any{"channel_identities": []any{map[string]any{"channel": "WHATSAPP", "identity": "+15550111"}}, "language": "EN_US", "display_name": "Bea"})
+	m := e.must(200, "POST", e.conv("/contacts/"+str(a, "id")+":merge"), map[string]any{"source_id": str(b, "id"), "strategy": "MERGE"})
+	if len(arr(m["channel_identities"])) != 2 || m["display_name"] != "Bea" {
+		t.Fatalf("merged: %v", m)
+	}
+	e.must(404, "GET", e.conv("/contacts/"+str(b, "id")), nil)
+}
+
+func TestIdentityConflicts(t *testing.T) {
+	e := newEnv(t)
+	for i := 0; i < 2; i++ {
+		e.must(200, "POST", e.conv("/contacts"), map[string]any{"channel_identities": []any{map[string]any{"channel": "SMS", "identity": "+15550222"}}, "language": "EN_US"})
+	}
+	out := e.must(200, "GET", e.conv("/contacts:identityConflicts"), nil)
+	cs := arr(out["conflicts"])
+	if len(cs) != 1 || str(obj(cs[0]), "identity") != "+15550222" || len(arr(obj(cs[0])["contact_ids"])) != 2 {
+		t.Fatalf("conflicts: %v", out)
+	}
+}
+
+func TestProjectSettings(t *testing.T) {
+	e := newEnv(t)
+	e.must(404, "GET", e.conv("/settings"), nil)
+	e.must(200, "POST", e.conv("/settings"), map[string]any{})
+	e.must(200, "GET", e.conv("/settings"), nil)
+	e.must(200, "DELETE", e.conv("/settings"), nil)
+	e.must(404, "GET", e.conv("/settings"), nil)
+}
+
+func TestRateLimit(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.RateLimit = 5 })
+	var last int
+	var retry string
+	for i := 0; i < 6; i++ {
+		req, _ := http.NewRequest("GET", e.conv("/apps"), nil)
+		req.Header.Set("Authorization", "Bearer x")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		last, retry = resp.StatusCode, resp.Header.Get("Retry-After")
+	}
+	if last != 429 || retry == "" {
+		t.Fatalf("sixth request in a burst of 5/s: %d Retry-After %q, want 429 with Retry-After", last, retry)
+	}
+	// Another project has its own bucket.
+	if st, _ := e.do("GET", e.srv.ConversationURL()+"/v1/projects/other/apps", nil); st != 200 {
+		t.Fatalf("other project: %d", st)
+	}
+}
+
+func TestFaultInjection(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.Faults.Rate503 = 1 })
+	st, out := e.do("GET", e.conv("/apps"), nil)
+	if st != 503 || str(out, "error", "status") != "UNAVAILABLE" {
+		t.Fatalf("503 fault: %d %v", st, out)
+	}
+	e2 := newEnv(t, func(c *Config) { c.Faults.Rate429 = 1 })
+	req, _ := http.NewRequest("GET", e2.conv("/apps"), nil)
+	req.Header.Set("Authorization", "Bearer x")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("429 fault: %d", resp.StatusCode)
+	}
+	e3 := newEnv(t, func(c *Config) { c.Faults.DropRate = 1 })
+	req, _ = http.NewRequest("GET", e3.conv("/apps"), nil)
+	req.Header.Set("Authorization", "Bearer x")
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("dropped connection: got status %d, want a transport error", resp.StatusCode)
+	}
+	// The token endpoint is not subject to faults.
+	req, _ = http.NewRequest("POST", e3.srv.TokenURL(), strings.NewReader("grant_type=client_credentials"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth("k", "s")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("token endpoint under faults: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	if _, err := New(Config{Faults: Faults{Rate429: 0.7, Rate503: 0.7}}); err == nil {
+		t.Fatal("fault rates above 1 accepted")
+	}
+}
