@@ -1,0 +1,119 @@
+package commands
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/relaykit/sinch-go/cmd/sinch/internal/config"
+	"github.com/relaykit/sinch-go/wrappers/sinch"
+)
+
+// settings are the resolved connection settings of one command.
+type settings struct {
+	projectID, keyID, keySecret, appID string
+	region                             sinch.Region
+	conversationURL, templateURL       string
+	batchURL, authURL                  string
+}
+
+// resolveSettings reads the connection settings from flags and the environment. The project id
+// and the access key are required; the region defaults to us, as the Sinch sample scripts do.
+func (a *app) resolveSettings(cmd *cobra.Command) (settings, error) {
+	r := a.resolver(cmd)
+	var s settings
+	var err error
+	if s.projectID, err = r.Require(config.ProjectID); err != nil {
+		return s, err
+	}
+	if s.keyID, err = r.Require(config.KeyID); err != nil {
+		return s, err
+	}
+	if s.keySecret, err = r.Require(config.KeySecret); err != nil {
+		return s, err
+	}
+	s.appID = r.Get(config.AppID)
+	region, from := r.Lookup(config.Region)
+	if region == "" {
+		region, from = config.DefaultRegion, "the default"
+	}
+	s.region, err = sinch.ParseRegion(region)
+	if err != nil {
+		return s, usagef("unknown region %q (from %s): use us, eu or br", region, from)
+	}
+	a.verbosef("region %s (from %s)", s.region, from)
+	s.conversationURL = r.Get(config.ConversationURL)
+	s.templateURL = r.Get(config.TemplateURL)
+	s.batchURL = r.Get(config.BatchURL)
+	s.authURL = tokenURL(r.Get(config.AuthURL))
+	_, keyFrom := r.Lookup(config.KeyID)
+	a.verbosef("project %s, access key %s (from %s)", s.projectID, s.keyID, keyFrom)
+	return s, nil
+}
+
+// tokenURL accepts either the token endpoint or the base URL of the auth service (as `sinch
+// emulator` prints it) and returns the token endpoint.
+func tokenURL(s string) string {
+	if s == "" {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil || strings.Trim(u.Path, "/") != "" {
+		return s
+	}
+	return strings.TrimRight(s, "/") + "/oauth2/token"
+}
+
+// client builds the SDK client for cmd from its settings.
+func (a *app) client(cmd *cobra.Command) (*sinch.Client, settings, error) {
+	s, err := a.resolveSettings(cmd)
+	if err != nil {
+		return nil, s, err
+	}
+	opts := []sinch.Option{
+		sinch.WithProjectID(s.projectID),
+		sinch.WithRegion(s.region),
+		sinch.WithOAuth2(s.keyID, s.keySecret),
+		sinch.WithLogger(a.logger()),
+		sinch.WithUserAgent("sinch-cli"),
+	}
+	if s.appID != "" {
+		opts = append(opts, sinch.WithAppID(s.appID))
+	}
+	for _, o := range []struct {
+		v   string
+		opt func(string) sinch.Option
+	}{
+		{s.conversationURL, sinch.WithConversationURL},
+		{s.templateURL, sinch.WithTemplateURL},
+		{s.batchURL, sinch.WithBatchURL},
+		{s.authURL, sinch.WithAuthURL},
+	} {
+		if o.v != "" {
+			opts = append(opts, o.opt(o.v))
+		}
+	}
+	c, err := sinch.NewClient(opts...)
+	if err != nil {
+		return nil, s, err
+	}
+	a.verbosef("Conversation API %s, Template API %s, Batch API %s", c.ConversationURL(), c.TemplateURL(), c.BatchURL())
+	return c, s, nil
+}
+
+// requireAppID returns the app id from --app-id or SINCH_APP_ID.
+func requireAppID(s settings) (string, error) {
+	if s.appID == "" {
+		return "", &config.MissingError{Setting: config.AppID}
+	}
+	return s.appID, nil
+}
+
+// verbosef writes a line to stderr when --verbose is set.
+func (a *app) verbosef(format string, args ...any) {
+	if a.verbose {
+		fmt.Fprintf(a.env.Stderr, "sinch: "+format+"\n", args...)
+	}
+}

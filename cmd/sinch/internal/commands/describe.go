@@ -1,0 +1,85 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/relaykit/sinch-go/cmd/sinch/internal/config"
+	"github.com/relaykit/sinch-go/wrappers/sinch"
+)
+
+// describe turns an error into the one line the CLI prints: what went wrong and what to do.
+func describe(err error) string {
+	var apiErr *sinch.APIError
+	var missing *config.MissingError
+	var urlErr *url.Error
+	var netErr *net.OpError
+	switch {
+	case errors.As(err, &apiErr):
+		return describeAPIError(apiErr)
+	case errors.As(err, &missing):
+		return missing.Error()
+	case errors.Is(err, context.Canceled):
+		return "interrupted"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timed out: " + err.Error()
+	case errors.As(err, &netErr) && netErr.Op == "dial":
+		host := ""
+		if errors.As(err, &urlErr) {
+			if u, perr := url.Parse(urlErr.URL); perr == nil {
+				host = u.Host
+			}
+		}
+		return fmt.Sprintf("cannot reach %s: check the region, the base URL overrides (SINCH_*_URL) and your network (%v)", orUnknown(host), netErr.Err)
+	}
+	return err.Error()
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "the API"
+	}
+	return s
+}
+
+// describeAPIError says what the API answered and what the user can do about it.
+func describeAPIError(e *sinch.APIError) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "the API answered %d", e.StatusCode)
+	if e.Status != "" {
+		b.WriteString(" " + e.Status)
+	} else if t := http.StatusText(e.StatusCode); t != "" {
+		b.WriteString(" " + t)
+	}
+	if e.Message != "" {
+		b.WriteString(": " + strings.TrimSuffix(e.Message, "."))
+	}
+	b.WriteString(" (" + e.Method + " " + e.Path + ")")
+	switch {
+	case e.StatusCode == http.StatusUnauthorized:
+		b.WriteString("; check the access key: SINCH_KEY_ID and SINCH_KEY_SECRET (--key-id, --key-secret) must be a key of this project")
+	case e.StatusCode == http.StatusForbidden:
+		b.WriteString("; check that the key may use this project (SINCH_PROJECT_ID) and that the channel is set up on the app")
+	case e.StatusCode == http.StatusNotFound:
+		b.WriteString("; check the region (SINCH_REGION, --region: us, eu or br; resources live in one region) and the id")
+	case e.StatusCode == http.StatusTooManyRequests:
+		b.WriteString("; rate limited: wait and try again")
+		if e.RetryAfter > 0 {
+			fmt.Fprintf(&b, " in %s", e.RetryAfter)
+		}
+		b.WriteString(", or send fewer requests per second")
+	case e.StatusCode == http.StatusBadRequest:
+		b.WriteString("; fix the request's values (see --help)")
+	case e.StatusCode >= 500:
+		b.WriteString("; the service failed: try again later")
+	}
+	if e.RequestID != "" {
+		b.WriteString(" [request id " + e.RequestID + "]")
+	}
+	return b.String()
+}

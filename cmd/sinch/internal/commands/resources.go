@@ -1,0 +1,567 @@
+package commands
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/relaykit/sinch-go/gen/conversation"
+)
+
+func init() { register(resourceCommands) }
+
+func resourceCommands(a *app) []*cobra.Command {
+	return []*cobra.Command{a.messagesCommand(), a.appsCommand(), a.contactsCommand(), a.conversationsCommand(), a.transcodeCommand()}
+}
+
+// pageFlags are --page-size and --page-token of a list command.
+type pageFlags struct {
+	size  int32
+	token string
+}
+
+func (p *pageFlags) register(cmd *cobra.Command) {
+	cmd.Flags().Int32Var(&p.size, "page-size", 0, "items per page (the API's default when 0)")
+	cmd.Flags().StringVar(&p.token, "page-token", "", "page to fetch: the next page token a previous list printed")
+}
+
+func (p *pageFlags) sizePtr() (*int32, error) {
+	if p.size < 0 {
+		return nil, usagef("--page-size must not be negative")
+	}
+	if p.size == 0 {
+		return nil, nil
+	}
+	return &p.size, nil
+}
+
+// nextPage prints the next page token, if any, after a human listing.
+func (a *app) nextPage(token *string) {
+	if token != nil && *token != "" {
+		a.printf("next page: --page-token %s\n", *token)
+	}
+}
+
+func optChannel(s string) (*conversation.ConversationChannel, error) {
+	if s == "" {
+		return nil, nil
+	}
+	c, err := parseChannel(s)
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func (a *app) messagesCommand() *cobra.Command {
+	msgs := &cobra.Command{Use: "messages", Short: "List, get and delete sent and received messages", Args: cobra.NoArgs,
+		Example: "  sinch messages list --app-id 01W4FFL35P4NC4K35CONVAPP001 --page-size 20"}
+	var pf pageFlags
+	var contactID, conversationID, channel string
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List messages, newest first",
+		Example: `  sinch messages list --app-id 01W4FFL35P4NC4K35CONVAPP001 --channel SMS --page-size 20
+  sinch messages list --conversation-id 01W4FFL35P4NC4K35CONVERSA1 --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			size, err := pf.sizePtr()
+			if err != nil {
+				return err
+			}
+			ch, err := optChannel(channel)
+			if err != nil {
+				return err
+			}
+			c, s, err := a.client(cmd)
+			if err != nil {
+				return err
+			}
+			params := &conversation.ListMessagesParams{AppID: optional(s.appID), ContactID: optional(contactID),
+				ConversationID: optional(conversationID), Channel: ch, PageSize: size, PageToken: optional(pf.token)}
+			resp, err := c.Conversation.ListMessagesPage(cmd.Context(), params)
+			if err != nil {
+				return err
+			}
+			return a.emit(resp, func() {
+				rows := [][]string{{"ID", "DIRECTION", "CHANNEL", "IDENTITY", "ACCEPTED", "CONTENT"}}
+				for _, m := range resp.Messages {
+					ch, id := "-", "-"
+					if m.ChannelIdentity != nil {
+						ch, id = string(m.ChannelIdentity.Channel), m.ChannelIdentity.Identity
+					}
+					rows = append(rows, []string{str(m.ID), str(m.Direction), ch, id, ts(m.AcceptTime), summarize(m)})
+				}
+				if len(resp.Messages) == 0 {
+					a.printf("no messages\n")
+				} else {
+					a.table(rows)
+				}
+				a.nextPage(resp.NextPageToken)
+			})
+		},
+	}
+	pf.register(list)
+	list.Flags().StringVar(&contactID, "contact-id", "", "only this contact's messages")
+	list.Flags().StringVar(&conversationID, "conversation-id", "", "only this conversation's messages")
+	list.Flags().StringVar(&channel, "channel", "", "only messages on this channel")
+
+	var messageID string
+	get := &cobra.Command{
+		Use: "get", Short: "Get one message", Args: cobra.NoArgs,
+		Example: "  sinch messages get --message-id 01W4FFL35P4NC4K35MESSAGE01",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, _, err := a.client(cmd)
+			if err != nil {
+				return err
+			}
+			m, err := c.Conversation.GetMessage(cmd.Context(), messageID, nil)
+			if err != nil {
+				return err
+			}
+			return a.emit(m, func() {
+				a.printf("message %s\n  direction %s\n  accepted  %s\n  content   %s\n", str(m.ID), str(m.Direction), ts(m.AcceptTime), summarize(*m))
+			})
+		},
+	}
+	get.Flags().StringVar(&messageID, "message-id", "", "the message's id")
+	_ = get.MarkFlagRequired("message-id")
+	del := &cobra.Command{
+		Use: "delete", Short: "Delete one message", Args: cobra.NoArgs,
+		Example: "  sinch messages delete --message-id 01W4FFL35P4NC4K35MESSAGE01",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, _, err := a.client(cmd)
+			if err != nil {
+				return err
+			}
+			resp, err := c.Conversation.DeleteMessage(cmd.Context(), messageID, nil)
+			if err != nil {
+				return err
+			}
+			return a.emit(resp, func() { a.printf("deleted message %s\n", messageID) })
+		},
+	}
+	del.Flags().StringVar(&messageID, "message-id", "", "the message's id")
+	_ = del.MarkFlagRequired("message-id")
+	msgs.AddCommand(list, get, del)
+	return msgs
+}
+
+// summarize describes a message's content in a few words.
+func summarize(m conversation.ConversationMessage) string {
+	switch {
+	case m.AppMessage != nil:
+		return summarizeApp(*m.AppMessage)
+	case m.ContactMessage != nil:
+		cm := m.ContactMessage
+		switch {
+		case cm.TextMessage != nil:
+			return "text: " + clip(cm.TextMessage.Text)
+		case cm.MediaMessage != nil:
+			return "media: " + cm.MediaMessage.URL
+		case cm.ChoiceResponseMessage != nil:
+			return "choice: " + cm.ChoiceResponseMessage.PostbackData
+		}
+		return "contact message"
+	}
+	return "-"
+}
+
+func summarizeApp(am conversation.AppMessage) string {
+	switch {
+	case am.TextMessage != nil:
+		return "text: " + clip(am.TextMessage.Text)
+	case am.CardMessage != nil:
+		return "card: " + clip(str(am.CardMessage.Title))
+	case am.CarouselMessage != nil:
+		return fmt.Sprintf("carousel of %d cards", len(am.CarouselMessage.Cards))
+	case am.ChoiceMessage != nil:
+		return fmt.Sprintf("choice of %d", len(am.ChoiceMessage.Choices))
+	case am.MediaMessage != nil:
+		return "media: " + am.MediaMessage.URL
+	case am.LocationMessage != nil:
+		return "location: " + clip(am.LocationMessage.Title)
+	case am.TemplateMessage != nil:
+		if am.TemplateMessage.OmniTemplate != nil {
+			return "template " + am.TemplateMessage.OmniTemplate.TemplateID
+		}
+		return "channel template"
+	case am.ListMessage != nil:
+		return "list: " + clip(am.ListMessage.Title)
+	case am.ContactInfoMessage != nil:
+		return "contact: " + clip(am.ContactInfoMessage.Name.FullName)
+	}
+	return "app message"
+}
+
+func clip(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 60 {
+		return string(r[:57]) + "..."
+	}
+	return s
+}
+
+func (a *app) appsCommand() *cobra.Command {
+	apps := &cobra.Command{Use: "apps", Short: "List and inspect Conversation API apps", Args: cobra.NoArgs,
+		Example: "  sinch apps list\n  sinch apps get --app-id 01W4FFL35P4NC4K35CONVAPP001"}
+	list := &cobra.Command{
+		Use: "list", Short: "List the project's apps", Args: cobra.NoArgs,
+		Example: "  sinch apps list --json",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, _, err := a.client(cmd)
+			if err != nil {
+				return err
+			}
+			resp, err := c.Conversation.ListApps(cmd.Context())
+			if err != nil {
+				return err
+			}
+			return a.emit(resp, func() {
+				if len(resp.Apps) == 0 {
+					a.printf("no apps\n")
+					return
+				}
+				rows := [][]string{{"ID", "NAME", "MODE", "CHANNELS"}}
+				for _, ap := range resp.Apps {
+					rows = append(rows, []string{str(ap.ID), str(ap.DisplayName), str(ap.ProcessingMode), appChannels(ap)})
+				}
+				a.table(rows)
+			})
+		},
+	}
+	get := &cobra.Command{
+		Use: "get", Short: "Show one app (the one of --app-id or SINCH_APP_ID)", Args: cobra.NoArgs,
+		Example: "  sinch apps get --app-id 01W4FFL35P4NC4K35CONVAPP001",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, s, err := a.client(cmd)
+			if err != nil {
+				return err
+			}
+			appID, err := requireAppID(s)
+			if err != nil {
+				return err
+			}
+			ap, err := c.Conversation.GetApp(cmd.Context(), appID)
+			if err != nil {
+				return err
+			}
+			return a.emit(ap, func() {
+				a.printf("app %s\n  name      %s\n  mode      %s\n  channels  %s\n", str(ap.ID), str(ap.DisplayName), str(ap.ProcessingMode), appChannels(*ap))
+			})
+		},
+	}
+	apps.AddCommand(list, get)
+	return apps
+}
+
+func appChannels(ap conversation.App) string {
+	var chs []string
+	for _, cc := range ap.ChannelCredentials {
+		chs = append(chs, str(cc.Channel))
+	}
+	if len(chs) == 0 {
+		return "-"
+	}
+	return strings.Join(chs, ",")
+}
+
+func (a *app) contactsCommand() *cobra.Command {
+	contacts := &cobra.Command{Use: "contacts", Short: "List, create, get and delete contacts", Args: cobra.NoArgs,
+		Example: "  sinch contacts list\n  sinch contacts create --name Ada --identity SMS:+15551234567"}
+	var pf pageFlags
+	var channel, identity, externalID string
+	list := &cobra.Command{
+		Use: "list", Short: "List contacts", Args: cobra.NoArgs,
+		Example: "  sinch contacts list --channel SMS --identity +15551234567",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			size, err := pf.sizePtr()
+			if err != nil {
+				return err
+			}
+			ch, err := optChannel(channel)
+			if err != nil {
+				return err
+			}
+			c, _, err := a.client(cmd)
+			if err != nil {
+				return err
+			}
+			resp, err := c.Conversation.ListContactsPage(cmd.Context(), &conversation.ListContactsParams{PageSize: size, PageToken: optional(pf.token),
+				Channel: ch, Identity: optional(identity), ExternalID: optional(externalID)})
+			if err != nil {
+				return err
+			}
+			return a.emit(resp, func() {
+				if len(resp.Contacts) == 0 {
+					a.printf("no contacts\n")
+				} else {
+					rows := [][]string{{"ID", "NAME", "IDENTITIES"}}
+					for _, ct := range resp.Contacts {
+						rows = append(rows, []string{str(ct.ID), str(ct.DisplayName), identities(ct)})
+					}
+					a.table(rows)
+				}
+				a.nextPage(resp.NextPageToken)
+			})
+		},
+	}
+	pf.register(list)
+	list.Flags().StringVar(&channel, "channel", "", "with --identity: the identity's channel")
+	list.Flags().StringVar(&identity, "identity", "", "only the contact with this channel identity")
+	list.Flags().StringVar(&externalID, "external-id", "", "only the contact with this external id")
+
+	var name, email, language string
+	var idents []string
+	create := &cobra.Command{
+		Use: "create", Short: "Create a contact", Args: cobra.NoArgs,
+		Example: "  sinch contacts create --name \"Ada Lovelace\" --identity SMS:+15551234567,WHATSAPP:+15551234567 --language EN_US",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			req := conversation.ContactCreateRequest{DisplayName: optional(name), Email: optional(email), ExternalID: optional(externalID),
+				Language: conversation.ContactLanguage(strings.ToUpper(language))}
+			if !req.Language.Valid() {
+				return usagef("unknown --language %q (for example EN_US, FR, PT_BR)", language)
+			}
+			for _, spec := range idents {
+				ch, id, ok := strings.Cut(spec, ":")
+				if !ok || strings.TrimSpace(id) == "" {
+					return usagef("--identity %q: want CHANNEL:IDENTITY", spec)
+				}
+				c, err := parseChannel(ch)
+				if err != nil {
+					return err
+				}
+				req.ChannelIdentities = append(req.ChannelIdentities, conversation.ChannelIdentity{Channel: c, Identity: strings.TrimSpace(id)})
+				req.ChannelPriority = append(req.ChannelPriority, c)
+			}
+			c, _, err := a.client(cmd)
+			if err != nil {
+				return err
+			}
+			ct, err := c.Conversation.CreateContact(cmd.Context(), req)
+			if err != nil {
+				return err
+			}
+			return a.emit(ct, func() { a.printf("created contact %s (%s)\n", str(ct.ID), identities(*ct)) })
+		},
+	}
+	create.Flags().StringVar(&name, "name", "", "display name")
+	create.Flags().StringVar(&email, "email", "", "email address")
+	create.Flags().StringVar(&externalID, "external-id", "", "your own id for the contact")
+	create.Flags().StringVar(&language, "language", "EN_US", "the contact's language (the API's ContactLanguage, e.g. EN_US)")
+	create.Flags().StringSliceVar(&idents, "identity", nil, "channel identities as CHANNEL:IDENTITY, in order of priority")
+	_ = create.MarkFlagRequired("identity")
+
+	var contactID string
+	get := &cobra.Command{
+		Use: "get", Short: "Show a contact", Args: cobra.NoArgs,
+		Example: "  sinch contacts get --contact-id 01W4FFL35P4NC4K35CONTACT01",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, _, err := a.client(cmd)
+			if err != nil {
+				return err
+			}
+			ct, err := c.Conversation.GetContact(cmd.Context(), contactID)
+			if err != nil {
+				return err
+			}
+			return a.emit(ct, func() {
+				a.printf("contact %s\n  name        %s\n  identities  %s\n", str(ct.ID), str(ct.DisplayName), identities(*ct))
+			})
+		},
+	}
+	get.Flags().StringVar(&contactID, "contact-id", "", "the contact's id")
+	_ = get.MarkFlagRequired("contact-id")
+	del := &cobra.Command{
+		Use: "delete", Short: "Delete a contact", Args: cobra.NoArgs,
+		Example: "  sinch contacts delete --contact-id 01W4FFL35P4NC4K35CONTACT01",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, _, err := a.client(cmd)
+			if err != nil {
+				return err
+			}
+			resp, err := c.Conversation.DeleteContact(cmd.Context(), contactID)
+			if err != nil {
+				return err
+			}
+			return a.emit(resp, func() { a.printf("deleted contact %s\n", contactID) })
+		},
+	}
+	del.Flags().StringVar(&contactID, "contact-id", "", "the contact's id")
+	_ = del.MarkFlagRequired("contact-id")
+	contacts.AddCommand(list, create, get, del)
+	return contacts
+}
+
+func identities(ct conversation.Contact) string {
+	var out []string
+	for _, ci := range ct.ChannelIdentities {
+		out = append(out, string(ci.Channel)+":"+ci.Identity)
+	}
+	if len(out) == 0 {
+		return "-"
+	}
+	return strings.Join(out, ",")
+}
+
+func (a *app) conversationsCommand() *cobra.Command {
+	convs := &cobra.Command{Use: "conversations", Short: "List, get, stop and delete conversations", Args: cobra.NoArgs,
+		Example: "  sinch conversations list --only-active\n  sinch conversations stop --conversation-id 01W4FFL35P4NC4K35CONVERSA1"}
+	var pf pageFlags
+	var contactID string
+	var onlyActive bool
+	list := &cobra.Command{
+		Use: "list", Short: "List conversations (of --app-id or SINCH_APP_ID, or of --contact-id)", Args: cobra.NoArgs,
+		Example: "  sinch conversations list --app-id 01W4FFL35P4NC4K35CONVAPP001 --only-active",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			size, err := pf.sizePtr()
+			if err != nil {
+				return err
+			}
+			c, s, err := a.client(cmd)
+			if err != nil {
+				return err
+			}
+			if s.appID == "" && contactID == "" {
+				return usagef("give --app-id (or SINCH_APP_ID) or --contact-id")
+			}
+			params := &conversation.ListConversationsParams{AppID: optional(s.appID), ContactID: optional(contactID), PageSize: size, PageToken: optional(pf.token)}
+			if onlyActive {
+				params.OnlyActive = &onlyActive
+			}
+			resp, err := c.Conversation.ListConversationsPage(cmd.Context(), params)
+			if err != nil {
+				return err
+			}
+			return a.emit(resp, func() {
+				if len(resp.Conversations) == 0 {
+					a.printf("no conversations\n")
+				} else {
+					rows := [][]string{{"ID", "CONTACT", "ACTIVE", "CHANNEL", "LAST RECEIVED"}}
+					for _, cv := range resp.Conversations {
+						active := "no"
+						if cv.Active != nil && *cv.Active {
+							active = "yes"
+						}
+						rows = append(rows, []string{str(cv.ID), str(cv.ContactID), active, str(cv.ActiveChannel), ts(cv.LastReceived)})
+					}
+					a.table(rows)
+				}
+				a.nextPage(resp.NextPageToken)
+			})
+		},
+	}
+	pf.register(list)
+	list.Flags().StringVar(&contactID, "contact-id", "", "only this contact's conversations")
+	list.Flags().BoolVar(&onlyActive, "only-active", false, "only active conversations")
+
+	var convID string
+	idFlag := func(cmd *cobra.Command) {
+		cmd.Flags().StringVar(&convID, "conversation-id", "", "the conversation's id")
+		_ = cmd.MarkFlagRequired("conversation-id")
+	}
+	get := &cobra.Command{
+		Use: "get", Short: "Show a conversation", Args: cobra.NoArgs,
+		Example: "  sinch conversations get --conversation-id 01W4FFL35P4NC4K35CONVERSA1",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, _, err := a.client(cmd)
+			if err != nil {
+				return err
+			}
+			cv, err := c.Conversation.GetConversation(cmd.Context(), convID)
+			if err != nil {
+				return err
+			}
+			return a.emit(cv, func() {
+				active := cv.Active != nil && *cv.Active
+				a.printf("conversation %s\n  app      %s\n  contact  %s\n  active   %t\n  channel  %s\n", str(cv.ID), str(cv.AppID), str(cv.ContactID), active, str(cv.ActiveChannel))
+			})
+		},
+	}
+	idFlag(get)
+	stop := &cobra.Command{
+		Use: "stop", Short: "Stop (deactivate) a conversation", Args: cobra.NoArgs,
+		Example: "  sinch conversations stop --conversation-id 01W4FFL35P4NC4K35CONVERSA1",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, _, err := a.client(cmd)
+			if err != nil {
+				return err
+			}
+			resp, err := c.Conversation.StopConversation(cmd.Context(), convID)
+			if err != nil {
+				return err
+			}
+			return a.emit(resp, func() { a.printf("stopped conversation %s\n", convID) })
+		},
+	}
+	idFlag(stop)
+	del := &cobra.Command{
+		Use: "delete", Short: "Delete a conversation and its messages", Args: cobra.NoArgs,
+		Example: "  sinch conversations delete --conversation-id 01W4FFL35P4NC4K35CONVERSA1",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, _, err := a.client(cmd)
+			if err != nil {
+				return err
+			}
+			resp, err := c.Conversation.DeleteConversation(cmd.Context(), convID)
+			if err != nil {
+				return err
+			}
+			return a.emit(resp, func() { a.printf("deleted conversation %s\n", convID) })
+		},
+	}
+	idFlag(del)
+	convs.AddCommand(list, get, stop, del)
+	return convs
+}
+
+func (a *app) transcodeCommand() *cobra.Command {
+	var channels []string
+	var message, from, to string
+	cmd := &cobra.Command{
+		Use:   "transcode",
+		Short: "Show how a message would be rendered on each channel (messages:transcode)",
+		Example: `  sinch transcode --channel WHATSAPP,RCS --message '{"text_message":{"text":"Hi"}}'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var am conversation.AppMessage
+			if err := decodeJSONFlag("message", message, &am); err != nil {
+				return err
+			}
+			req := conversation.TranscodeMessageRequest{AppMessage: am, From: optional(from), To: optional(to)}
+			for _, ch := range channels {
+				c, err := parseChannel(ch)
+				if err != nil {
+					return err
+				}
+				req.Channels = append(req.Channels, c)
+			}
+			c, s, err := a.client(cmd)
+			if err != nil {
+				return err
+			}
+			if req.AppID, err = requireAppID(s); err != nil {
+				return err
+			}
+			resp, err := c.Conversation.TranscodeMessage(cmd.Context(), req)
+			if err != nil {
+				return err
+			}
+			return a.emit(resp, func() {
+				for _, ch := range req.Channels {
+					if out, ok := resp.TranscodedMessage[string(ch)]; ok {
+						a.printf("%s: %s\n", ch, out)
+					}
+				}
+			})
+		},
+	}
+	cmd.Flags().StringSliceVar(&channels, "channel", nil, "channels to transcode for, comma-separated")
+	cmd.Flags().StringVar(&message, "message", "", "the app message as JSON (the API's AppMessage)")
+	cmd.Flags().StringVar(&from, "from", "", "sender identity, for channels that need one")
+	cmd.Flags().StringVar(&to, "to", "", "recipient identity, for channels that need one")
+	_ = cmd.MarkFlagRequired("channel")
+	_ = cmd.MarkFlagRequired("message")
+	return cmd
+}
