@@ -21,7 +21,7 @@ func textTo(phone string) conversation.SendMessageRequest {
 	return conversation.SendMessageRequest{
 		Message: conversation.AppMessage{TextMessage: &conversation.TextMessage{Text: "hello"}},
 		Recipient: conversation.Recipient{IdentifiedBy: &conversation.IdentifiedBy{ChannelIdentities: []conversation.ChannelRecipientIdentity{
-			{Channel: conversation.ConversationChannelSMS, Identity: phone},
+			{Channel: conversation.ConversationChannel("SMS"), Identity: phone},
 		}}},
 	}
 }
