@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -73,4 +74,15 @@ func readAll(r io.Reader) ([]byte, error) {
 		return nil, errors.New("input larger than 16 MiB")
 	}
 	return b, err
+}
+
+// jsonMarshal encodes v compactly, without escaping HTML characters.
+func jsonMarshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
 }

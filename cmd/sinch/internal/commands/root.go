@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -40,6 +41,7 @@ type app struct {
 	root    *cobra.Command
 	json    bool
 	verbose bool
+	errMu   sync.Mutex // serialises lines written on stderr by concurrent work
 }
 
 // Run executes the CLI with args (without the program name) and returns the exit status:
