@@ -103,3 +103,5 @@ func mustContain(t *testing.T, s string, subs ...string) {
 }
 
 var netOpError = net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+
+func asAPIError(err error, target **APIError) bool { return errors.As(err, target) }
