@@ -948,8 +948,8 @@ func fetchLastMessage(c *call) (any, error) {
 		return nil, err
 	}
 	size := 10
-	if n, ok := b["page_size"].(float64); ok && n > 0 {
-		size = min(int(n), 1000)
+	if n := intOf(b["page_size"]); n > 0 {
+		size = min(n, 1000)
 	}
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()

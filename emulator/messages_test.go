@@ -353,7 +353,9 @@ func TestInboundControlEndpoints(t *testing.T) {
 	if err := json.Unmarshal(raw, &log); err != nil || st != 200 {
 		t.Fatalf("callback log: %d %s", st, raw)
 	}
-	waitFor(t, func() bool { return len(e.srv.Callbacks(CallbackFilter{WebhookID: hook, Trigger: "EVENT_INBOUND"})) == 1 && e.srv.Callbacks(CallbackFilter{Trigger: "EVENT_INBOUND"})[0].State == CallbackDelivered })
+	waitFor(t, func() bool {
+		return len(e.srv.Callbacks(CallbackFilter{WebhookID: hook, Trigger: "EVENT_INBOUND"})) == 1 && e.srv.Callbacks(CallbackFilter{Trigger: "EVENT_INBOUND"})[0].State == CallbackDelivered
+	})
 	if len(log.Callbacks) != 4 || log.Callbacks[2].Trigger != "MESSAGE_INBOUND" || len(log.Callbacks[0].Attempts) != 1 || log.Callbacks[0].Attempts[0].StatusCode != 200 {
 		t.Fatalf("callback log: %+v", log.Callbacks)
 	}

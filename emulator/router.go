@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,8 +34,17 @@ type call struct {
 	*outbox
 }
 
-// param returns a path parameter.
-func (c *call) param(name string) string { return chi.URLParam(c.r, name) }
+// param returns a path parameter, unescaped (chi gives the escaped form when the path has
+// escapes, as in /consents/identities/%2B4670...).
+func (c *call) param(name string) string { return pathParam(c.r, name) }
+
+func pathParam(r *http.Request, name string) string {
+	v := chi.URLParam(r, name)
+	if u, err := url.PathUnescape(v); err == nil {
+		return u
+	}
+	return v
+}
 
 // query returns a query parameter.
 func (c *call) query(name string) string { return c.r.URL.Query().Get(name) }
@@ -110,7 +120,7 @@ func (s *Server) serveCall(o op, route *routers.Route, w http.ResponseWriter, r 
 		writeError(w, err)
 		return err.(*apiError).Code
 	}
-	projectID := chi.URLParam(r, "project_id")
+	projectID := pathParam(r, "project_id")
 	if len(s.cfg.Projects) > 0 && !contains(s.cfg.Projects, projectID) {
 		writeError(w, errForbidden("this emulator serves only its pinned projects"))
 		return http.StatusForbidden
@@ -131,8 +141,8 @@ func (s *Server) serveCall(o op, route *routers.Route, w http.ResponseWriter, r 
 	if route != nil {
 		params := map[string]string{}
 		rc := chi.RouteContext(r.Context())
-		for i, k := range rc.URLParams.Keys {
-			params[k] = rc.URLParams.Values[i]
+		for _, k := range rc.URLParams.Keys {
+			params[k] = pathParam(r, k)
 		}
 		if s.checkResponse != nil {
 			rec := &recordingWriter{ResponseWriter: w}

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"encoding/json"
 	"strconv"
 )
 
@@ -143,6 +144,9 @@ func intOf(v any) int {
 		return int(n)
 	case int:
 		return n
+	case json.Number:
+		i, _ := n.Int64()
+		return int(i)
 	case string:
 		i, _ := strconv.Atoi(n)
 		return i
