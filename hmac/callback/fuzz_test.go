@@ -1,0 +1,104 @@
+package callback_test
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/relaykit/sinch-go/hmac/callback"
+)
+
+// payloadKeys is the key each trigger's payload sits under, written out independently of the
+// package's own table so that the oracle below does not share its code.
+var payloadKeys = map[string]callback.Trigger{
+	"message_delivery_report": "MESSAGE_DELIVERY", "message_submit_notification": "MESSAGE_SUBMIT",
+	"message": "MESSAGE_INBOUND", "message_redaction": "MESSAGE_INBOUND_SMART_CONVERSATION_REDACTION",
+	"event_delivery_report": "EVENT_DELIVERY", "event": "EVENT_INBOUND",
+	"smart_conversation_notification": "SMART_CONVERSATION",
+	"conversation_start_notification": "CONVERSATION_START", "conversation_stop_notification": "CONVERSATION_STOP",
+	"conversation_delete_notification": "CONVERSATION_DELETE", "contact_create_notification": "CONTACT_CREATE",
+	"contact_delete_notification": "CONTACT_DELETE", "contact_merge_notification": "CONTACT_MERGE",
+	"contact_update_notification":                "CONTACT_UPDATE",
+	"duplicated_contact_identities_notification": "CONTACT_IDENTITIES_DUPLICATION",
+	"unsupported_callback":                       "UNSUPPORTED", "opt_in_notification": "OPT_IN", "opt_out_notification": "OPT_OUT",
+	"channel_event_notification": "CHANNEL_EVENT", "capability_notification": "CAPABILITY",
+	"record_notification": "RECORD_NOTIFICATION", "batch_status_update_notification": "BATCH_STATUS_UPDATE",
+}
+
+// FuzzParse checks Parse against an oracle built on encoding/json: Parse must accept only valid
+// JSON objects, pick the trigger whose key (with a non-null value) the object has, report two
+// different trigger keys as ambiguous, and never panic.
+func FuzzParse(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "callbacks", "*.json"))
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	for _, s := range []string{`{}`, `[]`, `null`, `{"message":null}`, `{"\u006dessage":{}}`,
+		`{"message":{},"event":{}}`, `{"a":[{"b":"}"}],"message":{"id":"x\"y"}}`, `{"message":{"id":1}}`,
+		`{"accepted_time":"2026-01-01T00:00:00Z","x":{}}`, `{"message":{}} {}`, "{\"message\":{}}\x00"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		ev, err := callback.Parse(raw)
+
+		var top map[string]json.RawMessage
+		topErr := json.Unmarshal(raw, &top)
+		if topErr != nil || top == nil {
+			if err == nil {
+				t.Fatalf("Parse accepted a body that is not a JSON object: %q", raw)
+			}
+			if !errors.Is(err, callback.ErrMalformed) {
+				t.Fatalf("error %v is not ErrMalformed", err)
+			}
+			return
+		}
+		want := map[callback.Trigger]bool{}
+		for k, v := range top {
+			if tr, ok := payloadKeys[k]; ok && string(v) != "null" {
+				want[tr] = true
+			}
+		}
+		switch {
+		case len(want) > 1:
+			if !errors.Is(err, callback.ErrAmbiguous) {
+				t.Fatalf("keys of %d triggers: Parse = %v, %v; want ErrAmbiguous", len(want), ev, err)
+			}
+		case len(want) == 0:
+			if err != nil {
+				t.Fatalf("unknown payload: unexpected error %v", err)
+			}
+			if _, ok := ev.(*callback.UnknownEvent); !ok {
+				t.Fatalf("unknown payload parsed as %T", ev)
+			}
+		default:
+			if err != nil {
+				if !errors.Is(err, callback.ErrMalformed) {
+					t.Fatalf("error %v is not ErrMalformed", err)
+				}
+				return // the payload does not fit its generated type
+			}
+			if !want[ev.Trigger()] {
+				t.Fatalf("Trigger() = %s, want one of %v", ev.Trigger(), want)
+			}
+		}
+		if err != nil {
+			if ev != nil {
+				t.Fatal("event returned with an error")
+			}
+			return
+		}
+		if ev.DedupKey() == "" {
+			t.Fatal("empty DedupKey")
+		}
+		_ = ev.Envelope()
+		if &ev.RawJSON()[0] != &raw[0] {
+			t.Fatal("RawJSON is not the input")
+		}
+	})
+}
