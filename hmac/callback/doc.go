@@ -1,4 +1,6 @@
-// Package callback turns the raw body of a Sinch Conversation API callback into a typed event.
+// Package callback turns the raw body of a Sinch Conversation API callback into a typed event:
+// one type for each of the 21 Conversation API webhook triggers, and one for the Batch API's
+// BATCH_STATUS_UPDATE.
 //
 // Sinch puts no trigger name in the body: each payload carries the common envelope (app_id,
 // project_id, accepted_time, event_time, message_metadata, correlation_id) and exactly one key
