@@ -78,6 +78,7 @@ func (a *app) client(cmd *cobra.Command) (*sinch.Client, settings, error) {
 		sinch.WithOAuth2(s.keyID, s.keySecret),
 		sinch.WithLogger(a.logger()),
 		sinch.WithUserAgent("sinch-cli"),
+		sinch.WithMaxRetries(a.maxRetries),
 	}
 	if s.appID != "" {
 		opts = append(opts, sinch.WithAppID(s.appID))

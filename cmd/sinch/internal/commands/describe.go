@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 
+	"golang.org/x/oauth2"
+
 	"github.com/relaykit/sinch-go/cmd/sinch/internal/config"
 	"github.com/relaykit/sinch-go/wrappers/sinch"
 )
@@ -19,7 +21,17 @@ func describe(err error) string {
 	var missing *config.MissingError
 	var urlErr *url.Error
 	var netErr *net.OpError
+	var tokenErr *oauth2.RetrieveError
 	switch {
+	case errors.As(err, &tokenErr):
+		status := 0
+		if tokenErr.Response != nil {
+			status = tokenErr.Response.StatusCode
+		}
+		if status == http.StatusTooManyRequests {
+			return "the auth service rate limited the token request (429): wait a moment and try again"
+		}
+		return fmt.Sprintf("the auth service refused the access key (%d %s): check SINCH_KEY_ID and SINCH_KEY_SECRET (--key-id, --key-secret) and, for the emulator, SINCH_AUTH_URL", status, tokenErr.ErrorCode)
 	case errors.As(err, &apiErr):
 		return describeAPIError(apiErr)
 	case errors.As(err, &missing):

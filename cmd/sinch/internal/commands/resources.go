@@ -252,7 +252,86 @@ func (a *app) appsCommand() *cobra.Command {
 			})
 		},
 	}
-	apps.AddCommand(list, get)
+	var name, mode, file string
+	var bearers []string
+	create := &cobra.Command{
+		Use:   "create",
+		Short: "Create an app (channels with static bearer credentials, or the full request from a JSON file)",
+		Example: `  sinch apps create --name "Support" --mode CONVERSATION --static-bearer SMS:SERVICE_PLAN_ID:API_TOKEN
+  sinch apps create --file app.json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var req conversation.CreateAppRequest
+			if file != "" {
+				if err := a.readJSONFile("file", file, &req); err != nil {
+					return err
+				}
+			} else {
+				if name == "" {
+					return usagef("give --name (or --file)")
+				}
+				req.DisplayName = name
+				req.ChannelCredentials = []conversation.ChannelCredentials{}
+				for _, spec := range bearers {
+					parts := strings.SplitN(spec, ":", 3)
+					if len(parts) != 3 || parts[1] == "" || parts[2] == "" {
+						return usagef("--static-bearer %q: want CHANNEL:CLAIMED_IDENTITY:TOKEN", spec)
+					}
+					ch, err := parseChannel(parts[0])
+					if err != nil {
+						return err
+					}
+					req.ChannelCredentials = append(req.ChannelCredentials, conversation.ChannelCredentials{Channel: &ch,
+						StaticBearer: &conversation.StaticBearerCredential{ClaimedIdentity: parts[1], Token: parts[2]}})
+				}
+			}
+			if mode != "" {
+				m := conversation.ProcessingMode(strings.ToUpper(mode))
+				if !m.Valid() {
+					return usagef("unknown --mode %q: DISPATCH or CONVERSATION", mode)
+				}
+				req.ProcessingMode = &m
+			}
+			c, _, err := a.client(cmd)
+			if err != nil {
+				return err
+			}
+			ap, err := c.Conversation.CreateApp(cmd.Context(), req)
+			if err != nil {
+				return err
+			}
+			return a.emit(ap, func() { a.printf("created app %s (%s, %s)\n", str(ap.ID), str(ap.ProcessingMode), appChannels(*ap)) })
+		},
+	}
+	create.Flags().StringVar(&name, "name", "", "the app's display name")
+	create.Flags().StringVar(&mode, "mode", "", "processing mode: DISPATCH (default) or CONVERSATION")
+	create.Flags().StringSliceVar(&bearers, "static-bearer", nil, "channels with static bearer credentials, as CHANNEL:CLAIMED_IDENTITY:TOKEN (comma-separated)")
+	create.Flags().StringVar(&file, "file", "", "JSON file of the full request (the API's CreateAppRequest; - for stdin)")
+	var yes bool
+	del := &cobra.Command{
+		Use: "delete", Short: "Delete an app (the one of --app-id or SINCH_APP_ID)", Args: cobra.NoArgs,
+		Example: "  sinch apps delete --app-id 01W4FFL35P4NC4K35CONVAPP001 --confirm",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, s, err := a.client(cmd)
+			if err != nil {
+				return err
+			}
+			appID, err := requireAppID(s)
+			if err != nil {
+				return err
+			}
+			if err := a.confirm(yes, "delete app "+appID+"?"); err != nil {
+				return err
+			}
+			resp, err := c.Conversation.DeleteApp(cmd.Context(), appID)
+			if err != nil {
+				return err
+			}
+			return a.emit(resp, func() { a.printf("deleted app %s\n", appID) })
+		},
+	}
+	del.Flags().BoolVar(&yes, "confirm", false, "delete without asking")
+	apps.AddCommand(list, get, create, del)
 	return apps
 }
 
@@ -520,10 +599,10 @@ func (a *app) transcodeCommand() *cobra.Command {
 	var channels []string
 	var message, from, to string
 	cmd := &cobra.Command{
-		Use:   "transcode",
-		Short: "Show how a message would be rendered on each channel (messages:transcode)",
+		Use:     "transcode",
+		Short:   "Show how a message would be rendered on each channel (messages:transcode)",
 		Example: `  sinch transcode --channel WHATSAPP,RCS --message '{"text_message":{"text":"Hi"}}'`,
-		Args: cobra.NoArgs,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var am conversation.AppMessage
 			if err := decodeJSONFlag("message", message, &am); err != nil {

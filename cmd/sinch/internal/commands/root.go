@@ -37,11 +37,12 @@ func OSEnv() Env {
 
 // app is the state shared by the commands of one run.
 type app struct {
-	env     Env
-	root    *cobra.Command
-	json    bool
-	verbose bool
-	errMu   sync.Mutex // serialises lines written on stderr by concurrent work
+	env        Env
+	root       *cobra.Command
+	json       bool
+	verbose    bool
+	maxRetries int
+	errMu      sync.Mutex // serialises lines written on stderr by concurrent work
 }
 
 // Run executes the CLI with args (without the program name) and returns the exit status:
@@ -63,9 +64,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintln(env.Stderr, "sinch: "+oneLine(describe(err)))
+	fmt.Fprintln(env.Stderr, "sinch: "+oneLine(strings.TrimPrefix(describe(err), "sinch: ")))
 	var usage *usageError
-	if errors.As(err, &usage) {
+	if errors.As(err, &usage) || isCobraUsage(err) {
 		return 2
 	}
 	return 1
@@ -89,6 +90,7 @@ override them.`,
 	pf := root.PersistentFlags()
 	config.Register(pf, config.Global...)
 	pf.BoolVar(&a.json, "json", false, "print the API's answer as JSON")
+	pf.IntVar(&a.maxRetries, "max-retries", 3, "how many times a failed call (429, 5xx, connection failure) is retried; 0 disables")
 	pf.BoolVarP(&a.verbose, "verbose", "v", false, "say which region, URLs and credentials source are used, and log each request")
 	a.root = root
 	for _, add := range commandSets {
@@ -129,4 +131,16 @@ func oneLine(s string) string {
 		s = s[:397] + "..."
 	}
 	return s
+}
+
+// isCobraUsage recognises the command-line mistakes cobra reports itself (a missing required
+// flag, an unknown command, extra arguments), which come back as plain errors.
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"required flag(s)", "unknown command", "accepts ", "unknown flag", "unknown shorthand", "if any flags in the group", "invalid argument"} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
 }

@@ -216,7 +216,7 @@ func (a *app) rcsCommand() *cobra.Command {
 	var (
 		text, title, description, imageURL, choices, cards, outerChoices string
 		mediaURL, thumbURL, label, templateID, params, language, version string
-		lat, lon                                                          float64
+		lat, lon                                                         float64
 	)
 	textFlag := func(cmd *cobra.Command) {
 		cmd.Flags().StringVar(&text, "message", "", "message text")
