@@ -108,10 +108,16 @@ type BatchStatus string
 
 // BatchStatusUpdateEvent Body of a BATCH_STATUS_UPDATE callback: the status of a batch sent with sendBatchMessage
 // changed. It carries the envelope common to all Conversation API callbacks and, as the key
-// that tells it apart from other callbacks, `batch_status_update_notification`. The API
-// reference section describing this payload was not available to us: the envelope follows
-// the other callbacks, and the name and fields of the notification object follow their
-// pattern and the fields of getBatchMessage; confirm them against a real callback.
+// that tells it apart from other callbacks, `batch_status_update_notification`.
+//
+// Unconfirmed. The Batch API overview confirms that these notifications exist, go to the
+// app's webhooks, and carry an error status when a batch fails as a whole after it was
+// accepted; it links to a "batch status update" section of the Conversation API callbacks
+// page, whose text was not available to us (the release notes of 1 May 2025 name the
+// trigger "Batch Processing Report Notification"). No SDK, official or community, types
+// this payload. The envelope follows the other callbacks; the key and the fields of the
+// notification object follow their naming pattern and the fields of getBatchMessage.
+// Confirm them against a real callback.
 type BatchStatusUpdateEvent struct {
 	// AcceptedTime When the Conversation API recorded the status change.
 	AcceptedTime *time.Time `json:"accepted_time,omitempty"`
@@ -157,17 +163,20 @@ type BatchStatusUpdateNotification struct {
 
 // CancelBatchMessagesRequest Which scheduled batches to cancel: exactly one of a batch ID, or a batch-metadata key and
 // value (every batch whose `batch_metadata` holds that pair). The API reference describes
-// both ways but its request schema was not available to us: `batch_id` is what the .NET
-// SDK sends; `metadata_key` and `metadata_value` mirror the query parameters of
-// listBatchMessages and are unconfirmed.
+// both ways in prose, but its page for this operation lists no body fields. `batch_id` is
+// what the community .NET fork sends (a body of just `{"batch_id": ...}`), so it is the
+// best-supported form. `metadata_key` and `metadata_value` are our guess, modelled on the
+// query parameters of listBatchMessages, and are unconfirmed: since the service answers 200
+// whatever happens, a wrongly named field would cancel nothing without any error, so check
+// the outcome with getBatchMessage or listBatchMessages.
 type CancelBatchMessagesRequest struct {
 	// BatchID The ID of the batch to cancel.
 	BatchID *string `json:"batch_id,omitempty"`
 
-	// MetadataKey Cancel every batch whose batch metadata has this key set to `metadata_value`.
+	// MetadataKey Cancel every batch whose batch metadata has this key set to `metadata_value`. Field name unconfirmed (see the schema's description).
 	MetadataKey *string `json:"metadata_key,omitempty"`
 
-	// MetadataValue The value `metadata_key` must have.
+	// MetadataValue The value `metadata_key` must have. Field name unconfirmed (see the schema's description).
 	MetadataValue *string `json:"metadata_value,omitempty"`
 }
 
@@ -216,9 +225,12 @@ type DeleteBatchContactsRequest struct {
 	ContactIds []string `json:"contact_ids"`
 }
 
-// ListBatchMessagesResponse The batches matching a metadata pair. The API reference lists the fields of one batch
-// without a wrapping object; the .NET SDK reads the answer as a JSON array of batches,
-// which we follow.
+// ListBatchMessagesResponse The batches matching a metadata pair, as a bare JSON array of batch objects. The API
+// reference lists the fields of one batch (batch_id, meta_data, status, send_after) with
+// no wrapping object and no list field, and the community .NET fork reads the answer as a
+// JSON array of batches, which we follow. Unconfirmed against a live answer: if the service
+// in fact answers a single batch object, decoding this type fails loudly rather than
+// losing data.
 type ListBatchMessagesResponse = []Batch
 
 // SendBatchMessageRequest The body of sendBatchMessage.
@@ -251,8 +263,10 @@ type SendBatchMessageRequest struct {
 	ConversationMetadata map[string]interface{} `json:"conversation_metadata,omitempty"`
 
 	// CorrelationID As in sendMessage, an ID of your choice echoed on the callbacks about the batch's
-	// messages. The API reference pages we could consult do not list this field; the .NET
-	// SDK sends it, and it is kept here for that reason.
+	// messages. Unconfirmed: the parts of the API reference we could read do not show it;
+	// the community .NET fork sends it beside the other sendMessage-like fields
+	// (callback_url, channel_priority_order, ttl, channel_properties), and it is kept for
+	// that reason.
 	CorrelationID *string `json:"correlation_id,omitempty"`
 
 	// Message A message sent by an app. Exactly one message kind (text_message, media_message, ...) is set; the other fields add overrides and sender details.
@@ -509,7 +523,9 @@ type ClientInterface interface {
 
 	// ListBatchMessages Get the status of the batches that carry a metadata pair
 	//
-	// Answers every batch whose batch metadata holds `metadataKey` with the value `metadataValue`.
+	// Answers every batch whose batch metadata holds `metadataKey` with the value
+	// `metadataValue`. Both query parameters are required and are spelled in camelCase, unlike
+	// the snake_case body fields, as the API reference gives them.
 	//
 	// Corresponds with GET /v1/projects/{project_id}/messages (the `ListBatchMessages` operationId).
 	ListBatchMessages(ctx context.Context, projectID ProjectID, params *ListBatchMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -738,7 +754,9 @@ func (c *Client) CancelBatchMessages(ctx context.Context, projectID ProjectID, b
 
 // ListBatchMessages Get the status of the batches that carry a metadata pair
 //
-// Answers every batch whose batch metadata holds `metadataKey` with the value `metadataValue`.
+// Answers every batch whose batch metadata holds `metadataKey` with the value
+// `metadataValue`. Both query parameters are required and are spelled in camelCase, unlike
+// the snake_case body fields, as the API reference gives them.
 //
 // Corresponds with GET /v1/projects/{project_id}/messages (the `ListBatchMessages` operationId).
 func (c *Client) ListBatchMessages(ctx context.Context, projectID ProjectID, params *ListBatchMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1311,7 +1329,9 @@ type ClientWithResponsesInterface interface {
 
 	// ListBatchMessagesWithResponse Get the status of the batches that carry a metadata pair
 	//
-	// Answers every batch whose batch metadata holds `metadataKey` with the value `metadataValue`.
+	// Answers every batch whose batch metadata holds `metadataKey` with the value
+	// `metadataValue`. Both query parameters are required and are spelled in camelCase, unlike
+	// the snake_case body fields, as the API reference gives them.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2093,7 +2113,9 @@ func (c *ClientWithResponses) CancelBatchMessagesWithResponse(ctx context.Contex
 
 // ListBatchMessagesWithResponse Get the status of the batches that carry a metadata pair
 //
-// Answers every batch whose batch metadata holds `metadataKey` with the value `metadataValue`.
+// Answers every batch whose batch metadata holds `metadataKey` with the value
+// `metadataValue`. Both query parameters are required and are spelled in camelCase, unlike
+// the snake_case body fields, as the API reference gives them.
 //
 // Returns a wrapper object for the known response body format(s).
 //

@@ -112,9 +112,9 @@ type Template struct {
 
 // TemplateTranslation One language version of a template. It holds exactly one message, given as one of the
 // `*_message` properties with the same structure the Conversation API uses when sending.
-// The API reference lists eight message kinds for translations; the Node and Python SDKs
-// also type a `contact_info_message` alternative, which the reference does not list and
-// this description does not accept.
+// The API reference's prose names eight message kinds, but the schema it publishes for a
+// translation also offers `contact_info_message` as a ninth alternative, and the Node SDK
+// types it too; we accept all nine.
 type TemplateTranslation struct {
 	// CardMessage A rich card with a title, description, media and up to ten choices (buttons).
 	CardMessage *externalRef0.CardMessage `json:"card_message,omitempty"`
@@ -134,6 +134,9 @@ type TemplateTranslation struct {
 
 	// ChoiceMessage A text with up to ten choices (quick replies or actions) the recipient can pick.
 	ChoiceMessage *externalRef0.ChoiceMessage `json:"choice_message,omitempty"`
+
+	// ContactInfoMessage A contact card (vCard-like) with name, numbers, addresses and more.
+	ContactInfoMessage *externalRef0.ContactInfoMessage `json:"contact_info_message,omitempty"`
 
 	// CreateTime When the translation was created; set by the service. Not marked readOnly because
 	// the same translation type goes out in update requests (read, change, write back),
@@ -166,7 +169,11 @@ type TemplateTranslation struct {
 	// Variables The variables the message's `${key}` placeholders refer to. Senders may be checked against this list.
 	Variables []TemplateVariable `json:"variables,omitempty"`
 
-	// Version The translation's version. Note that it is a string, unlike the template's integer version.
+	// Version The translation's version. Note that it is a string, unlike the template's integer
+	// version. In answers the service may also list a translation whose version is the word
+	// `latest` beside the numbered ones (the Node SDK's tests expect one for each current
+	// translation), so do not assume the value is numeric.
+	//
 	//
 	// Example: 1
 	Version *string `json:"version,omitempty"`
@@ -186,22 +193,31 @@ type TemplateVariable struct {
 }
 
 // UpdateTemplateRequest The body of a replace-template request. It is a full replacement, not a patch: send every
-// translation the template should keep. `version` must be the template's current version;
-// a stale version is refused, which protects against overwriting a concurrent change.
+// translation the template should keep, and the default translation. `version` must be the
+// template's current version; a stale version is refused, which protects against
+// overwriting a concurrent change.
+//
+// Required fields follow the API reference, which marks `id` and `version` (and nothing
+// else) as required on this body. The Node SDK's own test sends an update without `id`;
+// we follow the reference. `default_translation` and `translations` are not marked
+// required there, but a replacement without them leaves a template with no usable
+// translation, so send them.
 type UpdateTemplateRequest struct {
 	// DefaultTranslation The BCP-47 language code of the translation used when a sender does not ask for one. It must be the `language_code` of one of `translations`.
 	//
 	// Example: en-US
-	DefaultTranslation string `json:"default_translation"`
+	DefaultTranslation string `json:"default_translation,omitempty"`
 
 	// Description Free text describing what the template is for.
 	Description *string `json:"description,omitempty"`
 
-	// ID The template's ID. Optional, since the path names the template; when sent it should be that same ID.
-	ID *string `json:"id,omitempty"`
+	// ID The template's ID; the API reference requires it in the body. Send the same ID the path names.
+	//
+	// Example: 01HV2TEMPLATEORDERCONF0001
+	ID string `json:"id"`
 
 	// Translations The complete new list of translations, one per language code.
-	Translations []TemplateTranslation `json:"translations"`
+	Translations []TemplateTranslation `json:"translations,omitempty"`
 
 	// Version The template's current version, as last read. The update is refused when it no longer matches.
 	//
@@ -364,10 +380,10 @@ type ClientInterface interface {
 	// UpdateTemplateWithBody Replace a template
 	//
 	// Replaces the whole template: fields left out of the body are not kept. The body must
-	// carry the template's current `version` (optimistic concurrency); when someone else has
-	// changed the template since it was read, the versions no longer match and the update is
-	// refused, so read the template again and retry. A successful update increments the
-	// version.
+	// carry the template's `id` and its current `version` (optimistic concurrency); when
+	// someone else has changed the template since it was read, the versions no longer match
+	// and the update is refused, so read the template again and retry. A successful update
+	// increments the version.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -377,10 +393,10 @@ type ClientInterface interface {
 	// UpdateTemplate Replace a template
 	//
 	// Replaces the whole template: fields left out of the body are not kept. The body must
-	// carry the template's current `version` (optimistic concurrency); when someone else has
-	// changed the template since it was read, the versions no longer match and the update is
-	// refused, so read the template again and retry. A successful update increments the
-	// version.
+	// carry the template's `id` and its current `version` (optimistic concurrency); when
+	// someone else has changed the template since it was read, the versions no longer match
+	// and the update is refused, so read the template again and retry. A successful update
+	// increments the version.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -487,10 +503,10 @@ func (c *Client) GetTemplate(ctx context.Context, projectID ProjectID, templateI
 // UpdateTemplateWithBody Replace a template
 //
 // Replaces the whole template: fields left out of the body are not kept. The body must
-// carry the template's current `version` (optimistic concurrency); when someone else has
-// changed the template since it was read, the versions no longer match and the update is
-// refused, so read the template again and retry. A successful update increments the
-// version.
+// carry the template's `id` and its current `version` (optimistic concurrency); when
+// someone else has changed the template since it was read, the versions no longer match
+// and the update is refused, so read the template again and retry. A successful update
+// increments the version.
 //
 // Takes any type of body and a specified content type.
 //
@@ -510,10 +526,10 @@ func (c *Client) UpdateTemplateWithBody(ctx context.Context, projectID ProjectID
 // UpdateTemplate Replace a template
 //
 // Replaces the whole template: fields left out of the body are not kept. The body must
-// carry the template's current `version` (optimistic concurrency); when someone else has
-// changed the template since it was read, the versions no longer match and the update is
-// refused, so read the template again and retry. A successful update increments the
-// version.
+// carry the template's `id` and its current `version` (optimistic concurrency); when
+// someone else has changed the template since it was read, the versions no longer match
+// and the update is refused, so read the template again and retry. A successful update
+// increments the version.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -936,10 +952,10 @@ type ClientWithResponsesInterface interface {
 	// UpdateTemplateWithBodyWithResponse Replace a template
 	//
 	// Replaces the whole template: fields left out of the body are not kept. The body must
-	// carry the template's current `version` (optimistic concurrency); when someone else has
-	// changed the template since it was read, the versions no longer match and the update is
-	// refused, so read the template again and retry. A successful update increments the
-	// version.
+	// carry the template's `id` and its current `version` (optimistic concurrency); when
+	// someone else has changed the template since it was read, the versions no longer match
+	// and the update is refused, so read the template again and retry. A successful update
+	// increments the version.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -949,10 +965,10 @@ type ClientWithResponsesInterface interface {
 	// UpdateTemplateWithResponse Replace a template
 	//
 	// Replaces the whole template: fields left out of the body are not kept. The body must
-	// carry the template's current `version` (optimistic concurrency); when someone else has
-	// changed the template since it was read, the versions no longer match and the update is
-	// refused, so read the template again and retry. A successful update increments the
-	// version.
+	// carry the template's `id` and its current `version` (optimistic concurrency); when
+	// someone else has changed the template since it was read, the versions no longer match
+	// and the update is refused, so read the template again and retry. A successful update
+	// increments the version.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1545,10 +1561,10 @@ func (c *ClientWithResponses) GetTemplateWithResponse(ctx context.Context, proje
 // UpdateTemplateWithBodyWithResponse Replace a template
 //
 // Replaces the whole template: fields left out of the body are not kept. The body must
-// carry the template's current `version` (optimistic concurrency); when someone else has
-// changed the template since it was read, the versions no longer match and the update is
-// refused, so read the template again and retry. A successful update increments the
-// version.
+// carry the template's `id` and its current `version` (optimistic concurrency); when
+// someone else has changed the template since it was read, the versions no longer match
+// and the update is refused, so read the template again and retry. A successful update
+// increments the version.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -1564,10 +1580,10 @@ func (c *ClientWithResponses) UpdateTemplateWithBodyWithResponse(ctx context.Con
 // UpdateTemplateWithResponse Replace a template
 //
 // Replaces the whole template: fields left out of the body are not kept. The body must
-// carry the template's current `version` (optimistic concurrency); when someone else has
-// changed the template since it was read, the versions no longer match and the update is
-// refused, so read the template again and retry. A successful update increments the
-// version.
+// carry the template's `id` and its current `version` (optimistic concurrency); when
+// someone else has changed the template since it was read, the versions no longer match
+// and the update is refused, so read the template again and retry. A successful update
+// increments the version.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
