@@ -77,10 +77,14 @@ func run(t *testing.T, env map[string]string, args ...string) result {
 
 func runWith(t *testing.T, ctx context.Context, env map[string]string, stdin string, args ...string) result {
 	t.Helper()
+	return runEnv(ctx, env, stdin, false, args...)
+}
+
+func runEnv(ctx context.Context, env map[string]string, stdin string, terminal bool, args ...string) result {
 	var out, errb syncBuffer
 	code := Run(ctx, args, Env{
 		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
-		Getenv: func(k string) string { return env[k] },
+		Getenv: func(k string) string { return env[k] }, IsTerminal: terminal,
 	})
 	return result{out.String(), errb.String(), code}
 }
