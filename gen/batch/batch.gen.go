@@ -163,9 +163,10 @@ type BatchStatusUpdateNotification struct {
 
 // CancelBatchMessagesRequest Which scheduled batches to cancel: exactly one of a batch ID, or a batch-metadata key and
 // value (every batch whose `batch_metadata` holds that pair). The API reference describes
-// both ways in prose, but its page for this operation lists no body fields. `batch_id` is
-// what the community .NET fork sends (a body of just `{"batch_id": ...}`), so it is the
-// best-supported form. `metadata_key` and `metadata_value` are our guess, modelled on the
+// both ways in prose, but its page for this operation lists no body fields. `batch_id` in
+// the body is confirmed by two other sources: Sinch's own Batch API notes for coding agents
+// (published by Sinch in its "sinch-skills" collection) say to cancel with `batch_id` in
+// the body, and the community .NET fork sends a body of just `{"batch_id": ...}`. `metadata_key` and `metadata_value` are our guess, modelled on the
 // query parameters of listBatchMessages, and are unconfirmed: since the service answers 200
 // whatever happens, a wrongly named field would cancel nothing without any error, so check
 // the outcome with getBatchMessage or listBatchMessages.
@@ -263,10 +264,11 @@ type SendBatchMessageRequest struct {
 	ConversationMetadata map[string]interface{} `json:"conversation_metadata,omitempty"`
 
 	// CorrelationID As in sendMessage, an ID of your choice echoed on the callbacks about the batch's
-	// messages. Unconfirmed: the parts of the API reference we could read do not show it;
-	// the community .NET fork sends it beside the other sendMessage-like fields
-	// (callback_url, channel_priority_order, ttl, channel_properties), and it is kept for
-	// that reason.
+	// messages. Unconfirmed: the parts of the API reference we could read do not show it,
+	// and Sinch's agent notes list the other sendMessage-like fields (callback_url,
+	// channel_priority_order, ttl, channel_properties) but not this one. The community .NET
+	// fork sends it, and it is kept for that reason; the 128-character limit is the one
+	// sendMessage states.
 	CorrelationID *string `json:"correlation_id,omitempty"`
 
 	// Message A message sent by an app. Exactly one message kind (text_message, media_message, ...) is set; the other fields add overrides and sender details.
