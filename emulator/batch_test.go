@@ -204,6 +204,7 @@ func TestTemplatesLifecycle(t *testing.T) {
 		t.Fatalf("created: %v", tp)
 	}
 	// A stale version is refused.
+	body["id"] = id
 	body["version"] = 7
 	if st, _ := e.do("PUT", e.tmpl("/templates/"+id), body); st != 400 {
 		t.Fatalf("stale version: %d, want 400", st)

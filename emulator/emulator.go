@@ -172,6 +172,7 @@ type Server struct {
 	cb      *dispatcher
 	sched   *scheduler
 	convIx  *specIndex
+	rules   *exactlyOneRules
 	batchIx *specIndex
 
 	conv, batch       *http.Server
@@ -307,11 +308,12 @@ func newServer(cfg Config) (*Server, error) {
 	s.sched = newScheduler(s)
 
 	if !cfg.DisableValidation {
-		sp, err := loadSpecs(cfg.Specs)
+		sp, rules, err := loadSpecs(cfg.Specs)
 		if err != nil {
 			s.cancel()
 			return nil, err
 		}
+		s.rules = rules
 		s.convIx = newSpecIndex(sp.Conversation, sp.Templates)
 		s.batchIx = newSpecIndex(sp.Batch)
 	}

@@ -156,6 +156,14 @@ func (s *Server) serveCall(o op, route *routers.Route, w http.ResponseWriter, r 
 		if vb, ok := r.Body.(interface{ ValidatedValue() any }); ok {
 			c.body, _ = vb.ValidatedValue().(map[string]any)
 		}
+		if c.body != nil && route.Operation.RequestBody != nil && route.Operation.RequestBody.Value != nil {
+			if mt := route.Operation.RequestBody.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
+				if err := s.rules.check(mt.Schema.Value, c.body); err != nil {
+					writeError(w, err)
+					return http.StatusBadRequest
+				}
+			}
+		}
 	}
 	if c.body == nil && len(bytes.TrimSpace(raw)) > 0 {
 		if err := json.Unmarshal(raw, &c.body); err != nil {

@@ -1,32 +1,262 @@
 package emulator
 
 import (
+	"context"
 	"fmt"
+	"net/url"
+	"path"
+	"sort"
+	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
-
 	"github.com/relaykit/sinch-go/specs"
 )
 
-// loadSpecs returns the documents to validate against: the embedded ones, replaced by any
-// given in override.
-func loadSpecs(override *Specs) (Specs, error) {
-	var out Specs
+// The emulator validates against its own copies of the embedded documents, loaded once per
+// process and prepared for fast validation (see exactlyOne). They are read-only afterwards.
+var (
+	ownSpecsOnce sync.Once
+	ownSpecs     Specs
+	ownRules     *exactlyOneRules
+	ownSpecsErr  error
+)
+
+// loadSpecs returns the documents to validate against and their exactly-one rules: the
+// embedded ones, replaced by any given in override (override documents are used as they are,
+// without the exactly-one preparation).
+func loadSpecs(override *Specs) (Specs, *exactlyOneRules, error) {
+	ownSpecsOnce.Do(func() {
+		ownRules = &exactlyOneRules{alts: map[*openapi3.Schema][][]string{}, has: map[*openapi3.Schema]bool{}}
+		for _, x := range []struct {
+			dst  **openapi3.T
+			name string
+		}{{&ownSpecs.Conversation, specs.Conversation}, {&ownSpecs.Templates, specs.Templates}, {&ownSpecs.Batch, specs.Batch}} {
+			doc, err := loadOwn(x.name)
+			if err != nil {
+				ownSpecsErr = fmt.Errorf("emulator: %w", err)
+				return
+			}
+			ownRules.extract(doc)
+			*x.dst = doc
+		}
+	})
+	if ownSpecsErr != nil {
+		return Specs{}, nil, ownSpecsErr
+	}
+	out := ownSpecs
 	if override != nil {
-		out = *override
-	}
-	for _, x := range []struct {
-		dst  **openapi3.T
-		name string
-	}{{&out.Conversation, specs.Conversation}, {&out.Templates, specs.Templates}, {&out.Batch, specs.Batch}} {
-		if *x.dst != nil {
-			continue
+		if override.Conversation != nil {
+			out.Conversation = override.Conversation
 		}
-		doc, err := specs.Load(x.name)
-		if err != nil {
-			return Specs{}, fmt.Errorf("emulator: %w", err)
+		if override.Templates != nil {
+			out.Templates = override.Templates
 		}
-		*x.dst = doc
+		if override.Batch != nil {
+			out.Batch = override.Batch
+		}
 	}
-	return out, nil
+	return out, ownRules, nil
+}
+
+// loadOwn loads an embedded document into a private copy (specs.Load's copies are shared
+// and must not be changed).
+func loadOwn(name string) (*openapi3.T, error) {
+	raw, err := specs.Raw(name)
+	if err != nil {
+		return nil, err
+	}
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = true
+	loader.ReadFromURIFunc = func(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
+		if u.Scheme != "" || u.Host != "" {
+			return nil, fmt.Errorf("only references to embedded documents are allowed, not %q", u.String())
+		}
+		return specs.Raw(path.Clean(u.Path))
+	}
+	doc, err := loader.LoadFromDataWithPath(raw, &url.URL{Path: name})
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", name, err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("%s is not a valid OpenAPI document: %w", name, err)
+	}
+	return doc, nil
+}
+
+// exactlyOneRules holds the specs' "exactly one of these fields" rules, written as a oneOf of
+// alternatives that only list required fields (see CONVENTIONS.md). kin-openapi checks a
+// oneOf by validating a deep copy of the value against every alternative, which made
+// validation of one messages:send (an AppMessage has a dozen alternatives) several times
+// slower than everything else together. The emulator removes these oneOfs from its private
+// copy of the specs and checks them itself, once schema validation has passed.
+type exactlyOneRules struct {
+	alts map[*openapi3.Schema][][]string // schema → its alternatives' required fields
+	has  map[*openapi3.Schema]bool       // schema → it or a schema below it has a rule
+}
+
+// extract finds the rules in every schema of doc, records them and removes the oneOfs.
+func (r *exactlyOneRules) extract(doc *openapi3.T) {
+	visiting := map[*openapi3.Schema]bool{}
+	var walk func(s *openapi3.Schema) bool
+	walk = func(s *openapi3.Schema) bool {
+		if s == nil {
+			return false
+		}
+		if v, ok := r.has[s]; ok {
+			return v
+		}
+		if visiting[s] {
+			return false // a cycle: the outer visit decides
+		}
+		visiting[s] = true
+		found := false
+		if alts, ok := requiredOnly(s.OneOf); ok {
+			r.alts[s] = alts
+			s.OneOf = nil
+			found = true
+		}
+		children := []*openapi3.SchemaRef{s.Items, s.Not}
+		if s.AdditionalProperties.Schema != nil {
+			children = append(children, s.AdditionalProperties.Schema)
+		}
+		for _, p := range s.Properties {
+			children = append(children, p)
+		}
+		children = append(children, s.AllOf...)
+		children = append(children, s.AnyOf...)
+		children = append(children, s.OneOf...)
+		for _, c := range children {
+			if c != nil && walk(c.Value) {
+				found = true
+			}
+		}
+		delete(visiting, s)
+		r.has[s] = found
+		return found
+	}
+	if doc.Components != nil {
+		for _, s := range doc.Components.Schemas {
+			walk(s.Value)
+		}
+	}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.RequestBody != nil && op.RequestBody.Value != nil {
+				for _, mt := range op.RequestBody.Value.Content {
+					if mt.Schema != nil {
+						walk(mt.Schema.Value)
+					}
+				}
+			}
+			for _, p := range op.Parameters {
+				if p.Value != nil && p.Value.Schema != nil {
+					walk(p.Value.Schema.Value)
+				}
+			}
+			if op.Responses != nil {
+				for _, resp := range op.Responses.Map() {
+					if resp.Value == nil {
+						continue
+					}
+					for _, mt := range resp.Value.Content {
+						if mt.Schema != nil {
+							walk(mt.Schema.Value)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// requiredOnly reports whether every alternative of a oneOf only lists required fields, and
+// returns those lists.
+func requiredOnly(oneOf openapi3.SchemaRefs) ([][]string, bool) {
+	if len(oneOf) == 0 {
+		return nil, false
+	}
+	var alts [][]string
+	for _, ref := range oneOf {
+		a := ref.Value
+		if a == nil || len(a.Required) == 0 || a.Type != nil || len(a.Properties) > 0 || a.Items != nil ||
+			len(a.AllOf)+len(a.AnyOf)+len(a.OneOf) > 0 || a.Not != nil || len(a.Enum) > 0 {
+			return nil, false
+		}
+		alts = append(alts, a.Required)
+	}
+	return alts, true
+}
+
+// check verifies the exactly-one rules of schema s (and of the schemas below it) on value.
+func (r *exactlyOneRules) check(s *openapi3.Schema, value any) error {
+	if r == nil || s == nil {
+		return nil
+	}
+	return r.checkAt(s, value, "")
+}
+
+func (r *exactlyOneRules) checkAt(s *openapi3.Schema, value any, at string) error {
+	if s == nil || !r.has[s] {
+		return nil
+	}
+	switch v := value.(type) {
+	case map[string]any:
+		if alts, ok := r.alts[s]; ok {
+			n := 0
+			for _, req := range alts {
+				all := true
+				for _, k := range req {
+					if _, present := v[k]; !present {
+						all = false
+						break
+					}
+				}
+				if all {
+					n++
+				}
+			}
+			if n != 1 {
+				names := make([]string, 0, len(alts))
+				for _, req := range alts {
+					names = append(names, strings.Join(req, "+"))
+				}
+				sort.Strings(names)
+				where := at
+				if where == "" {
+					where = "/"
+				}
+				verb := "none is set"
+				if n > 1 {
+					verb = fmt.Sprintf("%d are set", n)
+				}
+				return errInvalid("request body at %s: exactly one of %s must be set, %s", where, strings.Join(names, ", "), verb)
+			}
+		}
+		for k, x := range v {
+			if p, ok := s.Properties[k]; ok && p != nil {
+				if err := r.checkAt(p.Value, x, at+"/"+k); err != nil {
+					return err
+				}
+			} else if ap := s.AdditionalProperties.Schema; ap != nil {
+				if err := r.checkAt(ap.Value, x, at+"/"+k); err != nil {
+					return err
+				}
+			}
+		}
+		for _, sub := range s.AllOf {
+			if err := r.checkAt(sub.Value, value, at); err != nil {
+				return err
+			}
+		}
+	case []any:
+		if s.Items != nil {
+			for i, x := range v {
+				if err := r.checkAt(s.Items.Value, x, fmt.Sprintf("%s/%d", at, i)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }

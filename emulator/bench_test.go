@@ -1,0 +1,159 @@
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// benchEnv starts an emulator with the rate limit off and validation on, and a DISPATCH app
+// without webhooks.
+func benchEnv(b *testing.B) (*Server, []byte) {
+	b.Helper()
+	s, err := Start(context.Background(), Config{RateLimit: RateLimitOff})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	body, _ := json.Marshal(appBody("bench", "DISPATCH"))
+	req, _ := http.NewRequest("POST", s.ConversationURL()+"/v1/projects/bench/apps", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer t")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var app map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&app)
+	resp.Body.Close()
+	send, _ := json.Marshal(map[string]any{
+		"app_id":                 app["id"],
+		"recipient":              smsRecipient("SMS", "+15551234567", "WHATSAPP", "+15551234567"),
+		"message":                textMessage("Your order 4711 has shipped and will arrive on Friday."),
+		"channel_priority_order": []any{"SMS", "WHATSAPP"},
+		"channel_properties":     map[string]any{"SMS_SENDER": "+15559876543"},
+		"message_metadata":       "order-4711",
+	})
+	return s, send
+}
+
+func benchClient() *http.Client {
+	return &http.Client{Transport: &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256}}
+}
+
+func sendOnce(b *testing.B, c *http.Client, url string, body []byte) {
+	req, _ := http.NewRequest("POST", url, bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer t")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.Do(req)
+	if err != nil {
+		b.Error(err)
+		return
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		b.Errorf("status %d", resp.StatusCode)
+	}
+}
+
+// BenchmarkSendMessageThroughput measures validated messages:send over loopback HTTP with
+// 32 concurrent clients: requests per second and latency percentiles.
+func BenchmarkSendMessageThroughput(b *testing.B) {
+	s, body := benchEnv(b)
+	url := s.ConversationURL() + "/v1/projects/bench/messages:send"
+	c := benchClient()
+	const workers = 32
+	var next atomic.Int64
+	lat := make([]time.Duration, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(b.N) {
+					return
+				}
+				t0 := time.Now()
+				sendOnce(b, c, url, body)
+				lat[i] = time.Since(t0)
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
+	reportPercentiles(b, lat)
+}
+
+// BenchmarkSendMessageAt1000rps paces validated messages:send at 1,000 requests per second
+// (open loop: each request starts on its schedule, whatever the previous ones did) and
+// reports latency percentiles.
+func BenchmarkSendMessageAt1000rps(b *testing.B) {
+	s, body := benchEnv(b)
+	url := s.ConversationURL() + "/v1/projects/bench/messages:send"
+	c := benchClient()
+	n := max(b.N, 2000) // at least two seconds of traffic for a meaningful p99
+	lat := make([]time.Duration, n)
+	b.ResetTimer()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		at := start.Add(time.Duration(i) * time.Millisecond)
+		time.Sleep(time.Until(at))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t0 := time.Now()
+			sendOnce(b, c, url, body)
+			lat[i] = time.Since(t0)
+		}()
+	}
+	wg.Wait()
+	b.StopTimer()
+	reportPercentiles(b, lat)
+}
+
+// BenchmarkSendMessageHandler measures the handler alone (validation, state, JSON) without
+// the network.
+func BenchmarkSendMessageHandler(b *testing.B) {
+	s, body := benchEnv(b)
+	h := s.ConversationHandler()
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest("POST", "/v1/projects/bench/messages:send", bytes.NewReader(body))
+			req.Header.Set("Authorization", "Bearer t")
+			req.Header.Set("Content-Type", "application/json")
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			if w.Code != 200 {
+				b.Fatalf("status %d: %s", w.Code, w.Body)
+			}
+		}
+	})
+}
+
+func reportPercentiles(b *testing.B, lat []time.Duration) {
+	slices.Sort(lat)
+	pct := func(p float64) float64 {
+		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+}

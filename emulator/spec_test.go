@@ -1,0 +1,130 @@
+package emulator
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/relaykit/sinch-go/specs"
+)
+
+// TestEveryOperationIsInTheSpec checks that each operation the emulator serves is in the
+// specs under the same method, path and operationId (so that every request is validated),
+// and that the specs have no operation the emulator lacks.
+func TestEveryOperationIsInTheSpec(t *testing.T) {
+	s, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	check := func(name string, ops []op, ix *specIndex, docNames ...string) {
+		served := map[string]bool{}
+		for _, o := range ops {
+			served[o.method+" "+o.path] = true
+			r := ix.find(o.method, o.path)
+			if r == nil {
+				t.Errorf("%s: %s %s (%s) is not in the spec", name, o.method, o.path, o.id)
+				continue
+			}
+			if r.Operation.OperationID != o.id {
+				t.Errorf("%s: %s %s is %q in the spec, %q here", name, o.method, o.path, r.Operation.OperationID, o.id)
+			}
+		}
+		for _, dn := range docNames {
+			doc, err := specs.Load(dn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for path, item := range doc.Paths.Map() {
+				for method, op := range item.Operations() {
+					if !served[method+" "+serverPathPrefix(doc)+path] {
+						t.Errorf("%s: the spec's %s %s (%s) is not served", name, method, path, op.OperationID)
+					}
+				}
+			}
+		}
+	}
+	conv := s.conversationOps()
+	if len(conv) != 45 {
+		t.Errorf("%d Conversation API operations, want 45", len(conv))
+	}
+	check("conversation", conv, s.convIx, specs.Conversation)
+	check("templates", s.templateOps(), s.convIx, specs.Templates)
+	check("batch", s.batchOps(), s.batchIx, specs.Batch)
+}
+
+// fixture is one contract test exchange.
+type fixture struct {
+	Method   string          `json:"method"`
+	Path     string          `json:"path"`
+	Query    string          `json:"query"`
+	Request  json.RawMessage `json:"request"`
+	Status   int             `json:"status"`
+	Response json.RawMessage `json:"response"`
+	Reject   string          `json:"reject"`
+}
+
+// TestContractFixtureRequestsAreAccepted replays the request of every contract fixture: the
+// valid ones must pass validation (they may still be 404 for ids the emulator does not
+// hold), the negative ones that the spec rejects must be answered 400.
+func TestContractFixtureRequestsAreAccepted(t *testing.T) {
+	e := newEnv(t)
+	root := filepath.Join("..", "contract_tests", "testdata")
+	files, _ := filepath.Glob(filepath.Join(root, "*", "*", "*.json"))
+	n := 0
+	for _, f := range files {
+		kind := filepath.Base(filepath.Dir(f))
+		api := filepath.Base(filepath.Dir(filepath.Dir(f)))
+		if kind != "ops" && kind != "negative" {
+			continue
+		}
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fx fixture
+		if err := json.Unmarshal(raw, &fx); err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		if kind == "negative" && fx.Reject != "request" {
+			continue
+		}
+		base := e.srv.ConversationURL()
+		if api == "batch" {
+			base = e.srv.BatchURL()
+		}
+		u := base + fx.Path
+		if fx.Query != "" {
+			u += "?" + fx.Query
+		}
+		var body any
+		if len(fx.Request) > 0 {
+			body = string(fx.Request)
+		}
+		n++
+		st, out := e.do(fx.Method, u, body)
+		msg := str(out, "error", "message")
+		switch {
+		case kind == "negative" && st != 400:
+			t.Errorf("%s: negative fixture answered %d, want 400", rel(f), st)
+		case kind == "ops" && st == 400 && (strings.HasPrefix(msg, "request body") || strings.Contains(msg, "parameter")):
+			t.Errorf("%s: valid fixture refused by validation: %s", rel(f), msg)
+		case kind == "ops" && st >= 500:
+			t.Errorf("%s: answered %d", rel(f), st)
+		}
+	}
+	if n == 0 {
+		t.Skip("no contract fixtures found")
+	}
+}
+
+func rel(f string) string {
+	i := strings.Index(f, "testdata")
+	if i < 0 {
+		return f
+	}
+	return f[i:]
+}
