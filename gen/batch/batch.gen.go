@@ -117,7 +117,12 @@ type BatchStatus string
 // trigger "Batch Processing Report Notification"). No SDK, official or community, types
 // this payload. The envelope follows the other callbacks; the key and the fields of the
 // notification object follow their naming pattern and the fields of getBatchMessage.
-// Confirm them against a real callback.
+// Sinch's notes for coding agents (github.com/sinch/skills) sketch a different body (key
+// `batch_status_update`, statuses COMPLETED, FAILED and PARTIAL, message counts) but say
+// they are "not a schema", and their sketches of the CHANNEL_EVENT and UNSUPPORTED
+// callbacks use keys (`channel_event`, `unsupported`) that the official SDKs contradict
+// (`channel_event_notification`, `unsupported_callback`), so we do not follow them.
+// Confirm against a real callback; until then `status` stays a free string.
 type BatchStatusUpdateEvent struct {
 	// AcceptedTime When the Conversation API recorded the status change.
 	AcceptedTime *time.Time `json:"accepted_time,omitempty"`
@@ -164,9 +169,10 @@ type BatchStatusUpdateNotification struct {
 // CancelBatchMessagesRequest Which scheduled batches to cancel: exactly one of a batch ID, or a batch-metadata key and
 // value (every batch whose `batch_metadata` holds that pair). The API reference describes
 // both ways in prose, but its page for this operation lists no body fields. `batch_id` in
-// the body is confirmed by two other sources: Sinch's own Batch API notes for coding agents
-// (published by Sinch in its "sinch-skills" collection) say to cancel with `batch_id` in
-// the body, and the community .NET fork sends a body of just `{"batch_id": ...}`. `metadata_key` and `metadata_value` are our guess, modelled on the
+// the body is supported by two other sources: Sinch's own Batch API notes for coding
+// agents (github.com/sinch/skills) say to cancel with `batch_id` in the body, though those
+// notes call themselves "not a schema", and the community .NET fork sends a body of just
+// `{"batch_id": ...}`. `metadata_key` and `metadata_value` are our guess, modelled on the
 // query parameters of listBatchMessages, and are unconfirmed: since the service answers 200
 // whatever happens, a wrongly named field would cancel nothing without any error, so check
 // the outcome with getBatchMessage or listBatchMessages.
