@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -190,6 +191,27 @@ type pipeline struct {
 	maxRetries int
 	policy     retry.Policy
 	region     Region
+
+	uaHeader     []string
+	bearerHeader []string
+	lastAuth     atomic.Pointer[authHeader]
+}
+
+// authHeader caches the Authorization value built for the current OAuth2 token.
+type authHeader struct {
+	token string
+	value []string
+}
+
+var acceptJSON = []string{"application/json"}
+
+func (p *pipeline) authHeader(tok string) []string {
+	if h := p.lastAuth.Load(); h != nil && h.token == tok {
+		return h.value
+	}
+	h := &authHeader{token: tok, value: []string{"Bearer " + tok}}
+	p.lastAuth.Store(h)
+	return h.value
 }
 
 func newPipeline(cfg *config) (*pipeline, error) {
@@ -213,6 +235,8 @@ func newPipeline(cfg *config) (*pipeline, error) {
 	if cfg.userAgent != "" {
 		p.userAgent = cfg.userAgent + " " + p.userAgent
 	}
+	p.uaHeader = []string{p.userAgent}
+	p.bearerHeader = []string{"Bearer " + cfg.bearer}
 	if cfg.rateLimit > 0 && !math.IsInf(cfg.rateLimit, 1) {
 		p.limiter = rate.NewLimiter(rate.Limit(cfg.rateLimit), max(1, int(cfg.rateLimit/10)))
 	}
@@ -251,9 +275,10 @@ func (t doerTransport) RoundTrip(r *http.Request) (*http.Response, error) { retu
 // Do sends req through the pipeline.
 func (p *pipeline) Do(req *http.Request) (*http.Response, error) {
 	st := stateFrom(req.Context())
-	req.Header.Set("User-Agent", p.userAgent)
-	if req.Header.Get("Accept") == "" {
-		req.Header.Set("Accept", "application/json")
+	// Shared, never-mutated value slices: no allocation per call.
+	req.Header["User-Agent"] = p.uaHeader
+	if _, ok := req.Header["Accept"]; !ok {
+		req.Header["Accept"] = acceptJSON
 	}
 	maxRetries := p.maxRetries
 	if st != nil {
@@ -342,14 +367,14 @@ func (p *pipeline) authorize(req *http.Request) (string, error) {
 	case authBasic:
 		req.SetBasicAuth(p.keyID, p.keySecret)
 	case authBearer:
-		req.Header.Set("Authorization", "Bearer "+p.bearer)
+		req.Header["Authorization"] = p.bearerHeader
 		return p.bearer, nil
 	case authOAuth2:
 		tok, err := p.tokens.Token(req.Context())
 		if err != nil {
 			return "", retry.Permanent(fmt.Errorf("sinch: obtaining an OAuth2 token: %w", err))
 		}
-		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header["Authorization"] = p.authHeader(tok)
 		return tok, nil
 	}
 	return "", nil
