@@ -131,14 +131,27 @@ func (e *UnknownEvent) Envelope() Envelope { return e.env }
 // DedupKey is "UNKNOWN:sha256:" and the hex SHA-256 of the body.
 func (e *UnknownEvent) DedupKey() string { return bodyKey("UNKNOWN", e.raw) }
 
-// unknownEnvelope decodes the envelope leniently: times that do not parse stay zero.
+// unknownEnvelope holds the envelope fields of an unknown payload undecoded: the payload is
+// unknown, so a field of an unexpected type leaves that field empty instead of failing the parse.
 type unknownEnvelope struct {
-	AppID           string `json:"app_id"`
-	ProjectID       string `json:"project_id"`
-	AcceptedTime    string `json:"accepted_time"`
-	EventTime       string `json:"event_time"`
-	MessageMetadata string `json:"message_metadata"`
-	CorrelationID   string `json:"correlation_id"`
+	AppID           json.RawMessage `json:"app_id"`
+	ProjectID       json.RawMessage `json:"project_id"`
+	AcceptedTime    json.RawMessage `json:"accepted_time"`
+	EventTime       json.RawMessage `json:"event_time"`
+	MessageMetadata json.RawMessage `json:"message_metadata"`
+	CorrelationID   json.RawMessage `json:"correlation_id"`
+}
+
+// str decodes a JSON string, or returns "" for anything else.
+func str(r json.RawMessage) string {
+	if len(r) == 0 || r[0] != '"' {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(r, &s) != nil {
+		return ""
+	}
+	return s
 }
 
 var envelopeKeys = map[string]bool{
@@ -148,16 +161,16 @@ var envelopeKeys = map[string]bool{
 
 func parseUnknown(raw []byte) (Event, error) {
 	var env unknownEnvelope
-	if err := json.Unmarshal(raw, &env); err != nil {
+	if err := json.Unmarshal(raw, &env); err != nil { // also checks that the whole body is valid JSON
 		return nil, fmt.Errorf("%w: %s", ErrMalformed, describe(err))
 	}
 	ev := &UnknownEvent{env: Envelope{
-		AppID:           env.AppID,
-		ProjectID:       env.ProjectID,
-		AcceptedTime:    parseTime(env.AcceptedTime),
-		EventTime:       parseTime(env.EventTime),
-		MessageMetadata: env.MessageMetadata,
-		CorrelationID:   env.CorrelationID,
+		AppID:           str(env.AppID),
+		ProjectID:       str(env.ProjectID),
+		AcceptedTime:    parseTime(str(env.AcceptedTime)),
+		EventTime:       parseTime(str(env.EventTime)),
+		MessageMetadata: str(env.MessageMetadata),
+		CorrelationID:   str(env.CorrelationID),
 	}}
 	_ = scanTop(raw, func(key []byte, escaped bool) {
 		if !envelopeKeys[string(key)] && len(ev.Keys) < 16 {

@@ -270,10 +270,14 @@ func TestParseUnknown(t *testing.T) {
 			t.Errorf("%s: type = %T", b, ev)
 		}
 	}
-	// A malformed time in an unknown payload is left zero rather than failing the parse.
-	ev, err = callback.Parse([]byte(`{"accepted_time":"yesterday","new_thing":{}}`))
-	if err != nil || !ev.Envelope().AcceptedTime.IsZero() {
-		t.Errorf("lenient envelope: %v, %v", ev, err)
+	// Envelope fields of an unexpected form in an unknown payload are left empty rather than
+	// failing the parse (found by FuzzParse).
+	ev, err = callback.Parse([]byte(`{"accepted_time":"yesterday","app_id":{"x":1},"project_id":7,"new_thing":{}}`))
+	if err != nil {
+		t.Fatalf("lenient envelope: %v", err)
+	}
+	if e := ev.Envelope(); !e.AcceptedTime.IsZero() || e.AppID != "" || e.ProjectID != "" {
+		t.Errorf("lenient envelope: %+v", e)
 	}
 }
 
