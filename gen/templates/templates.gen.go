@@ -170,9 +170,10 @@ type TemplateTranslation struct {
 	Variables []TemplateVariable `json:"variables,omitempty"`
 
 	// Version The translation's version. Note that it is a string, unlike the template's integer
-	// version. In answers the service may also list a translation whose version is the word
+	// version. In answers the service also lists a translation whose version is the word
 	// `latest` beside the numbered ones (the Node SDK's tests expect one for each current
-	// translation), so do not assume the value is numeric.
+	// translation, and Sinch's MCP server shows lists such as `en-US (latest), en-US (1)`),
+	// so do not assume the value is numeric.
 	//
 	//
 	// Example: 1
