@@ -1382,6 +1382,42 @@ func (e WhatsAppInteractiveNfmReplyMessageType) Valid() bool {
 	}
 }
 
+// Defines values for WhatsAppOrderDetailsPaymentType.
+const (
+	WhatsAppOrderDetailsPaymentTypeBR WhatsAppOrderDetailsPaymentType = "br"
+	WhatsAppOrderDetailsPaymentTypeSG WhatsAppOrderDetailsPaymentType = "sg"
+)
+
+// Valid indicates whether the value is a known member of the WhatsAppOrderDetailsPaymentType enum.
+func (e WhatsAppOrderDetailsPaymentType) Valid() bool {
+	switch e {
+	case WhatsAppOrderDetailsPaymentTypeBR:
+		return true
+	case WhatsAppOrderDetailsPaymentTypeSG:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WhatsAppOrderDetailsPaymentTypeOfGoods.
+const (
+	WhatsAppOrderDetailsPaymentTypeOfGoodsDigitalGoods  WhatsAppOrderDetailsPaymentTypeOfGoods = "digital-goods"
+	WhatsAppOrderDetailsPaymentTypeOfGoodsPhysicalGoods WhatsAppOrderDetailsPaymentTypeOfGoods = "physical-goods"
+)
+
+// Valid indicates whether the value is a known member of the WhatsAppOrderDetailsPaymentTypeOfGoods enum.
+func (e WhatsAppOrderDetailsPaymentTypeOfGoods) Valid() bool {
+	switch e {
+	case WhatsAppOrderDetailsPaymentTypeOfGoodsDigitalGoods:
+		return true
+	case WhatsAppOrderDetailsPaymentTypeOfGoodsPhysicalGoods:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for WhatsAppOrderStatusStatus.
 const (
 	WhatsAppOrderStatusStatusCanceled         WhatsAppOrderStatusStatus = "canceled"
@@ -1427,6 +1463,33 @@ func (e WhatsAppPaymentButtonType) Valid() bool {
 	case WhatsAppPaymentButtonTypePaymentLink:
 		return true
 	case WhatsAppPaymentButtonTypePixDynamicCode:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WhatsAppPixKeyType.
+const (
+	WhatsAppPixKeyTypeCNPJ  WhatsAppPixKeyType = "CNPJ"
+	WhatsAppPixKeyTypeCPF   WhatsAppPixKeyType = "CPF"
+	WhatsAppPixKeyTypeEVP   WhatsAppPixKeyType = "EVP"
+	WhatsAppPixKeyTypeEmail WhatsAppPixKeyType = "EMAIL"
+	WhatsAppPixKeyTypePhone WhatsAppPixKeyType = "PHONE"
+)
+
+// Valid indicates whether the value is a known member of the WhatsAppPixKeyType enum.
+func (e WhatsAppPixKeyType) Valid() bool {
+	switch e {
+	case WhatsAppPixKeyTypeCNPJ:
+		return true
+	case WhatsAppPixKeyTypeCPF:
+		return true
+	case WhatsAppPixKeyTypeEVP:
+		return true
+	case WhatsAppPixKeyTypeEmail:
+		return true
+	case WhatsAppPixKeyTypePhone:
 		return true
 	default:
 		return false
@@ -2352,7 +2415,9 @@ type ContactMessage struct {
 	// ProductResponseMessage Products a contact picked from a product list (WhatsApp).
 	ProductResponseMessage *ProductResponseMessage `json:"product_response_message,omitempty"`
 
-	// ReplyTo The app message a contact message answers.
+	// ReplyTo The app message a contact message answers. The API may send `"reply_to": null` on a
+	// contact message that answers nothing (the Java SDK's tests carry stored messages shaped
+	// so), so null is accepted.
 	ReplyTo *ReplyTo `json:"reply_to,omitempty"`
 
 	// TextMessage A message of plain text.
@@ -4172,8 +4237,14 @@ type ProductResponseMessage struct {
 	// Products The products picked.
 	Products []ProductItem `json:"products"`
 
-	// Text Text the contact sent with the products.
+	// Text The Node SDK's name for the text sent with the products; the API reference and the
+	// other SDKs call it `title` (above), which is what the API sends. Kept so that payloads
+	// shaped by the Node SDK still decode.
 	Text *string `json:"text,omitempty"`
+
+	// Title Text the contact sent with the products. The API reference, the Java, .NET and Python
+	// SDKs and the payloads in the Java SDK's tests call this field `title`.
+	Title *string `json:"title,omitempty"`
 }
 
 // ProjectSettings The project-level settings as the API returns them.
@@ -4339,7 +4410,9 @@ type RecordNotificationEvent struct {
 	RecordNotification *RecordNotification `json:"record_notification,omitempty"`
 }
 
-// ReplyTo The app message a contact message answers.
+// ReplyTo The app message a contact message answers. The API may send `"reply_to": null` on a
+// contact message that answers nothing (the Java SDK's tests carry stored messages shaped
+// so), so null is accepted.
 type ReplyTo struct {
 	// MessageID The id of the message replied to.
 	MessageID string `json:"message_id"`
@@ -4910,6 +4983,23 @@ type WebhookTargetType string
 // reference and the Java SDK say `SMART_CONVERSATION`, which we follow.
 type WebhookTrigger string
 
+// WhatsAppDynamicPix The dynamic Pix details of the deprecated payment_settings. Unlike a pix_dynamic_code
+// entry of payment_buttons it carries no `type` (as in the API reference and the .NET SDK's
+// test payload).
+type WhatsAppDynamicPix struct {
+	// Code The dynamic Pix code the buyer pays with.
+	Code string `json:"code"`
+
+	// Key The Pix key.
+	Key string `json:"key"`
+
+	// KeyType The kind of Pix key.
+	KeyType WhatsAppPixKeyType `json:"key_type"`
+
+	// MerchantName The Pix account holder's name.
+	MerchantName string `json:"merchant_name"`
+}
+
 // WhatsAppFlowActionPayload What a WhatsApp flow opens with when flow_action is navigate.
 type WhatsAppFlowActionPayload struct {
 	// Data Input data for the first screen.
@@ -5077,17 +5167,25 @@ type WhatsAppOrderDetailsPayment struct {
 	// TotalAmountValue The total amount, as an integer in the currency's smallest unit scaled by 100 (for example 12050 for 120.50).
 	TotalAmountValue int64 `json:"total_amount_value"`
 
-	// Type The payment country setup, for example br (Brazil) or sg (Singapore).
-	Type string `json:"type"`
+	// Type The payment country setup, br (Brazil) or sg (Singapore).
+	Type WhatsAppOrderDetailsPaymentType `json:"type"`
 
-	// TypeOfGoods The kind of goods, digital-goods or physical-goods.
-	TypeOfGoods string `json:"type_of_goods"`
+	// TypeOfGoods The kind of goods.
+	TypeOfGoods WhatsAppOrderDetailsPaymentTypeOfGoods `json:"type_of_goods"`
 }
+
+// WhatsAppOrderDetailsPaymentType The payment country setup, br (Brazil) or sg (Singapore).
+type WhatsAppOrderDetailsPaymentType string
+
+// WhatsAppOrderDetailsPaymentTypeOfGoods The kind of goods.
+type WhatsAppOrderDetailsPaymentTypeOfGoods string
 
 // WhatsAppOrderDetailsPaymentSettings Deprecated in favour of payment_buttons. Dynamic Pix settings.
 type WhatsAppOrderDetailsPaymentSettings struct {
-	// DynamicPix One payment option. `type` says which fields apply - pix_dynamic_code (code, merchant_name, key, key_type), payment_link (uri) or boleto (digitable_line).
-	DynamicPix *WhatsAppPaymentButton `json:"dynamic_pix,omitempty"`
+	// DynamicPix The dynamic Pix details of the deprecated payment_settings. Unlike a pix_dynamic_code
+	// entry of payment_buttons it carries no `type` (as in the API reference and the .NET SDK's
+	// test payload).
+	DynamicPix *WhatsAppDynamicPix `json:"dynamic_pix,omitempty"`
 }
 
 // WhatsAppOrderItem One line of an order.
@@ -5140,8 +5238,8 @@ type WhatsAppPaymentButton struct {
 	// Key The Pix key.
 	Key *string `json:"key,omitempty"`
 
-	// KeyType The kind of Pix key, for example CPF, CNPJ, EMAIL, PHONE or EVP.
-	KeyType *string `json:"key_type,omitempty"`
+	// KeyType The kind of Pix key.
+	KeyType *WhatsAppPixKeyType `json:"key_type,omitempty"`
 
 	// MerchantName The Pix account holder's name.
 	MerchantName *string `json:"merchant_name,omitempty"`
@@ -5185,6 +5283,9 @@ type WhatsAppPaymentOrderStatusMessage struct {
 	// Payment Which order changed and its new status.
 	Payment WhatsAppOrderStatusPayment `json:"payment"`
 }
+
+// WhatsAppPixKeyType The kind of Pix key.
+type WhatsAppPixKeyType string
 
 // ContactIDPath defines model for ContactIdPath.
 type ContactIDPath = string
