@@ -270,6 +270,7 @@ func newPipeline(cfg *config) (*pipeline, error) {
 // doerTransport lets a Doer that is not an *http.Client carry the token requests.
 type doerTransport struct{ d Doer }
 
+// RoundTrip sends r with the Doer.
 func (t doerTransport) RoundTrip(r *http.Request) (*http.Response, error) { return t.d.Do(r) }
 
 // Do sends req through the pipeline.

@@ -506,3 +506,44 @@ func TestServicesUseTheirOwnBaseURL(t *testing.T) {
 		t.Fatalf("paths %v", hosts)
 	}
 }
+
+// plainDoer is a Doer that is not an *http.Client.
+type plainDoer struct {
+	hc    *http.Client
+	calls atomic.Int64
+}
+
+func (d *plainDoer) Do(r *http.Request) (*http.Response, error) {
+	d.calls.Add(1)
+	return d.hc.Do(r)
+}
+
+func TestCustomDoerCarriesTokenAndAPICalls(t *testing.T) {
+	f := newFake(t, okJSON(`{}`))
+	d := &plainDoer{hc: f.srv.Client()}
+	c := f.client(t, WithHTTPClient(d))
+	if _, err := c.Conversation.GetProjectSettings(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if d.calls.Load() != 2 || f.tokenHits.Load() != 1 {
+		t.Fatalf("doer calls %d (want token + API = 2), token hits %d", d.calls.Load(), f.tokenHits.Load())
+	}
+}
+
+func TestDoerEscapeHatchAuthenticates(t *testing.T) {
+	var auth string
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		auth = r.Header.Get("Authorization")
+		writeError(w, 404, "NOT_FOUND", "")
+	})
+	c := f.client(t)
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, f.srv.URL+"/v1/projects/p-123/apps/x", nil)
+	resp, err := c.Doer().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 404 || auth != "Bearer tok-1" {
+		t.Fatalf("status %d auth %q", resp.StatusCode, auth)
+	}
+}

@@ -160,6 +160,7 @@ type UnexpectedResponseError struct {
 	Body        []byte
 }
 
+// Error describes the answer without its body.
 func (e *UnexpectedResponseError) Error() string {
 	return fmt.Sprintf("sinch: unexpected answer: HTTP %d with Content-Type %q and no JSON body of the expected type", e.StatusCode, e.ContentType)
 }

@@ -85,7 +85,9 @@ func NotSent(err error) bool {
 // permanentError marks an error that Do must not retry.
 type permanentError struct{ err error }
 
+// Error returns the wrapped error's text.
 func (e *permanentError) Error() string { return e.err.Error() }
+// Unwrap returns the wrapped error.
 func (e *permanentError) Unwrap() error { return e.err }
 
 // Permanent wraps err so that Do returns it at once instead of retrying; Do unwraps it.
