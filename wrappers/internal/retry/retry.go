@@ -87,6 +87,7 @@ type permanentError struct{ err error }
 
 // Error returns the wrapped error's text.
 func (e *permanentError) Error() string { return e.err.Error() }
+
 // Unwrap returns the wrapped error.
 func (e *permanentError) Unwrap() error { return e.err }
 
