@@ -373,7 +373,7 @@ func (p *pipeline) authorize(req *http.Request) (string, error) {
 	case authOAuth2:
 		tok, err := p.tokens.Token(req.Context())
 		if err != nil {
-			return "", retry.Permanent(fmt.Errorf("sinch: obtaining an OAuth2 token: %w", err))
+			return "", retry.Permanent(newAuthError(err))
 		}
 		req.Header["Authorization"] = p.authHeader(tok)
 		return tok, nil

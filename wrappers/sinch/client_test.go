@@ -547,3 +547,20 @@ func TestDoerEscapeHatchAuthenticates(t *testing.T) {
 		t.Fatalf("status %d auth %q", resp.StatusCode, auth)
 	}
 }
+
+func TestBadKeyIsAnAuthError(t *testing.T) {
+	f := newFake(t, okJSON(`{}`))
+	c := f.client(t, WithOAuth2(testKeyID, "wrong-secret"))
+	_, err := c.Conversation.GetProjectSettings(t.Context())
+	var ae *AuthError
+	if !errors.As(err, &ae) || ae.StatusCode != 401 || !IsUnauthorized(err) {
+		t.Fatalf("err = %v", err)
+	}
+	if f.apiHits.Load() != 0 || f.tokenHits.Load() != 1 {
+		t.Fatalf("api hits %d, token hits %d: rejected credentials must not be retried", f.apiHits.Load(), f.tokenHits.Load())
+	}
+	mustContain(t, err.Error(), "check the access key id and secret")
+	if strings.Contains(err.Error(), "wrong-secret") {
+		t.Fatalf("error leaks the secret: %v", err)
+	}
+}

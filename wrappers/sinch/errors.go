@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"github.com/relaykit/sinch-go/wrappers/internal/retry"
 )
 
@@ -163,4 +165,57 @@ type UnexpectedResponseError struct {
 // Error describes the answer without its body.
 func (e *UnexpectedResponseError) Error() string {
 	return fmt.Sprintf("sinch: unexpected answer: HTTP %d with Content-Type %q and no JSON body of the expected type", e.StatusCode, e.ContentType)
+}
+
+// AuthError is a failure to obtain an OAuth2 token from the token endpoint. errors.Is matches
+// ErrUnauthorized for rejected credentials (400 or 401 from the endpoint) and ErrRateLimited for
+// its 429 (the client has already backed off and retried); Unwrap gives the underlying
+// *oauth2.RetrieveError or network error.
+type AuthError struct {
+	// StatusCode is the token endpoint's HTTP status, 0 when no answer came.
+	StatusCode int
+	// Code is the OAuth2 error code (for example "invalid_client"), if any.
+	Code string
+	err  error
+}
+
+func newAuthError(err error) *AuthError {
+	e := &AuthError{err: err}
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		e.Code = re.ErrorCode
+		if re.Response != nil {
+			e.StatusCode = re.Response.StatusCode
+		}
+	}
+	return e
+}
+
+// Error describes the failure without the endpoint's answer body or any credential.
+func (e *AuthError) Error() string {
+	switch {
+	case e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusUnauthorized:
+		s := fmt.Sprintf("sinch: the token endpoint rejected the credentials (HTTP %d", e.StatusCode)
+		if e.Code != "" {
+			s += " " + e.Code
+		}
+		return s + "); check the access key id and secret"
+	case e.StatusCode != 0:
+		return fmt.Sprintf("sinch: obtaining an OAuth2 token: HTTP %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	}
+	return "sinch: obtaining an OAuth2 token: " + e.err.Error()
+}
+
+// Unwrap returns the underlying error.
+func (e *AuthError) Unwrap() error { return e.err }
+
+// Is matches ErrUnauthorized and ErrRateLimited by the token endpoint's status.
+func (e *AuthError) Is(target error) bool {
+	switch target {
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusUnauthorized
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	}
+	return false
 }
