@@ -3,7 +3,7 @@ GO ?= go
 FUZZTIME ?= 2m
 BENCHTIME ?= 1s
 
-.PHONY: help generate check-generated test vet bench fuzz ci demo
+.PHONY: help generate check-generated test vet bench bench-prism fuzz ci demo
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -23,6 +23,9 @@ vet: ## go vet
 
 bench: ## run the benchmarks with allocation figures
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+
+bench-prism: ## compare the emulator's messages:send throughput with Prism's (wrk, loopback)
+	bash bench/prism.sh $(or $(BENCH_SECONDS),10)
 
 fuzz: ## run every fuzz target for FUZZTIME each
 	@for pkg in $$($(GO) list ./...); do \
