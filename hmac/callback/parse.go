@@ -67,6 +67,9 @@ func Parse(raw []byte) (Event, error) {
 		return nil, err
 	}
 	if ambiguous != "" {
+		if !json.Valid(raw) { // the scan checks structure only; invalid JSON takes precedence
+			return nil, fmt.Errorf("%w: invalid JSON", ErrMalformed)
+		}
 		return nil, fmt.Errorf("%w: %q and %q", ErrAmbiguous, foundKey, ambiguous)
 	}
 	if found.new == nil {
