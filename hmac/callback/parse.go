@@ -35,36 +35,48 @@ type kind struct {
 // raw must be the complete body; the event keeps it (see [Event.RawJSON]), so do not modify it
 // afterwards. A body whose key is not known returns an [*UnknownEvent] and no error.
 func Parse(raw []byte) (Event, error) {
-	var (
-		found     kind
-		foundKey  string
-		ambiguous string
-	)
-	err := scanTop(raw, func(key []byte, escaped bool) {
-		var k kind
-		var ok bool
+	// Trigger keys seen, with whether their last value was null: encoding/json lets the last of
+	// duplicate keys win, and Parse agrees with it. One entry in all real callbacks.
+	type seenKey struct {
+		key  string
+		kind kind
+		null bool
+	}
+	var seen []seenKey
+	err := scanTop(raw, func(key []byte, escaped, null bool) {
+		name := key
 		if escaped {
 			var s string
 			if json.Unmarshal(append(append([]byte{'"'}, key...), '"'), &s) != nil {
 				return // leave it to the full decode below to report the bad escape
 			}
-			k, ok = kinds[s]
-			key = []byte(s)
-		} else {
-			k, ok = kinds[string(key)]
+			name = []byte(s)
 		}
+		k, ok := kinds[string(name)]
 		if !ok {
 			return
 		}
-		switch {
-		case found.new == nil:
-			found, foundKey = k, string(key)
-		case k.trigger != found.trigger && ambiguous == "":
-			ambiguous = string(key)
+		for i := range seen {
+			if seen[i].key == string(name) {
+				seen[i].null = null
+				return
+			}
 		}
+		seen = append(seen, seenKey{string(name), k, null})
 	})
 	if err != nil {
 		return nil, err
+	}
+	var found kind
+	var foundKey, ambiguous string
+	for _, s := range seen {
+		switch {
+		case s.null:
+		case found.new == nil:
+			found, foundKey = s.kind, s.key
+		case s.kind.trigger != found.trigger && ambiguous == "":
+			ambiguous = s.key
+		}
 	}
 	if ambiguous != "" {
 		if !json.Valid(raw) { // the scan checks structure only; invalid JSON takes precedence
@@ -175,8 +187,8 @@ func parseUnknown(raw []byte) (Event, error) {
 		MessageMetadata: str(env.MessageMetadata),
 		CorrelationID:   str(env.CorrelationID),
 	}}
-	_ = scanTop(raw, func(key []byte, escaped bool) {
-		if !envelopeKeys[string(key)] && len(ev.Keys) < 16 {
+	_ = scanTop(raw, func(key []byte, escaped, null bool) {
+		if !null && !envelopeKeys[string(key)] && len(ev.Keys) < 16 {
 			ev.Keys = append(ev.Keys, string(key))
 		}
 	})

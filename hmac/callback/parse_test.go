@@ -262,7 +262,7 @@ func TestParseUnknown(t *testing.T) {
 		t.Errorf("DedupKey() = %q", u.DedupKey())
 	}
 	// An empty object and a body whose only trigger key is null are unknown too.
-	for _, b := range []string{`{}`, ` { } `, `{"message":null,"app_id":"a"}`} {
+	for _, b := range []string{`{}`, ` { } `, `{"message":null,"app_id":"a"}`, `{"message":{"id":"a"},"message":null}`} {
 		ev, err := callback.Parse([]byte(b))
 		if err != nil {
 			t.Errorf("%s: %v", b, err)
@@ -312,6 +312,8 @@ func TestParseErrors(t *testing.T) {
 		{"payload not object", `{"message":"hello"}`, callback.ErrMalformed},
 		{"bad time", `{"message":{"id":"M1"},"accepted_time":"yesterday"}`, callback.ErrMalformed},
 		{"two triggers", `{"message":{"id":"M1"},"message_delivery_report":{"message_id":"M1"}}`, callback.ErrAmbiguous},
+		{"two triggers, one re-set", `{"message":null,"event":{},"message":{}}`, callback.ErrAmbiguous},
+		{"two triggers, invalid JSON", `{"message":{},"event":A}`, callback.ErrMalformed},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

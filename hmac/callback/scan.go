@@ -7,10 +7,10 @@ import (
 )
 
 // scanTop walks the top-level JSON object in raw once, without decoding values, and calls visit
-// with the raw bytes of each key whose value is not null (escaped reports whether the key holds
-// a backslash escape). It checks only the structure it needs to find the keys; the full decode
+// with the raw bytes of each key (escaped reports whether the key holds a backslash escape, null
+// whether its value is the literal null). It checks only the structure it needs to find the keys; the full decode
 // that always follows validates the rest.
-func scanTop(raw []byte, visit func(key []byte, escaped bool)) error {
+func scanTop(raw []byte, visit func(key []byte, escaped, null bool)) error {
 	i := skipWS(raw, 0)
 	if i >= len(raw) || raw[i] != '{' {
 		return fmt.Errorf("%w: not a JSON object", ErrMalformed)
@@ -37,9 +37,7 @@ func scanTop(raw []byte, visit func(key []byte, escaped bool)) error {
 		if i, ok = skipValue(raw, i); !ok {
 			return syntaxAt(start)
 		}
-		if !(i-start == 4 && string(raw[start:i]) == "null") {
-			visit(key, escaped)
-		}
+		visit(key, escaped, i-start == 4 && string(raw[start:i]) == "null")
 		i = skipWS(raw, i)
 		if i >= len(raw) {
 			return syntaxAt(i)
