@@ -97,7 +97,7 @@ func sendBatchMessage(c *call) (any, error) {
 		c.s.sched.add(c.projectID, id, sendAfter)
 	} else {
 		proj := c.proj
-		c.after = append(c.after, func() { c.s.processBatch(proj, id) })
+		c.after = append(c.after, func() { c.s.background(func() { c.s.processBatch(proj, id) }) })
 	}
 	return doc{"batch_id": id, "send_after": bd["send_after"]}, nil
 }
@@ -427,6 +427,7 @@ func (sc *scheduler) runDue() {
 	sort.Strings(ready)
 	for _, k := range ready {
 		projectID, batchID, _ := strings.Cut(k, "/")
-		sc.s.processBatch(sc.s.store.project(projectID), batchID)
+		p := sc.s.store.project(projectID)
+		sc.s.background(func() { sc.s.processBatch(p, batchID) })
 	}
 }

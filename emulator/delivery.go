@@ -263,9 +263,7 @@ type simulation struct {
 
 // simulate sends the delivery reports of one message, StepDelay apart, in the background.
 func (s *Server) simulate(p *project, sim simulation) {
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
+	s.background(func() {
 		for _, st := range sim.steps {
 			if !sleepCtx(s.ctx, s.cfg.Callbacks.StepDelay) {
 				return
@@ -292,7 +290,7 @@ func (s *Server) simulate(p *project, sim simulation) {
 			}
 			s.emit(p, sim.appID, "MESSAGE_DELIVERY", "message_delivery_report", report, sim.metadata, sim.correlationID, sim.accepted)
 		}
-	}()
+	})
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) bool {

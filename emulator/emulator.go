@@ -173,6 +173,9 @@ type Server struct {
 	sched   *scheduler
 	convIx  *specIndex
 	rules   *exactlyOneRules
+
+	bgMu     sync.Mutex // guards bgClosed and additions to wg after start
+	bgClosed bool
 	batchIx *specIndex
 
 	conv, batch       *http.Server
@@ -374,12 +377,30 @@ func (s *Server) shutdown(ctx context.Context, force bool) error {
 				errs = append(errs, err)
 			}
 		}
+		s.bgMu.Lock()
+		s.bgClosed = true
+		s.bgMu.Unlock()
 		s.cancel()
 		s.cb.stop()
 		s.wg.Wait()
 		s.closeErr = errors.Join(errs...)
 	})
 	return s.closeErr
+}
+
+// background runs f in its own goroutine unless the emulator is stopping; Close and Shutdown
+// wait for it.
+func (s *Server) background(f func()) {
+	s.bgMu.Lock()
+	defer s.bgMu.Unlock()
+	if s.bgClosed {
+		return
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		f()
+	}()
 }
 
 func (s *Server) now() time.Time { return s.clock.Now().UTC() }
