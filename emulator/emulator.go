@@ -161,22 +161,22 @@ type Specs struct {
 
 // Server is a running emulator.
 type Server struct {
-	cfg     Config
-	clock   Clock
-	log     *slog.Logger
-	store   *store
-	ids     idGen
-	tokens  *tokenStore
-	limits  *rateLimits
-	faults  *faultInjector
-	cb      *dispatcher
-	sched   *scheduler
-	convIx  *specIndex
-	rules   *exactlyOneRules
+	cfg    Config
+	clock  Clock
+	log    *slog.Logger
+	store  *store
+	ids    idGen
+	tokens *tokenStore
+	limits *rateLimits
+	faults *faultInjector
+	cb     *dispatcher
+	sched  *scheduler
+	convIx *specIndex
+	rules  *exactlyOneRules
 
 	bgMu     sync.Mutex // guards bgClosed and additions to wg after start
 	bgClosed bool
-	batchIx *specIndex
+	batchIx  *specIndex
 
 	conv, batch       *http.Server
 	convLn, batchLn   net.Listener
