@@ -78,6 +78,20 @@ type timeline struct {
 	notify chan struct{}
 	// refused counts callbacks the receiver did not accept (bad signature, bad body...).
 	refused int
+	// gate holds callbacks back while an API call and the line announcing it are in progress,
+	// so that the timeline reads in causal order (a callback can beat the API's answer).
+	gate sync.Mutex
+}
+
+// do runs an API call and, if it succeeds, prints its step line before any callback it caused.
+func (t *timeline) do(call func() error, name string, detail func() string) error {
+	t.gate.Lock()
+	defer t.gate.Unlock()
+	if err := call(); err != nil {
+		return err
+	}
+	t.step(name, "%s", detail())
+	return nil
 }
 
 type timelineEntry struct {
@@ -131,6 +145,8 @@ func human(s eventSummary) (string, string) {
 }
 
 func (t *timeline) callback(ev callback.Event) {
+	t.gate.Lock()
+	defer t.gate.Unlock()
 	s := summarizeEvent(ev, time.Now())
 	t.mu.Lock()
 	t.events = append(t.events, s)
@@ -253,13 +269,17 @@ func (a *app) runDemo(ctx context.Context) (err error) {
 
 	// 5. A text over SMS with a WhatsApp fallback; the emulator cannot reach the number by SMS.
 	rcpt, order := recipient.Fallback(recipient.SMS(demoCustomer), recipient.WhatsApp(demoCustomer))
-	sent, err := c.Conversation.SendMessage(ctx, conversation.SendMessageRequest{AppID: appID, Recipient: rcpt, ChannelPriorityOrder: order,
-		Message: message.Text("Your order #4711 ships today. Reply to change the delivery time.")})
-	if err != nil {
+	var textID string
+	if err := tl.do(func() error {
+		sent, err := c.Conversation.SendMessage(ctx, conversation.SendMessageRequest{AppID: appID, Recipient: rcpt, ChannelPriorityOrder: order,
+			Message: message.Text("Your order #4711 ships today. Reply to change the delivery time.")})
+		if err == nil {
+			textID = deref(sent.MessageID)
+		}
+		return err
+	}, "sent", func() string { return fmt.Sprintf("text %s to %s: SMS first, WhatsApp as fallback", textID, demoCustomer) }); err != nil {
 		return fail("send the text", err)
 	}
-	textID := deref(sent.MessageID)
-	tl.step("sent", "text %s to %s: SMS first, WhatsApp as fallback", textID, demoCustomer)
 	if err := tl.waitFor(ctx, "the switch away from SMS", 1, func(e eventSummary) bool {
 		return e.MessageID == textID && e.Status == "SWITCHING_CHANNEL"
 	}); err != nil {
@@ -270,14 +290,18 @@ func (a *app) runDemo(ctx context.Context) (err error) {
 	}
 
 	// 6. A card over RCS.
-	sent, err = c.Conversation.SendMessage(ctx, conversation.SendMessageRequest{AppID: appID, Recipient: recipient.Identity("RCS", demoCardPhone),
-		Message: message.Card("Spring collection", "New arrivals are in.", "https://example.com/spring.jpg",
-			message.TextChoice("Show me", "show"), message.TextChoice("Later", "later"))})
-	if err != nil {
+	var cardID string
+	if err := tl.do(func() error {
+		sent, err := c.Conversation.SendMessage(ctx, conversation.SendMessageRequest{AppID: appID, Recipient: recipient.Identity("RCS", demoCardPhone),
+			Message: message.Card("Spring collection", "New arrivals are in.", "https://example.com/spring.jpg",
+				message.TextChoice("Show me", "show"), message.TextChoice("Later", "later"))})
+		if err == nil {
+			cardID = deref(sent.MessageID)
+		}
+		return err
+	}, "sent", func() string { return fmt.Sprintf("card %s to %s over RCS", cardID, demoCardPhone) }); err != nil {
 		return fail("send the card", err)
 	}
-	cardID := deref(sent.MessageID)
-	tl.step("sent", "card %s to %s over RCS", cardID, demoCardPhone)
 	if err := tl.waitFor(ctx, "the card's delivery", 1, delivered(cardID, "RCS")); err != nil {
 		return fail("deliver the card", err)
 	}
@@ -288,12 +312,16 @@ func (a *app) runDemo(ctx context.Context) (err error) {
 		breq.RecipientAndParams = append(breq.RecipientAndParams, batch.BatchRecipient{Recipient: recipient.Identity("SMS", p),
 			Parameters: map[string]string{"name": []string{"Ada", "Grace", "Linus"}[i]}})
 	}
-	bresp, err := c.Batch.SendBatchMessage(ctx, breq)
-	if err != nil {
+	var batchID string
+	if err := tl.do(func() error {
+		bresp, err := c.Batch.SendBatchMessage(ctx, breq)
+		if err == nil {
+			batchID = deref(bresp.BatchID)
+		}
+		return err
+	}, "batch sent", func() string { return fmt.Sprintf("%s to %d recipients", batchID, len(demoBatchPhones)) }); err != nil {
 		return fail("send the batch", err)
 	}
-	batchID := deref(bresp.BatchID)
-	tl.step("batch sent", "%s to %d recipients", batchID, len(demoBatchPhones))
 	if err := tl.waitFor(ctx, "the batch's deliveries", len(demoBatchPhones), func(e eventSummary) bool {
 		return e.Trigger == "MESSAGE_DELIVERY" && e.Status == "DELIVERED" && (e.BatchID == batchID || containsBatch(e.Metadata, batchID))
 	}); err != nil {
@@ -308,15 +336,19 @@ func (a *app) runDemo(ctx context.Context) (err error) {
 		return fail("inject the reply", err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
+	if err := tl.do(func() error {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("the control endpoint answered %d", resp.StatusCode)
+		}
+		return nil
+	}, "reply injected", func() string { return fmt.Sprintf("from %s over WhatsApp (emulator control endpoint)", demoCustomer) }); err != nil {
 		return fail("inject the reply", err)
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fail("inject the reply", fmt.Errorf("the control endpoint answered %d", resp.StatusCode))
-	}
-	tl.step("reply injected", "from %s over WhatsApp", demoCustomer)
 	if err := tl.waitFor(ctx, "the inbound message", 1, func(e eventSummary) bool {
 		return e.Trigger == "MESSAGE_INBOUND" && e.Identity == demoCustomer
 	}); err != nil {

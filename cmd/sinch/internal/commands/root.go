@@ -96,7 +96,27 @@ override them.`,
 	for _, add := range commandSets {
 		root.AddCommand(add(a)...)
 	}
+	groupsRejectUnknown(root)
 	return root
+}
+
+// groupsRejectUnknown makes every command that only groups others print its help when called
+// alone, and fail with a usage error on an unknown subcommand (cobra would print the help and
+// succeed).
+func groupsRejectUnknown(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		groupsRejectUnknown(sub)
+	}
+	if !c.HasSubCommands() || c.Runnable() {
+		return
+	}
+	c.Args = cobra.ArbitraryArgs
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return usagef("unknown command %q for %q: see %s --help", args[0], cmd.CommandPath(), cmd.CommandPath())
+		}
+		return cmd.Help()
+	}
 }
 
 // commandSets are the constructors of the top-level commands; each file registers its own.
