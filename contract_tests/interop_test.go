@@ -1,0 +1,314 @@
+package contracttests
+
+// Interoperability with the official Sinch Node.js SDK: interop/node/interop.mjs drives
+// @sinch/sdk-core, unchanged, through every Conversation API v1 and Template Management v2
+// operation against the emulator, started here in process behind a recording proxy. Each
+// operation is a subtest that fails with the SDK's error and the HTTP exchanges it made.
+//
+// Setup (once): npm ci --prefix contract_tests/interop/node
+// Run: go test ./contract_tests -run TestNodeSDKInterop -v (INTEROP_TRACE=1 also logs every
+// exchange of the operations that work).
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/relaykit/sinch-go/emulator"
+)
+
+const (
+	interopDir       = "interop/node"
+	interopProject   = "0f3c9a1e-5b7d-4c2a-9e8f-interop00001"
+	interopKeyID     = "7d1f2e3a-interop-key"
+	interopKeySecret = "interop-key-secret-not-real"
+	interopMarkPath  = "/_interop/mark"
+)
+
+// interopLine is one line of the script's output.
+type interopLine struct {
+	Op     string `json:"op"`
+	OK     bool   `json:"ok"`
+	Status *int   `json:"status"`
+	Error  string `json:"error"`
+}
+
+// exchange is one HTTP request the SDK made and the answer it got.
+type exchange struct {
+	method, uri        string
+	reqType, reqBody   string
+	status             int
+	respType, respBody string
+}
+
+func (e exchange) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "    %s %s", e.method, e.uri)
+	if e.reqBody != "" || e.reqType != "" {
+		fmt.Fprintf(&b, "\n      request (%s): %s", orNone(e.reqType), orNone(e.reqBody))
+	}
+	fmt.Fprintf(&b, "\n      answer %d (%s): %s", e.status, orNone(e.respType), orNone(e.respBody))
+	return b.String()
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "<none>"
+	}
+	return s
+}
+
+// recorder is a reverse proxy in front of the emulator that remembers every exchange under the
+// operation the script last announced on interopMarkPath.
+type recorder struct {
+	proxy *httputil.ReverseProxy
+	mu    sync.Mutex
+	op    string
+	byOp  map[string][]exchange
+}
+
+func newRecorder(target *url.URL) *recorder {
+	rec := &recorder{byOp: map[string][]exchange{}}
+	rec.proxy = httputil.NewSingleHostReverseProxy(target)
+	return rec
+}
+
+const interopBodyLimit = 2000
+
+func clip(b []byte) string {
+	s := string(bytes.TrimSpace(b))
+	if len(s) > interopBodyLimit {
+		return s[:interopBodyLimit] + "..."
+	}
+	return s
+}
+
+func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == interopMarkPath {
+		rec.mu.Lock()
+		rec.op = r.URL.Query().Get("op")
+		rec.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	cw := &capture{ResponseWriter: w, status: http.StatusOK}
+	rec.proxy.ServeHTTP(cw, r)
+	ex := exchange{
+		method:   r.Method,
+		uri:      r.URL.RequestURI(),
+		reqType:  r.Header.Get("Content-Type"),
+		status:   cw.status,
+		respType: cw.Header().Get("Content-Type"),
+		respBody: clip(cw.body.Bytes()),
+	}
+	if r.URL.Path == "/oauth2/token" {
+		ex.reqBody = "<token request>" // carries the grant only; the key is in the header
+		ex.respBody = "<token>"
+	} else {
+		ex.reqBody = clip(body)
+	}
+	rec.mu.Lock()
+	rec.byOp[rec.op] = append(rec.byOp[rec.op], ex)
+	rec.mu.Unlock()
+}
+
+func (rec *recorder) exchanges(op string) []exchange {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return append([]exchange(nil), rec.byOp[op]...)
+}
+
+// capture keeps a copy of the answer written through it.
+type capture struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (c *capture) WriteHeader(code int) {
+	c.status = code
+	c.ResponseWriter.WriteHeader(code)
+}
+
+func (c *capture) Write(b []byte) (int, error) {
+	c.body.Write(b)
+	return c.ResponseWriter.Write(b)
+}
+
+// TestNodeSDKInterop runs the official Node SDK against the emulator and reports each of the
+// 51 operations as a subtest.
+func TestNodeSDKInterop(t *testing.T) {
+	script, err := filepath.Abs(filepath.Join(interopDir, "interop.mjs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(interopDir, "node_modules", "@sinch", "sdk-core")); err != nil {
+		t.Skip("the official Node SDK is not installed: run `npm ci --prefix contract_tests/interop/node` (from the repository root)")
+	}
+	nodeBin, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not on PATH: install Node.js 20 or later, then run `npm ci --prefix contract_tests/interop/node`")
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+
+	// The webhook the script registers: it answers every callback 200.
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer hook.Close()
+
+	srv, err := emulator.Start(ctx, emulator.Config{
+		Credentials: []emulator.Credential{{KeyID: interopKeyID, KeySecret: interopKeySecret}},
+		Projects:    []string{interopProject},
+		RateLimit:   emulator.RateLimitOff,
+	})
+	if err != nil {
+		t.Fatalf("start emulator: %v", err)
+	}
+	defer srv.Close()
+
+	// One recording proxy per distinct emulator origin (today the three URLs share one).
+	var recs []*recorder
+	proxied := map[string]string{}
+	proxyOf := func(raw string) string {
+		u, err := url.Parse(raw)
+		if err != nil || u.Host == "" {
+			t.Fatalf("emulator URL %q: %v", raw, err)
+		}
+		origin := u.Scheme + "://" + u.Host
+		if p, ok := proxied[origin]; ok {
+			return p + strings.TrimSuffix(u.Path, "/")
+		}
+		rec := newRecorder(&url.URL{Scheme: u.Scheme, Host: u.Host})
+		ps := httptest.NewServer(rec)
+		t.Cleanup(ps.Close)
+		recs = append(recs, rec)
+		proxied[origin] = ps.URL
+		return ps.URL + strings.TrimSuffix(u.Path, "/")
+	}
+	convURL := proxyOf(srv.ConversationURL())
+	tmplURL := proxyOf(srv.TemplateURL())
+	authURL := proxyOf(srv.AuthURL())
+
+	cmd := exec.CommandContext(ctx, nodeBin, script)
+	cmd.Env = append(os.Environ(),
+		"SINCH_PROJECT_ID="+interopProject,
+		"SINCH_KEY_ID="+interopKeyID,
+		"SINCH_KEY_SECRET="+interopKeySecret,
+		"SINCH_CONVERSATION_URL="+convURL,
+		"SINCH_TEMPLATES_URL="+tmplURL,
+		"SINCH_AUTH_URL="+authURL,
+		"INTEROP_WEBHOOK_URL="+hook.URL+"/sinch/callbacks",
+		"INTEROP_MARK_URL="+convURL+interopMarkPath,
+	)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, runErr := cmd.Output()
+	if runErr != nil {
+		t.Fatalf("node %s: %v\nstderr:\n%s\nstdout:\n%s", script, runErr, stderr.String(), out)
+	}
+
+	var lines []interopLine
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	for sc.Scan() {
+		raw := bytes.TrimSpace(sc.Bytes())
+		if len(raw) == 0 {
+			continue
+		}
+		var l interopLine
+		if err := json.Unmarshal(raw, &l); err != nil || l.Op == "" {
+			t.Fatalf("script printed a line that is not an operation result: %q (%v)", raw, err)
+		}
+		lines = append(lines, l)
+	}
+
+	// The script must cover exactly the operations of the two specs, each once.
+	want := map[string]bool{}
+	for op := range conversationOps {
+		want[op] = true
+	}
+	for op := range templatesOps {
+		want[op] = true
+	}
+	seen := map[string]bool{}
+	for _, l := range lines {
+		if seen[l.Op] {
+			t.Errorf("operation %s reported twice", l.Op)
+		}
+		seen[l.Op] = true
+		if !want[l.Op] {
+			t.Errorf("operation %s is not an operation of conversation.yaml or templates.yaml", l.Op)
+		}
+	}
+	var missing []string
+	for op := range want {
+		if !seen[op] {
+			missing = append(missing, op)
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Errorf("operations the script did not report: %s\nstderr:\n%s", strings.Join(missing, ", "), stderr.String())
+	}
+
+	exchangesOf := func(op string) []exchange {
+		var all []exchange
+		for _, rec := range recs {
+			all = append(all, rec.exchanges(op)...)
+		}
+		return all
+	}
+	// INTEROP_TRACE=1 logs every exchange of every operation (with -v), to see what the SDK sends.
+	trace := os.Getenv("INTEROP_TRACE") != ""
+	okCount := 0
+	for _, l := range lines {
+		if l.OK {
+			okCount++
+		}
+		t.Run(l.Op, func(t *testing.T) {
+			if trace {
+				for _, e := range exchangesOf(l.Op) {
+					t.Log("\n" + e.String())
+				}
+			}
+			if l.OK {
+				return
+			}
+			status := "no status"
+			if l.Status != nil {
+				status = fmt.Sprintf("status %d", *l.Status)
+			}
+			var ex []string
+			for _, e := range exchangesOf(l.Op) {
+				ex = append(ex, e.String())
+			}
+			if len(ex) == 0 {
+				ex = append(ex, "    (no HTTP exchange)")
+			}
+			t.Errorf("%s through the official Node SDK failed (%s): %s\n  exchanges:\n%s",
+				l.Op, status, l.Error, strings.Join(ex, "\n"))
+		})
+	}
+	t.Logf("%d of %d operations work through the official Node SDK", okCount, len(lines))
+}
