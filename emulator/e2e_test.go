@@ -214,7 +214,7 @@ func TestEndToEndEveryOperation(t *testing.T) {
 	// Batch API, consents.
 	bs, err := c.Batch.SendBatchMessage(ctx, batch.SendBatchMessageRequest{
 		AppID: appID, Message: message.Text("Hi ${name}"), BatchMetadata: map[string]any{"wave": "1"},
-		SendAfter: ptr(time.Now().Add(time.Hour)),
+		SendAfter:          ptr(time.Now().Add(time.Hour)),
 		RecipientAndParams: []batch.BatchRecipient{{Recipient: recipient.Identity("SMS", "+15557000010"), Parameters: map[string]string{"name": "Ann"}}},
 	})
 	must("sendBatchMessage", err)
