@@ -1,13 +1,3 @@
-// Package sinch is the client for the Sinch Conversation API, the Template Management API (v2)
-// and the Batch API. One Client, configured once with a project, a region and credentials,
-// serves all three through its Conversation, Templates and Batch services, which take and
-// return the types generated from the OpenAPI documents (packages gen/conversation,
-// gen/templates and gen/batch).
-//
-// The client authenticates (OAuth2 with a shared token cache by default), retries what is safe to
-// retry, paces requests if asked, turns every non-2xx answer into an *APIError, and offers
-// iter.Seq2 iterators over paginated lists. Message and recipient builders live in the
-// wrappers/message package.
 package sinch
 
 import (
