@@ -250,6 +250,7 @@ func (d *dispatcher) snapshot(f CallbackFilter) []CallbackRecord {
 
 // CallbackFilter selects callback records; empty fields match everything.
 type CallbackFilter struct {
+	// ProjectID, AppID, WebhookID and Trigger keep only the records that match them.
 	ProjectID string
 	AppID     string
 	WebhookID string

@@ -403,10 +403,12 @@ type InboundMessage struct {
 // InboundEvent is an event a contact sends to an app (for example composing), injected with
 // InjectInboundEvent.
 type InboundEvent struct {
+	// ProjectID and AppID say where the event arrives.
 	ProjectID string `json:"project_id"`
 	AppID     string `json:"app_id"`
-	Channel   string `json:"channel"`
-	Identity  string `json:"identity"`
+	// Channel and Identity say who sends it.
+	Channel  string `json:"channel"`
+	Identity string `json:"identity"`
 	// ContactEvent is the event, as the API's ContactEvent (for example {"composing_event": {}}).
 	ContactEvent json.RawMessage `json:"contact_event"`
 }

@@ -74,7 +74,9 @@ func (systemClock) Now() time.Time { return time.Now() }
 
 // Credential is an access key the emulator accepts when credentials are pinned.
 type Credential struct {
-	KeyID     string
+	// KeyID is the access key's id, the HTTP Basic user name.
+	KeyID string
+	// KeySecret is the access key's secret, the HTTP Basic password. It is never logged.
 	KeySecret string
 }
 
@@ -154,9 +156,12 @@ type Config struct {
 
 // Specs holds the OpenAPI documents requests are validated against.
 type Specs struct {
+	// Conversation is validated on the Conversation listener (Conversation API v1).
 	Conversation *openapi3.T
-	Templates    *openapi3.T
-	Batch        *openapi3.T
+	// Templates is validated on the Conversation listener too (Template Management API v2).
+	Templates *openapi3.T
+	// Batch is validated on the Batch listener.
+	Batch *openapi3.T
 }
 
 // Server is a running emulator.
