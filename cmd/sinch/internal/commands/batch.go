@@ -15,6 +15,8 @@ import (
 	"github.com/relaykit/sinch-go/cmd/sinch/internal/csvbatch"
 	"github.com/relaykit/sinch-go/gen/batch"
 	"github.com/relaykit/sinch-go/gen/conversation"
+	msg "github.com/relaykit/sinch-go/wrappers/message"
+	"github.com/relaykit/sinch-go/wrappers/recipient"
 )
 
 func init() { register(batchCommands) }
@@ -136,24 +138,23 @@ end. When a batch fails, the ids of the batches already accepted are printed bef
 					break
 				}
 				req := batch.SendBatchMessageRequest{AppID: appID, SendAfter: after,
-					Message: conversation.AppMessage{TextMessage: &conversation.TextMessage{Text: message}}}
+					Message: msg.Text(message)}
 				if len(batchMeta) > 0 {
 					req.BatchMetadata = batchMeta
 				}
 				for _, r := range ch {
 					br := batch.BatchRecipient{Parameters: r.Params}
 					if r.ContactID != "" {
-						br.Recipient.ContactID = ptr(r.ContactID)
+						br.Recipient = recipient.Contact(r.ContactID)
 					} else {
-						br.Recipient.IdentifiedBy = &conversation.IdentifiedBy{ChannelIdentities: []conversation.ChannelRecipientIdentity{{
-							Channel: conversation.ConversationChannel(r.Channel), Identity: r.Identity}}}
+						br.Recipient = recipient.Identity(conversation.ConversationChannel(r.Channel), r.Identity)
 					}
 					if len(br.Parameters) == 0 {
 						br.Parameters = nil
 					}
 					req.RecipientAndParams = append(req.RecipientAndParams, br)
 					if sender != "" && r.Channel == "SMS" {
-						req.ChannelProperties = map[string]string{"SMS_SENDER": sender}
+						req.ChannelProperties = msg.Properties(msg.SMSSender(sender))
 					}
 				}
 				resp, err := c.Batch.SendBatchMessage(cmd.Context(), req)

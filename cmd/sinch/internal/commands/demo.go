@@ -277,7 +277,9 @@ func (a *app) runDemo(ctx context.Context) (err error) {
 			textID = deref(sent.MessageID)
 		}
 		return err
-	}, "sent", func() string { return fmt.Sprintf("text %s to %s: SMS first, WhatsApp as fallback", textID, demoCustomer) }); err != nil {
+	}, "sent", func() string {
+		return fmt.Sprintf("text %s to %s: SMS first, WhatsApp as fallback", textID, demoCustomer)
+	}); err != nil {
 		return fail("send the text", err)
 	}
 	if err := tl.waitFor(ctx, "the switch away from SMS", 1, func(e eventSummary) bool {

@@ -11,6 +11,8 @@ import (
 
 	"github.com/relaykit/sinch-go/cmd/sinch/internal/config"
 	"github.com/relaykit/sinch-go/gen/conversation"
+	"github.com/relaykit/sinch-go/wrappers/message"
+	"github.com/relaykit/sinch-go/wrappers/recipient"
 )
 
 func init() { register(sendCommands) }
@@ -91,20 +93,19 @@ func (a *app) sendRequest(cmd *cobra.Command, f *recipientFlags, appID string, m
 	if err != nil {
 		return conversation.SendMessageRequest{}, err
 	}
-	req := conversation.SendMessageRequest{
-		AppID:     appID,
-		Message:   msg,
-		Recipient: conversation.Recipient{IdentifiedBy: &conversation.IdentifiedBy{ChannelIdentities: order}},
+	targets := make([]recipient.Target, 0, len(order))
+	for _, o := range order {
+		targets = append(targets, recipient.On(o.Channel, o.Identity))
 	}
-	if len(order) > 1 {
-		for _, o := range order {
-			req.ChannelPriorityOrder = append(req.ChannelPriorityOrder, o.Channel)
-		}
+	to, priority := recipient.Fallback(targets...)
+	req := conversation.SendMessageRequest{AppID: appID, Message: msg, Recipient: to}
+	if len(priority) > 1 {
+		req.ChannelPriorityOrder = priority
 	}
 	if sender := a.resolver(cmd).Get(config.SMSSender); sender != "" {
 		for _, o := range order {
-			if o.Channel == conversation.ConversationChannelSMS {
-				req.ChannelProperties = map[string]string{"SMS_SENDER": sender}
+			if o.Channel == "SMS" {
+				req.ChannelProperties = message.Properties(message.SMSSender(sender))
 			}
 		}
 	}
@@ -174,9 +175,7 @@ try next, in order (sent as channel_priority_order).`,
 		cmd.Flags().StringVar(&text, "message", "", "message text")
 		_ = cmd.MarkFlagRequired("message")
 	}
-	textMsg := func(*cobra.Command) (conversation.AppMessage, error) {
-		return conversation.AppMessage{TextMessage: &conversation.TextMessage{Text: text}}, nil
-	}
+	textMsg := func(*cobra.Command) (conversation.AppMessage, error) { return message.Text(text), nil }
 	send.AddCommand(
 		a.sendCommand("sms", "Send a text message over SMS (or WhatsApp or RCS with --channel)",
 			`  sinch send sms --to +15551234567 --message "Your code is 1234" --sender +15557654321
@@ -224,9 +223,7 @@ func (a *app) rcsCommand() *cobra.Command {
 	}
 	rcs.AddCommand(
 		mk("text", "Send an RCS text message", `  sinch send rcs text --to +15551234567 --message "Hello from RCS"`, textFlag,
-			func(*cobra.Command) (conversation.AppMessage, error) {
-				return conversation.AppMessage{TextMessage: &conversation.TextMessage{Text: text}}, nil
-			}),
+			func(*cobra.Command) (conversation.AppMessage, error) { return message.Text(text), nil }),
 		mk("card", "Send an RCS rich card", `  sinch send rcs card --to +15551234567 --title "New arrivals" --description "Our spring range" --image-url https://example.com/spring.jpg --choices "Show me,Later"`,
 			func(cmd *cobra.Command) {
 				fs := cmd.Flags()
@@ -237,11 +234,7 @@ func (a *app) rcsCommand() *cobra.Command {
 				_ = cmd.MarkFlagRequired("title")
 			},
 			func(*cobra.Command) (conversation.AppMessage, error) {
-				card := conversation.CardMessage{Title: optional(title), Description: optional(description), Choices: textChoices(choices)}
-				if imageURL != "" {
-					card.MediaMessage = &conversation.MediaMessage{URL: imageURL}
-				}
-				return conversation.AppMessage{CardMessage: &card}, nil
+				return message.Card(title, description, imageURL, textChoices(choices)...), nil
 			}),
 		mk("carousel", "Send an RCS carousel of cards", `  sinch send rcs carousel --to +15551234567 --cards '[{"title":"A","description":"first","image_url":"https://example.com/a.jpg","choices":["Buy A"]},{"title":"B"}]' --outer-choices "More,Stop"`,
 			func(cmd *cobra.Command) {
@@ -254,7 +247,7 @@ func (a *app) rcsCommand() *cobra.Command {
 				if err != nil {
 					return conversation.AppMessage{}, err
 				}
-				return conversation.AppMessage{CarouselMessage: &conversation.CarouselMessage{Cards: list, Choices: textChoices(outerChoices)}}, nil
+				return message.Carousel(list, textChoices(outerChoices)...), nil
 			}),
 		mk("choice", "Send a question with reply buttons", `  sinch send rcs choice --to +15551234567 --message "Still coming?" --choices "Yes,No"`,
 			func(cmd *cobra.Command) {
@@ -267,7 +260,7 @@ func (a *app) rcsCommand() *cobra.Command {
 				if len(cs) == 0 {
 					return conversation.AppMessage{}, usagef("--choices needs at least one choice")
 				}
-				return conversation.AppMessage{ChoiceMessage: &conversation.ChoiceMessage{TextMessage: &conversation.TextMessage{Text: text}, Choices: cs}}, nil
+				return message.Choices(text, cs...), nil
 			}),
 		mk("media", "Send an image, video, audio or document", `  sinch send rcs media --to +15551234567 --url https://example.com/cat.jpg`,
 			func(cmd *cobra.Command) {
@@ -276,7 +269,11 @@ func (a *app) rcsCommand() *cobra.Command {
 				_ = cmd.MarkFlagRequired("url")
 			},
 			func(*cobra.Command) (conversation.AppMessage, error) {
-				return conversation.AppMessage{MediaMessage: &conversation.MediaMessage{URL: mediaURL, ThumbnailURL: optional(thumbURL)}}, nil
+				var opts []message.MediaOption
+				if thumbURL != "" {
+					opts = append(opts, message.Thumbnail(thumbURL))
+				}
+				return message.Media(mediaURL, opts...), nil
 			}),
 		mk("location", "Send a location", `  sinch send rcs location --to +15551234567 --lat 59.3293 --lon 18.0686 --title Stockholm --label "Main office"`,
 			func(cmd *cobra.Command) {
@@ -296,8 +293,7 @@ func (a *app) rcsCommand() *cobra.Command {
 				if t == "" {
 					t = strconv.FormatFloat(lat, 'f', -1, 64) + ", " + strconv.FormatFloat(lon, 'f', -1, 64)
 				}
-				return conversation.AppMessage{LocationMessage: &conversation.LocationMessage{
-					Coordinates: conversation.Coordinates{Latitude: lat, Longitude: lon}, Title: t, Label: optional(label)}}, nil
+				return message.Location(t, lat, lon, label), nil
 			}),
 		mk("template", "Send a stored template (an omni template with its version and parameters)",
 			`  sinch send rcs template --to +15551234567 --template-id 01W4FFL35P4NC4K35TEMPLATE1 --params '{"name":"Ada"}' --language en-US`,
@@ -310,9 +306,9 @@ func (a *app) rcsCommand() *cobra.Command {
 				_ = cmd.MarkFlagRequired("template-id")
 			},
 			func(cmd *cobra.Command) (conversation.AppMessage, error) {
-				ref := conversation.TemplateReference{TemplateID: templateID, LanguageCode: optional(language)}
+				var values map[string]string
 				if params != "" {
-					if err := decodeJSONFlag("params", params, &ref.Parameters); err != nil {
+					if err := decodeJSONFlag("params", params, &values); err != nil {
 						return conversation.AppMessage{}, err
 					}
 				}
@@ -323,8 +319,7 @@ func (a *app) rcsCommand() *cobra.Command {
 					}
 					version = v
 				}
-				ref.Version = &version
-				return conversation.AppMessage{TemplateMessage: &conversation.TemplateMessage{OmniTemplate: &ref}}, nil
+				return message.Template(message.TemplateRef(templateID, version, language, values)), nil
 			}),
 	)
 	return rcs
@@ -355,18 +350,18 @@ func (a *app) listCommand() *cobra.Command {
 			if len(in) == 0 {
 				return conversation.AppMessage{}, usagef("--sections needs at least one section")
 			}
-			lm := conversation.ListMessage{Title: title, Description: optional(description)}
+			var sections []conversation.ListSection
 			for i, s := range in {
 				if len(s.Items) == 0 {
 					return conversation.AppMessage{}, usagef("--sections: section %d has no items", i+1)
 				}
-				sec := conversation.ListSection{Title: optional(s.Title)}
+				var items []conversation.ListItem
 				for _, it := range s.Items {
-					sec.Items = append(sec.Items, conversation.ListItem{Choice: &conversation.ListChoiceItem{Title: it, PostbackData: ptr(it)}})
+					items = append(items, message.Item(it, "", it))
 				}
-				lm.Sections = append(lm.Sections, sec)
+				sections = append(sections, message.Section(s.Title, items...))
 			}
-			return conversation.AppMessage{ListMessage: &lm}, nil
+			return message.List(title, description, sections...), nil
 		})
 }
 
@@ -386,14 +381,11 @@ func (a *app) contactInfoCommand() *cobra.Command {
 			_ = cmd.MarkFlagRequired("phone")
 		},
 		func(*cobra.Command) (conversation.AppMessage, error) {
-			ci := conversation.ContactInfoMessage{Name: conversation.NameInfo{FullName: name}}
-			for _, p := range phones {
-				ci.PhoneNumbers = append(ci.PhoneNumbers, conversation.PhoneNumberInfo{PhoneNumber: p})
-			}
+			m := message.ContactInfo(name, phones...)
 			for _, e := range emails {
-				ci.EmailAddresses = append(ci.EmailAddresses, conversation.EmailInfo{EmailAddress: e})
+				m.ContactInfoMessage.EmailAddresses = append(m.ContactInfoMessage.EmailAddresses, conversation.EmailInfo{EmailAddress: e})
 			}
-			return conversation.AppMessage{ContactInfoMessage: &ci}, nil
+			return m, nil
 		})
 }
 
@@ -402,7 +394,7 @@ func textChoices(list string) []conversation.Choice {
 	var out []conversation.Choice
 	for _, c := range strings.Split(list, ",") {
 		if c = strings.TrimSpace(c); c != "" {
-			out = append(out, conversation.Choice{TextMessage: &conversation.TextMessage{Text: c}, PostbackData: ptr(c)})
+			out = append(out, message.TextChoice(c, c))
 		}
 	}
 	return out
@@ -427,11 +419,7 @@ func parseCards(s string) ([]conversation.CardMessage, error) {
 			Choices     []string `json:"choices"`
 		}
 		if err := strictJSON(r, &short); err == nil {
-			card := conversation.CardMessage{Title: optional(short.Title), Description: optional(short.Description), Choices: textChoices(strings.Join(short.Choices, ","))}
-			if short.ImageURL != "" {
-				card.MediaMessage = &conversation.MediaMessage{URL: short.ImageURL}
-			}
-			out = append(out, card)
+			out = append(out, message.CardContent(short.Title, short.Description, short.ImageURL, textChoices(strings.Join(short.Choices, ","))...))
 			continue
 		}
 		var card conversation.CardMessage
