@@ -564,3 +564,25 @@ func TestBadKeyIsAnAuthError(t *testing.T) {
 		t.Fatalf("error leaks the secret: %v", err)
 	}
 }
+
+func TestTokenRefreshedAheadOfExpiry(t *testing.T) {
+	f := newFake(t, okJSON(`{}`))
+	f.tokenTTL = 2 // seconds: the refresh window opens after 1 s
+	c := f.client(t)
+	if _, err := c.Conversation.GetProjectSettings(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	// Still inside the token's life: the call goes out at once with the old token while one
+	// refresh runs in the background.
+	if _, err := c.Conversation.GetProjectSettings(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for f.tokenHits.Load() < 2 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if f.tokenHits.Load() != 2 {
+		t.Fatalf("token hits %d, want 2 (one refresh ahead of expiry)", f.tokenHits.Load())
+	}
+}
