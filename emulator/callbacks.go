@@ -34,16 +34,23 @@ const (
 
 // CallbackRecord is one callback the emulator sent (or is sending) to one webhook.
 type CallbackRecord struct {
-	ID        string            `json:"id"`
-	ProjectID string            `json:"project_id"`
-	AppID     string            `json:"app_id"`
-	WebhookID string            `json:"webhook_id"`
-	Target    string            `json:"target"`
-	Trigger   string            `json:"trigger"`
-	Body      json.RawMessage   `json:"body"`
-	State     string            `json:"state"`
-	Attempts  []CallbackAttempt `json:"attempts"`
-	CreatedAt time.Time         `json:"created_at"`
+	// ID identifies the record (not the callback's payload).
+	ID string `json:"id"`
+	// ProjectID, AppID and WebhookID say whose callback it is; Target is where it goes.
+	ProjectID string `json:"project_id"`
+	AppID     string `json:"app_id"`
+	WebhookID string `json:"webhook_id"`
+	Target    string `json:"target"`
+	// Trigger is the webhook trigger, for example MESSAGE_DELIVERY.
+	Trigger string `json:"trigger"`
+	// Body is the exact JSON posted (and signed).
+	Body json.RawMessage `json:"body"`
+	// State is CallbackPending, CallbackDelivered or CallbackFailed.
+	State string `json:"state"`
+	// Attempts lists the delivery attempts so far, oldest first.
+	Attempts []CallbackAttempt `json:"attempts"`
+	// CreatedAt is when the callback was queued (emulator clock).
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // maxRecords bounds the callback history kept in memory.
