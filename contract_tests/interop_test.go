@@ -63,6 +63,9 @@ func (e exchange) String() string {
 		fmt.Fprintf(&b, "\n      request (%s): %s", orNone(e.reqType), orNone(e.reqBody))
 	}
 	fmt.Fprintf(&b, "\n      answer %d (%s): %s", e.status, orNone(e.respType), orNone(e.respBody))
+	if e.status == http.StatusUnauthorized {
+		fmt.Fprintf(&b, "\n      WWW-Authenticate: %s", orNone(e.respAuth))
+	}
 	return b.String()
 }
 
@@ -117,6 +120,7 @@ func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		status:   cw.status,
 		respType: cw.Header().Get("Content-Type"),
 		respBody: clip(cw.body.Bytes()),
+		respAuth: cw.Header().Get("WWW-Authenticate"),
 	}
 	if r.URL.Path == "/oauth2/token" {
 		ex.reqBody = "<token request>" // carries the grant only; the key is in the header
@@ -152,9 +156,27 @@ func (c *capture) Write(b []byte) (int, error) {
 	return c.ResponseWriter.Write(b)
 }
 
-// TestNodeSDKInterop runs the official Node SDK against the emulator and reports each of the
-// 51 operations as a subtest.
-func TestNodeSDKInterop(t *testing.T) {
+// nodeRun is the outcome of one run of the script.
+type nodeRun struct {
+	lines  []interopLine
+	stderr string
+	recs   []*recorder
+}
+
+// exchanges returns the HTTP exchanges recorded for op.
+func (nr *nodeRun) exchanges(op string) []exchange {
+	var all []exchange
+	for _, rec := range nr.recs {
+		all = append(all, rec.exchanges(op)...)
+	}
+	return all
+}
+
+// runNode starts an emulator with cfg (credentials and project pinned here), puts recording
+// proxies in front of it, runs the script with env added, and parses its result lines. It skips
+// the test when the Node SDK is not installed.
+func runNode(t *testing.T, cfg emulator.Config, env ...string) *nodeRun {
+	t.Helper()
 	script, err := filepath.Abs(filepath.Join(interopDir, "interop.mjs"))
 	if err != nil {
 		t.Fatal(err)
@@ -175,20 +197,21 @@ func TestNodeSDKInterop(t *testing.T) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.WriteHeader(http.StatusOK)
 	}))
-	defer hook.Close()
+	t.Cleanup(hook.Close)
 
-	srv, err := emulator.Start(ctx, emulator.Config{
-		Credentials: []emulator.Credential{{KeyID: interopKeyID, KeySecret: interopKeySecret}},
-		Projects:    []string{interopProject},
-		RateLimit:   emulator.RateLimitOff,
-	})
+	cfg.Credentials = []emulator.Credential{{KeyID: interopKeyID, KeySecret: interopKeySecret}}
+	cfg.Projects = []string{interopProject}
+	if cfg.RateLimit == 0 {
+		cfg.RateLimit = emulator.RateLimitOff
+	}
+	srv, err := emulator.Start(ctx, cfg)
 	if err != nil {
 		t.Fatalf("start emulator: %v", err)
 	}
-	defer srv.Close()
+	t.Cleanup(func() { _ = srv.Close() })
 
 	// One recording proxy per distinct emulator origin (today the three URLs share one).
-	var recs []*recorder
+	nr := &nodeRun{}
 	proxied := map[string]string{}
 	proxyOf := func(raw string) string {
 		u, err := url.Parse(raw)
@@ -196,15 +219,16 @@ func TestNodeSDKInterop(t *testing.T) {
 			t.Fatalf("emulator URL %q: %v", raw, err)
 		}
 		origin := u.Scheme + "://" + u.Host
-		if p, ok := proxied[origin]; ok {
-			return p + strings.TrimSuffix(u.Path, "/")
+		p, ok := proxied[origin]
+		if !ok {
+			rec := newRecorder(&url.URL{Scheme: u.Scheme, Host: u.Host})
+			ps := httptest.NewServer(rec)
+			t.Cleanup(ps.Close)
+			nr.recs = append(nr.recs, rec)
+			p = ps.URL
+			proxied[origin] = p
 		}
-		rec := newRecorder(&url.URL{Scheme: u.Scheme, Host: u.Host})
-		ps := httptest.NewServer(rec)
-		t.Cleanup(ps.Close)
-		recs = append(recs, rec)
-		proxied[origin] = ps.URL
-		return ps.URL + strings.TrimSuffix(u.Path, "/")
+		return p + strings.TrimSuffix(u.Path, "/")
 	}
 	convURL := proxyOf(srv.ConversationURL())
 	tmplURL := proxyOf(srv.TemplateURL())
@@ -221,14 +245,14 @@ func TestNodeSDKInterop(t *testing.T) {
 		"INTEROP_WEBHOOK_URL="+hook.URL+"/sinch/callbacks",
 		"INTEROP_MARK_URL="+convURL+interopMarkPath,
 	)
+	cmd.Env = append(cmd.Env, env...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, runErr := cmd.Output()
+	nr.stderr = stderr.String()
 	if runErr != nil {
-		t.Fatalf("node %s: %v\nstderr:\n%s\nstdout:\n%s", script, runErr, stderr.String(), out)
+		t.Fatalf("node %s: %v\nstderr:\n%s\nstdout:\n%s", script, runErr, nr.stderr, out)
 	}
-
-	var lines []interopLine
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	for sc.Scan() {
@@ -240,8 +264,53 @@ func TestNodeSDKInterop(t *testing.T) {
 		if err := json.Unmarshal(raw, &l); err != nil || l.Op == "" {
 			t.Fatalf("script printed a line that is not an operation result: %q (%v)", raw, err)
 		}
-		lines = append(lines, l)
+		nr.lines = append(nr.lines, l)
 	}
+	return nr
+}
+
+// report makes one subtest per result line, failing with the SDK's error and the exchanges of
+// the operation; with INTEROP_TRACE set it logs the exchanges of every operation. It returns
+// how many operations worked.
+func (nr *nodeRun) report(t *testing.T) int {
+	t.Helper()
+	trace := os.Getenv("INTEROP_TRACE") != ""
+	okCount := 0
+	for _, l := range nr.lines {
+		if l.OK {
+			okCount++
+		}
+		t.Run(l.Op, func(t *testing.T) {
+			if trace {
+				for _, e := range nr.exchanges(l.Op) {
+					t.Log("\n" + e.String())
+				}
+			}
+			if l.OK {
+				return
+			}
+			status := "no status"
+			if l.Status != nil {
+				status = fmt.Sprintf("status %d", *l.Status)
+			}
+			var ex []string
+			for _, e := range nr.exchanges(l.Op) {
+				ex = append(ex, e.String())
+			}
+			if len(ex) == 0 {
+				ex = append(ex, "    (no HTTP exchange)")
+			}
+			t.Errorf("%s through the official Node SDK failed (%s): %s\n  exchanges:\n%s",
+				l.Op, status, l.Error, strings.Join(ex, "\n"))
+		})
+	}
+	return okCount
+}
+
+// TestNodeSDKInterop runs the official Node SDK against the emulator and reports each of the
+// 51 operations as a subtest.
+func TestNodeSDKInterop(t *testing.T) {
+	nr := runNode(t, emulator.Config{})
 
 	// The script must cover exactly the operations of the two specs, each once.
 	want := map[string]bool{}
@@ -252,7 +321,7 @@ func TestNodeSDKInterop(t *testing.T) {
 		want[op] = true
 	}
 	seen := map[string]bool{}
-	for _, l := range lines {
+	for _, l := range nr.lines {
 		if seen[l.Op] {
 			t.Errorf("operation %s reported twice", l.Op)
 		}
@@ -269,46 +338,30 @@ func TestNodeSDKInterop(t *testing.T) {
 	}
 	sort.Strings(missing)
 	if len(missing) > 0 {
-		t.Errorf("operations the script did not report: %s\nstderr:\n%s", strings.Join(missing, ", "), stderr.String())
+		t.Errorf("operations the script did not report: %s\nstderr:\n%s", strings.Join(missing, ", "), nr.stderr)
 	}
 
-	exchangesOf := func(op string) []exchange {
-		var all []exchange
-		for _, rec := range recs {
-			all = append(all, rec.exchanges(op)...)
-		}
-		return all
+	okCount := nr.report(t)
+	t.Logf("%d of %d operations work through the official Node SDK", okCount, len(nr.lines))
+}
+
+// TestNodeSDKInteropTokenExpiry checks that the Node SDK recovers when its access token
+// expires: it fetches a new one only when a 401 answer says so in WWW-Authenticate (it looks
+// for "expired"; the Java, Python and .NET SDKs do the same), or when the token is a JWT whose
+// exp claim has passed.
+func TestNodeSDKInteropTokenExpiry(t *testing.T) {
+	const ttl = time.Second
+	nr := runNode(t, emulator.Config{TokenTTL: ttl},
+		"INTEROP_SCENARIO=token-expiry",
+		fmt.Sprintf("INTEROP_WAIT_MS=%d", (ttl+500*time.Millisecond).Milliseconds()))
+	got := map[string]bool{}
+	for _, l := range nr.lines {
+		got[l.Op] = true
 	}
-	// INTEROP_TRACE=1 logs every exchange of every operation (with -v), to see what the SDK sends.
-	trace := os.Getenv("INTEROP_TRACE") != ""
-	okCount := 0
-	for _, l := range lines {
-		if l.OK {
-			okCount++
+	for _, op := range []string{"listApps", "listAppsAfterTokenExpiry"} {
+		if !got[op] {
+			t.Errorf("the script did not report %s\nstderr:\n%s", op, nr.stderr)
 		}
-		t.Run(l.Op, func(t *testing.T) {
-			if trace {
-				for _, e := range exchangesOf(l.Op) {
-					t.Log("\n" + e.String())
-				}
-			}
-			if l.OK {
-				return
-			}
-			status := "no status"
-			if l.Status != nil {
-				status = fmt.Sprintf("status %d", *l.Status)
-			}
-			var ex []string
-			for _, e := range exchangesOf(l.Op) {
-				ex = append(ex, e.String())
-			}
-			if len(ex) == 0 {
-				ex = append(ex, "    (no HTTP exchange)")
-			}
-			t.Errorf("%s through the official Node SDK failed (%s): %s\n  exchanges:\n%s",
-				l.Op, status, l.Error, strings.Join(ex, "\n"))
-		})
 	}
-	t.Logf("%d of %d operations work through the official Node SDK", okCount, len(lines))
+	nr.report(t)
 }
