@@ -54,6 +54,7 @@ type exchange struct {
 	reqType, reqBody   string
 	status             int
 	respType, respBody string
+	respAuth           string // WWW-Authenticate of the answer
 }
 
 func (e exchange) String() string {
