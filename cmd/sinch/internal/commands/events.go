@@ -65,6 +65,22 @@ func summarizeEvent(ev callback.Event, now time.Time) eventSummary {
 				s.Text = summarize(conversation.ConversationMessage{ContactMessage: m.ContactMessage})
 			}
 		}
+	case *callback.BatchStatusUpdateEvent:
+		if n := e.BatchStatusUpdateNotification; n != nil {
+			s.BatchID, s.Status = deref(n.BatchID), deref(n.Status)
+			if n.Reason != nil {
+				s.Reason = deref(n.Reason.Code)
+			}
+		}
+	case *callback.ContactCreateEvent:
+		if n := e.ContactCreateNotification; n != nil && n.Contact != nil {
+			s.ContactID = deref(n.Contact.ID)
+		}
+	case *callback.ConversationStartEvent:
+		if n := e.ConversationStartNotification; n != nil && n.Conversation != nil {
+			s.ContactID = deref(n.Conversation.ContactID)
+			s.Text = "conversation " + deref(n.Conversation.ID)
+		}
 	case *callback.EventInboundEvent:
 		if it := e.Event; it != nil {
 			s.EventID, s.ContactID = deref(it.ID), deref(it.ContactID)

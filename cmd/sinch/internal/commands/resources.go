@@ -59,11 +59,14 @@ func (a *app) messagesCommand() *cobra.Command {
 		Example: "  sinch messages list --app-id 01W4FFL35P4NC4K35CONVAPP001 --page-size 20"}
 	var pf pageFlags
 	var contactID, conversationID, channel string
+	var all bool
+	var limit int
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List messages, newest first",
 		Example: `  sinch messages list --app-id 01W4FFL35P4NC4K35CONVAPP001 --channel SMS --page-size 20
-  sinch messages list --conversation-id 01W4FFL35P4NC4K35CONVERSA1 --json`,
+  sinch messages list --conversation-id 01W4FFL35P4NC4K35CONVERSA1 --json
+  sinch messages list --all --limit 500`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			size, err := pf.sizePtr()
@@ -80,8 +83,20 @@ func (a *app) messagesCommand() *cobra.Command {
 			}
 			params := &conversation.ListMessagesParams{AppID: optional(s.appID), ContactID: optional(contactID),
 				ConversationID: optional(conversationID), Channel: ch, PageSize: size, PageToken: optional(pf.token)}
-			resp, err := c.Conversation.ListMessagesPage(cmd.Context(), params)
-			if err != nil {
+			var resp *conversation.ListMessagesResponse
+			if all {
+				// Every page, fetched lazily by the SDK's iterator.
+				resp = &conversation.ListMessagesResponse{Messages: []conversation.ConversationMessage{}}
+				for m, err := range c.Conversation.ListMessages(cmd.Context(), params) {
+					if err != nil {
+						return err
+					}
+					resp.Messages = append(resp.Messages, m)
+					if limit > 0 && len(resp.Messages) >= limit {
+						break
+					}
+				}
+			} else if resp, err = c.Conversation.ListMessagesPage(cmd.Context(), params); err != nil {
 				return err
 			}
 			return a.emit(resp, func() {
@@ -106,6 +121,8 @@ func (a *app) messagesCommand() *cobra.Command {
 	list.Flags().StringVar(&contactID, "contact-id", "", "only this contact's messages")
 	list.Flags().StringVar(&conversationID, "conversation-id", "", "only this conversation's messages")
 	list.Flags().StringVar(&channel, "channel", "", "only messages on this channel")
+	list.Flags().BoolVar(&all, "all", false, "fetch every page (--page-size sets the page size)")
+	list.Flags().IntVar(&limit, "limit", 0, "with --all: stop after this many messages")
 
 	var messageID string
 	get := &cobra.Command{

@@ -142,6 +142,16 @@ func TestMessagesListGetDelete(t *testing.T) {
 	if len(wa.Messages) != 0 {
 		t.Errorf("channel filter: %d messages", len(wa.Messages))
 	}
+	var all conversation.ListMessagesResponse
+	okJSON(t, env, &all, "messages", "list", "--all", "--page-size", "1")
+	if len(all.Messages) != 3 {
+		t.Errorf("--all: %d messages", len(all.Messages))
+	}
+	var limited conversation.ListMessagesResponse
+	okJSON(t, env, &limited, "messages", "list", "--all", "--page-size", "1", "--limit", "2")
+	if len(limited.Messages) != 2 {
+		t.Errorf("--all --limit 2: %d messages", len(limited.Messages))
+	}
 	id := *page2.Messages[0].ID
 	if out := ok(t, env, "messages", "get", "--message-id", id); !strings.Contains(out, id) {
 		t.Errorf("get %q", out)
