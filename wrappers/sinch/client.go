@@ -35,8 +35,9 @@ type Client struct {
 	// Batch calls the Batch API.
 	Batch *BatchService
 
-	cfg  config
-	pipe *pipeline
+	cfg          config
+	pipe         *pipeline
+	templatePipe *pipeline // only with WithTemplateAuthURL
 }
 
 // NewClient builds a Client. It fails with a clear error when the project id, the region (unless
@@ -51,11 +52,19 @@ func NewClient(opts ...Option) (*Client, error) {
 	if err := cfg.resolve(); err != nil {
 		return nil, err
 	}
-	p, err := newPipeline(&cfg)
-	if err != nil {
-		return nil, err
+	if cfg.doer == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = 100
+		cfg.doer = &http.Client{Transport: t}
 	}
-	c := &Client{cfg: cfg, pipe: p}
+	var limiter *rate.Limiter
+	if cfg.rateLimit > 0 && !math.IsInf(cfg.rateLimit, 1) {
+		limiter = rate.NewLimiter(rate.Limit(cfg.rateLimit), max(1, int(cfg.rateLimit/10)))
+	}
+	c := &Client{cfg: cfg, pipe: newPipeline(&cfg, limiter, cfg.authURL)}
+	if cfg.auth == authOAuth2 && cfg.templateAuthURL != "" {
+		c.templatePipe = newPipeline(&cfg, limiter, cfg.templateAuthURL)
+	}
 	if err := c.initServices(); err != nil {
 		return nil, err
 	}
@@ -100,6 +109,11 @@ func (c *config) resolve() error {
 		if c.auth == authOAuth2 {
 			if err := checkURL(c.authURL); err != nil {
 				errs = append(errs, fmt.Errorf("auth URL: %w", err))
+			}
+			if c.templateAuthURL != "" {
+				if err := checkURL(c.templateAuthURL); err != nil {
+					errs = append(errs, fmt.Errorf("template auth URL: %w", err))
+				}
 			}
 		}
 	case authBearer:
@@ -159,10 +173,13 @@ func (c *Client) Doer() Doer { return c.pipe }
 // TokenFetches reports how many requests the client has sent to the OAuth2 token endpoint (0
 // for other authentication methods).
 func (c *Client) TokenFetches() int64 {
-	if c.pipe.tokens == nil {
-		return 0
+	var n int64
+	for _, p := range []*pipeline{c.pipe, c.templatePipe} {
+		if p != nil && p.tokens != nil {
+			n += p.tokens.Fetches()
+		}
 	}
-	return c.pipe.tokens.Fetches()
+	return n
 }
 
 // pipeline is the Doer the generated clients use. Per call: headers, then the retry loop; per
@@ -204,7 +221,7 @@ func (p *pipeline) authHeader(tok string) []string {
 	return h.value
 }
 
-func newPipeline(cfg *config) (*pipeline, error) {
+func newPipeline(cfg *config, limiter *rate.Limiter, authURL string) *pipeline {
 	p := &pipeline{
 		base:       cfg.doer,
 		auth:       cfg.auth,
@@ -215,11 +232,7 @@ func newPipeline(cfg *config) (*pipeline, error) {
 		maxRetries: cfg.maxRetries,
 		policy:     cfg.policy.internal(),
 		region:     cfg.region,
-	}
-	if p.base == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.MaxIdleConnsPerHost = 100
-		p.base = &http.Client{Transport: t}
+		limiter:    limiter,
 	}
 	p.userAgent = fmt.Sprintf("sinch-go/%s (%s; %s/%s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	if cfg.userAgent != "" {
@@ -227,9 +240,6 @@ func newPipeline(cfg *config) (*pipeline, error) {
 	}
 	p.uaHeader = []string{p.userAgent}
 	p.bearerHeader = []string{"Bearer " + cfg.bearer}
-	if cfg.rateLimit > 0 && !math.IsInf(cfg.rateLimit, 1) {
-		p.limiter = rate.NewLimiter(rate.Limit(cfg.rateLimit), max(1, int(cfg.rateLimit/10)))
-	}
 	send := p.base.Do
 	for i := len(cfg.middleware) - 1; i >= 0; i-- {
 		m, next := cfg.middleware[i], send
@@ -243,7 +253,7 @@ func newPipeline(cfg *config) (*pipeline, error) {
 		cc := &clientcredentials.Config{
 			ClientID:     cfg.keyID,
 			ClientSecret: cfg.keySecret,
-			TokenURL:     cfg.authURL,
+			TokenURL:     authURL,
 			AuthStyle:    oauth2.AuthStyleInHeader,
 		}
 		hc, ok := p.base.(*http.Client)
@@ -254,7 +264,7 @@ func newPipeline(cfg *config) (*pipeline, error) {
 			return cc.Token(context.WithValue(ctx, oauth2.HTTPClient, hc))
 		})
 	}
-	return p, nil
+	return p
 }
 
 // doerTransport lets a Doer that is not an *http.Client carry the token requests.

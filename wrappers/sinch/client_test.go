@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/relaykit/sinch-go/gen/conversation"
+	"github.com/relaykit/sinch-go/gen/templates"
 )
 
 func textTo(phone string) conversation.SendMessageRequest {
@@ -584,5 +585,47 @@ func TestTokenRefreshedAheadOfExpiry(t *testing.T) {
 	}
 	if f.tokenHits.Load() != 2 {
 		t.Fatalf("token hits %d, want 2 (one refresh ahead of expiry)", f.tokenHits.Load())
+	}
+}
+
+func TestTemplateAuthURLGetsItsOwnToken(t *testing.T) {
+	var templateAuth, convAuth atomic.Value
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/v2/") {
+			templateAuth.Store(r.Header.Get("Authorization"))
+			okJSON(`{"templates":[]}`)(w, r)
+			return
+		}
+		convAuth.Store(r.Header.Get("Authorization"))
+		okJSON(`{}`)(w, r)
+	})
+	// The fake's token endpoint numbers its tokens, so two caches get tok-1 and tok-2.
+	c := f.client(t, WithTemplateAuthURL(f.srv.URL+"/oauth2/token"))
+	if _, err := c.Conversation.GetProjectSettings(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Templates.ListTemplates(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if convAuth.Load() != "Bearer tok-1" || templateAuth.Load() != "Bearer tok-2" || c.TokenFetches() != 2 {
+		t.Fatalf("conversation %v, templates %v, fetches %d", convAuth.Load(), templateAuth.Load(), c.TokenFetches())
+	}
+}
+
+func TestUpdateTemplateFillsID(t *testing.T) {
+	var body map[string]any
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		okJSON(`{"id":"tpl-1","version":3}`)(w, r)
+	})
+	c := f.client(t)
+	if _, err := c.Templates.UpdateTemplate(t.Context(), "tpl-1", templates.UpdateTemplateRequest{Version: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if body["id"] != "tpl-1" {
+		t.Fatalf("body %v", body)
+	}
+	if _, err := c.Templates.UpdateTemplate(t.Context(), "tpl-1", templates.UpdateTemplateRequest{ID: "other", Version: 2}); err == nil {
+		t.Fatal("a mismatched id must be refused")
 	}
 }

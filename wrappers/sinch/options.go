@@ -72,6 +72,7 @@ type config struct {
 	templateURL     string
 	batchURL        string
 	authURL         string
+	templateAuthURL string
 
 	doer       Doer
 	middleware []Middleware
@@ -128,6 +129,13 @@ func WithBatchURL(u string) Option { return func(c *config) { c.batchURL = u } }
 
 // WithAuthURL overrides the OAuth2 token endpoint (default DefaultAuthURL).
 func WithAuthURL(u string) Option { return func(c *config) { c.authURL = u } }
+
+// WithTemplateAuthURL gives the Template Management API its own OAuth2 token endpoint and token
+// (for example https://eu.auth.sinch.com/oauth2/token). Sinch's older Template API reference
+// says its tokens are bound to the region of the auth host that issued them, while the official
+// SDKs use the global endpoint for templates too; by default this client does the same as the
+// SDKs. Use this option if template calls fail with 401 while Conversation calls succeed.
+func WithTemplateAuthURL(u string) Option { return func(c *config) { c.templateAuthURL = u } }
 
 // WithHTTPClient sets what sends the requests, an *http.Client or any Doer. The default is an
 // *http.Client whose transport keeps up to 100 idle connections per host. Token requests go

@@ -1,6 +1,7 @@
 package sinch
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/relaykit/sinch-go/gen/batch"
@@ -22,7 +23,11 @@ type BatchService struct {
 }
 
 func (c *Client) initOtherServices() error {
-	t, err := templates.NewClientWithResponses(c.cfg.templateURL, templates.WithHTTPClient(c.pipe))
+	tp := c.pipe
+	if c.templatePipe != nil {
+		tp = c.templatePipe
+	}
+	t, err := templates.NewClientWithResponses(c.cfg.templateURL, templates.WithHTTPClient(tp))
 	if err != nil {
 		return fmt.Errorf("sinch: Template API client: %w", err)
 	}
@@ -33,4 +38,21 @@ func (c *Client) initOtherServices() error {
 	c.Templates = &TemplatesService{c: c, gen: t}
 	c.Batch = &BatchService{c: c, gen: b}
 	return nil
+}
+
+// UpdateTemplate calls PUT /v2/projects/{project_id}/templates/{template_id} (updateTemplate):
+// replace a template. An empty req.ID is filled with templateID; a different non-empty one is
+// an error, since the API would reject the mismatch. req.Version must be the template's
+// current version (read it with GetTemplate). req itself is not modified.
+func (s *TemplatesService) UpdateTemplate(ctx context.Context, templateID string, req templates.UpdateTemplateRequest, opts ...CallOption) (*templates.Template, error) {
+	switch req.ID {
+	case "":
+		req.ID = templateID
+	case templateID:
+	default:
+		return nil, fmt.Errorf("sinch: UpdateTemplate: req.ID %q differs from the template id %q", req.ID, templateID)
+	}
+	return call[templates.Template](ctx, s.c, opts, func(ctx context.Context) (*templates.UpdateTemplateHTTPResponse, error) {
+		return s.gen.UpdateTemplateWithResponse(ctx, s.c.cfg.projectID, templateID, req)
+	})
 }

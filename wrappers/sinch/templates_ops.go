@@ -37,13 +37,6 @@ func (s *TemplatesService) GetTemplate(ctx context.Context, templateID string, o
 	})
 }
 
-// UpdateTemplate calls PUT /v2/projects/{project_id}/templates/{template_id} (updateTemplate): Replace a template.
-func (s *TemplatesService) UpdateTemplate(ctx context.Context, templateID string, req templates.UpdateTemplateRequest, opts ...CallOption) (*templates.Template, error) {
-	return call[templates.Template](ctx, s.c, opts, func(ctx context.Context) (*templates.UpdateTemplateHTTPResponse, error) {
-		return s.gen.UpdateTemplateWithResponse(ctx, s.c.cfg.projectID, templateID, req)
-	})
-}
-
 // ListTemplateTranslations calls GET /v2/projects/{project_id}/templates/{template_id}/translations (listTemplateTranslations): List the translations of a template.
 func (s *TemplatesService) ListTemplateTranslations(ctx context.Context, templateID string, params *templates.ListTemplateTranslationsParams, opts ...CallOption) (*templates.ListTemplateTranslationsResponse, error) {
 	return call[templates.ListTemplateTranslationsResponse](ctx, s.c, opts, func(ctx context.Context) (*templates.ListTemplateTranslationsHTTPResponse, error) {
