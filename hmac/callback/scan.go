@@ -67,23 +67,25 @@ func skipWS(b []byte, i int) int {
 	return i
 }
 
-// scanString expects b[i] == '"' and returns the index just past the closing quote.
+// scanString expects b[i] == '"' and returns the index just past the closing quote: the first
+// quote after i preceded by an even number of backslashes.
 func scanString(b []byte, i int) (end int, escaped, ok bool) {
 	j := i + 1
 	for {
-		k := bytes.IndexAny(b[j:], "\"\\")
+		k := bytes.IndexByte(b[j:], '"')
 		if k < 0 {
-			return 0, escaped, false
+			return 0, false, false
 		}
-		j += k
-		if b[j] == '"' {
-			return j + 1, escaped, true
+		q := j + k
+		n := 0
+		for p := q - 1; p > i && b[p] == '\\'; p-- {
+			n++
+		}
+		if n%2 == 0 {
+			return q + 1, escaped || bytes.IndexByte(b[i+1:q], '\\') >= 0, true
 		}
 		escaped = true
-		j += 2 // skip the backslash and the character it escapes
-		if j > len(b) {
-			return 0, escaped, false
-		}
+		j = q + 1
 	}
 }
 
