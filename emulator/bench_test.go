@@ -7,6 +7,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
 	"runtime"
 	"slices"
 	"sync"
@@ -70,7 +73,49 @@ func sendOnce(b *testing.B, c *http.Client, url string, body []byte) {
 // 32 concurrent clients: requests per second and latency percentiles.
 func BenchmarkSendMessageThroughput(b *testing.B) {
 	s, body := benchEnv(b)
-	url := s.ConversationURL() + "/v1/projects/bench/messages:send"
+	throughput(b, s.ConversationURL()+"/v1/projects/bench/messages:send", body, true)
+}
+
+// BenchmarkPrismSendMessageThroughput runs the same load against a Prism mock of the same
+// spec, for comparison; it is skipped unless SINCH_PRISM_URL names a running Prism (see
+// emulator/prism/compare.sh).
+func BenchmarkPrismSendMessageThroughput(b *testing.B) {
+	base := os.Getenv("SINCH_PRISM_URL")
+	if base == "" {
+		b.Skip("SINCH_PRISM_URL is not set")
+	}
+	_, body := benchEnv(b)
+	pid := os.Getenv("SINCH_PRISM_PID")
+	p0 := pidCPU(pid)
+	throughput(b, base+"/v1/projects/bench/messages:send", body, false)
+	if p0 > 0 {
+		// Prism's own CPU per request (the load generator's is left out, unlike the
+		// emulator's figure, which includes it: the comparison favours Prism).
+		b.ReportMetric(float64((pidCPU(pid)-p0).Microseconds())/float64(b.N), "server-cpu-us/op")
+	}
+}
+
+// pidCPU reads another process's CPU time from /proc (Linux only; 0 elsewhere).
+func pidCPU(pid string) time.Duration {
+	if pid == "" {
+		return 0
+	}
+	raw, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name (which is in parentheses and may hold spaces).
+	i := strings.LastIndexByte(string(raw), ')')
+	f := strings.Fields(string(raw)[i+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * (time.Second / 100) // USER_HZ is 100 on Linux
+}
+
+func throughput(b *testing.B, url string, body []byte, measureCPU bool) {
 	c := benchClient()
 	const workers = 32
 	var next atomic.Int64
@@ -98,7 +143,9 @@ func BenchmarkSendMessageThroughput(b *testing.B) {
 	elapsed, cpu := time.Since(start), processCPU()-cpu0
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
-	reportCPU(b, cpu)
+	if measureCPU {
+		reportCPU(b, cpu)
+	}
 	reportPercentiles(b, lat)
 }
 
