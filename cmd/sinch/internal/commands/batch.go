@@ -176,7 +176,7 @@ end. When a batch fails, the ids of the batches already accepted are printed bef
 				if len(sum.Batches) == 0 {
 					return
 				}
-				a.printf("sent %d recipients in %d batches:\n", sum.Recipients, len(sum.Batches))
+				a.printf("sent %s in %s:\n", plural(sum.Recipients, "recipient"), plural(len(sum.Batches), "batch"))
 				rows := [][]string{{"BATCH ID", "RECIPIENTS", "CSV LINES", "SEND AFTER"}}
 				for _, sb := range sum.Batches {
 					rows = append(rows, []string{sb.BatchID, fmt.Sprint(sb.Recipients), fmt.Sprintf("%d-%d", sb.FirstLine, sb.LastLine), ts(sb.SendAfter)})

@@ -48,7 +48,7 @@ func TestBatchSendInChunksAndStatus(t *testing.T) {
 	}
 	// Human output: the ids and the CSV lines.
 	out = ok(t, env, "batch", "send", "--csv", csv, "--message", "Hi ${name}")
-	if !strings.Contains(out, "sent 5 recipients in 1 batches") || !strings.Contains(out, "2-6") {
+	if !strings.Contains(out, "sent 5 recipients in 1 batch:") || !strings.Contains(out, "2-6") {
 		t.Errorf("human output %q", out)
 	}
 }

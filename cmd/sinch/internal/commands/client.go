@@ -66,8 +66,26 @@ func tokenURL(s string) string {
 	return strings.TrimRight(s, "/") + "/oauth2/token"
 }
 
-// client builds the SDK client for cmd from its settings.
+// sinchClient is a built client with the settings it was built from.
+type sinchClient struct {
+	c *sinch.Client
+	s settings
+}
+
+// client builds the SDK client for cmd from its settings, once per run (a command that makes
+// several calls shares one client, and so one OAuth2 token).
 func (a *app) client(cmd *cobra.Command) (*sinch.Client, settings, error) {
+	if a.cached != nil {
+		return a.cached.c, a.cached.s, nil
+	}
+	c, s, err := a.newClient(cmd)
+	if err == nil {
+		a.cached = &sinchClient{c, s}
+	}
+	return c, s, err
+}
+
+func (a *app) newClient(cmd *cobra.Command) (*sinch.Client, settings, error) {
 	s, err := a.resolveSettings(cmd)
 	if err != nil {
 		return nil, s, err

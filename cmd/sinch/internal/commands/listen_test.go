@@ -150,3 +150,15 @@ func TestListenNeedsASecret(t *testing.T) {
 	fails(t, nil, 2, []string{webhookSecretEnv, "--secret"}, "listen", "--addr", "127.0.0.1:0")
 	fails(t, nil, 2, []string{"not both"}, "listen", "--addr", "127.0.0.1:0", "--secret", "x", "--unsigned")
 }
+
+func TestListenUnsigned(t *testing.T) {
+	url, out, _, stop := startListen(t, nil, "--unsigned")
+	body, _ := samples.Body("OPT_IN", "APP1", "P1", time.Now())
+	if code := post(t, url, body, nil); code != 200 {
+		t.Fatalf("unsigned callback to --unsigned: %d", code)
+	}
+	stop()
+	if !strings.Contains(out.String(), "OPT_IN") {
+		t.Errorf("output %q", out.String())
+	}
+}

@@ -221,7 +221,7 @@ func clip(s string) string {
 }
 
 func (a *app) appsCommand() *cobra.Command {
-	apps := &cobra.Command{Use: "apps", Short: "List and inspect Conversation API apps", Args: cobra.NoArgs,
+	apps := &cobra.Command{Use: "apps", Short: "List, show, create and delete Conversation API apps", Args: cobra.NoArgs,
 		Example: "  sinch apps list\n  sinch apps get --app-id 01W4FFL35P4NC4K35CONVAPP001"}
 	list := &cobra.Command{
 		Use: "list", Short: "List the project's apps", Args: cobra.NoArgs,

@@ -232,4 +232,31 @@ func TestEmulatorCommandServesUntilInterrupted(t *testing.T) {
 		t.Fatal("emulator did not stop")
 	}
 	fails(t, nil, 2, []string{"--pin-key"}, "emulator", "--addr", "127.0.0.1:0", "--pin-key", "nosecret")
+	fails(t, nil, 1, []string{"between 0 and 1"}, "emulator", "--addr", "127.0.0.1:0", "--batch-addr", "127.0.0.1:0", "--fault-503", "2")
+}
+
+// The fault flags reach the emulator: every answer is a 503, which the CLI reports as such.
+func TestEmulatorCommandFaults(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, []string{"emulator", "--addr", "127.0.0.1:0", "--batch-addr", "127.0.0.1:0", "--fault-503", "1"},
+			Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }})
+	}()
+	var m []string
+	for deadline := time.Now().Add(10 * time.Second); m == nil; {
+		if m = urlRe.FindStringSubmatch(out.String()); m == nil {
+			if time.Now().After(deadline) {
+				t.Fatalf("no URLs printed: %q %q", out.String(), errb.String())
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	env := map[string]string{"SINCH_PROJECT_ID": "p", "SINCH_KEY_ID": "k", "SINCH_KEY_SECRET": "s",
+		"SINCH_CONVERSATION_URL": m[1], "SINCH_TEMPLATE_URL": m[2], "SINCH_BATCH_URL": m[3], "SINCH_AUTH_URL": m[4]}
+	fails(t, env, 1, []string{"503", "try again later"}, "apps", "list", "--max-retries", "0")
+	cancel()
+	<-done
 }

@@ -42,7 +42,9 @@ type app struct {
 	json       bool
 	verbose    bool
 	maxRetries int
-	errMu      sync.Mutex // serialises lines written on stderr by concurrent work
+	// cached is the SDK client of this run, built on first use.
+	cached *sinchClient
+	errMu  sync.Mutex // serialises lines written on stderr by concurrent work
 }
 
 // Run executes the CLI with args (without the program name) and returns the exit status:
