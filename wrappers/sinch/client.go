@@ -24,6 +24,11 @@ import (
 // Version is this SDK's version, sent in the User-Agent header.
 const Version = "0.1.0"
 
+// DefaultResponseHeaderTimeout is how long the default HTTP client waits for an answer's
+// headers once a request is sent, so that a stalled connection cannot hang a call without a
+// deadline. A timed-out messages:send is not retried (it may have been processed).
+const DefaultResponseHeaderTimeout = 60 * time.Second
+
 // Client calls the Sinch APIs for one project. It is safe for concurrent use; create one and
 // share it.
 type Client struct {
@@ -55,6 +60,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	if cfg.doer == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConnsPerHost = 100
+		t.ResponseHeaderTimeout = DefaultResponseHeaderTimeout
 		cfg.doer = &http.Client{Transport: t}
 	}
 	var limiter *rate.Limiter

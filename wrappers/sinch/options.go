@@ -138,8 +138,8 @@ func WithAuthURL(u string) Option { return func(c *config) { c.authURL = u } }
 func WithTemplateAuthURL(u string) Option { return func(c *config) { c.templateAuthURL = u } }
 
 // WithHTTPClient sets what sends the requests, an *http.Client or any Doer. The default is an
-// *http.Client whose transport keeps up to 100 idle connections per host. Token requests go
-// through it too.
+// *http.Client whose transport keeps up to 100 idle connections per host and waits at most
+// DefaultResponseHeaderTimeout for an answer. Token requests go through it too.
 func WithHTTPClient(d Doer) Option { return func(c *config) { c.doer = d } }
 
 // WithMiddleware adds middleware; the first added is the outermost.
