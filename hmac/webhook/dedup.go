@@ -10,6 +10,7 @@ import (
 // ClaimResult is the answer of [DedupStore.Claim].
 type ClaimResult int
 
+// The results of a claim.
 const (
 	// Claimed: the key was free; the caller now holds it and must call Complete or Release.
 	Claimed ClaimResult = iota

@@ -31,8 +31,9 @@ var ErrNoVerification = errors.New("webhook: no secret configured (use WithSecre
 //     anything; one being processed by another delivery right now is answered 503 with
 //     Retry-After, so that Sinch tries again later instead of losing it;
 //   - runs the function registered for the trigger (or the catch-all; with neither, nothing);
-//   - answers 200 when it returns nil, and 500 when it returns an error or panics, releasing the
-//     claim so that Sinch's retry is processed.
+//   - answers 200 when it returns nil, and 500 when it returns an error, releasing the claim so
+//     that Sinch's retry is processed. A panic also releases the claim, then propagates to
+//     net/http, which drops the connection (a failed delivery to Sinch).
 //
 // Nothing from the body is logged. With [WithLogger] it logs the trigger, the dedup key (ids
 // only), the outcome, verification errors (which never contain secrets or signatures) and the
