@@ -629,3 +629,20 @@ func TestUpdateTemplateFillsID(t *testing.T) {
 		t.Fatal("a mismatched id must be refused")
 	}
 }
+
+func TestRetryAfterBeyondPolicyCapIsReturned(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "120")
+		writeError(w, http.StatusTooManyRequests, "RESOURCE_EXHAUSTED", "quota")
+	})
+	c := f.client(t, WithRetryPolicy(RetryPolicy{MaxRetryAfter: 10 * time.Second}))
+	start := time.Now()
+	_, err := c.Conversation.GetApp(t.Context(), "a")
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.StatusCode != 429 || ae.RetryAfter != 120*time.Second {
+		t.Fatalf("err %v", err)
+	}
+	if f.apiHits.Load() != 1 || time.Since(start) > 5*time.Second {
+		t.Fatalf("hits %d after %v: a wait beyond the cap must not be taken", f.apiHits.Load(), time.Since(start))
+	}
+}
