@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/relaykit/sinch-go/emulator"
 	"github.com/relaykit/sinch-go/gen/conversation"
@@ -118,4 +119,39 @@ func TestWebhooksTestTriggersAgainstListen(t *testing.T) {
 		t.Errorf("listen printed %d lines: %q", len(lines), out.String())
 	}
 	_ = json.Valid
+}
+
+// The whole loop through the CLI: a webhook pointing at `sinch listen`, a text whose SMS
+// identity the emulator cannot reach, and the signed callbacks showing the switch to WhatsApp.
+func TestSendFallbackSeenByListen(t *testing.T) {
+	srv := startEmulator(t, emulator.Config{})
+	env := emuEnv(srv)
+	env["SINCH_APP_ID"] = createApp(t, env)
+	url, out, _, stop := startListen(t, nil, "--secret", "loop")
+	ok(t, env, "webhooks", "create", "--target", url, "--triggers", "MESSAGE_DELIVERY", "--secret", "loop")
+	var resp conversation.SendMessageResponse
+	okJSON(t, env, &resp, "send", "sms", "--to", "+15551230000", "--message", "hi", "--fallback", "WHATSAPP:+15551230001")
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(out.String(), "status=DELIVERED") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	stop()
+	got := out.String()
+	find := func(parts ...string) int {
+		for i, line := range strings.Split(got, "\n") {
+			all := true
+			for _, p := range parts {
+				all = all && strings.Contains(line, p)
+			}
+			if all {
+				return i
+			}
+		}
+		return -1
+	}
+	sw := find("status=SWITCHING_CHANNEL", "message="+*resp.MessageID, "channel=SMS", "reason=")
+	del := find("status=DELIVERED", "message="+*resp.MessageID, "channel=WHATSAPP", "identity=+15551230001")
+	if sw < 0 || del < 0 || del < sw {
+		t.Errorf("listen output:\n%s", got)
+	}
 }
