@@ -1119,6 +1119,7 @@ func (e RecentConversationsOrder) Valid() bool {
 const (
 	RecordNotificationRecordStatusEVENTRECORDSTORED       RecordNotificationRecordStatus = "EVENT_RECORD_STORED"
 	RecordNotificationRecordStatusRECORDSTATUSUNSPECIFIED RecordNotificationRecordStatus = "RECORD_STATUS_UNSPECIFIED"
+	RecordNotificationRecordStatusUNRECOGNIZED            RecordNotificationRecordStatus = "UNRECOGNIZED"
 )
 
 // Valid indicates whether the value is a known member of the RecordNotificationRecordStatus enum.
@@ -1127,6 +1128,8 @@ func (e RecordNotificationRecordStatus) Valid() bool {
 	case RecordNotificationRecordStatusEVENTRECORDSTORED:
 		return true
 	case RecordNotificationRecordStatusRECORDSTATUSUNSPECIFIED:
+		return true
+	case RecordNotificationRecordStatusUNRECOGNIZED:
 		return true
 	default:
 		return false
@@ -4379,11 +4382,17 @@ type RecordNotification struct {
 	// Reason Why a message, event or request failed (or fell back to another channel).
 	Reason *Reason `json:"reason,omitempty"`
 
-	// RecordStatus What happened to the record.
+	// RecordStatus What happened to the record. The API reference (and the Java SDK) list
+	// RECORD_STATUS_UNSPECIFIED and EVENT_RECORD_STORED; the Node SDK adds UNRECOGNIZED
+	// (the name protobuf gives a value it does not know), accepted so that such a payload
+	// is not rejected.
 	RecordStatus *RecordNotificationRecordStatus `json:"record_status,omitempty"`
 }
 
-// RecordNotificationRecordStatus What happened to the record.
+// RecordNotificationRecordStatus What happened to the record. The API reference (and the Java SDK) list
+// RECORD_STATUS_UNSPECIFIED and EVENT_RECORD_STORED; the Node SDK adds UNRECOGNIZED
+// (the name protobuf gives a value it does not know), accepted so that such a payload
+// is not rejected.
 type RecordNotificationRecordStatus string
 
 // RecordNotificationEvent Body of a RECORD_NOTIFICATION callback: a record of an entity (for example an inbound event) was stored. Key: `record_notification`. The API reference also lists `entityId`, `recordStatus` and `processingMode` as required at the top level of this body, which matches no property (the fields are snake_case and live inside `record_notification`); we do not repeat that. The Node SDK types the inner fields in camelCase (`entityId`, ...); the reference, Java and Python use snake_case, which we follow.
@@ -4486,7 +4495,7 @@ type SendMessageRequest struct {
 	// LINE_VIDEO_TRACKING_ID, WHATSAPP_... (see each channel's page of the reference).
 	ChannelProperties map[string]string `json:"channel_properties,omitempty"`
 
-	// ConversationMetadata A JSON object attached to the conversation (CONVERSATION mode) or to the recipient identities (DISPATCH mode) and echoed on inbound-message callbacks; at most 2048 characters when serialised. It persists until replaced (see conversation_metadata_update_strategy). In DISPATCH mode it is kept only if the app's dispatch retention period is above zero.
+	// ConversationMetadata A JSON object attached to the conversation (CONVERSATION mode) or to the recipient identities (DISPATCH mode) and echoed on inbound-message callbacks; at most 2048 characters when serialised. It persists until replaced (see conversation_metadata_update_strategy). In DISPATCH mode it is kept only if the app's dispatch retention period is above zero. The API reference accepts JSON objects only, which we follow; the Java SDK types the field as any value and its test payloads send a string, and a third-party OpenAPI profile (api-evangelist/sinch) types it as a string.
 	ConversationMetadata map[string]interface{} `json:"conversation_metadata,omitempty"`
 
 	// ConversationMetadataUpdateStrategy How conversation_metadata sent with a message is applied to what is already stored. REPLACE overwrites it (the default); MERGE_PATCH merges it as a JSON Merge Patch (RFC 7386). Only meaningful in CONVERSATION processing mode.
