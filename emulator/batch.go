@@ -165,6 +165,7 @@ func (s *Server) processBatch(p *project, batchID string) {
 			message:  substitute(obj(req["message"]), params).(map[string]any),
 			priority: priority, metadata: string(mdJSON), correlationID: str(req, "correlation_id"),
 			dispatchOnly: str(req, "processing_strategy") == "DISPATCH_ONLY", batchID: batchID, messageIndex: i,
+			callbackURL: str(req, "callback_url"),
 		}
 		if len(convMD) > 0 {
 			in.conversationMD = convMD

@@ -73,6 +73,7 @@ type sendInput struct {
 	conversationMD any // conversation_metadata
 	batchID        string
 	messageIndex   int
+	callbackURL    string // per-message callback_url: delivery receipts go there
 }
 
 // sendLocked stores a message, creates the contact and conversation in CONVERSATION mode, and
@@ -195,8 +196,13 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (doc, error) {
 	}
 	ob.queue(in.appID, "MESSAGE_SUBMIT", "message_submit_notification", submit, in.metadata, in.correlationID)
 
-	if len(hooksFor(p, in.appID, "MESSAGE_DELIVERY")) > 0 {
+	var override *webhookRef
+	if in.callbackURL != "" {
+		override = &webhookRef{id: "callback_url", target: in.callbackURL, secret: str(app, "callback_settings", "secret_for_overridden_callback_urls")}
+	}
+	if override != nil || len(hooksFor(p, in.appID, "MESSAGE_DELIVERY")) > 0 {
 		sim := simulation{
+			override:  override,
 			projectID: p.id, appID: in.appID, messageID: idOf(m), conversationID: convID, contactID: str(m, "contact_id"),
 			metadata: in.metadata, correlationID: in.correlationID, mode: mode, accepted: now, steps: steps,
 			batchID: in.batchID, messageIndex: in.messageIndex,
@@ -259,6 +265,7 @@ type simulation struct {
 	steps                                                  []deliveryStep
 	batchID                                                string
 	messageIndex                                           int
+	override                                               *webhookRef // callback_url, instead of the webhooks
 }
 
 // simulate sends the delivery reports of one message, StepDelay apart, in the background.
@@ -288,6 +295,11 @@ func (s *Server) simulate(p *project, sim simulation) {
 				report["batch_id"] = sim.batchID
 				report["message_index"] = sim.messageIndex
 			}
+			if sim.override != nil {
+				body := s.callbackBody(p.id, sim.appID, "message_delivery_report", report, sim.metadata, sim.correlationID, sim.accepted)
+				s.cb.send(p.id, sim.appID, "MESSAGE_DELIVERY", []webhookRef{*sim.override}, body)
+				continue
+			}
 			s.emit(p, sim.appID, "MESSAGE_DELIVERY", "message_delivery_report", report, sim.metadata, sim.correlationID, sim.accepted)
 		}
 	})
@@ -313,6 +325,7 @@ func sendMessage(c *call) (any, error) {
 		appID: str(b, "app_id"), recipient: obj(b["recipient"]), message: obj(b["message"]),
 		metadata: str(b, "message_metadata"), correlationID: str(b, "correlation_id"),
 		dispatchOnly: str(b, "processing_strategy") == "DISPATCH_ONLY", conversationMD: b["conversation_metadata"],
+		callbackURL: str(b, "callback_url"),
 	}
 	if in.appID == "" {
 		return nil, errInvalid("app_id is required")

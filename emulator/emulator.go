@@ -26,7 +26,25 @@
 // and moves on to the next channel. When no channel is left, the last report is FAILED with
 // reason NO_CHANNELS_LEFT (or RECIPIENT_NOT_REACHABLE when only one channel was tried).
 // An identity that ends in "9999" is rejected at once on every channel (FAILED,
-// RECIPIENT_INVALID_CHANNEL_IDENTITY), without fallback.
+// RECIPIENT_INVALID_CHANNEL_IDENTITY), without fallback. A message sent with callback_url has
+// its delivery reports posted there instead of to the webhooks, signed with the app's
+// callback_settings.secret_for_overridden_callback_urls when it has one.
+//
+// Delivery reports are StepDelay apart (CallbackConfig). Callbacks to one webhook are sent in
+// order, one at a time, at most RatePerApp per second per app; a failed or timed-out attempt
+// (no 2xx answer) is retried after InitialBackoff, doubling up to MaxBackoff, MaxAttempts
+// times in all. Delivery never blocks the API: a target that hangs only delays its own queue.
+//
+// # Batches
+//
+// sendBatchMessage takes 1 to 1000 recipients. Each gets its own message, with ${key}
+// replaced by its parameters (unknown keys are left as they are) and `_batch_id` added to its
+// JSON message metadata; a recipient that cannot be sent to gets a FAILED delivery report
+// carrying batch_id and message_index. A send_after in the past is refused, as is one more
+// than 7 days ahead; more than a minute ahead it is rounded up to the next 5 minutes, as the
+// API does. Statuses: READY (being sent), SCHEDULED, PROCESSED, CANCELLED (only a scheduled
+// batch can be cancelled); each change is posted as BATCH_STATUS_UPDATE. Scheduled batches
+// follow Config.Clock, so tests can move a fake clock forward.
 //
 // # Control endpoints
 //

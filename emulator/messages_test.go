@@ -470,3 +470,29 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+func TestCallbackURLOverridesWebhooks(t *testing.T) {
+	e := newEnv(t)
+	app := e.must(200, "POST", e.conv("/apps"), func() map[string]any {
+		b := appBody("cb", "DISPATCH")
+		b["callback_settings"] = map[string]any{"secret_for_overridden_callback_urls": "override-secret"}
+		return b
+	}())
+	appID := str(app, "id")
+	hooks := e.receiver("")
+	e.webhook(appID, hooks.url, "", "MESSAGE_DELIVERY", "MESSAGE_SUBMIT")
+	override := e.receiver("override-secret")
+	out := e.must(200, "POST", e.conv("/messages:send"), map[string]any{"app_id": appID, "recipient": smsRecipient("SMS", "+15550900001"), "message": textMessage("x"), "callback_url": override.url})
+	got := deliveryStatuses(override.wait(2), str(out, "message_id"))
+	if strings.Join(got, ",") != "SMS:QUEUED_ON_CHANNEL,SMS:DELIVERED" {
+		t.Fatalf("callback_url reports: %v", got)
+	}
+	// The webhook still gets MESSAGE_SUBMIT but no delivery report.
+	cbs := hooks.wait(1)
+	time.Sleep(50 * time.Millisecond)
+	hooks.mu.Lock()
+	defer hooks.mu.Unlock()
+	if len(hooks.got) != 1 || cbs[0]["message_submit_notification"] == nil {
+		t.Fatalf("webhook got %v", hooks.got)
+	}
+}

@@ -3,6 +3,8 @@ package emulator
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"log"
 	"log/slog"
@@ -105,6 +107,16 @@ func (s *Server) mountOps(r chi.Router, ops []op, ix *specIndex) {
 func (s *Server) serveOp(o op, route *routers.Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v) // a dropped-connection fault
+				}
+				// A bug in the emulator: answer in the API's shape rather than drop the connection.
+				s.log.Error("emulator handler panicked", "op", o.id, "panic", fmt.Sprint(v))
+				writeError(w, errors.New("panic"))
+			}
+		}()
 		status := s.serveCall(o, route, w, r)
 		s.log.Debug("request", "op", o.id, "method", r.Method, "path", r.URL.Path, "status", status, "duration", time.Since(start))
 	})
