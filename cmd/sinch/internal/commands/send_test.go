@@ -179,3 +179,58 @@ func TestVerboseNamesTheRegion(t *testing.T) {
 }
 
 var _ = json.Marshal
+
+// The request itself: identities in order, the priority order, the SMS sender from the
+// environment (or --sender), the metadata.
+func TestSendRequestShape(t *testing.T) {
+	cases := []struct {
+		name       string
+		env        map[string]string
+		args       []string
+		identities string
+		order      string
+		sender     string
+	}{
+		{"sms alone", nil, []string{"--to", "+15551230001"}, "SMS:+15551230001", "", ""},
+		{"sender from env", map[string]string{"SINCH_SMS_SENDER_ID": "+15550000001"}, []string{"--to", "+15551230001"}, "SMS:+15551230001", "", "+15550000001"},
+		{"flag beats env", map[string]string{"SINCH_SMS_SENDER_ID": "+15550000001"}, []string{"--to", "+15551230001", "--sender", "ACME"}, "SMS:+15551230001", "", "ACME"},
+		{"fallbacks", nil, []string{"--to", "+15551230001", "--channel", "whatsapp", "--fallback", "RCS,SMS:+15551230002", "--sender", "ACME"},
+			"WHATSAPP:+15551230001 RCS:+15551230001 SMS:+15551230002", "WHATSAPP RCS SMS", "ACME"},
+		{"no sms, no sender property", nil, []string{"--to", "+15551230001", "--channel", "RCS", "--sender", "ACME"}, "RCS:+15551230001", "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := &app{env: Env{Getenv: func(k string) string { return c.env[k] }}}
+			rf := &recipientFlags{}
+			cmd := a.sendCommand("x", "x", "x", "SMS", true, nil, nil)
+			cmd.ResetFlags()
+			rf.register(cmd, "SMS", true, false)
+			if err := cmd.ParseFlags(append(c.args, "--metadata", "m1")); err != nil {
+				t.Fatal(err)
+			}
+			req, err := a.sendRequest(cmd, rf, "APP", conversation.AppMessage{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids, order []string
+			for _, i := range req.Recipient.IdentifiedBy.ChannelIdentities {
+				ids = append(ids, string(i.Channel)+":"+i.Identity)
+			}
+			for _, o := range req.ChannelPriorityOrder {
+				order = append(order, string(o))
+			}
+			if got := strings.Join(ids, " "); got != c.identities {
+				t.Errorf("identities %q, want %q", got, c.identities)
+			}
+			if got := strings.Join(order, " "); got != c.order {
+				t.Errorf("order %q, want %q", got, c.order)
+			}
+			if got := req.ChannelProperties["SMS_SENDER"]; got != c.sender {
+				t.Errorf("SMS_SENDER %q, want %q", got, c.sender)
+			}
+			if req.AppID != "APP" || str(req.MessageMetadata) != "m1" {
+				t.Errorf("app %q metadata %v", req.AppID, req.MessageMetadata)
+			}
+		})
+	}
+}
