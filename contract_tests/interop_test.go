@@ -357,7 +357,7 @@ func TestNodeSDKInterop(t *testing.T) {
 // for "expired"; the Java, Python and .NET SDKs do the same), or when the token is a JWT whose
 // exp claim has passed.
 func TestNodeSDKInteropTokenExpiry(t *testing.T) {
-	const ttl = time.Second
+	const ttl = 2 * time.Second // long enough that the first call, made right after the token fetch, never sees it expire
 	nr := runNode(t, emulator.Config{TokenTTL: ttl},
 		"INTEROP_SCENARIO=token-expiry",
 		fmt.Sprintf("INTEROP_WAIT_MS=%d", (ttl+500*time.Millisecond).Milliseconds()))
