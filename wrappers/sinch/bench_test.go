@@ -129,10 +129,11 @@ func BenchmarkSendMessageOverhead(b *testing.B) {
 // concurrent calls with it; it reports the token endpoint's hits per 1,000 calls (target 1).
 func BenchmarkTokenFetches1000Concurrent(b *testing.B) {
 	f := newFake(b, okJSON(`{"id":"a"}`))
+	hc := f.pooledClient()
 	var fetches int64
 	b.ReportAllocs()
 	for b.Loop() {
-		c := f.client(b)
+		c := f.client(b, WithHTTPClient(hc))
 		var wg sync.WaitGroup
 		for range 1000 {
 			wg.Add(1)

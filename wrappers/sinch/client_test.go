@@ -83,7 +83,7 @@ func TestSendMessageWithoutAppID(t *testing.T) {
 
 func TestOneTokenFetchForThousandConcurrentCalls(t *testing.T) {
 	f := newFake(t, okJSON(`{"id":"01W4FFL35P4NC4K35CONVAPP001"}`))
-	c := f.client(t)
+	c := f.client(t, WithHTTPClient(f.pooledClient()))
 	var wg sync.WaitGroup
 	var failures atomic.Int64
 	for range 1000 {

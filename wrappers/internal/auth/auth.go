@@ -188,12 +188,19 @@ func (c *Cache) fetchWithBackoff(ctx context.Context) (*oauth2.Token, error) {
 }
 
 // retryable reports whether a token fetch failure is worth another attempt: the endpoint's rate
-// limit (429) and server errors. Bad credentials (400/401) are not.
+// limit (429), server errors, and network failures (asking for a token again is harmless). Bad
+// credentials (400/401) and an ended context are not.
 func retryable(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
 	var re *oauth2.RetrieveError
-	if errors.As(err, &re) && re.Response != nil {
+	if errors.As(err, &re) {
+		if re.Response == nil {
+			return false
+		}
 		s := re.Response.StatusCode
 		return s == http.StatusTooManyRequests || s >= 500
 	}
-	return false
+	return true
 }

@@ -241,3 +241,18 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+func TestNetworkFailureRetried(t *testing.T) {
+	calls := 0
+	c := New(func(context.Context) (*oauth2.Token, error) {
+		calls++
+		if calls == 1 {
+			return nil, errors.New("dial tcp: connection refused")
+		}
+		return &oauth2.Token{AccessToken: "ok", Expiry: time.Now().Add(time.Hour)}, nil
+	})
+	c.BaseDelay, c.MaxDelay = time.Millisecond, time.Millisecond
+	if tok, err := c.Token(t.Context()); err != nil || tok != "ok" || calls != 2 {
+		t.Fatalf("got %q, %v after %d calls", tok, err, calls)
+	}
+}
