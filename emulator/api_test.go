@@ -374,3 +374,23 @@ func TestFaultInjection(t *testing.T) {
 		t.Fatal("fault rates above 1 accepted")
 	}
 }
+
+func TestContentTypeVariants(t *testing.T) {
+	e := newEnv(t)
+	body := `{"display_name":"x","channel_credentials":[]}`
+	for _, ct := range []string{"application/json", "application/json; charset=utf-8", ""} {
+		req, _ := http.NewRequest("POST", e.conv("/apps"), strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer t")
+		if ct != "" {
+			req.Header.Set("Content-Type", ct)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("Content-Type %q: %d", ct, resp.StatusCode)
+		}
+	}
+}

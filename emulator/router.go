@@ -149,6 +149,10 @@ func (s *Server) serveCall(o op, route *routers.Route, w http.ResponseWriter, r 
 		return http.StatusBadRequest
 	}
 	r.Body = io.NopCloser(bytes.NewReader(raw))
+	if len(raw) > 0 && r.Header.Get("Content-Type") == "" {
+		// Lenient like the API: a JSON body without a Content-Type is still JSON.
+		r.Header.Set("Content-Type", "application/json")
+	}
 	c := &call{s: s, w: w, r: r, projectID: projectID, opID: o.id}
 	if route != nil {
 		params := map[string]string{}
