@@ -266,8 +266,20 @@ func newPipeline(cfg *config, limiter *rate.Limiter, authURL string) *pipeline {
 		if !ok {
 			hc = &http.Client{Transport: doerTransport{p.base}}
 		}
+		logger := cfg.logger
 		p.tokens = auth.New(func(ctx context.Context) (*oauth2.Token, error) {
-			return cc.Token(context.WithValue(ctx, oauth2.HTTPClient, hc))
+			start := time.Now()
+			tok, err := cc.Token(context.WithValue(ctx, oauth2.HTTPClient, hc))
+			if logger != nil {
+				// The token itself is never logged.
+				if err != nil {
+					logger.LogAttrs(ctx, slog.LevelWarn, "sinch: token request failed", slog.String("error", newAuthError(err).Error()))
+				} else {
+					logger.LogAttrs(ctx, slog.LevelDebug, "sinch: token obtained", slog.Duration("duration", time.Since(start)),
+						slog.Time("expiry", tok.Expiry))
+				}
+			}
+			return tok, err
 		})
 	}
 	return p

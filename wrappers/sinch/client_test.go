@@ -437,7 +437,7 @@ func TestLoggerNeverLogsSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	mustContain(t, out, "sinch: retrying", "sinch: call", "path=/v1/projects/p-123/messages:send", "status=200", "retries=1")
+	mustContain(t, out, "sinch: token obtained", "sinch: retrying", "sinch: call", "path=/v1/projects/p-123/messages:send", "status=200", "retries=1")
 	for _, secret := range []string{testKeySecret, "tok-1", "Bearer", "+46701234567", "hello"} {
 		if strings.Contains(out, secret) {
 			t.Fatalf("log contains %q:\n%s", secret, out)
