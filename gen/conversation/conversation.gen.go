@@ -2047,7 +2047,7 @@ type Choice struct {
 	// LocationMessage A geographic location (as a message, or as a choice that opens a map).
 	LocationMessage *LocationMessage `json:"location_message,omitempty"`
 
-	// PostbackData Data returned in the contact's choice_response_message when this choice is picked. Defaults to a value derived from the message id and the choice's text or title.
+	// PostbackData Data returned in the contact's choice_response_message when this choice is picked. Defaults to a value derived from the message id and the choice's text or title. A stored message read back may carry `null` here (the Python SDK's test of a stored card message does), so null is accepted.
 	PostbackData *string `json:"postback_data,omitempty"`
 
 	// ShareLocationMessage A choice that asks the recipient to share their location.
