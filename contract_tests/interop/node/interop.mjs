@@ -328,7 +328,7 @@ await run('updateConversation', { conversation: ids.conversation, app: ids.app }
 });
 
 // Messages
-const sent = await run('sendMessage', { app: ids.app }, async () => {
+const sent = await run('sendMessage', { app: ids.app, contact: ids.contact }, async () => {
   const res = await conv.messages.sendTextMessage({
     sendMessageRequestBody: {
       app_id: ids.app,
@@ -341,6 +341,67 @@ const sent = await run('sendMessage', { app: ids.app }, async () => {
   });
   check(isID(res.message_id), `sendMessage: message_id is ${JSON.stringify(res.message_id)}`);
   check(res.accepted_time instanceof Date, `sendMessage: accepted_time is ${JSON.stringify(res.accepted_time)}`);
+
+  // Every other message kind, through the SDK's helper for it, to the contact by id. The text
+  // message above stays the one later operations use.
+  const toContact = { contact_id: ids.contact };
+  const image = { url: 'https://example.com/media/pizza.jpg', thumbnail_url: 'https://example.com/media/pizza-small.jpg' };
+  const card = {
+    title: 'Margherita',
+    description: 'Tomato, mozzarella, basil',
+    media_message: image,
+    height: 'MEDIUM',
+    choices: [
+      { text_message: { text: 'Order' }, postback_data: 'order-margherita' },
+      { url_message: { title: 'Menu', url: 'https://example.com/menu' } },
+    ],
+  };
+  const kinds = [
+    ['sendMediaMessage', { media_message: image }],
+    ['sendCardMessage', { card_message: card }],
+    ['sendChoiceMessage', {
+      choice_message: {
+        text_message: { text: 'Pick up or delivery?' },
+        choices: [
+          { text_message: { text: 'Pick up' }, postback_data: 'pickup' },
+          { call_message: { title: 'Call us', phone_number: '+15551230099' } },
+          { location_message: { title: 'Our shop', coordinates: { latitude: 59.33, longitude: 18.06 } } },
+        ],
+      },
+    }],
+    ['sendLocationMessage', {
+      location_message: { title: 'Our shop', label: 'Main street 1', coordinates: { latitude: 59.3293, longitude: 18.0686 } },
+    }],
+    ['sendListMessage', {
+      list_message: {
+        title: 'Choose a size',
+        description: 'All sizes are baked to order',
+        sections: [
+          { title: 'Sizes', items: [{ choice: { title: 'Small', postback_data: 'size-s' } }, { choice: { title: 'Large', postback_data: 'size-l' } }] },
+        ],
+      },
+    }],
+    ['sendCarouselMessage', { carousel_message: { cards: [card, { ...card, title: 'Marinara' }] } }],
+    ['sendContactInfoMessage', {
+      contact_info_message: {
+        name: { full_name: 'Pizza Shop', first_name: 'Pizza' },
+        phone_numbers: [{ phone_number: '+15551230099', type: 'WORK' }],
+        email_addresses: [{ email_address: 'shop@example.com', type: 'WORK' }],
+      },
+    }],
+  ];
+  const failedKinds = [];
+  for (const [helper, message] of kinds) {
+    try {
+      const r = await conv.messages[helper]({
+        sendMessageRequestBody: { app_id: ids.app, recipient: toContact, message, channel_priority_order: ['SMS'] },
+      });
+      if (!isID(r.message_id)) failedKinds.push(`${helper}: message_id is ${JSON.stringify(r.message_id)}`);
+    } catch (err) {
+      failedKinds.push(`${helper}: ${describe(err)}`);
+    }
+  }
+  check(failedKinds.length === 0, `sendMessage variants failed: ${failedKinds.join(' || ')}`);
   return res;
 });
 ids.message = sent?.message_id;
