@@ -42,7 +42,8 @@ func Parse(raw []byte) (Event, error) {
 		kind kind
 		null bool
 	}
-	var seen []seenKey
+	var buf [2]seenKey
+	seen := buf[:0]
 	err := scanTop(raw, func(key []byte, escaped, null bool) {
 		name := key
 		if escaped {
