@@ -364,7 +364,7 @@ func appChannels(ap conversation.App) string {
 }
 
 func (a *app) contactsCommand() *cobra.Command {
-	contacts := &cobra.Command{Use: "contacts", Short: "List, create, get and delete contacts", Args: cobra.NoArgs,
+	contacts := &cobra.Command{Use: "contacts", Short: "List, create, get, update and delete contacts", Args: cobra.NoArgs,
 		Example: "  sinch contacts list\n  sinch contacts create --name Ada --identity SMS:+15551234567"}
 	var pf pageFlags
 	var channel, identity, externalID string
@@ -486,7 +486,53 @@ func (a *app) contactsCommand() *cobra.Command {
 	}
 	del.Flags().StringVar(&contactID, "contact-id", "", "the contact's id")
 	_ = del.MarkFlagRequired("contact-id")
-	contacts.AddCommand(list, create, get, del)
+	var uName, uEmail, uExternalID, uLanguage string
+	update := &cobra.Command{
+		Use: "update", Short: "Change a contact's name, email, external id or language", Args: cobra.NoArgs,
+		Example: "  sinch contacts update --contact-id 01W4FFL35P4NC4K35CONTACT01 --name \"Ada King\" --email ada@example.com",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fs := cmd.Flags()
+			var req conversation.UpdateContactRequest
+			var mask []string
+			if fs.Changed("name") {
+				req.DisplayName, mask = ptr(uName), append(mask, "display_name")
+			}
+			if fs.Changed("email") {
+				req.Email, mask = ptr(uEmail), append(mask, "email")
+			}
+			if fs.Changed("external-id") {
+				req.ExternalID, mask = ptr(uExternalID), append(mask, "external_id")
+			}
+			if fs.Changed("language") {
+				l := conversation.ContactLanguage(strings.ToUpper(uLanguage))
+				if !l.Valid() {
+					return usagef("unknown --language %q (for example EN_US, FR, PT_BR)", uLanguage)
+				}
+				req.Language, mask = &l, append(mask, "language")
+			}
+			if len(mask) == 0 {
+				return usagef("nothing to change: give --name, --email, --external-id or --language")
+			}
+			c, _, err := a.client(cmd)
+			if err != nil {
+				return err
+			}
+			ct, err := c.Conversation.UpdateContact(cmd.Context(), contactID, &conversation.UpdateContactParams{UpdateMask: mask}, req)
+			if err != nil {
+				return err
+			}
+			return a.emit(ct, func() {
+				a.printf("updated %s\ncontact %s\n  name        %s\n  identities  %s\n", strings.Join(mask, ", "), str(ct.ID), str(ct.DisplayName), identities(*ct))
+			})
+		},
+	}
+	update.Flags().StringVar(&contactID, "contact-id", "", "the contact's id")
+	update.Flags().StringVar(&uName, "name", "", "new display name")
+	update.Flags().StringVar(&uEmail, "email", "", "new email address")
+	update.Flags().StringVar(&uExternalID, "external-id", "", "new external id")
+	update.Flags().StringVar(&uLanguage, "language", "", "new language (the API's ContactLanguage, e.g. EN_US)")
+	_ = update.MarkFlagRequired("contact-id")
+	contacts.AddCommand(list, create, get, update, del)
 	return contacts
 }
 

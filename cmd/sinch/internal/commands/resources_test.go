@@ -82,6 +82,13 @@ func TestContactsAndConversations(t *testing.T) {
 	if out := ok(t, env, "contacts", "get", "--contact-id", *ct.ID); !strings.Contains(out, "Ada") {
 		t.Errorf("get %q", out)
 	}
+	var upd conversation.Contact
+	okJSON(t, env, &upd, "contacts", "update", "--contact-id", *ct.ID, "--name", "Ada King", "--language", "fr")
+	if str(upd.DisplayName) != "Ada King" || upd.Language == nil || *upd.Language != "FR" || len(upd.ChannelIdentities) != 2 {
+		t.Errorf("updated %+v", upd)
+	}
+	fails(t, env, 2, []string{"nothing to change"}, "contacts", "update", "--contact-id", *ct.ID)
+	fails(t, env, 1, []string{"404"}, "contacts", "update", "--contact-id", "01NOSUCHCONTACT", "--name", "x")
 	fails(t, env, 2, []string{"CHANNEL:IDENTITY"}, "contacts", "create", "--identity", "+1555")
 	fails(t, env, 2, []string{"--language"}, "contacts", "create", "--identity", "SMS:+1555", "--language", "klingon")
 

@@ -3,6 +3,7 @@ package commands
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -32,14 +33,15 @@ func (a *app) templateVersion(cmd *cobra.Command, id string) (string, error) {
 	return strconv.Itoa(int(*t.Version)), nil
 }
 
-// confirm asks on stdin whether to go ahead, unless yes is already true.
+// confirm asks whether to go ahead (the question on stderr, so that --json output stays clean;
+// the answer on stdin), unless yes is already true.
 func (a *app) confirm(yes bool, question string) error {
 	if yes {
 		return nil
 	}
-	a.printf("%s [y/N] ", question)
+	fmt.Fprintf(a.env.Stderr, "%s [y/N] ", question)
 	line, _ := bufio.NewReader(a.env.Stdin).ReadString('\n')
-	a.printf("\n")
+	fmt.Fprintln(a.env.Stderr)
 	switch strings.ToLower(strings.TrimSpace(line)) {
 	case "y", "yes":
 		return nil
