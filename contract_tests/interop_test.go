@@ -372,3 +372,21 @@ func TestNodeSDKInteropTokenExpiry(t *testing.T) {
 	}
 	nr.report(t)
 }
+
+// TestNodeSDKInteropCallbacks checks the emulator's callbacks with the Node SDK's own callback
+// tools: the script hosts the webhook, registers it through the SDK, sends a message, and
+// verifies every callback's HMAC signature (ConversationCallbackWebhooks) and the trigger the
+// SDK's parseEvent finds in it.
+func TestNodeSDKInteropCallbacks(t *testing.T) {
+	nr := runNode(t, emulator.Config{}, "INTEROP_SCENARIO=callbacks", "INTEROP_WAIT_MS=10000")
+	got := map[string]bool{}
+	for _, l := range nr.lines {
+		got[l.Op] = true
+	}
+	for _, op := range []string{"callback:MESSAGE_SUBMIT", "callback:MESSAGE_DELIVERY", "callback:CONTACT_CREATE", "callback:CONVERSATION_START", "callback:DELIVERED"} {
+		if !got[op] {
+			t.Errorf("the script did not report %s\nstderr:\n%s", op, nr.stderr)
+		}
+	}
+	nr.report(t)
+}

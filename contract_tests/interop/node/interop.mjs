@@ -13,8 +13,8 @@
 //   SINCH_TEMPLATES_URL       base URL for conversationTemplatesHostname
 //   SINCH_AUTH_URL            base URL for authHostname (the SDK appends /oauth2/token)
 //   INTEROP_WEBHOOK_URL       target of the webhook the script registers
-//   INTEROP_SCENARIO          optional: "token-expiry" runs the token refresh scenario below
-//                             instead of the operations
+//   INTEROP_SCENARIO          optional: "token-expiry" or "callbacks" runs that scenario
+//                             (below) instead of the operations
 //   INTEROP_MARK_URL          optional: GET <url>?op=<operationId> is called before each
 //                             operation so that the caller can attribute the HTTP exchanges
 //                             it records to operations (it is not an SDK call)
@@ -163,6 +163,102 @@ if (process.env.INTEROP_SCENARIO === 'token-expiry') {
   await new Promise((resolve) => setTimeout(resolve, waitMs));
   await run('listAppsAfterTokenExpiry', {}, async () => {
     await conv.app.list({});
+  });
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenario "callbacks" (INTEROP_SCENARIO=callbacks): this script hosts the webhook itself,
+// registers it through the SDK, sends a message, and checks every callback that arrives with the
+// SDK's own callback tools: ConversationCallbackWebhooks.validateAuthenticationHeader (the
+// HMAC signature) and parseEvent (which trigger the SDK sees). One line per trigger:
+// {"op": "callback:<TRIGGER>", ...}, and "callback:DELIVERED" for the final delivery report.
+
+if (process.env.INTEROP_SCENARIO === 'callbacks') {
+  const { createServer } = await import('node:http');
+  const { ConversationCallbackWebhooks } = await import('@sinch/sdk-core');
+  const secret = 'interop-callback-secret';
+  const verifier = new ConversationCallbackWebhooks(secret);
+  const received = []; // { trigger, signed, status, error }
+  let delivered;
+  const done = new Promise((resolve) => { delivered = resolve; });
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const entry = { trigger: 'UNKNOWN', signed: false, status: '', error: '' };
+      try {
+        entry.signed = verifier.validateAuthenticationHeader(req.headers, raw, req.url, req.method);
+        const event = verifier.parseEvent(raw);
+        entry.trigger = event.trigger || 'UNKNOWN';
+        entry.status = event.message_delivery_report?.status || '';
+      } catch (err) {
+        entry.error = describe(err);
+      }
+      received.push(entry);
+      res.writeHead(200).end();
+      if (entry.status === 'DELIVERED' || entry.status === 'FAILED') delivered();
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const target = `http://127.0.0.1:${server.address().port}/sinch/callbacks`;
+
+  const app = await conv.app.create({
+    appCreateRequestBody: {
+      display_name: 'Interop callbacks',
+      processing_mode: 'CONVERSATION',
+      channel_credentials: [{ channel: 'SMS', static_bearer: { claimed_identity: '447700900124', token: 'sms-token' } }],
+    },
+  });
+  await conv.webhooks.create({
+    webhookCreateRequestBody: {
+      app_id: app.id,
+      target,
+      target_type: 'HTTP',
+      secret,
+      triggers: ['MESSAGE_SUBMIT', 'MESSAGE_DELIVERY', 'CONTACT_CREATE', 'CONVERSATION_START'],
+    },
+  });
+  await conv.messages.sendTextMessage({
+    sendMessageRequestBody: {
+      app_id: app.id,
+      recipient: { identified_by: { channel_identities: [{ channel: 'SMS', identity: '+15551239876' }] } },
+      message: { text_message: { text: 'Callbacks, please' } },
+    },
+  });
+  const waitMs = Number(process.env.INTEROP_WAIT_MS || '10000');
+  const timedOut = await Promise.race([
+    done.then(() => false),
+    new Promise((resolve) => setTimeout(() => resolve(true), waitMs)),
+  ]);
+  // Let callbacks already in flight land.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  server.close();
+
+  const byTrigger = new Map();
+  for (const e of received) {
+    if (!byTrigger.has(e.trigger)) byTrigger.set(e.trigger, []);
+    byTrigger.get(e.trigger).push(e);
+  }
+  for (const trigger of ['MESSAGE_SUBMIT', 'MESSAGE_DELIVERY', 'CONTACT_CREATE', 'CONVERSATION_START']) {
+    const got = byTrigger.get(trigger) || [];
+    byTrigger.delete(trigger);
+    const bad = got.filter((e) => !e.signed || e.error);
+    let error = '';
+    if (got.length === 0) error = `no ${trigger} callback arrived`;
+    else if (bad.length > 0) error = `${bad.length} of ${got.length} ${trigger} callbacks failed the SDK's checks: ${JSON.stringify(bad)}`;
+    emit({ op: `callback:${trigger}`, ok: error === '', status: null, error });
+  }
+  for (const [trigger, got] of byTrigger) {
+    emit({ op: `callback:${trigger}`, ok: false, status: null, error: `unexpected callbacks: ${JSON.stringify(got)}` });
+  }
+  const final = received.filter((e) => e.trigger === 'MESSAGE_DELIVERY').map((e) => e.status);
+  emit({
+    op: 'callback:DELIVERED',
+    ok: !timedOut && final.includes('DELIVERED'),
+    status: null,
+    error: timedOut ? `no final delivery report within ${waitMs} ms (statuses: ${JSON.stringify(final)})` : (final.includes('DELIVERED') ? '' : `statuses: ${JSON.stringify(final)}`),
   });
   process.exit(0);
 }
