@@ -317,6 +317,7 @@ func (nr *nodeRun) report(t *testing.T) int {
 // TestNodeSDKInterop runs the official Node SDK against the emulator and reports each of the
 // 51 operations as a subtest.
 func TestNodeSDKInterop(t *testing.T) {
+	t.Parallel() // each test has its own emulator and node process; two of them mostly wait
 	nr := runNode(t, emulator.Config{})
 
 	// The script must cover exactly the operations of the two specs, each once.
@@ -357,6 +358,7 @@ func TestNodeSDKInterop(t *testing.T) {
 // for "expired"; the Java, Python and .NET SDKs do the same), or when the token is a JWT whose
 // exp claim has passed.
 func TestNodeSDKInteropTokenExpiry(t *testing.T) {
+	t.Parallel()
 	const ttl = 2 * time.Second // long enough that the first call, made right after the token fetch, never sees it expire
 	nr := runNode(t, emulator.Config{TokenTTL: ttl},
 		"INTEROP_SCENARIO=token-expiry",
@@ -378,6 +380,7 @@ func TestNodeSDKInteropTokenExpiry(t *testing.T) {
 // verifies every callback's HMAC signature (ConversationCallbackWebhooks) and the trigger the
 // SDK's parseEvent finds in it.
 func TestNodeSDKInteropCallbacks(t *testing.T) {
+	t.Parallel()
 	nr := runNode(t, emulator.Config{}, "INTEROP_SCENARIO=callbacks", "INTEROP_WAIT_MS=10000")
 	got := map[string]bool{}
 	for _, l := range nr.lines {
