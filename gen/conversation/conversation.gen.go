@@ -1987,7 +1987,9 @@ type ChannelIntegrationState struct {
 // credentials cannot be checked. `FAILING`: validation or token exchange failed.
 type ChannelIntegrationStatus string
 
-// ChannelRecipientIdentity One channel identity used to address a recipient directly, without a stored contact.
+// ChannelRecipientIdentity One channel identity used to address a recipient directly, without a stored contact. It
+// has no app_id (as in the API reference and the SDKs; a third-party OpenAPI profile reuses
+// ChannelIdentity here, app_id included).
 type ChannelRecipientIdentity struct {
 	// Channel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the zero value and
 	// is rejected where a concrete channel is needed (for example in channel_priority_order).
@@ -2792,7 +2794,9 @@ type CreateProjectSettingsRequest struct {
 	ContactSettings *ContactSettings `json:"contact_settings,omitempty"`
 }
 
-// CreateWebhookRequest The body of a create-webhook request (at most 5 webhooks per app).
+// CreateWebhookRequest The body of a create-webhook request (at most 5 webhooks per app). Only app_id and target
+// are required, as in the API reference and the SDKs; a third-party OpenAPI profile
+// (api-evangelist/sinch) also requires triggers, which we do not follow.
 type CreateWebhookRequest struct {
 	// AppID The app the webhook belongs to.
 	AppID string `json:"app_id"`
@@ -2808,7 +2812,8 @@ type CreateWebhookRequest struct {
 	Target string `json:"target"`
 
 	// TargetType `HTTP`: callbacks are posted to the target URL. `DISMISS` (the API's default): no callbacks
-	// are sent. The API reference lists only these two values (no GRPC), which we follow.
+	// are sent. The API reference and the SDKs list only these two values, which we follow; a
+	// third-party OpenAPI profile (api-evangelist/sinch) lists GRPC instead of DISMISS.
 	TargetType *WebhookTargetType `json:"target_type,omitempty"`
 
 	// Triggers The events that cause a callback to this webhook.
@@ -4522,7 +4527,7 @@ type SendMessageRequest struct {
 	// Recipient Who a message or event is for. Exactly one of contact_id or identified_by is set.
 	Recipient Recipient `json:"recipient"`
 
-	// TTL How long delivery may be attempted, as seconds with an `s` suffix (for example `10s`, `86400s`); valid range 3s to 315576000000s. Passed to channels that support expiry, emulated on channels that can retract a message. No channel failover happens after it expires.
+	// TTL How long delivery may be attempted, as seconds with an `s` suffix (for example `10s`, `86400s`); valid range 3s to 315576000000s. On the wire it is this string, as in the API reference; the Java and .NET SDKs take an integer and send it as "<n>s", and a third-party OpenAPI profile (api-evangelist/sinch) wrongly types it as an integer. Passed to channels that support expiry, emulated on channels that can retract a message. No channel failover happens after it expires.
 	TTL *string `json:"ttl,omitempty"`
 }
 
@@ -4904,7 +4909,8 @@ type UpdateWebhookRequest struct {
 	Target string `json:"target"`
 
 	// TargetType `HTTP`: callbacks are posted to the target URL. `DISMISS` (the API's default): no callbacks
-	// are sent. The API reference lists only these two values (no GRPC), which we follow.
+	// are sent. The API reference and the SDKs list only these two values, which we follow; a
+	// third-party OpenAPI profile (api-evangelist/sinch) lists GRPC instead of DISMISS.
 	TargetType *WebhookTargetType `json:"target_type,omitempty"`
 
 	// Triggers The events that cause a callback to this webhook.
@@ -4965,7 +4971,8 @@ type Webhook struct {
 	Target string `json:"target"`
 
 	// TargetType `HTTP`: callbacks are posted to the target URL. `DISMISS` (the API's default): no callbacks
-	// are sent. The API reference lists only these two values (no GRPC), which we follow.
+	// are sent. The API reference and the SDKs list only these two values, which we follow; a
+	// third-party OpenAPI profile (api-evangelist/sinch) lists GRPC instead of DISMISS.
 	TargetType *WebhookTargetType `json:"target_type,omitempty"`
 
 	// Triggers The events that cause a callback to this webhook.
@@ -4973,7 +4980,8 @@ type Webhook struct {
 }
 
 // WebhookTargetType `HTTP`: callbacks are posted to the target URL. `DISMISS` (the API's default): no callbacks
-// are sent. The API reference lists only these two values (no GRPC), which we follow.
+// are sent. The API reference and the SDKs list only these two values, which we follow; a
+// third-party OpenAPI profile (api-evangelist/sinch) lists GRPC instead of DISMISS.
 type WebhookTargetType string
 
 // WebhookTrigger An event a webhook can subscribe to. `UNSPECIFIED_TRIGGER` is not usable (the API answers
@@ -4988,8 +4996,9 @@ type WebhookTargetType string
 // found while processing), `CAPABILITY` (capability lookup results), `OPT_IN`, `OPT_OUT`,
 // `CHANNEL_EVENT` (channel notifications such as WhatsApp quality changes),
 // `RECORD_NOTIFICATION` and `UNSUPPORTED` (channel callbacks the API does not map).
-// The Node SDK spells the Smart Conversations trigger `SMART_CONVERSATIONS`; the API
-// reference and the Java SDK say `SMART_CONVERSATION`, which we follow.
+// The Node SDK (and a third-party OpenAPI profile, api-evangelist/sinch) spell the Smart
+// Conversations trigger `SMART_CONVERSATIONS`; the API reference and the Java and .NET
+// SDKs say `SMART_CONVERSATION`, which we follow.
 type WebhookTrigger string
 
 // WhatsAppDynamicPix The dynamic Pix details of the deprecated payment_settings. Unlike a pix_dynamic_code
@@ -5885,7 +5894,9 @@ type ClientInterface interface {
 	// with the same app, the source's messages join the destination's active conversation.
 	// Channel identities move over only for channels the destination lacks, and go to the end of
 	// its channel priority list. Optional fields are copied only where the destination's are
-	// empty. The source contact ID is invalid afterwards.
+	// empty. The source contact ID is invalid afterwards. (The destination is in the path, as
+	// in the API reference; a third-party OpenAPI profile's `POST /contacts:merge` is not the
+	// API's.)
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -5899,7 +5910,9 @@ type ClientInterface interface {
 	// with the same app, the source's messages join the destination's active conversation.
 	// Channel identities move over only for channels the destination lacks, and go to the end of
 	// its channel priority list. Optional fields are copied only where the destination's are
-	// empty. The source contact ID is invalid afterwards.
+	// empty. The source contact ID is invalid afterwards. (The destination is in the path, as
+	// in the API reference; a third-party OpenAPI profile's `POST /contacts:merge` is not the
+	// API's.)
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -6235,7 +6248,8 @@ type ClientInterface interface {
 	// CreateWebhookWithBody Create a webhook
 	//
 	// Registers a callback destination for an app. An app can have at most 5 webhooks, and a
-	// target URL may be registered only once per app.
+	// target URL may be registered only once per app. The app is named by app_id in the body,
+	// as in the API reference (a third-party OpenAPI profile puts it in the path instead).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -6245,7 +6259,8 @@ type ClientInterface interface {
 	// CreateWebhook Create a webhook
 	//
 	// Registers a callback destination for an app. An app can have at most 5 webhooks, and a
-	// target URL may be registered only once per app.
+	// target URL may be registered only once per app. The app is named by app_id in the body,
+	// as in the API reference (a third-party OpenAPI profile puts it in the path instead).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -6648,7 +6663,9 @@ func (c *Client) UpdateContact(ctx context.Context, projectID ProjectID, contact
 // with the same app, the source's messages join the destination's active conversation.
 // Channel identities move over only for channels the destination lacks, and go to the end of
 // its channel priority list. Optional fields are copied only where the destination's are
-// empty. The source contact ID is invalid afterwards.
+// empty. The source contact ID is invalid afterwards. (The destination is in the path, as
+// in the API reference; a third-party OpenAPI profile's `POST /contacts:merge` is not the
+// API's.)
 //
 // Takes any type of body and a specified content type.
 //
@@ -6672,7 +6689,9 @@ func (c *Client) MergeContactWithBody(ctx context.Context, projectID ProjectID, 
 // with the same app, the source's messages join the destination's active conversation.
 // Channel identities move over only for channels the destination lacks, and go to the end of
 // its channel priority list. Optional fields are copied only where the destination's are
-// empty. The source contact ID is invalid afterwards.
+// empty. The source contact ID is invalid afterwards. (The destination is in the path, as
+// in the API reference; a third-party OpenAPI profile's `POST /contacts:merge` is not the
+// API's.)
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7398,7 +7417,8 @@ func (c *Client) CreateProjectSettings(ctx context.Context, projectID ProjectID,
 // CreateWebhookWithBody Create a webhook
 //
 // Registers a callback destination for an app. An app can have at most 5 webhooks, and a
-// target URL may be registered only once per app.
+// target URL may be registered only once per app. The app is named by app_id in the body,
+// as in the API reference (a third-party OpenAPI profile puts it in the path instead).
 //
 // Takes any type of body and a specified content type.
 //
@@ -7418,7 +7438,8 @@ func (c *Client) CreateWebhookWithBody(ctx context.Context, projectID ProjectID,
 // CreateWebhook Create a webhook
 //
 // Registers a callback destination for an app. An app can have at most 5 webhooks, and a
-// target URL may be registered only once per app.
+// target URL may be registered only once per app. The app is named by app_id in the body,
+// as in the API reference (a third-party OpenAPI profile puts it in the path instead).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -10460,7 +10481,9 @@ type ClientWithResponsesInterface interface {
 	// with the same app, the source's messages join the destination's active conversation.
 	// Channel identities move over only for channels the destination lacks, and go to the end of
 	// its channel priority list. Optional fields are copied only where the destination's are
-	// empty. The source contact ID is invalid afterwards.
+	// empty. The source contact ID is invalid afterwards. (The destination is in the path, as
+	// in the API reference; a third-party OpenAPI profile's `POST /contacts:merge` is not the
+	// API's.)
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10474,7 +10497,9 @@ type ClientWithResponsesInterface interface {
 	// with the same app, the source's messages join the destination's active conversation.
 	// Channel identities move over only for channels the destination lacks, and go to the end of
 	// its channel priority list. Optional fields are copied only where the destination's are
-	// empty. The source contact ID is invalid afterwards.
+	// empty. The source contact ID is invalid afterwards. (The destination is in the path, as
+	// in the API reference; a third-party OpenAPI profile's `POST /contacts:merge` is not the
+	// API's.)
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10838,7 +10863,8 @@ type ClientWithResponsesInterface interface {
 	// CreateWebhookWithBodyWithResponse Create a webhook
 	//
 	// Registers a callback destination for an app. An app can have at most 5 webhooks, and a
-	// target URL may be registered only once per app.
+	// target URL may be registered only once per app. The app is named by app_id in the body,
+	// as in the API reference (a third-party OpenAPI profile puts it in the path instead).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10848,7 +10874,8 @@ type ClientWithResponsesInterface interface {
 	// CreateWebhookWithResponse Create a webhook
 	//
 	// Registers a callback destination for an app. An app can have at most 5 webhooks, and a
-	// target URL may be registered only once per app.
+	// target URL may be registered only once per app. The app is named by app_id in the body,
+	// as in the API reference (a third-party OpenAPI profile puts it in the path instead).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -14932,7 +14959,9 @@ func (c *ClientWithResponses) UpdateContactWithResponse(ctx context.Context, pro
 // with the same app, the source's messages join the destination's active conversation.
 // Channel identities move over only for channels the destination lacks, and go to the end of
 // its channel priority list. Optional fields are copied only where the destination's are
-// empty. The source contact ID is invalid afterwards.
+// empty. The source contact ID is invalid afterwards. (The destination is in the path, as
+// in the API reference; a third-party OpenAPI profile's `POST /contacts:merge` is not the
+// API's.)
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -14952,7 +14981,9 @@ func (c *ClientWithResponses) MergeContactWithBodyWithResponse(ctx context.Conte
 // with the same app, the source's messages join the destination's active conversation.
 // Channel identities move over only for channels the destination lacks, and go to the end of
 // its channel priority list. Optional fields are copied only where the destination's are
-// empty. The source contact ID is invalid afterwards.
+// empty. The source contact ID is invalid afterwards. (The destination is in the path, as
+// in the API reference; a third-party OpenAPI profile's `POST /contacts:merge` is not the
+// API's.)
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -15550,7 +15581,8 @@ func (c *ClientWithResponses) CreateProjectSettingsWithResponse(ctx context.Cont
 // CreateWebhookWithBodyWithResponse Create a webhook
 //
 // Registers a callback destination for an app. An app can have at most 5 webhooks, and a
-// target URL may be registered only once per app.
+// target URL may be registered only once per app. The app is named by app_id in the body,
+// as in the API reference (a third-party OpenAPI profile puts it in the path instead).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -15566,7 +15598,8 @@ func (c *ClientWithResponses) CreateWebhookWithBodyWithResponse(ctx context.Cont
 // CreateWebhookWithResponse Create a webhook
 //
 // Registers a callback destination for an app. An app can have at most 5 webhooks, and a
-// target URL may be registered only once per app.
+// target URL may be registered only once per app. The app is named by app_id in the body,
+// as in the API reference (a third-party OpenAPI profile puts it in the path instead).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
