@@ -246,9 +246,9 @@ func runNode(t *testing.T, cfg emulator.Config, env ...string) *nodeRun {
 		"SINCH_PROJECT_ID="+interopProject,
 		"SINCH_KEY_ID="+interopKeyID,
 		"SINCH_KEY_SECRET="+interopKeySecret,
-		"SINCH_CONVERSATION_URL="+convURL,
-		"SINCH_TEMPLATES_URL="+tmplURL,
-		"SINCH_AUTH_URL="+authURL,
+		"SINCH_CONVERSATION_HOSTNAME="+convURL,
+		"SINCH_TEMPLATES_HOSTNAME="+tmplURL,
+		"SINCH_AUTH_HOSTNAME="+authURL,
 		"INTEROP_WEBHOOK_URL="+hook.URL+"/sinch/callbacks",
 		"INTEROP_MARK_URL="+convURL+interopMarkPath,
 	)

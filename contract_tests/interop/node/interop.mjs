@@ -9,15 +9,16 @@
 //
 // Environment:
 //   SINCH_PROJECT_ID, SINCH_KEY_ID, SINCH_KEY_SECRET   credentials handed to the SDK
-//   SINCH_CONVERSATION_URL    base URL for conversationHostname (no trailing slash)
-//   SINCH_TEMPLATES_URL       base URL for conversationTemplatesHostname
-//   SINCH_AUTH_URL            base URL for authHostname (the SDK appends /oauth2/token)
-//   INTEROP_WEBHOOK_URL       target of the webhook the script registers
-//   INTEROP_SCENARIO          optional: "token-expiry" or "callbacks" runs that scenario
-//                             (below) instead of the operations
-//   INTEROP_MARK_URL          optional: GET <url>?op=<operationId> is called before each
-//                             operation so that the caller can attribute the HTTP exchanges
-//                             it records to operations (it is not an SDK call)
+//   SINCH_CONVERSATION_HOSTNAME   base URL for the SDK's conversationHostname (no trailing slash)
+//   SINCH_TEMPLATES_HOSTNAME      base URL for conversationTemplatesHostname
+//   SINCH_AUTH_HOSTNAME           base URL for authHostname (the SDK appends /oauth2/token)
+//   INTEROP_WEBHOOK_URL           target of the webhook the script registers
+//   INTEROP_SCENARIO              optional: "token-expiry" or "callbacks" runs that scenario
+//                                 (below) instead of the operations
+//   INTEROP_WAIT_MS               optional: how long those scenarios wait
+//   INTEROP_MARK_URL              optional: GET <url>?op=<operationId> is called before each
+//                                 operation so that the caller can attribute the HTTP exchanges
+//                                 it records to operations (it is not an SDK call)
 
 import { SinchClient } from '@sinch/sdk-core';
 
@@ -62,9 +63,9 @@ const sinch = new SinchClient({
   projectId,
   keyId: need('SINCH_KEY_ID'),
   keySecret: need('SINCH_KEY_SECRET'),
-  authHostname: need('SINCH_AUTH_URL'),
-  conversationHostname: need('SINCH_CONVERSATION_URL'),
-  conversationTemplatesHostname: need('SINCH_TEMPLATES_URL'),
+  authHostname: need('SINCH_AUTH_HOSTNAME'),
+  conversationHostname: need('SINCH_CONVERSATION_HOSTNAME'),
+  conversationTemplatesHostname: need('SINCH_TEMPLATES_HOSTNAME'),
   conversationRegion: 'us',
   responsePlugins: [statusProbe],
   logger: stderrLogger,
