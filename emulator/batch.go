@@ -12,13 +12,13 @@ import (
 // batchOps lists the seven operations of the Batch API.
 func (s *Server) batchOps() []op {
 	return []op{
-		{"POST", v1 + "/messages", "sendBatchMessage", sendBatchMessage},
-		{"DELETE", v1 + "/messages", "cancelBatchMessages", cancelBatchMessages},
-		{"GET", v1 + "/messages", "listBatchMessages", listBatchMessages},
-		{"GET", v1 + "/messages/{batch_id}", "getBatchMessage", getBatchMessage},
-		{"POST", v1 + "/contacts", "createBatchContacts", createBatchContacts},
-		{"DELETE", v1 + "/contacts", "deleteBatchContacts", deleteBatchContacts},
-		{"POST", v1 + "/consents", "createBatchConsents", createBatchConsents},
+		{"POST", v1 + "/messages", "sendBatchMessage", sendBatchMessage, nil},
+		{"DELETE", v1 + "/messages", "cancelBatchMessages", cancelBatchMessages, nil},
+		{"GET", v1 + "/messages", "listBatchMessages", listBatchMessages, nil},
+		{"GET", v1 + "/messages/{batch_id}", "getBatchMessage", getBatchMessage, nil},
+		{"POST", v1 + "/contacts", "createBatchContacts", createBatchContacts, nil},
+		{"DELETE", v1 + "/contacts", "deleteBatchContacts", deleteBatchContacts, nil},
+		{"POST", v1 + "/consents", "createBatchConsents", createBatchConsents, nil},
 	}
 }
 

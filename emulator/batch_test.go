@@ -203,6 +203,16 @@ func TestTemplatesLifecycle(t *testing.T) {
 	if tp["version"] != float64(1) || str(obj(arr(tp["translations"])[0]), "version") != "1" || str(tp, "create_time") == "" {
 		t.Fatalf("created: %v", tp)
 	}
+	// An update without id (as the Node SDK sends it) takes the path's id.
+	noID := map[string]any{"version": 1, "default_translation": "en-US", "translations": body["translations"], "description": "Order"}
+	if got := e.must(200, "PUT", e.tmpl("/templates/"+id), noID); got["version"] != float64(2) || str(got, "id") != id {
+		t.Fatalf("update without id: %v", got)
+	}
+	body["version"] = 2
+	up0 := e.must(200, "PUT", e.tmpl("/templates/"+id), body)
+	if up0["version"] != float64(3) {
+		t.Fatalf("update: %v", up0)
+	}
 	// A stale version is refused.
 	body["id"] = id
 	body["version"] = 7
@@ -210,17 +220,17 @@ func TestTemplatesLifecycle(t *testing.T) {
 		t.Fatalf("stale version: %d, want 400", st)
 	}
 	// Changing one translation bumps the template and only that translation.
-	body["version"] = 1
+	body["version"] = 3
 	body["translations"].([]any)[1].(map[string]any)["text_message"] = map[string]any{"text": "Hejsan ${name}"}
 	up := e.must(200, "PUT", e.tmpl("/templates/"+id), body)
-	if up["version"] != float64(2) {
+	if up["version"] != float64(4) {
 		t.Fatalf("updated: %v", up)
 	}
 	trs := arr(e.must(200, "GET", e.tmpl("/templates/"+id+"/translations"), nil)["translations"])
-	if len(trs) != 2 || str(obj(trs[0]), "version") != "1" || str(obj(trs[1]), "version") != "2" {
+	if len(trs) != 2 || str(obj(trs[0]), "version") != "1" || str(obj(trs[1]), "version") != "4" {
 		t.Fatalf("translations: %v", trs)
 	}
-	sv := arr(e.must(200, "GET", e.tmpl("/templates/"+id+"/translations?language_code=sv-SE&translation_version=2"), nil)["translations"])
+	sv := arr(e.must(200, "GET", e.tmpl("/templates/"+id+"/translations?language_code=sv-SE&translation_version=4"), nil)["translations"])
 	if len(sv) != 1 {
 		t.Fatalf("filtered translations: %v", sv)
 	}

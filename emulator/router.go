@@ -58,6 +58,9 @@ type handlerFunc func(c *call) (any, error)
 type op struct {
 	method, path, id string
 	h                handlerFunc
+	// prepare, when set, may rewrite the raw request body before validation, to accept what
+	// official SDKs send where it differs from the reference.
+	prepare func(r *http.Request, raw []byte) []byte
 }
 
 // ConversationHandler returns the handler of the Conversation listener: the Conversation API
@@ -147,6 +150,9 @@ func (s *Server) serveCall(o op, route *routers.Route, w http.ResponseWriter, r 
 	if err != nil {
 		writeError(w, errInvalid("request body could not be read (at most %d bytes)", maxBodyBytes))
 		return http.StatusBadRequest
+	}
+	if o.prepare != nil {
+		raw = o.prepare(r, raw)
 	}
 	r.Body = io.NopCloser(bytes.NewReader(raw))
 	if len(raw) > 0 && r.Header.Get("Content-Type") == "" {

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"net/http"
 	"strconv"
 )
 
@@ -10,13 +11,33 @@ const v2 = "/v2/projects/{project_id}"
 // templateOps lists the six operations of the Template Management API v2.
 func (s *Server) templateOps() []op {
 	return []op{
-		{"GET", v2 + "/templates", "listTemplates", listTemplates},
-		{"POST", v2 + "/templates", "createTemplate", createTemplate},
-		{"GET", v2 + "/templates/{template_id}", "getTemplate", getTemplate},
-		{"PUT", v2 + "/templates/{template_id}", "updateTemplate", updateTemplate},
-		{"DELETE", v2 + "/templates/{template_id}", "deleteTemplate", deleteTemplate},
-		{"GET", v2 + "/templates/{template_id}/translations", "listTemplateTranslations", listTemplateTranslations},
+		{"GET", v2 + "/templates", "listTemplates", listTemplates, nil},
+		{"POST", v2 + "/templates", "createTemplate", createTemplate, nil},
+		{"GET", v2 + "/templates/{template_id}", "getTemplate", getTemplate, nil},
+		{"PUT", v2 + "/templates/{template_id}", "updateTemplate", updateTemplate, fillTemplateID},
+		{"DELETE", v2 + "/templates/{template_id}", "deleteTemplate", deleteTemplate, nil},
+		{"GET", v2 + "/templates/{template_id}/translations", "listTemplateTranslations", listTemplateTranslations, nil},
 	}
+}
+
+// fillTemplateID puts the path's template id into an update body that has none. The API
+// reference marks `id` required in the body, but the official Node SDK sends updates without
+// it (the path carries the id), and the emulator must accept what official SDKs send.
+func fillTemplateID(r *http.Request, raw []byte) []byte {
+	var body map[string]json.RawMessage
+	if json.Unmarshal(raw, &body) != nil || body == nil {
+		return raw
+	}
+	if _, ok := body["id"]; ok {
+		return raw
+	}
+	id, _ := json.Marshal(pathParam(r, "template_id"))
+	body["id"] = id
+	out, err := json.Marshal(body)
+	if err != nil {
+		return raw
+	}
+	return out
 }
 
 func (c *call) template(id string) (doc, error) {
