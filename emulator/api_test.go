@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -392,5 +393,73 @@ func TestContentTypeVariants(t *testing.T) {
 		if resp.StatusCode != 200 {
 			t.Errorf("Content-Type %q: %d", ct, resp.StatusCode)
 		}
+	}
+}
+
+func TestFaultLatency(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.Faults.Latency = 60 * time.Millisecond })
+	start := time.Now()
+	e.must(200, "GET", e.conv("/apps"), nil)
+	if d := time.Since(start); d < 60*time.Millisecond {
+		t.Fatalf("answer after %v with 60ms of injected latency", d)
+	}
+}
+
+func TestCloseDoesNotWaitForHangingCallbacks(t *testing.T) {
+	hang := make(chan struct{})
+	defer close(hang)
+	target := newHTTPServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-hang:
+		case <-r.Context().Done():
+		}
+	}))
+	s, err := Start(context.Background(), Config{Callbacks: CallbackConfig{Timeout: 30 * time.Second}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, srv: s}
+	app := e.createApp("DISPATCH")
+	e.webhook(app, target, "", "MESSAGE_SUBMIT")
+	e.must(200, "POST", e.conv("/messages:send"), map[string]any{"app_id": app, "recipient": smsRecipient("SMS", "+15550100001"), "message": textMessage("x")})
+	time.Sleep(50 * time.Millisecond) // the callback is in flight
+	start := time.Now()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("Close took %v", d)
+	}
+	// A second Close is harmless.
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestShutdownWaitsForRequestsInFlight(t *testing.T) {
+	s, err := Start(context.Background(), Config{Faults: Faults{Latency: 200 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan int, 1)
+	go func() {
+		req, _ := http.NewRequest("GET", s.ConversationURL()+"/v1/projects/p/apps", nil)
+		req.Header.Set("Authorization", "Bearer t")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			done <- 0
+			return
+		}
+		resp.Body.Close()
+		done <- resp.StatusCode
+	}()
+	time.Sleep(50 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st := <-done; st != 200 {
+		t.Fatalf("request in flight during Shutdown: %d", st)
 	}
 }
