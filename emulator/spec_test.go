@@ -92,6 +92,10 @@ func TestContractFixtureRequestsAreAccepted(t *testing.T) {
 		if kind == "negative" && fx.Reject != "request" {
 			continue
 		}
+		if why, ok := lenient[api+"/"+kind+"/"+filepath.Base(f)]; ok {
+			t.Logf("%s: accepted on purpose: %s", rel(f), why)
+			continue
+		}
 		base := e.srv.ConversationURL()
 		if api == "batch" {
 			base = e.srv.BatchURL()
@@ -119,6 +123,12 @@ func TestContractFixtureRequestsAreAccepted(t *testing.T) {
 	if n == 0 {
 		t.Skip("no contract fixtures found")
 	}
+}
+
+// lenient lists the negative fixtures the emulator accepts on purpose, because an official
+// SDK sends such requests.
+var lenient = map[string]string{
+	"templates/negative/updateTemplate_without_id.json": "the Node SDK sends template updates without id; the emulator takes it from the path",
 }
 
 func rel(f string) string {
