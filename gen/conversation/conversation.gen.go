@@ -1292,6 +1292,21 @@ func (e WebhookTrigger) Valid() bool {
 	}
 }
 
+// Defines values for WhatsAppDynamicPixType.
+const (
+	WhatsAppDynamicPixTypePixDynamicCode WhatsAppDynamicPixType = "pix_dynamic_code"
+)
+
+// Valid indicates whether the value is a known member of the WhatsAppDynamicPixType enum.
+func (e WhatsAppDynamicPixType) Valid() bool {
+	switch e {
+	case WhatsAppDynamicPixTypePixDynamicCode:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for WhatsAppFlowMessageFlowAction.
 const (
 	WhatsAppFlowMessageFlowActionDataExchange WhatsAppFlowMessageFlowAction = "data_exchange"
@@ -5002,8 +5017,9 @@ type WebhookTargetType string
 type WebhookTrigger string
 
 // WhatsAppDynamicPix The dynamic Pix details of the deprecated payment_settings. Unlike a pix_dynamic_code
-// entry of payment_buttons it carries no `type` (as in the API reference and the .NET SDK's
-// test payload).
+// entry of payment_buttons it needs no `type` (as in the API reference and the .NET SDK and
+// its test payload); the Node SDK reuses its payment-button type here and so sends
+// `type: pix_dynamic_code`, which is accepted.
 type WhatsAppDynamicPix struct {
 	// Code The dynamic Pix code the buyer pays with.
 	Code string `json:"code"`
@@ -5016,7 +5032,13 @@ type WhatsAppDynamicPix struct {
 
 	// MerchantName The Pix account holder's name.
 	MerchantName string `json:"merchant_name"`
+
+	// Type Optional; only pix_dynamic_code (what the Node SDK sends).
+	Type *WhatsAppDynamicPixType `json:"type,omitempty"`
 }
+
+// WhatsAppDynamicPixType Optional; only pix_dynamic_code (what the Node SDK sends).
+type WhatsAppDynamicPixType string
 
 // WhatsAppFlowActionPayload What a WhatsApp flow opens with when flow_action is navigate.
 type WhatsAppFlowActionPayload struct {
@@ -5201,8 +5223,9 @@ type WhatsAppOrderDetailsPaymentTypeOfGoods string
 // WhatsAppOrderDetailsPaymentSettings Deprecated in favour of payment_buttons. Dynamic Pix settings.
 type WhatsAppOrderDetailsPaymentSettings struct {
 	// DynamicPix The dynamic Pix details of the deprecated payment_settings. Unlike a pix_dynamic_code
-	// entry of payment_buttons it carries no `type` (as in the API reference and the .NET SDK's
-	// test payload).
+	// entry of payment_buttons it needs no `type` (as in the API reference and the .NET SDK and
+	// its test payload); the Node SDK reuses its payment-button type here and so sends
+	// `type: pix_dynamic_code`, which is accepted.
 	DynamicPix *WhatsAppDynamicPix `json:"dynamic_pix,omitempty"`
 }
 
