@@ -15,8 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+	"github.com/relaykit/sinch-go/specs"
 )
 
 const testProject = "p-test"
@@ -57,7 +59,10 @@ func newEnv(t *testing.T, mod ...func(*Config)) *env {
 	if err := s.listen(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
+	t.Cleanup(func() {
+		s.Close()
+		checkCallbackBodies(t, s.Callbacks(CallbackFilter{}))
+	})
 	return &env{t: t, srv: s}
 }
 
@@ -276,5 +281,47 @@ func appBody(name, mode string) map[string]any {
 			map[string]any{"channel": "SMS", "static_bearer": map[string]any{"claimed_identity": "plan-1", "token": "sms-token"}},
 			map[string]any{"channel": "WHATSAPP", "static_bearer": map[string]any{"claimed_identity": "waba-1", "token": "wa-token"}},
 		},
+	}
+}
+
+// callbackSchemas maps a trigger to its payload schema in the specs.
+func callbackSchema(t *testing.T, trigger string) *openapi3.Schema {
+	name := ""
+	for _, part := range strings.Split(strings.ToLower(trigger), "_") {
+		name += strings.ToUpper(part[:1]) + part[1:]
+	}
+	name += "Event"
+	doc := specs.Conversation
+	if trigger == "BATCH_STATUS_UPDATE" {
+		doc = specs.Batch
+	}
+	d, err := specs.Load(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, ok := d.Components.Schemas[name]
+	if !ok {
+		t.Errorf("no schema %s for trigger %s", name, trigger)
+		return nil
+	}
+	return ref.Value
+}
+
+// checkCallbackBodies validates every callback the emulator sent against the payload schema
+// of its trigger.
+func checkCallbackBodies(t *testing.T, recs []CallbackRecord) {
+	for _, r := range recs {
+		sch := callbackSchema(t, r.Trigger)
+		if sch == nil {
+			continue
+		}
+		var v any
+		if err := json.Unmarshal(r.Body, &v); err != nil {
+			t.Errorf("%s callback is not JSON: %s", r.Trigger, r.Body)
+			continue
+		}
+		if err := sch.VisitJSON(v); err != nil {
+			t.Errorf("%s callback does not match its schema: %v\nbody: %s", r.Trigger, err, r.Body)
+		}
 	}
 }
