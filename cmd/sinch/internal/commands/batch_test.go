@@ -2,9 +2,14 @@ package commands
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -131,4 +136,35 @@ func TestBatchPacing(t *testing.T) {
 		t.Errorf("3 batches at 10 recipients/s took %v: not paced", d)
 	}
 	fails(t, env, 2, []string{"--rate"}, "batch", "send", "--csv", csv, "--message", "x", "--rate", "0")
+}
+
+// When a batch fails midway, the ids of the batches already accepted are printed and the
+// error says which CSV lines were not sent.
+func TestBatchPartialFailureReportsWhatWasSent(t *testing.T) {
+	srv := startEmulator(t, emulator.Config{})
+	env := emuEnv(srv)
+	env["SINCH_APP_ID"] = createApp(t, env)
+	target, _ := url.Parse(srv.BatchURL())
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var posts atomic.Int32
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && posts.Add(1) == 2 {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			w.Write([]byte(`{"error":{"code":400,"message":"synthetic failure","status":"INVALID_ARGUMENT"}}`))
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer front.Close()
+	env["SINCH_BATCH_URL"] = front.URL
+	csv := writeCSV(t, "phone\n+15551230001\n+15551230002\n+15551230003\n")
+	r := fails(t, env, 1, []string{"batch 2 of 3 (lines 3-3)", "synthetic failure", "1 of 3 batches were accepted"},
+		"batch", "send", "--csv", csv, "--message", "x", "--chunk-size", "1", "--max-retries", "0")
+	if !strings.Contains(r.stdout, "sent 1 recipient in 1 batch") || !strings.Contains(r.stdout, "2-2") {
+		t.Errorf("stdout %q", r.stdout)
+	}
+	if posts.Load() != 2 {
+		t.Errorf("%d batch requests, want 2 (nothing after the failure)", posts.Load())
+	}
 }

@@ -33,6 +33,10 @@ func describe(err error) string {
 		}
 		return fmt.Sprintf("the auth service refused the access key (%d %s): check SINCH_KEY_ID and SINCH_KEY_SECRET (--key-id, --key-secret) and, for the emulator, SINCH_AUTH_URL", status, tokenErr.ErrorCode)
 	case errors.As(err, &apiErr):
+		// Keep the context the command wrapped around the answer ("batch 2 of 3 ...: ...").
+		if msg, inner := err.Error(), apiErr.Error(); inner != "" && strings.Contains(msg, inner) {
+			return strings.Replace(msg, inner, describeAPIError(apiErr), 1)
+		}
 		return describeAPIError(apiErr)
 	case errors.As(err, &missing):
 		return missing.Error()

@@ -23,7 +23,7 @@ func TestDescribe(t *testing.T) {
 		err  error
 		want []string
 	}{
-		{"401", apiErr(401, "bad token"), []string{"401", "check the access key", "SINCH_KEY_ID", "req-1"}},
+		{"401", apiErr(401, "bad token"), []string{"call: the API answered 401", "check the access key", "SINCH_KEY_ID", "req-1"}},
 		{"403", apiErr(403, ""), []string{"403", "SINCH_PROJECT_ID"}},
 		{"404", apiErr(404, "app not found."), []string{"404", "app not found (GET", "check the region", "SINCH_REGION", "the id"}},
 		{"429", &sinch.APIError{StatusCode: 429, RetryAfter: 2 * time.Second, Method: "POST", Path: "/x"}, []string{"429", "rate limited", "in 2s"}},
