@@ -1660,7 +1660,8 @@ type AppEvent struct {
 
 // AppMessage A message sent by an app. Exactly one message kind (text_message, media_message, ...) is set; the other fields add overrides and sender details.
 type AppMessage struct {
-	// Agent A human or bot agent shown as the sender on channels that support it.
+	// Agent The agent shown as the sender. A stored message read back may carry `"agent": null`
+	// (the Node SDK's tests of a fetched message do), so null is accepted here.
 	Agent *Agent `json:"agent,omitempty"`
 
 	// CardMessage A rich card with a title, description, media and up to ten choices (buttons).
