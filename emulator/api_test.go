@@ -463,3 +463,18 @@ func TestShutdownWaitsForRequestsInFlight(t *testing.T) {
 		t.Fatalf("request in flight during Shutdown: %d", st)
 	}
 }
+
+func TestMaxStoredForgetsTheOldest(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.MaxStored = 3 })
+	app := e.createApp("DISPATCH")
+	var ids []string
+	for i := 0; i < 5; i++ {
+		out := e.must(200, "POST", e.conv("/messages:send"), map[string]any{"app_id": app, "recipient": smsRecipient("SMS", "+15550100001"), "message": textMessage("x")})
+		ids = append(ids, str(out, "message_id"))
+	}
+	e.must(404, "GET", e.conv("/messages/"+ids[1]), nil)
+	e.must(200, "GET", e.conv("/messages/"+ids[2]), nil)
+	if n := len(arr(e.must(200, "GET", e.conv("/messages?messages_source=DISPATCH_SOURCE"), nil)["messages"])); n != 3 {
+		t.Fatalf("%d messages kept, want 3", n)
+	}
+}

@@ -697,6 +697,9 @@ func injectMessage(c *call) (any, error) {
 	m["conversation_id"] = idOf(conv)
 	m["contact_id"] = str(conv, "contact_id")
 	m["injected"] = true
+	if ci := obj(m["channel_identity"]); ci != nil && str(ci, "app_id") == "" {
+		ci["app_id"] = str(conv, "app_id") // so that listing by app finds it
+	}
 	m["processing_mode"] = "CONVERSATION"
 	if str(m, "accept_time") == "" {
 		m["accept_time"] = rfc3339(c.s.now())
@@ -708,7 +711,7 @@ func injectMessage(c *call) (any, error) {
 			m["direction"] = "TO_CONTACT"
 		}
 	}
-	c.proj.col(colMessages).put(idOf(m), m)
+	c.s.keep(c.proj, colMessages, m)
 	return doc{}, nil
 }
 
@@ -730,7 +733,7 @@ func injectEvent(c *call) (any, error) {
 	if str(e, "accept_time") == "" {
 		e["accept_time"] = rfc3339(c.s.now())
 	}
-	c.proj.col(colEvents).put(idOf(e), e)
+	c.s.keep(c.proj, colEvents, e)
 	return doc{"event_id": idOf(e), "accepted_time": e["accept_time"]}, nil
 }
 

@@ -175,7 +175,7 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (doc, error) {
 		m["conversation_id"] = convID
 		m["contact_id"] = idOf(contact)
 	}
-	p.col(colMessages).put(idOf(m), m)
+	s.keep(p, colMessages, m)
 	if convID != "" {
 		if conv, ok := p.col(colConversations).get(convID); ok {
 			conv["active_channel"] = final.channel
@@ -389,7 +389,7 @@ func sendEvent(c *call) (any, error) {
 			e["conversation_id"] = idOf(conv)
 		}
 	}
-	c.proj.col(colEvents).put(idOf(e), e)
+	c.s.keep(c.proj, colEvents, e)
 	report := doc{"event_id": idOf(e), "status": "DELIVERED", "channel_identity": e["channel_identity"], "processing_mode": mode}
 	if contactID != "" {
 		report["contact_id"] = contactID
@@ -510,10 +510,10 @@ func (s *Server) inbound(projectID, appID, channel, identity, kind string, conte
 		if metadata != "" {
 			d["metadata"] = metadata
 		}
-		p.col(colMessages).put(idOf(d), d)
+		s.keep(p, colMessages, d)
 		ob.queue(appID, "MESSAGE_INBOUND", "message", d, metadata, "")
 	} else {
-		p.col(colEvents).put(idOf(d), d)
+		s.keep(p, colEvents, d)
 		ob.queue(appID, "EVENT_INBOUND", "event", d, "", "")
 	}
 	out := clone(d)

@@ -77,6 +77,9 @@ import (
 // DefaultRateLimit is the API's documented per-project request rate, in requests per second.
 const DefaultRateLimit = 800
 
+// DefaultMaxStored is the default of Config.MaxStored.
+const DefaultMaxStored = 200_000
+
 // RateLimitOff turns the emulator's request rate limit off when set in Config.RateLimit.
 const RateLimitOff = -1
 
@@ -158,6 +161,10 @@ type Config struct {
 	// Undeliverable, when set, decides which identities cannot be reached on a channel, in
 	// addition to the built-in rule (identities ending in "0000").
 	Undeliverable func(channel, identity string) bool
+	// MaxStored bounds the messages, and separately the events, kept per project: past it
+	// the oldest are forgotten, so that a long load test runs in bounded memory. 0 means
+	// DefaultMaxStored; a negative value keeps everything.
+	MaxStored int
 	// TokenTTL is the lifetime of issued access tokens (default 1h).
 	TokenTTL time.Duration
 	// Clock gives the time (default the system clock).
@@ -279,6 +286,9 @@ func newServer(cfg Config) (*Server, error) {
 	}
 	if cfg.RateLimit == 0 {
 		cfg.RateLimit = DefaultRateLimit
+	}
+	if cfg.MaxStored == 0 {
+		cfg.MaxStored = DefaultMaxStored
 	}
 	if cfg.TokenTTL <= 0 {
 		cfg.TokenTTL = time.Hour

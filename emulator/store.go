@@ -243,3 +243,18 @@ func jsonEqual(a, b any) bool {
 	y, err2 := json.Marshal(b)
 	return err1 == nil && err2 == nil && string(x) == string(y)
 }
+
+// keep stores a message or an event, forgetting the oldest of its collection past
+// Config.MaxStored, so that a long load test does not grow without bound. The caller holds
+// p.mu.
+func (s *Server) keep(p *project, name string, d doc) {
+	c := p.col(name)
+	c.put(idOf(d), d)
+	if s.cfg.MaxStored > 0 {
+		for len(c.ids) > s.cfg.MaxStored {
+			oldest := c.ids[0]
+			delete(c.docs, oldest)
+			c.ids = c.ids[1:]
+		}
+	}
+}
