@@ -19,7 +19,7 @@ func init() {
 func (a *app) emulatorCommand() *cobra.Command {
 	var cfg emulator.Config
 	var rateLimit int
-	var pins, projects []string
+	var pins, projects, unreachable []string
 	var noValidation bool
 	cmd := &cobra.Command{
 		Use:   "emulator",
@@ -33,6 +33,7 @@ and runs until interrupted. Any project id and key are accepted unless pinned.`,
 		Example: `  sinch emulator --addr 127.0.0.1:8787 --batch-addr 127.0.0.1:8788
   sinch emulator --rate-limit 0                      # no rate limit (benchmarks)
   sinch emulator --fault-429 0.1 --latency 50ms      # resilience tests
+  sinch emulator --unreachable SMS:+15551234567      # this number falls back from SMS
   sinch emulator --pin-key my-key:my-secret --pin-project my-project`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -52,6 +53,21 @@ and runs until interrupted. Any project id and key are accepted unless pinned.`,
 				cfg.Credentials = append(cfg.Credentials, emulator.Credential{KeyID: id, KeySecret: secret})
 			}
 			cfg.Projects = projects
+			if len(unreachable) > 0 {
+				set := map[string]bool{}
+				for _, u := range unreachable {
+					ch, id, ok := strings.Cut(u, ":")
+					if !ok || id == "" {
+						return usagef("--unreachable %q: want CHANNEL:IDENTITY", u)
+					}
+					c, err := parseChannel(ch)
+					if err != nil {
+						return err
+					}
+					set[string(c)+":"+strings.TrimSpace(id)] = true
+				}
+				cfg.Undeliverable = func(channel, identity string) bool { return set[channel+":"+identity] }
+			}
 			cfg.DisableValidation = noValidation
 			if a.verbose {
 				cfg.Logger = slog.New(slog.NewTextHandler(a.env.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -90,6 +106,7 @@ and runs until interrupted. Any project id and key are accepted unless pinned.`,
 	fs.DurationVar(&cfg.TokenTTL, "token-ttl", time.Hour, "lifetime of issued access tokens")
 	fs.DurationVar(&cfg.Callbacks.StepDelay, "step-delay", 20*time.Millisecond, "simulated time between a message's delivery reports")
 	fs.Float64Var(&cfg.Callbacks.RatePerApp, "callback-rate", 25, "callbacks per second per app")
+	fs.StringSliceVar(&unreachable, "unreachable", nil, "identities that cannot be reached on a channel, as CHANNEL:IDENTITY (besides those ending in 0000)")
 	fs.BoolVar(&noValidation, "no-validation", false, "do not validate requests against the specs")
 	return cmd
 }

@@ -239,17 +239,20 @@ func TestEmulatorCommandServesUntilInterrupted(t *testing.T) {
 		t.Fatal("emulator did not stop")
 	}
 	fails(t, nil, 2, []string{"--pin-key"}, "emulator", "--addr", "127.0.0.1:0", "--pin-key", "nosecret")
+	fails(t, nil, 2, []string{"CHANNEL:IDENTITY"}, "emulator", "--addr", "127.0.0.1:0", "--unreachable", "+1555")
 	fails(t, nil, 1, []string{"between 0 and 1"}, "emulator", "--addr", "127.0.0.1:0", "--batch-addr", "127.0.0.1:0", "--fault-503", "2")
 }
 
-// The fault flags reach the emulator: every answer is a 503, which the CLI reports as such.
-func TestEmulatorCommandFaults(t *testing.T) {
+// startEmulatorCommand runs `sinch emulator args...` and returns the environment it prints
+// and a function that interrupts it and returns its exit status.
+func startEmulatorCommand(t *testing.T, args ...string) (map[string]string, func() int) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	t.Cleanup(cancel)
 	var out, errb syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- Run(ctx, []string{"emulator", "--addr", "127.0.0.1:0", "--batch-addr", "127.0.0.1:0", "--fault-503", "1"},
+		done <- Run(ctx, append([]string{"emulator", "--addr", "127.0.0.1:0", "--batch-addr", "127.0.0.1:0"}, args...),
 			Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }})
 	}()
 	var m []string
@@ -263,7 +266,32 @@ func TestEmulatorCommandFaults(t *testing.T) {
 	}
 	env := map[string]string{"SINCH_PROJECT_ID": "p", "SINCH_KEY_ID": "k", "SINCH_KEY_SECRET": "s",
 		"SINCH_CONVERSATION_URL": m[1], "SINCH_TEMPLATE_URL": m[2], "SINCH_BATCH_URL": m[3], "SINCH_AUTH_URL": m[4]}
+	return env, func() int { cancel(); return <-done }
+}
+
+// The fault flags reach the emulator: every answer is a 503, which the CLI reports as such.
+func TestEmulatorCommandFaults(t *testing.T) {
+	env, stop := startEmulatorCommand(t, "--fault-503", "1")
 	fails(t, env, 1, []string{"503", "try again later"}, "apps", "list", "--max-retries", "0")
-	cancel()
-	<-done
+	if code := stop(); code != 0 {
+		t.Errorf("exit %d", code)
+	}
+}
+
+// --unreachable makes one identity fall back from SMS.
+func TestEmulatorCommandUnreachable(t *testing.T) {
+	env, stop := startEmulatorCommand(t, "--unreachable", "sms:+15551234567", "--step-delay", "1ms")
+	defer stop()
+	env["SINCH_APP_ID"] = createApp(t, env)
+	url, out, _, stopListen := startListen(t, nil, "--secret", "u")
+	ok(t, env, "webhooks", "create", "--target", url, "--triggers", "MESSAGE_DELIVERY", "--secret", "u")
+	ok(t, env, "send", "sms", "--to", "+15551234567", "--message", "hi", "--fallback", "WHATSAPP")
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(out.String(), "status=DELIVERED") && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	stopListen()
+	got := out.String()
+	if !strings.Contains(got, "status=SWITCHING_CHANNEL") || !strings.Contains(got, "channel=WHATSAPP identity=+15551234567") {
+		t.Errorf("listen output:\n%s", got)
+	}
 }
