@@ -47,7 +47,7 @@ It runs until interrupted.`,
 				}
 			}
 			var mu sync.Mutex
-			print := func(ev callback.Event) {
+			show := func(ev callback.Event) {
 				s := summarizeEvent(ev, time.Now())
 				mu.Lock()
 				defer mu.Unlock()
@@ -60,7 +60,7 @@ It runs until interrupted.`,
 			}
 			opts := []webhook.Option{
 				webhook.WithMaxBodyBytes(maxBody),
-				webhook.OnAny(func(_ context.Context, ev callback.Event) error { print(ev); return nil }),
+				webhook.OnAny(func(_ context.Context, ev callback.Event) error { show(ev); return nil }),
 			}
 			switch {
 			case unsigned && len(secrets) > 0:
