@@ -478,3 +478,15 @@ func TestMaxStoredForgetsTheOldest(t *testing.T) {
 		t.Fatalf("%d messages kept, want 3", n)
 	}
 }
+
+func TestParameterErrorsDoNotEchoValues(t *testing.T) {
+	e := newEnv(t)
+	_, out := e.do("GET", e.conv("/contacts?page_size=s3cr3t"), nil)
+	if msg := str(out, "error", "message"); strings.Contains(msg, "s3cr3t") || !strings.Contains(msg, "page_size") {
+		t.Fatalf("message %q", msg)
+	}
+	st, out := e.do("GET", e.conv("/conversations:recent"), nil)
+	if msg := str(out, "error", "message"); st != 400 || !strings.Contains(msg, "app_id") || !strings.Contains(msg, "required") {
+		t.Fatalf("missing app_id: %d %q", st, msg)
+	}
+}

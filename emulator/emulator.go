@@ -84,7 +84,8 @@ const DefaultMaxStored = 200_000
 const RateLimitOff = -1
 
 // Clock tells the emulator the time. Tests can pass a fake clock to control timestamps,
-// token expiry and batch scheduling.
+// token expiry and batch scheduling. Callback signatures carry its time too, so a receiver
+// that checks timestamps against the real time needs the same clock.
 type Clock interface {
 	Now() time.Time
 }

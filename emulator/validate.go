@@ -110,6 +110,22 @@ func describeValidationError(err error) string {
 		}
 		return fmt.Sprintf("%s%s: %s", where, field, reason)
 	}
+	if re != nil && re.Parameter != nil {
+		// Parse errors of parameters quote the value; say what was expected instead.
+		want := "a valid value"
+		if sch := re.Parameter.Schema; sch != nil && sch.Value != nil && sch.Value.Type != nil && len(*sch.Value.Type) > 0 {
+			want = "a valid " + (*sch.Value.Type)[0]
+		}
+		switch {
+		case errors.Is(re.Err, openapi3filter.ErrInvalidRequired):
+			return fmt.Sprintf("%s: is required", where)
+		case errors.Is(re.Err, openapi3filter.ErrInvalidEmptyValue):
+			return fmt.Sprintf("%s: must not be empty", where)
+		case re.Err == nil && re.Reason != "":
+			return fmt.Sprintf("%s: %s", where, re.Reason)
+		}
+		return fmt.Sprintf("%s: must be %s", where, want)
+	}
 	if re != nil {
 		reason := re.Reason
 		if reason == "" && re.Err != nil {
