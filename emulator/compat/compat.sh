@@ -6,8 +6,9 @@ export GOTOOLCHAIN=local
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'kill "${emu_pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
-# @sinch/sdk-core 1.5 depends on @sinch/conversation 1.5, which not every registry mirror has.
-(cd "$work" && npm install --silent --no-audit --no-fund @sinch/conversation@1.4.0 @sinch/sdk-client@1.4.2 >/dev/null)
+# @sinch/sdk-core 1.5 depends on @sinch/conversation 1.5, which not every registry mirror has;
+# 1.4.0 brings @sinch/conversation 1.4.0.
+(cd "$work" && npm install --silent --no-audit --no-fund @sinch/sdk-core@1.4.0 >/dev/null)
 cp "$root/emulator/compat/node_sdk.mjs" "$work/"
 go build -o "$work/sinch" "$root/cmd/sinch"
 port=$(( 20000 + RANDOM % 20000 ))
