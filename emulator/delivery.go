@@ -390,7 +390,17 @@ func sendEvent(c *call) (any, error) {
 		}
 	}
 	c.s.keep(c.proj, colEvents, e)
+	// Events follow the messages' rules, without fallback: an unreachable or invalid identity
+	// gets a FAILED report.
 	report := doc{"event_id": idOf(e), "status": "DELIVERED", "channel_identity": e["channel_identity"], "processing_mode": mode}
+	switch {
+	case invalidIdentity(ci.identity):
+		report["status"] = "FAILED"
+		report["reason"] = doc{"code": "RECIPIENT_INVALID_CHANNEL_IDENTITY", "description": reasonText["RECIPIENT_INVALID_CHANNEL_IDENTITY"], "sub_code": "UNSPECIFIED_SUB_CODE"}
+	case c.s.undeliverable(ci.channel, ci.identity):
+		report["status"] = "FAILED"
+		report["reason"] = doc{"code": "RECIPIENT_NOT_REACHABLE", "description": reasonText["RECIPIENT_NOT_REACHABLE"], "sub_code": "UNSPECIFIED_SUB_CODE"}
+	}
 	if contactID != "" {
 		report["contact_id"] = contactID
 	}

@@ -19,16 +19,24 @@
 //
 // After messages:send the emulator posts MESSAGE_SUBMIT, then a MESSAGE_DELIVERY report with
 // status QUEUED_ON_CHANNEL and then DELIVERED for the channel that delivers the message. The
-// channels are tried in the order of channel_priority_order (or, without it, the order of the
-// recipient's channel identities). An identity is undeliverable on a channel when it ends in
-// "0000" (for example +15550100000), or when Config.Undeliverable says so: the emulator
-// reports QUEUED_ON_CHANNEL and then SWITCHING_CHANNEL (reason RECIPIENT_NOT_REACHABLE) for it
-// and moves on to the next channel. When no channel is left, the last report is FAILED with
-// reason NO_CHANNELS_LEFT (or RECIPIENT_NOT_REACHABLE when only one channel was tried).
-// An identity that ends in "9999" is rejected at once on every channel (FAILED,
-// RECIPIENT_INVALID_CHANNEL_IDENTITY), without fallback. A message sent with callback_url has
-// its delivery reports posted there instead of to the webhooks, signed with the app's
-// callback_settings.secret_for_overridden_callback_urls when it has one.
+// channels are tried in the order of channel_priority_order or, without it, the order of the
+// recipient's channel identities (for a contact_id recipient: the contact's channel_priority,
+// else the order of its identities).
+//
+// An identity is undeliverable on a channel when it ends in "0000" (for example
+// +15550100000), or when Config.Undeliverable says so: the emulator reports QUEUED_ON_CHANNEL
+// and then SWITCHING_CHANNEL (reason RECIPIENT_NOT_REACHABLE) for it and moves on to the next
+// channel. When no channel is left, the last report is FAILED with reason NO_CHANNELS_LEFT
+// (or RECIPIENT_NOT_REACHABLE when only one channel was tried). An identity that ends in
+// "9999" is rejected at once (FAILED, RECIPIENT_INVALID_CHANNEL_IDENTITY), without fallback.
+// Events (events:send) follow the same rules without fallback: EVENT_DELIVERY reports
+// DELIVERED or FAILED.
+//
+// A message sent with callback_url has its delivery reports posted there instead of to the
+// webhooks, signed with the app's callback_settings.secret_for_overridden_callback_urls when
+// it has one. In CONVERSATION mode a send to identities that no contact holds creates the
+// contact (CONTACT_CREATE) and, without an active conversation, a conversation
+// (CONVERSATION_START); DISPATCH mode (or processing_strategy DISPATCH_ONLY) creates neither.
 //
 // Delivery reports are StepDelay apart (CallbackConfig). Callbacks to one webhook are sent in
 // order, one at a time, at most RatePerApp per second per app; a failed or timed-out attempt

@@ -281,6 +281,13 @@ func TestSendEventAndCapability(t *testing.T) {
 	if str(cbs[1], "capability_notification", "request_id") != str(cap, "request_id") || str(cbs[1], "capability_notification", "channel") != "WHATSAPP" {
 		t.Errorf("capability: %v", cbs[1])
 	}
+	if str(cbs[0], "event_delivery_report", "status") != "DELIVERED" {
+		t.Errorf("event to a reachable identity: %v", cbs[0])
+	}
+	e.must(200, "POST", e.conv("/events:send"), map[string]any{"app_id": app, "recipient": smsRecipient("WHATSAPP", "+15550500000"), "event": map[string]any{"composing_event": map[string]any{}}})
+	if r := obj(rc.wait(3)[2]["event_delivery_report"]); str(r, "status") != "FAILED" || str(r, "reason", "code") != "RECIPIENT_NOT_REACHABLE" {
+		t.Errorf("event to an unreachable identity: %v", r)
+	}
 }
 
 func TestTranscodeAndChannelProfile(t *testing.T) {
