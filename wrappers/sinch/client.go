@@ -86,6 +86,9 @@ func (c *config) resolve() error {
 	if c.regionSet && !c.region.Valid() {
 		errs = append(errs, fmt.Errorf("unknown region %q: want sinch.RegionUS, RegionEU or RegionBR", string(c.region)))
 	}
+	if !c.regionSet && c.conversationURL == "" && c.templateURL == "" && c.batchURL == "" {
+		errs = append(errs, fmt.Errorf("a region is required (WithRegion or %s: us, eu or br); the library never guesses one", EnvRegion))
+	}
 	need := func(override *string, derive func(Region) string, what string) {
 		if *override != "" {
 			if err := checkURL(*override); err != nil {
@@ -95,6 +98,9 @@ func (c *config) resolve() error {
 			return
 		}
 		if !c.regionSet {
+			if c.conversationURL == "" && c.templateURL == "" && c.batchURL == "" {
+				return // reported once above
+			}
 			errs = append(errs, fmt.Errorf("a region is required for the %s API (WithRegion or %s: us, eu or br); the library never guesses one", what, EnvRegion))
 			return
 		}
