@@ -513,7 +513,6 @@ func listIdentityConflicts(c *call) (any, error) {
 	}
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	type key struct{ identity string }
 	owners := map[string][]string{}
 	channels := map[string]map[string]bool{}
 	cc := c.proj.col(colContacts)

@@ -33,6 +33,7 @@ type call struct {
 	proj      *project
 	body      doc
 	opID      string
+	q         url.Values // the parsed query, on first use
 	*outbox
 }
 
@@ -49,7 +50,12 @@ func pathParam(r *http.Request, name string) string {
 }
 
 // query returns a query parameter.
-func (c *call) query(name string) string { return c.r.URL.Query().Get(name) }
+func (c *call) query(name string) string {
+	if c.q == nil {
+		c.q = c.r.URL.Query()
+	}
+	return c.q.Get(name)
+}
 
 // handlerFunc answers one operation: its result is sent as JSON with status 200.
 type handlerFunc func(c *call) (any, error)
