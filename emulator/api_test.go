@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -68,8 +69,19 @@ func TestTokenExpiresWithClock(t *testing.T) {
 		t.Fatalf("fresh token: status %d", st)
 	}
 	clk.advance(time.Hour)
-	if st, _ := e.doRaw("GET", e.conv("/apps"), nil, "Bearer "+tok); st != 401 {
-		t.Fatalf("expired token: status %d, want 401", st)
+	req, _ := http.NewRequest("GET", e.conv("/apps"), nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 401 {
+		t.Fatalf("expired token: status %d, want 401", resp.StatusCode)
+	}
+	// Sinch's SDKs refresh their token only when the challenge says it expired.
+	if ch := resp.Header.Get("WWW-Authenticate"); !strings.Contains(ch, "invalid_token") || !strings.Contains(ch, "expired") {
+		t.Errorf("expired token: WWW-Authenticate %q, want a Bearer invalid_token challenge that says expired", ch)
 	}
 }
 
@@ -309,8 +321,22 @@ func TestIdentityConflicts(t *testing.T) {
 func TestProjectSettings(t *testing.T) {
 	e := newEnv(t)
 	e.must(404, "GET", e.conv("/settings"), nil)
-	e.must(200, "POST", e.conv("/settings"), map[string]any{})
-	e.must(200, "GET", e.conv("/settings"), nil)
+	created := e.must(200, "POST", e.conv("/settings"), map[string]any{"contact_settings": map[string]any{"unified_contact_id_enabled": true}})
+	// The API answers {project_id, settings: {...}}, not the request body (the official SDKs read settings).
+	if str(created, "project_id") != testProject || obj(created)["contact_settings"] != nil ||
+		obj(obj(created)["settings"])["contact_settings"] == nil {
+		t.Fatalf("create answered %v, want {project_id, settings: {contact_settings}}", created)
+	}
+	e.must(400, "POST", e.conv("/settings"), map[string]any{})
+	patched := e.must(200, "PATCH", e.conv("/settings?update_mask=contact_settings.unified_contact_id_enabled"),
+		map[string]any{"contact_settings": map[string]any{"unified_contact_id_enabled": false}})
+	if v, ok := obj(obj(obj(patched)["settings"])["contact_settings"])["unified_contact_id_enabled"].(bool); !ok || v {
+		t.Fatalf("update answered %v, want unified_contact_id_enabled false", patched)
+	}
+	got := e.must(200, "GET", e.conv("/settings"), nil)
+	if str(got, "project_id") != testProject || obj(obj(got)["settings"])["contact_settings"] == nil {
+		t.Fatalf("get answered %v", got)
+	}
 	e.must(200, "DELETE", e.conv("/settings"), nil)
 	e.must(404, "GET", e.conv("/settings"), nil)
 }
@@ -488,5 +514,40 @@ func TestParameterErrorsDoNotEchoValues(t *testing.T) {
 	st, out := e.do("GET", e.conv("/conversations:recent"), nil)
 	if msg := str(out, "error", "message"); st != 400 || !strings.Contains(msg, "app_id") || !strings.Contains(msg, "required") {
 		t.Fatalf("missing app_id: %d %q", st, msg)
+	}
+}
+
+func TestIdentityQueryKeepsPlus(t *testing.T) {
+	cases := map[string]string{
+		"identity=+15551234567&x=1": "+15551234567", // unencoded, as the Node SDK sends it
+		"identity=%2B15551234567":   "+15551234567", // encoded
+		"x=1&identity=46701234567":  "46701234567",
+		"identity=%zz":              "", // not decodable: form decoding drops the pair too
+		"other=+1":                  "",
+	}
+	for raw, want := range cases {
+		r, _ := http.NewRequest("GET", "http://h/p?"+raw, nil)
+		if got := identityQuery(r, "identity"); got != want {
+			t.Errorf("%s: got %q, want %q", raw, got, want)
+		}
+	}
+}
+
+func TestListContactsByUnencodedPhone(t *testing.T) {
+	e := newEnv(t)
+	e.must(200, "POST", e.conv("/contacts"), map[string]any{"channel_identities": []any{map[string]any{"channel": "SMS", "identity": "+15550333"}}, "language": "EN_US"})
+	req, _ := http.NewRequest("GET", e.conv("/contacts?channel=SMS&identity=+15550333"), nil)
+	req.Header.Set("Authorization", "Bearer x")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(arr(out["contacts"])); resp.StatusCode != 200 || n != 1 {
+		t.Fatalf("status %d, %d contacts, want 200 and 1: %v", resp.StatusCode, n, out)
 	}
 }

@@ -115,7 +115,13 @@ func (s *Server) authenticate(r *http.Request) error {
 		if len(s.cfg.Credentials) == 0 || s.tokens.valid(rest, s.now()) {
 			return nil
 		}
-		return errUnauthenticated("the access token is unknown or expired")
+		// Sinch's SDKs fetch a new token only when the 401's WWW-Authenticate says the token
+		// expired, as an OAuth2 resource server does (RFC 6750). A token this emulator does not
+		// know (it forgets expired ones, and all of them when restarted) is answered the same way,
+		// so that clients recover by fetching a new one.
+		err := errUnauthenticated("the access token is unknown or expired")
+		err.Challenge = `Bearer error="invalid_token", error_description="The access token expired"`
+		return err
 	case "basic":
 		id, secret, ok := r.BasicAuth()
 		if !ok || !s.checkKey(id, secret) {

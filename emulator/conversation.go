@@ -572,7 +572,7 @@ func listContacts(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	extID, channel, identity := c.query("external_id"), c.query("channel"), c.query("identity")
+	extID, channel, identity := c.query("external_id"), c.query("channel"), identityQuery(c.r, "identity")
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
 	keep := func(d doc) bool {
@@ -908,7 +908,7 @@ func listMessages(c *call) (any, error) {
 	if v := q.Get("contact_id"); v != "" {
 		f.contactIDs = []string{v}
 	}
-	if v := q.Get("channel_identity"); v != "" {
+	if v := identityQuery(c.r, "channel_identity"); v != "" {
 		f.identities = []string{v}
 	}
 	if f.start, err = parseTime("start_time", q.Get("start_time")); err != nil {
@@ -1199,6 +1199,9 @@ func deleteWebhook(c *call) (any, error) {
 
 // ---- project settings ----
 
+// Project settings are stored as the request body (contact_settings, ...) and answered wrapped
+// as the API does: {"project_id": ..., "settings": {...}}.
+
 func createProjectSettings(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -1209,9 +1212,8 @@ func createProjectSettings(c *call) (any, error) {
 	if d == nil {
 		d = doc{}
 	}
-	d["project_id"] = c.projectID
 	c.proj.settings = d
-	return clone(d), nil
+	return projectSettings(c), nil
 }
 
 func getProjectSettings(c *call) (any, error) {
@@ -1220,7 +1222,7 @@ func getProjectSettings(c *call) (any, error) {
 	if c.proj.settings == nil {
 		return nil, errNotFound("the project has no settings")
 	}
-	return clone(c.proj.settings), nil
+	return projectSettings(c), nil
 }
 
 func updateProjectSettings(c *call) (any, error) {
@@ -1229,8 +1231,13 @@ func updateProjectSettings(c *call) (any, error) {
 	if c.proj.settings == nil {
 		return nil, errNotFound("the project has no settings")
 	}
-	applyUpdate(c.proj.settings, c.body, splitMask(c.r), "project_id")
-	return clone(c.proj.settings), nil
+	applyUpdate(c.proj.settings, c.body, splitMask(c.r))
+	return projectSettings(c), nil
+}
+
+// projectSettings wraps the stored settings as the API answers them. The caller holds the lock.
+func projectSettings(c *call) doc {
+	return doc{"project_id": c.projectID, "settings": clone(c.proj.settings)}
 }
 
 func deleteProjectSettings(c *call) (any, error) {

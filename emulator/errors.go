@@ -12,6 +12,8 @@ type apiError struct {
 	Code    int    // HTTP status
 	Status  string // canonical status name
 	Message string
+	// Challenge, when set, is sent as the WWW-Authenticate header of a 401.
+	Challenge string
 }
 
 func (e *apiError) Error() string { return fmt.Sprintf("%d %s: %s", e.Code, e.Status, e.Message) }
@@ -42,6 +44,9 @@ func writeError(w http.ResponseWriter, err error) {
 	ae, ok := err.(*apiError)
 	if !ok {
 		ae = &apiError{Code: http.StatusInternalServerError, Status: "INTERNAL", Message: "internal emulator error"}
+	}
+	if ae.Challenge != "" {
+		w.Header().Set("WWW-Authenticate", ae.Challenge)
 	}
 	writeJSON(w, ae.Code, map[string]any{"error": map[string]any{
 		"code":    ae.Code,

@@ -57,6 +57,24 @@ func (c *call) query(name string) string {
 	return c.q.Get(name)
 }
 
+// identityQuery returns the query parameter name, keeping a literal '+' as '+'. Some clients
+// (the official Node SDK among them) put phone numbers such as +15551234567 in the query
+// unencoded; form decoding would turn the '+' into a space and the filter would match nothing.
+// A channel identity never contains a space, so reading the raw value is always right here.
+func identityQuery(r *http.Request, name string) string {
+	for _, pair := range strings.Split(r.URL.RawQuery, "&") {
+		k, v, _ := strings.Cut(pair, "=")
+		if key, err := url.QueryUnescape(k); err != nil || key != name {
+			continue
+		}
+		if raw, err := url.PathUnescape(v); err == nil {
+			return raw
+		}
+		break
+	}
+	return r.URL.Query().Get(name)
+}
+
 // handlerFunc answers one operation: its result is sent as JSON with status 200.
 type handlerFunc func(c *call) (any, error)
 
