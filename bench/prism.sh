@@ -32,4 +32,10 @@ prism=$(run $prism_port)
 echo "emulator: $emu"
 echo "prism:    $prism"
 e=$(echo "$emu" | awk '{print $2}') p=$(echo "$prism" | awk '{print $2}')
-awk -v e="$e" -v p="$p" 'BEGIN { if (p > 0) printf "emulator/prism throughput: %.1fx\n", e / p }'
+awk -v e="$e" -v p="$p" 'BEGIN { if (p > 0) printf "emulator/prism throughput (wrk): %.1fx\n", e / p }'
+echo
+echo "The same comparison with the emulator's Go load generator (32 clients), which also reports"
+echo "CPU per request: the emulator's includes the load generator, Prism's is its server alone."
+SINCH_PRISM_URL="http://127.0.0.1:$prism_port" SINCH_PRISM_PID="${pids[1]}" GOTOOLCHAIN=local \
+  go test ./emulator/ -run '^$' -bench 'SendMessageThroughput$|PrismSendMessageThroughput$' \
+  -benchtime "${secs}s" -benchmem | grep -E '^Benchmark'

@@ -78,7 +78,7 @@ func BenchmarkSendMessageThroughput(b *testing.B) {
 
 // BenchmarkPrismSendMessageThroughput runs the same load against a Prism mock of the same
 // spec, for comparison; it is skipped unless SINCH_PRISM_URL names a running Prism (see
-// emulator/prism/compare.sh).
+// bench/prism.sh, run by make bench-prism).
 func BenchmarkPrismSendMessageThroughput(b *testing.B) {
 	base := os.Getenv("SINCH_PRISM_URL")
 	if base == "" {
