@@ -1216,6 +1216,7 @@ func (e WebhookTargetType) Valid() bool {
 
 // Defines values for WebhookTrigger.
 const (
+	WebhookTriggerBatchStatusUpdate                        WebhookTrigger = "BATCH_STATUS_UPDATE"
 	WebhookTriggerCapability                               WebhookTrigger = "CAPABILITY"
 	WebhookTriggerChannelEvent                             WebhookTrigger = "CHANNEL_EVENT"
 	WebhookTriggerContactCreate                            WebhookTrigger = "CONTACT_CREATE"
@@ -1243,6 +1244,8 @@ const (
 // Valid indicates whether the value is a known member of the WebhookTrigger enum.
 func (e WebhookTrigger) Valid() bool {
 	switch e {
+	case WebhookTriggerBatchStatusUpdate:
+		return true
 	case WebhookTriggerCapability:
 		return true
 	case WebhookTriggerChannelEvent:
@@ -5012,6 +5015,8 @@ type WebhookTargetType string
 // found while processing), `CAPABILITY` (capability lookup results), `OPT_IN`, `OPT_OUT`,
 // `CHANNEL_EVENT` (channel notifications such as WhatsApp quality changes),
 // `RECORD_NOTIFICATION` and `UNSUPPORTED` (channel callbacks the API does not map).
+// `BATCH_STATUS_UPDATE` is a trigger of the Batch API (conversationbatch host): batch-level
+// status changes of batches sent from this app; its payload is described in batch.yaml.
 // The Node SDK (and a third-party OpenAPI profile, api-evangelist/sinch) spell the Smart
 // Conversations trigger `SMART_CONVERSATIONS`; the API reference and the Java and .NET
 // SDKs say `SMART_CONVERSATION`, which we follow.
