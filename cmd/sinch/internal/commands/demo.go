@@ -140,6 +140,8 @@ func human(s eventSummary) (string, string) {
 		return "inbound", fmt.Sprintf("%s from %s %s (message %s)", s.Text, s.Channel, s.Identity, s.MessageID)
 	case "CONTACT_CREATE":
 		return "contact created", "contact " + s.ContactID
+	case "BATCH_STATUS_UPDATE":
+		return "batch " + strings.ToLower(s.Status), "batch " + s.BatchID
 	}
 	return s.Trigger, ""
 }
@@ -255,11 +257,11 @@ func (a *app) runDemo(ctx context.Context) (err error) {
 	appID := deref(ap.ID)
 	tl.step("app created", "%s (CONVERSATION mode; SMS, WHATSAPP, RCS)", appID)
 	wh, err := c.Conversation.CreateWebhook(ctx, conversation.CreateWebhookRequest{AppID: appID, Target: target, Secret: &secret,
-		Triggers: []conversation.WebhookTrigger{"MESSAGE_SUBMIT", "MESSAGE_DELIVERY", "MESSAGE_INBOUND"}})
+		Triggers: []conversation.WebhookTrigger{"MESSAGE_SUBMIT", "MESSAGE_DELIVERY", "MESSAGE_INBOUND", "BATCH_STATUS_UPDATE"}})
 	if err != nil {
 		return fail("create the webhook", err)
 	}
-	tl.step("webhook created", "%s for MESSAGE_SUBMIT, MESSAGE_DELIVERY, MESSAGE_INBOUND", deref(wh.ID))
+	tl.step("webhook created", "%s for MESSAGE_SUBMIT, MESSAGE_DELIVERY, MESSAGE_INBOUND, BATCH_STATUS_UPDATE", deref(wh.ID))
 
 	delivered := func(id, channel string) func(eventSummary) bool {
 		return func(e eventSummary) bool {
@@ -328,6 +330,11 @@ func (a *app) runDemo(ctx context.Context) (err error) {
 		return e.Trigger == "MESSAGE_DELIVERY" && e.Status == "DELIVERED" && (e.BatchID == batchID || containsBatch(e.Metadata, batchID))
 	}); err != nil {
 		return fail("deliver the batch", err)
+	}
+	if err := tl.waitFor(ctx, "the batch's PROCESSED status", 1, func(e eventSummary) bool {
+		return e.Trigger == "BATCH_STATUS_UPDATE" && e.BatchID == batchID && e.Status == "PROCESSED"
+	}); err != nil {
+		return fail("process the batch", err)
 	}
 
 	// 8. The customer replies: injected through the emulator's control endpoint.

@@ -24,7 +24,7 @@ func TestDemoRunsToCompletion(t *testing.T) {
 		}
 		rest = rest[i+len(want):]
 	}
-	if !strings.Contains(r.stdout, "WHATSAPP +15551230100") || !strings.Contains(r.stdout, "0 refused") {
+	if !strings.Contains(r.stdout, "WHATSAPP +15551230100") || !strings.Contains(r.stdout, "0 refused") || !strings.Contains(r.stdout, "batch processed") {
 		t.Errorf("timeline:\n%s", r.stdout)
 	}
 	if strings.Count(r.stdout, "✓ signature") < 15 {
