@@ -1,10 +1,7 @@
 package emulator
 
 import (
-	"context"
 	"fmt"
-	"net/url"
-	"path"
 	"sort"
 	"strings"
 	"sync"
@@ -32,7 +29,7 @@ func loadSpecs(override *Specs) (Specs, *exactlyOneRules, error) {
 			dst  **openapi3.T
 			name string
 		}{{&ownSpecs.Conversation, specs.Conversation}, {&ownSpecs.Templates, specs.Templates}, {&ownSpecs.Batch, specs.Batch}} {
-			doc, err := loadOwn(x.name)
+			doc, err := specs.LoadCopy(x.name) // a private copy: extract changes it
 			if err != nil {
 				ownSpecsErr = fmt.Errorf("emulator: %w", err)
 				return
@@ -57,31 +54,6 @@ func loadSpecs(override *Specs) (Specs, *exactlyOneRules, error) {
 		}
 	}
 	return out, ownRules, nil
-}
-
-// loadOwn loads an embedded document into a private copy (specs.Load's copies are shared
-// and must not be changed).
-func loadOwn(name string) (*openapi3.T, error) {
-	raw, err := specs.Raw(name)
-	if err != nil {
-		return nil, err
-	}
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = true
-	loader.ReadFromURIFunc = func(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
-		if u.Scheme != "" || u.Host != "" {
-			return nil, fmt.Errorf("only references to embedded documents are allowed, not %q", u.String())
-		}
-		return specs.Raw(path.Clean(u.Path))
-	}
-	doc, err := loader.LoadFromDataWithPath(raw, &url.URL{Path: name})
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", name, err)
-	}
-	if err := doc.Validate(context.Background()); err != nil {
-		return nil, fmt.Errorf("%s is not a valid OpenAPI document: %w", name, err)
-	}
-	return doc, nil
 }
 
 // exactlyOneRules holds the specs' "exactly one of these fields" rules, written as a oneOf of

@@ -58,6 +58,12 @@ func Load(name string) (*openapi3.T, error) {
 	return doc, nil
 }
 
+// LoadCopy parses and validates one embedded document like Load, but returns a new copy on
+// every call, which the caller owns and may change (for example to prepare it for a validator).
+func LoadCopy(name string) (*openapi3.T, error) {
+	return load(name)
+}
+
 func load(name string) (*openapi3.T, error) {
 	raw, err := Raw(name)
 	if err != nil {

@@ -26,3 +26,25 @@ func TestLoadUnknown(t *testing.T) {
 		t.Errorf("got %v, want an error naming the document", err)
 	}
 }
+
+func TestLoadCopyIsPrivate(t *testing.T) {
+	shared, err := Load(Conversation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := LoadCopy(Conversation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := LoadCopy(Conversation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a == b || a == shared {
+		t.Fatal("LoadCopy returned a shared document")
+	}
+	a.Components.Schemas["AppMessage"].Value.OneOf = nil
+	if len(shared.Components.Schemas["AppMessage"].Value.OneOf) == 0 || len(b.Components.Schemas["AppMessage"].Value.OneOf) == 0 {
+		t.Fatal("changing one copy changed another")
+	}
+}
