@@ -681,27 +681,38 @@ func stopConversation(c *call) (any, error) {
 	return doc{}, nil
 }
 
+// injected builds the stored form of a message or event injected into the path's conversation:
+// the request body with a new id, the conversation's ids and an accept time. The caller holds
+// the project lock.
+func injected(c *call) (item, conv doc, err error) {
+	conv, err = c.conversation(c.param("conversation_id"))
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.body == nil {
+		return nil, nil, errInvalid("request body is required")
+	}
+	item = clone(c.body)
+	item["id"] = c.s.newID()
+	item["conversation_id"] = idOf(conv)
+	item["contact_id"] = str(conv, "contact_id")
+	item["processing_mode"] = "CONVERSATION"
+	if str(item, "accept_time") == "" {
+		item["accept_time"] = rfc3339(c.s.now())
+	}
+	return item, conv, nil
+}
+
 func injectMessage(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	conv, err := c.conversation(c.param("conversation_id"))
+	m, conv, err := injected(c)
 	if err != nil {
 		return nil, err
 	}
-	if c.body == nil {
-		return nil, errInvalid("request body is required")
-	}
-	m := clone(c.body)
-	m["id"] = c.s.newID()
-	m["conversation_id"] = idOf(conv)
-	m["contact_id"] = str(conv, "contact_id")
 	m["injected"] = true
 	if ci := obj(m["channel_identity"]); ci != nil && str(ci, "app_id") == "" {
 		ci["app_id"] = str(conv, "app_id") // so that listing by app finds it
-	}
-	m["processing_mode"] = "CONVERSATION"
-	if str(m, "accept_time") == "" {
-		m["accept_time"] = rfc3339(c.s.now())
 	}
 	if str(m, "direction") == "" {
 		if m["contact_message"] != nil {
@@ -717,20 +728,9 @@ func injectMessage(c *call) (any, error) {
 func injectEvent(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	conv, err := c.conversation(c.param("conversation_id"))
+	e, _, err := injected(c)
 	if err != nil {
 		return nil, err
-	}
-	if c.body == nil {
-		return nil, errInvalid("request body is required")
-	}
-	e := clone(c.body)
-	e["id"] = c.s.newID()
-	e["conversation_id"] = idOf(conv)
-	e["contact_id"] = str(conv, "contact_id")
-	e["processing_mode"] = "CONVERSATION"
-	if str(e, "accept_time") == "" {
-		e["accept_time"] = rfc3339(c.s.now())
 	}
 	c.s.keep(c.proj, colEvents, e)
 	return doc{"event_id": idOf(e), "accepted_time": e["accept_time"]}, nil
