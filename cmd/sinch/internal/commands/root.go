@@ -42,6 +42,7 @@ type app struct {
 	json       bool
 	verbose    bool
 	maxRetries int
+	dryRun     bool // send commands: print the request instead of sending it
 	// cached is the SDK client of this run, built on first use.
 	cached *sinchClient
 	errMu  sync.Mutex // serialises lines written on stderr by concurrent work

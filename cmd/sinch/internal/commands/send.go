@@ -126,6 +126,14 @@ func (a *app) sendCommand(use, short, example, defaultChannel string, channelFla
 			if err != nil {
 				return err
 			}
+			if a.dryRun {
+				// The request as it would go out; no credentials needed, nothing sent.
+				req, err := a.sendRequest(cmd, rf, a.resolver(cmd).Get(config.AppID), msg)
+				if err != nil {
+					return err
+				}
+				return a.printJSON(req)
+			}
 			c, s, err := a.client(cmd)
 			if err != nil {
 				return err
@@ -152,6 +160,7 @@ func (a *app) sendCommand(use, short, example, defaultChannel string, channelFla
 		},
 	}
 	rf.register(cmd, defaultChannel, channelFlag, !channelFlag)
+	cmd.Flags().BoolVar(&a.dryRun, "dry-run", false, "print the messages:send request as JSON instead of sending it (no credentials needed)")
 	if flags != nil {
 		flags(cmd)
 	}
@@ -302,7 +311,7 @@ func (a *app) rcsCommand() *cobra.Command {
 				fs.StringVar(&templateID, "template-id", "", "id of a Template Management (v2) template")
 				fs.StringVar(&params, "params", "", `template parameters as a JSON object of strings, e.g. '{"name":"Ada"}'`)
 				fs.StringVar(&language, "language", "", "translation to use (BCP-47, e.g. en-US; default: the template's default)")
-				fs.StringVar(&version, "version", "", "template version (default: the template's current version, looked up)")
+				fs.StringVar(&version, "version", "", "template version (default: the template's current version, looked up; left out with --dry-run)")
 				_ = cmd.MarkFlagRequired("template-id")
 			},
 			func(cmd *cobra.Command) (conversation.AppMessage, error) {
@@ -312,7 +321,7 @@ func (a *app) rcsCommand() *cobra.Command {
 						return conversation.AppMessage{}, err
 					}
 				}
-				if version == "" {
+				if version == "" && !a.dryRun {
 					v, err := a.templateVersion(cmd, templateID)
 					if err != nil {
 						return conversation.AppMessage{}, err

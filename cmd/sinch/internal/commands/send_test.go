@@ -234,3 +234,18 @@ func TestSendRequestShape(t *testing.T) {
 		})
 	}
 }
+
+func TestSendDryRunNeedsNoCredentials(t *testing.T) {
+	var req conversation.SendMessageRequest
+	out := ok(t, map[string]string{"SINCH_APP_ID": "APP"}, "send", "rcs", "card", "--to", "+15551230001", "--title", "T", "--fallback-sms", "--sender", "ACME", "--dry-run")
+	if err := json.Unmarshal([]byte(out), &req); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if req.AppID != "APP" || req.Message.CardMessage == nil || len(req.ChannelPriorityOrder) != 2 || req.ChannelProperties["SMS_SENDER"] != "ACME" {
+		t.Errorf("request %s", out)
+	}
+	out = ok(t, nil, "send", "rcs", "template", "--to", "+15551230001", "--template-id", "T1", "--params", `{"a":"b"}`, "--dry-run")
+	if !strings.Contains(out, `"omni_template"`) || !strings.Contains(out, `"a": "b"`) {
+		t.Errorf("template request %s", out)
+	}
+}
