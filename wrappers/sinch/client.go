@@ -139,13 +139,18 @@ func (c *config) resolve() error {
 	return nil
 }
 
+// checkURL reports whether s is an absolute http(s) URL without user information. Its errors
+// never quote a password the URL may carry.
 func checkURL(s string) error {
 	u, err := url.Parse(s)
 	if err != nil {
+		if strings.Contains(s, "@") {
+			return errors.New("the value is not a URL")
+		}
 		return fmt.Errorf("%q is not a URL", s)
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%q is not an absolute http(s) URL", s)
+		return fmt.Errorf("%q is not an absolute http(s) URL", u.Redacted())
 	}
 	if u.User != nil {
 		return errors.New("the URL must not carry user information")

@@ -61,6 +61,8 @@ func TestConfigErrors(t *testing.T) {
 		{"empty bearer", []Option{WithProjectID("p"), WithRegion(RegionUS), WithBearerToken("")}, "bearer token is empty"},
 		{"relative URL", []Option{WithProjectID("p"), WithRegion(RegionUS), WithBearerToken("t"), WithBatchURL("/x")}, "not an absolute http(s) URL"},
 		{"URL with user", []Option{WithProjectID("p"), WithRegion(RegionUS), WithBearerToken("t"), WithBatchURL("https://u:pw@h")}, "user information"},
+		{"non-http URL with user", []Option{WithProjectID("p"), WithRegion(RegionUS), WithBearerToken("t"), WithBatchURL("ftp://u:pw@h")}, "not an absolute http(s) URL"},
+		{"unparsable URL with user", []Option{WithProjectID("p"), WithRegion(RegionUS), WithBearerToken("t"), WithBatchURL("https://u:pw@h/%zz")}, "Batch URL: the value is not a URL"},
 		{"bad auth URL", []Option{WithProjectID("p"), WithRegion(RegionUS), WithOAuth2("a", "b"), WithAuthURL("ftp://x")}, "auth URL"},
 	}
 	for _, tt := range tests {
