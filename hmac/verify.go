@@ -105,7 +105,9 @@ func NewVerifier[S Secret](secrets []S, opts ...Option) (*Verifier, error) {
 		v.keys = append(v.keys, newKey([]byte(s)))
 	}
 	for _, o := range opts {
-		o(v)
+		if o != nil {
+			o(v)
+		}
 	}
 	return v, nil
 }

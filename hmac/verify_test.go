@@ -261,3 +261,15 @@ func TestVerifierConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+func TestNilOptionIgnored(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	h := hmac.HeadersWithNonce(testSecret, []byte(`{}`), testNonce, now)
+	v, err := hmac.NewVerifier([]string{testSecret}, nil, hmac.WithClock(func() time.Time { return now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Verify(h, []byte(`{}`)); err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+}

@@ -127,7 +127,9 @@ func NewMemoryStore(opts ...MemoryOption) *MemoryStore {
 		now:      time.Now,
 	}
 	for _, o := range opts {
-		o(s)
+		if o != nil {
+			o(s)
+		}
 	}
 	return s
 }

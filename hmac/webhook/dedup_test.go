@@ -130,3 +130,14 @@ func TestClaimResultString(t *testing.T) {
 		}
 	}
 }
+
+func TestNilOptionsIgnored(t *testing.T) {
+	s := webhook.NewMemoryStore(nil, webhook.WithCapacity(1))
+	ctx := context.Background()
+	if r, err := s.Claim(ctx, "a"); err != nil || r != webhook.Claimed {
+		t.Fatalf("Claim = %v, %v", r, err)
+	}
+	if _, err := webhook.New(nil, webhook.WithoutSignatureVerification()); err != nil {
+		t.Fatalf("New with a nil option: %v", err)
+	}
+}

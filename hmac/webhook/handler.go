@@ -201,7 +201,9 @@ func New(opts ...Option) (*Handler, error) {
 		maxBody: DefaultMaxBodyBytes,
 	}
 	for _, o := range opts {
-		o(h)
+		if o != nil {
+			o(h)
+		}
 	}
 	if h.err != nil {
 		return nil, h.err

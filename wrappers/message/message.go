@@ -42,7 +42,9 @@ func Filename(name string) MediaOption {
 func MediaContent(url string, opts ...MediaOption) conversation.MediaMessage {
 	m := conversation.MediaMessage{URL: url}
 	for _, o := range opts {
-		o(&m)
+		if o != nil {
+			o(&m)
+		}
 	}
 	return m
 }

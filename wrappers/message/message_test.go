@@ -136,3 +136,10 @@ func TestProperties(t *testing.T) {
 		t.Fatalf("%v", p)
 	}
 }
+
+func TestMediaIgnoresNilOption(t *testing.T) {
+	m := message.Media("https://example.com/a.jpg", nil, message.Filename("a.jpg"))
+	if m.MediaMessage == nil || m.MediaMessage.URL != "https://example.com/a.jpg" || m.MediaMessage.FilenameOverride == nil || *m.MediaMessage.FilenameOverride != "a.jpg" {
+		t.Fatalf("%+v", m.MediaMessage)
+	}
+}
