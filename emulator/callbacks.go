@@ -72,16 +72,46 @@ type outbound struct {
 type dispatcher struct {
 	s       *Server
 	mu      sync.Mutex
-	queues  map[string]*cbQueue // by webhook id
-	limits  map[string]*rate.Limiter
+	queues  map[string]*cbQueue      // by queueKey; removed once drained
+	limits  map[string]*rate.Limiter // by project and app; idle ones are pruned
 	records []*CallbackRecord
 	wg      sync.WaitGroup
 	stopped bool
 }
 
 type cbQueue struct {
-	items   []outbound
-	running bool
+	items []outbound
+}
+
+// maxIdleLimiters is how many per-app limiters the dispatcher keeps before it forgets the
+// idle ones (a full bucket behaves exactly like a new one, so forgetting it changes nothing).
+const maxIdleLimiters = 1024
+
+// queueKey names the queue of one target: the project, the webhook (or "callback_url" for a
+// message's own callback URL) and the target, so that a per-message callback_url shares its
+// queue with no other project's or target's callbacks.
+func queueKey(projectID string, h webhookRef) string {
+	return projectID + "\x00" + h.id + "\x00" + h.target
+}
+
+// limiter returns the token bucket of one app. The caller holds d.mu.
+func (d *dispatcher) limiter(projectID, appID string) *rate.Limiter {
+	key := projectID + "\x00" + appID
+	if lim, ok := d.limits[key]; ok {
+		return lim
+	}
+	if len(d.limits) >= maxIdleLimiters {
+		now := time.Now()
+		for k, lim := range d.limits {
+			if lim.TokensAt(now) >= float64(lim.Burst()) {
+				delete(d.limits, k)
+			}
+		}
+	}
+	per := d.s.cfg.Callbacks.RatePerApp
+	lim := rate.NewLimiter(rate.Limit(per), max(1, int(per)))
+	d.limits[key] = lim
+	return lim
 }
 
 func newDispatcher(s *Server) *dispatcher {
@@ -108,34 +138,28 @@ func (d *dispatcher) send(projectID, appID, trigger string, hooks []webhookRef, 
 		if len(d.records) > maxRecords {
 			d.records = append(d.records[:0:0], d.records[len(d.records)-maxRecords:]...)
 		}
-		q, ok := d.queues[h.id]
-		if !ok {
-			q = &cbQueue{}
-			d.queues[h.id] = q
+		key := queueKey(projectID, h)
+		item := outbound{rec: rec, secret: h.secret}
+		if q, ok := d.queues[key]; ok {
+			q.items = append(q.items, item) // its worker is running
+			continue
 		}
-		q.items = append(q.items, outbound{rec: rec, secret: h.secret})
-		if !q.running {
-			q.running = true
-			lim, ok := d.limits[appID]
-			if !ok {
-				lim = rate.NewLimiter(rate.Limit(d.s.cfg.Callbacks.RatePerApp), max(1, int(d.s.cfg.Callbacks.RatePerApp)))
-				d.limits[appID] = lim
-			}
-			d.wg.Add(1)
-			go d.work(h.id, q, lim)
-		}
+		q := &cbQueue{items: []outbound{item}}
+		d.queues[key] = q
+		d.wg.Add(1)
+		go d.work(key, q, d.limiter(projectID, appID))
 	}
 }
 
-// work drains one webhook's queue, then exits.
-func (d *dispatcher) work(hookID string, q *cbQueue, lim *rate.Limiter) {
+// work drains one target's queue, then removes it and exits.
+func (d *dispatcher) work(key string, q *cbQueue, lim *rate.Limiter) {
 	defer d.wg.Done()
 	ctx := d.s.ctx
 	for {
 		d.mu.Lock()
 		if len(q.items) == 0 || ctx.Err() != nil {
-			q.running = false
 			q.items = nil
+			delete(d.queues, key)
 			d.mu.Unlock()
 			return
 		}

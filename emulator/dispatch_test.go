@@ -1,0 +1,91 @@
+package emulator
+
+import (
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+	"time"
+)
+
+// hangingTarget is a listener that accepts connections and never answers.
+func hangingTarget(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		var conns []net.Conn
+		defer func() {
+			for _, c := range conns {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns = append(conns, c)
+		}
+	}()
+	return "http://" + ln.Addr().String() + "/hook"
+}
+
+// A message's callback_url that hangs must delay only its own reports, not another
+// message's callback_url (they used to share one queue across every project).
+func TestHangingCallbackURLDoesNotDelayOthers(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.Callbacks.Timeout = 5 * time.Second; c.Callbacks.MaxAttempts = 1 })
+	app := e.createApp("DISPATCH")
+	e.must(200, "POST", e.conv("/messages:send"), map[string]any{"app_id": app, "recipient": smsRecipient("SMS", "+15550900001"), "message": textMessage("x"), "callback_url": hangingTarget(t)})
+	time.Sleep(20 * time.Millisecond) // the hanging report is in flight
+	ok := e.receiver("")
+	out := e.must(200, "POST", e.conv("/messages:send"), map[string]any{"app_id": app, "recipient": smsRecipient("SMS", "+15550900002"), "message": textMessage("y"), "callback_url": ok.url})
+	start := time.Now()
+	got := deliveryStatuses(ok.wait(2), str(out, "message_id"))
+	if strings.Join(got, ",") != "SMS:QUEUED_ON_CHANNEL,SMS:DELIVERED" {
+		t.Fatalf("reports: %v", got)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("reports to a working callback_url waited %v behind a hanging one", d)
+	}
+}
+
+// Drained queues are forgotten, so that webhooks created and deleted over a long run do not
+// grow the dispatcher.
+func TestDispatcherForgetsDrainedQueues(t *testing.T) {
+	e := newEnv(t)
+	app := e.createApp("DISPATCH")
+	for i := 0; i < 3; i++ {
+		rc := e.receiver("")
+		hook := e.webhook(app, rc.url, "", "MESSAGE_SUBMIT")
+		e.must(200, "POST", e.conv("/messages:send"), map[string]any{"app_id": app, "recipient": smsRecipient("SMS", "+15550800001"), "message": textMessage("x")})
+		rc.wait(1)
+		e.must(200, "DELETE", e.conv("/webhooks/"+hook), nil)
+	}
+	waitFor(t, func() bool {
+		e.srv.cb.mu.Lock()
+		defer e.srv.cb.mu.Unlock()
+		return len(e.srv.cb.queues) == 0
+	})
+}
+
+// Per-app limiters are bounded: idle ones (full buckets) are pruned.
+func TestDispatcherPrunesIdleLimiters(t *testing.T) {
+	s, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	d := s.cb
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for i := 0; i < 3*maxIdleLimiters; i++ {
+		d.limiter("p", fmt.Sprint("app-", i))
+	}
+	if n := len(d.limits); n > maxIdleLimiters {
+		t.Fatalf("%d limiters kept, want at most %d", n, maxIdleLimiters)
+	}
+}
