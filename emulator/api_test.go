@@ -64,7 +64,7 @@ func TestTokenExpiresWithClock(t *testing.T) {
 		c.Clock = clk
 		c.Credentials = []Credential{{KeyID: "key", KeySecret: "secret"}}
 	})
-	tok := e.srv.tokens.issue(clk.Now(), time.Hour)
+	tok := e.srv.tokens.issue(clk.Now(), time.Hour, true)
 	if st, _ := e.doRaw("GET", e.conv("/apps"), nil, "Bearer "+tok); st != 200 {
 		t.Fatalf("fresh token: status %d", st)
 	}

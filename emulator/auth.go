@@ -12,20 +12,29 @@ import (
 type tokenStore struct {
 	mu     sync.Mutex
 	tokens map[string]time.Time
+	// sweepAt is the size at which expired tokens are next forgotten: twice the size left by
+	// the last sweep (at least 1024), so that sweeping costs O(1) per token issued.
+	sweepAt int
 }
 
-func newTokenStore() *tokenStore { return &tokenStore{tokens: map[string]time.Time{}} }
+func newTokenStore() *tokenStore { return &tokenStore{tokens: map[string]time.Time{}, sweepAt: 1024} }
 
-func (t *tokenStore) issue(now time.Time, ttl time.Duration) string {
+// issue makes a token valid until now+ttl. Tokens are remembered only when remember is set
+// (credentials are pinned): otherwise any Bearer token is accepted and keeping them would
+// only grow memory.
+func (t *tokenStore) issue(now time.Time, ttl time.Duration, remember bool) string {
 	tok := randomToken(48)
+	if !remember {
+		return tok
+	}
 	t.mu.Lock()
-	// Forget expired tokens now and then, so that the map stays small.
-	if len(t.tokens) > 1024 {
+	if len(t.tokens) >= t.sweepAt {
 		for k, exp := range t.tokens {
 			if !now.Before(exp) {
 				delete(t.tokens, k)
 			}
 		}
+		t.sweepAt = max(1024, 2*len(t.tokens))
 	}
 	t.tokens[tok] = now.Add(ttl)
 	t.mu.Unlock()
@@ -83,7 +92,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type must be client_credentials")
 		return
 	}
-	tok := s.tokens.issue(s.now(), s.cfg.TokenTTL)
+	tok := s.tokens.issue(s.now(), s.cfg.TokenTTL, len(s.cfg.Credentials) > 0)
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, map[string]any{
 		"access_token": tok,

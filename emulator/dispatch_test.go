@@ -89,3 +89,42 @@ func TestDispatcherPrunesIdleLimiters(t *testing.T) {
 		t.Fatalf("%d limiters kept, want at most %d", n, maxIdleLimiters)
 	}
 }
+
+// The per-project request limiter stays bounded when clients use many project ids.
+func TestRateLimitBucketsAreBounded(t *testing.T) {
+	l := newRateLimits(DefaultRateLimit)
+	for i := 0; i < 3*maxIdleLimiters; i++ {
+		if ok, _ := l.allow(fmt.Sprint("project-", i)); !ok {
+			t.Fatalf("first request of project %d refused", i)
+		}
+	}
+	// Each bucket above spent one token, so some may not be full yet; what matters is that
+	// the map does not keep one bucket per project id ever seen.
+	time.Sleep(10 * time.Millisecond)
+	l.allow("one-more")
+	if n := len(l.buckets); n > maxIdleLimiters+1 {
+		t.Fatalf("%d buckets kept for %d projects", n, 3*maxIdleLimiters)
+	}
+}
+
+// Tokens are remembered only when credentials are pinned, and expired ones are forgotten.
+func TestTokenStoreIsBounded(t *testing.T) {
+	ts := newTokenStore()
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	for i := 0; i < 5000; i++ {
+		ts.issue(now, time.Hour, false)
+	}
+	if len(ts.tokens) != 0 {
+		t.Fatalf("%d tokens remembered without pinned credentials", len(ts.tokens))
+	}
+	for i := 0; i < 5000; i++ {
+		ts.issue(now.Add(time.Duration(i)*time.Second), time.Second, true)
+	}
+	if len(ts.tokens) > 2048 {
+		t.Fatalf("%d tokens remembered, most of them expired", len(ts.tokens))
+	}
+	tok := ts.issue(now, time.Hour, true)
+	if !ts.valid(tok, now) {
+		t.Fatal("a remembered token is not valid")
+	}
+}

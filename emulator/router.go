@@ -264,6 +264,16 @@ func (l *rateLimits) allow(projectID string) (bool, int) {
 	l.mu.Lock()
 	b, ok := l.buckets[projectID]
 	if !ok {
+		if len(l.buckets) >= maxIdleLimiters {
+			// Forget the projects whose bucket is full again: a full bucket behaves exactly
+			// like a new one, so the map stays bounded when clients use many project ids.
+			now := time.Now()
+			for k, x := range l.buckets {
+				if x.TokensAt(now) >= float64(x.Burst()) {
+					delete(l.buckets, k)
+				}
+			}
+		}
 		b = rate.NewLimiter(rate.Limit(l.perSecond), l.perSecond)
 		l.buckets[projectID] = b
 	}
