@@ -199,6 +199,41 @@ func (c *Client) TokenFetches() int64 {
 	return n
 }
 
+// String describes the client by its project, region and base URLs. It never includes the
+// credentials, so a client printed with %v or %+v (or logged) leaks no key secret or token. It has
+// a value receiver so that printing a dereferenced Client is covered too.
+func (c Client) String() string {
+	return fmt.Sprintf("sinch.Client{project: %q, region: %q, auth: %s, conversation: %q, template: %q, batch: %q}",
+		c.cfg.projectID, string(c.cfg.region), c.cfg.auth, c.cfg.conversationURL, c.cfg.templateURL, c.cfg.batchURL)
+}
+
+// GoString is String, so that %#v does not print the credentials either.
+func (c Client) GoString() string { return c.String() }
+
+// LogValue gives slog the client's project, region, authentication method and base URLs, never
+// its credentials.
+func (c Client) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("project_id", c.cfg.projectID),
+		slog.String("region", string(c.cfg.region)),
+		slog.String("auth", c.cfg.auth.String()),
+		slog.String("conversation_url", c.cfg.conversationURL),
+		slog.String("template_url", c.cfg.templateURL),
+		slog.String("batch_url", c.cfg.batchURL),
+	)
+}
+
+// String names the pipeline without its credentials (it is what Client.Doer returns).
+func (p *pipeline) String() string {
+	return fmt.Sprintf("sinch.Doer{auth: %s, region: %q, max retries: %d}", p.auth, string(p.region), p.maxRetries)
+}
+
+// GoString is String, so that %#v does not print the credentials either.
+func (p *pipeline) GoString() string { return p.String() }
+
+// LogValue gives slog the pipeline's description, never its credentials.
+func (p *pipeline) LogValue() slog.Value { return slog.StringValue(p.String()) }
+
 // pipeline is the Doer the generated clients use. Per call: headers, then the retry loop; per
 // attempt: pacing, authentication (with one refresh on 401), middleware, the network.
 type pipeline struct {

@@ -58,6 +58,19 @@ const (
 	authBearer
 )
 
+// String names the authentication method.
+func (k authKind) String() string {
+	switch k {
+	case authOAuth2:
+		return "oauth2"
+	case authBasic:
+		return "basic"
+	case authBearer:
+		return "bearer"
+	}
+	return "none"
+}
+
 type config struct {
 	projectID string
 	region    Region

@@ -1,0 +1,34 @@
+package sinch
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+// TestPrintingLeaksNoSecret prints the client, its configuration and its Doer every way fmt and
+// slog can, and checks that neither the key secret nor a bearer token appears.
+func TestPrintingLeaksNoSecret(t *testing.T) {
+	const secret, token = "KEY-SECRET-do-not-print", "BEARER-do-not-print"
+	for _, opt := range []Option{WithOAuth2("key-id", secret), WithBasicAuth("key-id", secret), WithBearerToken(token)} {
+		c, err := NewClient(WithProjectID("p"), WithRegion(RegionEU), opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var logged bytes.Buffer
+		l := slog.New(slog.NewTextHandler(&logged, nil))
+		l.Info("client", "client", c, "doer", c.Doer())
+		slog.New(slog.NewJSONHandler(&logged, nil)).Info("client", "client", c, "doer", c.Doer())
+		out := fmt.Sprintf("%v %+v %#v %v %+v %#v %v %+v %#v", c, c, c, *c, *c, *c, c.Doer(), c.Doer(), c.Doer()) + logged.String()
+		for _, s := range []string{secret, token} {
+			if strings.Contains(out, s) {
+				t.Fatalf("printed client leaks a secret:\n%s", out)
+			}
+		}
+		if !strings.Contains(out, "p") || !strings.Contains(out, "eu") {
+			t.Fatalf("printed client lost its non-secret fields:\n%s", out)
+		}
+	}
+}
