@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
 
 	"golang.org/x/oauth2"
 
@@ -90,15 +91,15 @@ func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "sinch: %s %s: HTTP %d", e.Method, e.Path, e.StatusCode)
 	if e.Status != "" {
-		b.WriteString(" " + e.Status)
+		b.WriteString(" " + oneLine(e.Status))
 	} else if t := http.StatusText(e.StatusCode); t != "" {
 		b.WriteString(" " + t)
 	}
 	if e.Message != "" {
-		b.WriteString(": " + e.Message)
+		b.WriteString(": " + oneLine(e.Message))
 	}
 	if e.RequestID != "" {
-		b.WriteString(" (request id " + e.RequestID + ")")
+		b.WriteString(" (request id " + oneLine(e.RequestID) + ")")
 	}
 	switch e.StatusCode {
 	case http.StatusNotFound:
@@ -111,6 +112,20 @@ func (e *APIError) Error() string {
 		b.WriteString("; check the access key id and secret (or token) and that the key belongs to this project")
 	}
 	return b.String()
+}
+
+// oneLine replaces control characters (line breaks included) in text from the answer with
+// spaces, so that an error's text stays on one line and cannot forge log lines.
+func oneLine(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // Is makes errors.Is(err, ErrNotFound) and the other sentinels match by status.

@@ -16,6 +16,7 @@ func FuzzAPIError(f *testing.F) {
 	f.Add(500, []byte(`<html>oops</html>`), "Wed, 21 Oct 2015 07:28:00 GMT")
 	f.Add(429, []byte(`{"error":null}`), "")
 	f.Add(400, []byte(`{"error":{"code":"x","details":[1,2]}}`), "-1")
+	f.Add(400, []byte(`{"error":{"code":3,"message":"bad\nlevel=ERROR forged=1","status":"INVALID\r\nARGUMENT"}}`), "")
 	f.Fuzz(func(t *testing.T, status int, body []byte, retryAfter string) {
 		if status < 100 || status > 999 {
 			status = 500
@@ -38,6 +39,9 @@ func FuzzAPIError(f *testing.F) {
 		msg := e.Error()
 		if !strings.HasPrefix(msg, "sinch: GET /v1/projects/p/apps/a: HTTP ") {
 			t.Fatalf("message %q", msg)
+		}
+		if strings.ContainsAny(msg, "\r\n") {
+			t.Fatalf("message spans lines: %q", msg)
 		}
 	})
 }
