@@ -239,6 +239,14 @@ func TestWebhookRules(t *testing.T) {
 	if len(arr(list["webhooks"])) != 4 {
 		t.Fatalf("list: %v", list)
 	}
+	// Moving a webhook into an app that already has five is refused too.
+	full := e.createApp("DISPATCH")
+	for i := 0; i < 5; i++ {
+		e.webhook(full, "https://example.com/full/"+string(rune('a'+i)), "", "MESSAGE_DELIVERY")
+	}
+	if st, out := e.do("PATCH", e.conv("/webhooks/"+ids[1]+"?update_mask=app_id"), map[string]any{"app_id": full}); st != 400 || str(out, "error", "status") != "INVALID_ARGUMENT" {
+		t.Fatalf("moving a webhook into a full app: %d %v, want 400", st, out)
+	}
 	// Deleting the app deletes its webhooks.
 	e.must(200, "DELETE", e.conv("/apps/"+app), nil)
 	e.must(404, "GET", e.conv("/webhooks/"+ids[0]), nil)

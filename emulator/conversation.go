@@ -1142,7 +1142,9 @@ func (c *call) checkWebhook(w doc, self string) error {
 			return errInvalid("the app already has a webhook with target %s", target)
 		}
 	}
-	if self == "" && count >= maxWebhooksPerApp {
+	// count holds the app's other webhooks, so this also refuses an update that moves a
+	// webhook into an app that already has the maximum.
+	if count >= maxWebhooksPerApp {
 		return errInvalid("an app can have at most %d webhooks", maxWebhooksPerApp)
 	}
 	return nil
