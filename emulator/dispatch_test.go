@@ -1,8 +1,10 @@
 package emulator
 
 import (
+	"context"
 	"fmt"
 	"net"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -126,5 +128,29 @@ func TestTokenStoreIsBounded(t *testing.T) {
 	tok := ts.issue(now, time.Hour, true)
 	if !ts.valid(tok, now) {
 		t.Fatal("a remembered token is not valid")
+	}
+}
+
+// Injected latency ends when the request's context does, so that a request cut off by its
+// client (or by Close) does not keep a goroutine for the rest of the latency.
+func TestFaultLatencyStopsWithTheRequest(t *testing.T) {
+	s, err := New(Config{Faults: Faults{Latency: time.Minute}, RateLimit: RateLimitOff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	req := httptest.NewRequestWithContext(ctx, "GET", "http://emulator/v1/projects/p/apps", nil)
+	req.Header.Set("Authorization", "Bearer x")
+	done := make(chan struct{})
+	go func() {
+		s.ConversationHandler().ServeHTTP(httptest.NewRecorder(), req)
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		t.Fatal("the handler still sleeps after its request was cancelled")
 	}
 }

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -150,6 +151,9 @@ func (s *Server) serveOp(o op, route *routers.Route) http.Handler {
 }
 
 func (s *Server) serveCall(o op, route *routers.Route, w http.ResponseWriter, r *http.Request) int {
+	if !s.faults.delay(r.Context()) {
+		return 0 // the client went away (or the server closed) during the injected latency
+	}
 	if fault := s.faults.pick(); fault != faultNone {
 		if done, status := s.faults.apply(fault, w); done {
 			return status
@@ -300,10 +304,18 @@ type faultInjector struct {
 
 func newFaultInjector(cfg Faults) *faultInjector { return &faultInjector{cfg: cfg} }
 
-func (f *faultInjector) pick() fault {
-	if f.cfg.Latency > 0 {
-		time.Sleep(f.cfg.Latency)
+// delay waits Faults.Latency, or until ctx is done; it reports whether the request should go
+// on. A request whose client has gone, or whose connection Close has cut, does not hold its
+// goroutine for the rest of the latency.
+func (f *faultInjector) delay(ctx context.Context) bool {
+	if f.cfg.Latency <= 0 {
+		return true
 	}
+	return sleepCtx(ctx, f.cfg.Latency)
+}
+
+// pick draws the fault of one request, if any.
+func (f *faultInjector) pick() fault {
 	if f.cfg.Rate429 == 0 && f.cfg.Rate503 == 0 && f.cfg.DropRate == 0 {
 		return faultNone
 	}
