@@ -15,6 +15,7 @@ var (
 	fuzzOnce    sync.Once
 	fuzzSrv     *Server
 	fuzzHandler http.Handler
+	fuzzBatch   http.Handler
 )
 
 // fuzzServer is one emulator shared by every fuzz input (starting one per input would
@@ -29,8 +30,10 @@ func fuzzServer(t testing.TB) *Server {
 		if err != nil {
 			t.Fatal(err)
 		}
+		seedFuzzState(s)
 		fuzzSrv = s
 		fuzzHandler = s.ConversationHandler()
+		fuzzBatch = s.BatchHandler()
 	})
 	return fuzzSrv
 }
@@ -55,6 +58,19 @@ func FuzzRequests(f *testing.F) {
 		{"GET", "/v1/projects/p/contacts?page_token=cDE6&page_size=-1", ``},
 		{"POST", "/v1/projects/p/messages:send", `[1,2,3]`},
 		{"POST", "/v1/projects/p/messages:send", `{"app_id":null}`},
+		{"POST", "/v1/projects/p/messages:send", `{"app_id":"a","recipient":{"contact_id":"c"},"message":{"text_message":{"text":"hi"}}}`},
+		{"POST", "/v1/projects/p/events:send", `{"app_id":"a","recipient":{"contact_id":"c"},"event":{"composing_event":{}}}`},
+		{"PATCH", "/v1/projects/p/contacts/c?update_mask=channel_identities,display_name", `{"display_name":"x"}`},
+		{"PATCH", "/v1/projects/p/webhooks/w?update_mask=target", `{"target":"http://x"}`},
+		{"PATCH", "/v1/projects/p/conversations/v?update_mask=metadata", `{"metadata":"m"}`},
+		{"PUT", "/v2/projects/p/templates/t", `{"version":1,"default_translation":"en","translations":[{"language_code":"en","text_message":{"text":"x"}}]}`},
+		{"POST", "/v1/projects/p/conversations/v:inject-message", `{"app_message":{"text_message":{"text":"x"}},"channel_identity":{"channel":"SMS","identity":"+1"},"direction":"TO_CONTACT"}`},
+		{"POST", "/v1/projects/p/contacts/c:merge", `{"source_id":"c"}`},
+		{"POST", "/v1/projects/p/capability:query", `{"app_id":"a","recipient":{"contact_id":"c"}}`},
+		{"GET", "/v1/projects/p/conversations:recent?app_id=a&page_size=1", ``},
+		{"POST", "/batch/v1/projects/p/messages", `{"app_id":"a","recipient_and_params":[{"recipient":{"contact_id":"c"},"parameters":{"name":"x"}}],"message":{"text_message":{"text":"${name}"}},"send_after":"2030-01-01T00:00:00Z"}`},
+		{"DELETE", "/batch/v1/projects/p/messages", `{"metadata_key":"k","metadata_value":"v"}`},
+		{"POST", "/batch/v1/projects/p/consents", `{"app_id":"a","consent_records":[{"identification":"+1"}]}`},
 	}
 	for _, s := range seeds {
 		f.Add(s.method, s.path, s.body)
@@ -72,11 +88,16 @@ func FuzzRequests(f *testing.F) {
 		default:
 			return
 		}
+		h := fuzzHandler
+		if rest, ok := strings.CutPrefix(path, "/batch/"); ok {
+			// Paths under /batch/ go to the Batch listener's handler.
+			h, path = fuzzBatch, "/"+rest
+		}
 		req := httptest.NewRequest(method, "http://emulator"+path, bytes.NewReader([]byte(body)))
 		req.Header.Set("Authorization", "Bearer fuzz")
 		req.Header.Set("Content-Type", "application/json")
 		w := httptest.NewRecorder()
-		fuzzHandler.ServeHTTP(w, req)
+		h.ServeHTTP(w, req)
 		if w.Code >= 500 {
 			t.Fatalf("%s %s %q: %d %s", method, path, body, w.Code, w.Body)
 		}
@@ -100,4 +121,23 @@ func FuzzControlInbound(f *testing.F) {
 			t.Fatalf("%q: %d %s", body, w.Code, w.Body)
 		}
 	})
+}
+
+// seedFuzzState gives project "p" an app "a" (CONVERSATION mode), a contact "c", a
+// conversation "v", a webhook "w" of every trigger, a template "t" and settings, so that
+// fuzzed requests that name them reach the handlers' logic rather than stopping at 404.
+func seedFuzzState(s *Server) {
+	p := s.store.project("p")
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.col(colApps).put("a", doc{"id": "a", "display_name": "fuzz", "processing_mode": "CONVERSATION", "channel_credentials": []any{}})
+	p.col(colContacts).put("c", doc{"id": "c", "language": "EN_US", "channel_priority": []any{"WHATSAPP", "SMS"}, "channel_identities": []any{
+		doc{"channel": "SMS", "identity": "+15550100000"}, doc{"channel": "WHATSAPP", "identity": "+15550100001"},
+	}})
+	p.col(colConversations).put("v", doc{"id": "v", "app_id": "a", "contact_id": "c", "active": true, "active_channel": "SMS"})
+	p.col(colWebhooks).put("w", doc{"id": "w", "app_id": "a", "target": "http://fuzz.invalid/hook", "target_type": "HTTP", "secret": "s", "triggers": []any{
+		"MESSAGE_SUBMIT", "MESSAGE_DELIVERY", "EVENT_DELIVERY", "CONTACT_CREATE", "CONVERSATION_START", "BATCH_STATUS_UPDATE", "CAPABILITY",
+	}})
+	p.col(colTemplates).put("t", doc{"id": "t", "version": 1, "default_translation": "en", "translations": []any{doc{"language_code": "en", "version": "1", "text_message": doc{"text": "${name}"}}}})
+	p.settings = doc{}
 }
