@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math"
 	"net/http"
@@ -184,7 +185,8 @@ func (c *Client) BatchURL() string { return c.cfg.batchURL }
 //
 //	gen, _ := conversation.NewClientWithResponses(c.ConversationURL(), conversation.WithHTTPClient(c.Doer()))
 //
-// Non-2xx answers are returned as they are, not as errors.
+// Non-2xx answers are returned as they are, not as errors; reading a 2xx body past 64 MiB fails
+// with ErrResponseTooLarge.
 func (c *Client) Doer() Doer { return c.pipe }
 
 // TokenFetches reports how many requests the client has sent to the OAuth2 token endpoint (0
@@ -393,9 +395,48 @@ func (p *pipeline) Do(req *http.Request) (*http.Response, error) {
 		if st != nil {
 			st.err = apiErr
 		}
+	} else if resp.Body != nil && resp.Body != http.NoBody {
+		resp.Body = &limitedBody{rc: resp.Body, left: maxResponseBody}
 	}
 	return resp, nil
 }
+
+// maxResponseBody bounds how much of a successful answer the client reads (the generated
+// clients read whole bodies). The largest real answers, full pages of messages, are a few MiB.
+var maxResponseBody int64 = 64 << 20
+
+// ErrResponseTooLarge is returned when a successful answer's body exceeds the client's limit
+// (64 MiB), rather than letting a broken proxy or server exhaust memory.
+var ErrResponseTooLarge = errors.New("sinch: response body exceeds the client's 64 MiB limit")
+
+// limitedBody reads at most left bytes of rc, then fails with ErrResponseTooLarge if more
+// remain.
+type limitedBody struct {
+	rc   io.ReadCloser
+	left int64
+}
+
+// Read reads from the answer until the limit, then reports ErrResponseTooLarge if the body
+// goes on.
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		var one [1]byte
+		n, err := b.rc.Read(one[:])
+		if n > 0 {
+			return 0, ErrResponseTooLarge
+		}
+		return 0, err
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.rc.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+// Close closes the answer's body.
+func (b *limitedBody) Close() error { return b.rc.Close() }
 
 // attempt sends one try: it waits for the rate limiter, authenticates, and on a 401 with an
 // OAuth2 token drops that token and tries once more with a fresh one.

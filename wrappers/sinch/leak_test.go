@@ -2,8 +2,11 @@ package sinch
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -30,5 +33,29 @@ func TestPrintingLeaksNoSecret(t *testing.T) {
 		if !strings.Contains(out, "p") || !strings.Contains(out, "eu") {
 			t.Fatalf("printed client lost its non-secret fields:\n%s", out)
 		}
+	}
+}
+
+func TestOversizedSuccessBodyIsAnError(t *testing.T) {
+	defer func(old int64) { maxResponseBody = old }(maxResponseBody)
+	maxResponseBody = 64
+	small := `{"apps":[]}`
+	big := `{"apps":[],"pad":"` + strings.Repeat("x", 100) + `"}`
+	body := small
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) { okJSON(body)(w, r) })
+	c := f.client(t)
+	if _, err := c.Conversation.ListApps(context.Background()); err != nil {
+		t.Fatalf("a body under the limit: %v", err)
+	}
+	body = `{"apps":[],"pad":"` + strings.Repeat("x", 64-len(`{"apps":[],"pad":""}`)) + `"}`
+	if len(body) != 64 {
+		t.Fatalf("test body is %d bytes", len(body))
+	}
+	if _, err := c.Conversation.ListApps(context.Background()); err != nil {
+		t.Fatalf("a body of exactly the limit: %v", err)
+	}
+	body = big
+	if _, err := c.Conversation.ListApps(context.Background()); !errors.Is(err, ErrResponseTooLarge) {
+		t.Fatalf("err = %v, want ErrResponseTooLarge", err)
 	}
 }
