@@ -361,15 +361,19 @@ func TestWithoutDedup(t *testing.T) {
 }
 
 func TestWithoutSignatureVerification(t *testing.T) {
-	h, err := webhook.New(webhook.WithoutSignatureVerification())
+	var got callback.Trigger
+	h, err := webhook.New(webhook.WithoutSignatureVerification(), webhook.OnAny(func(_ context.Context, ev callback.Event) error {
+		got = ev.Trigger()
+		return nil
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(fixture(t, "OPT_OUT.json")))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
-	if rec.Code != http.StatusOK {
-		t.Fatalf("status %d", rec.Code)
+	if rec.Code != http.StatusOK || got != callback.TriggerOptOut {
+		t.Fatalf("status %d, dispatched %q; want 200 and the unsigned OPT_OUT event processed", rec.Code, got)
 	}
 }
 
