@@ -270,7 +270,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if h.store != nil {
-		if err := h.store.Complete(ctx, key); err != nil {
+		// The event was processed even if the sender has hung up meanwhile: record it regardless
+		// of the request's context, or its retry would be processed again.
+		if err := h.store.Complete(context.WithoutCancel(ctx), key); err != nil {
 			// The event was processed; a retry would process it again, which is the lesser harm.
 			h.log(ctx, slog.LevelWarn, "sinch callback: dedup store Complete failed",
 				slog.String("trigger", string(ev.Trigger())), slog.String("key", key), slog.String("error", err.Error()))

@@ -484,3 +484,33 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
+
+// ctxStore is a MemoryStore whose Complete fails, like a networked store would, when its
+// context has ended.
+type ctxStore struct{ *webhook.MemoryStore }
+
+func (s ctxStore) Complete(ctx context.Context, key string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.MemoryStore.Complete(ctx, key)
+}
+
+func TestCompleteSurvivesSenderHangingUp(t *testing.T) {
+	var runs atomic.Int32
+	h := newHandler(t, webhook.WithDedupStore(ctxStore{webhook.NewMemoryStore()}), webhook.OnAny(func(ctx context.Context, _ callback.Event) error {
+		runs.Add(1)
+		return nil
+	}))
+	body := fixture(t, "OPT_OUT.json")
+	// The first delivery's sender hangs up while the function runs (its context ends), yet the
+	// event was processed: it must be recorded as done, so Sinch's retry is not processed again.
+	ctx, cancel := context.WithCancel(context.Background())
+	req := httptest.NewRequest(http.MethodPost, "/sinch", bytes.NewReader(body)).WithContext(ctx)
+	hmac.SignRequest(req, secret, body, time.Now())
+	cancel()
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	if rec := post(t, h, body); rec.Code != http.StatusOK || runs.Load() != 1 {
+		t.Fatalf("retry: status %d, runs %d; want 200 and one run in all", rec.Code, runs.Load())
+	}
+}
