@@ -190,5 +190,6 @@ func WithRateLimit(requestsPerSecond float64) Option {
 func WithAppID(id string) Option { return func(c *config) { c.appID = id } }
 
 // WithSMSSender sets the default SMS sender id (a number or alphanumeric sender): SendMessage adds
-// it as the SMS_SENDER channel property when the request can go over SMS and sets none.
+// it as the SMS_SENDER channel property to every request that sets none (channels other than SMS
+// ignore the property).
 func WithSMSSender(sender string) Option { return func(c *config) { c.smsSender = sender } }
