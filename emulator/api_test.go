@@ -324,6 +324,22 @@ func TestIdentityConflicts(t *testing.T) {
 	if len(cs) != 1 || str(obj(cs[0]), "identity") != "+15550222" || len(arr(obj(cs[0])["contact_ids"])) != 2 {
 		t.Fatalf("conflicts: %v", out)
 	}
+	// A second conflict, read one page at a time.
+	for i := 0; i < 2; i++ {
+		e.must(200, "POST", e.conv("/contacts"), map[string]any{"channel_identities": []any{map[string]any{"channel": "SMS", "identity": "+15550333"}}, "language": "EN_US"})
+	}
+	first := e.must(200, "GET", e.conv("/contacts:identityConflicts?page_size=1"), nil)
+	tok := str(first, "next_page_token")
+	if len(arr(first["conflicts"])) != 1 || tok == "" {
+		t.Fatalf("first page: %v", first)
+	}
+	second := e.must(200, "GET", e.conv("/contacts:identityConflicts?page_size=1&page_token="+tok), nil)
+	if got := arr(second["conflicts"]); len(got) != 1 || str(obj(got[0]), "identity") != "+15550333" || second["next_page_token"] != nil {
+		t.Fatalf("second page: %v", second)
+	}
+	if st, _ := e.do("GET", e.conv("/contacts:identityConflicts?page_token=99"), nil); st != 400 {
+		t.Fatalf("a token past the end: %d, want 400", st)
+	}
 }
 
 func TestProjectSettings(t *testing.T) {

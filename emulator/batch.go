@@ -144,22 +144,10 @@ func (s *Server) processBatch(p *project, batchID string) {
 				params[k] = string(b)
 			}
 		}
-		md := doc{}
-		for k, v := range obj(req["message_metadata"]) {
-			md[k] = v
-		}
-		for k, v := range obj(rp["message_metadata"]) {
-			md[k] = v
-		}
+		md := merged(obj(req["message_metadata"]), obj(rp["message_metadata"]))
 		md["_batch_id"] = batchID
 		mdJSON, _ := json.Marshal(md)
-		convMD := doc{}
-		for k, v := range obj(req["conversation_metadata"]) {
-			convMD[k] = v
-		}
-		for k, v := range obj(rp["conversation_metadata"]) {
-			convMD[k] = v
-		}
+		convMD := merged(obj(req["conversation_metadata"]), obj(rp["conversation_metadata"]))
 		in := sendInput{
 			appID: appID, recipient: obj(rp["recipient"]),
 			message:  substitute(obj(req["message"]), params).(map[string]any),
@@ -190,6 +178,19 @@ func (s *Server) processBatch(p *project, batchID string) {
 	ob.queueBatchStatus(bd, str(req, "correlation_id"))
 	p.mu.Unlock()
 	ob.flush()
+}
+
+// merged returns a new object with the fields of base, overridden by those of over (a
+// recipient's own metadata over the batch's).
+func merged(base, over doc) doc {
+	out := make(doc, len(base)+len(over))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range over {
+		out[k] = v
+	}
+	return out
 }
 
 // substitute replaces ${key} in every string of v with params[key]; unknown keys are left

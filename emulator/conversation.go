@@ -84,6 +84,23 @@ func (c *call) pageSize(def int) (int, error) {
 	return min(n, 1000), nil
 }
 
+// offsetPage pages through n items sorted by the handler, size at a time, with the page
+// token holding the offset of the page: it returns the page's bounds [start, end) and the
+// next page's token ("" on the last page).
+func (c *call) offsetPage(size, n int) (start, end int, next string, err error) {
+	if tok := c.query("page_token"); tok != "" {
+		start, err = strconv.Atoi(tok)
+		if err != nil || start < 0 || start > n {
+			return 0, 0, "", errInvalid("page_token is not a token this server issued")
+		}
+	}
+	end = min(start+size, n)
+	if end < n {
+		next = strconv.Itoa(end)
+	}
+	return start, end, next, nil
+}
+
 // pendingCallback is a callback decided while the project lock is held, sent after.
 type pendingCallback struct {
 	appID, trigger string
@@ -319,22 +336,17 @@ func listConsents(c *call) (any, error) {
 	}
 	ids := append([]string(nil), c.proj.consents[appID][c.param("list_type")]...)
 	sort.Strings(ids)
-	start := 0
-	if tok := c.query("page_token"); tok != "" {
-		n, err := strconv.Atoi(tok)
-		if err != nil || n < 0 || n > len(ids) {
-			return nil, errInvalid("page_token is not a token this server issued")
-		}
-		start = n
+	start, end, next, err := c.offsetPage(size, len(ids))
+	if err != nil {
+		return nil, err
 	}
-	end := min(start+size, len(ids))
 	out := make([]any, 0, end-start)
 	for _, id := range ids[start:end] {
 		out = append(out, doc{"identity": id})
 	}
 	res := doc{"identities": out}
-	if end < len(ids) {
-		res["next_page_token"] = strconv.Itoa(end)
+	if next != "" {
+		res["next_page_token"] = next
 	}
 	return res, nil
 }
@@ -538,15 +550,10 @@ func listIdentityConflicts(c *call) (any, error) {
 		}
 	}
 	sort.Strings(idents)
-	start := 0
-	if tok := c.query("page_token"); tok != "" {
-		n, err := strconv.Atoi(tok)
-		if err != nil || n < 0 || n > len(idents) {
-			return nil, errInvalid("page_token is not a token this server issued")
-		}
-		start = n
+	start, end, next, err := c.offsetPage(size, len(idents))
+	if err != nil {
+		return nil, err
 	}
-	end := min(start+size, len(idents))
 	out := make([]any, 0, end-start)
 	for _, ident := range idents[start:end] {
 		var chs []any
@@ -561,8 +568,8 @@ func listIdentityConflicts(c *call) (any, error) {
 		out = append(out, doc{"identity": ident, "channels": chs, "contact_ids": ids})
 	}
 	res := doc{"conflicts": out}
-	if end < len(idents) {
-		res["next_page_token"] = strconv.Itoa(end)
+	if next != "" {
+		res["next_page_token"] = next
 	}
 	return res, nil
 }

@@ -61,6 +61,11 @@ var reasonText = map[string]string{
 	"RECIPIENT_INVALID_CHANNEL_IDENTITY": "The emulator treats this identity as invalid (it ends in 9999).",
 }
 
+// reasonDoc is the reason object of a delivery report with the given code.
+func reasonDoc(code string) doc {
+	return doc{"code": code, "description": reasonText[code], "sub_code": "UNSPECIFIED_SUB_CODE"}
+}
+
 // sendInput is one message to send, from messages:send or from a batch.
 type sendInput struct {
 	appID          string
@@ -289,7 +294,7 @@ func (s *Server) simulate(p *project, sim simulation) {
 				report["metadata"] = sim.metadata
 			}
 			if st.reason != "" {
-				report["reason"] = doc{"code": st.reason, "description": reasonText[st.reason], "sub_code": "UNSPECIFIED_SUB_CODE"}
+				report["reason"] = reasonDoc(st.reason)
 			}
 			if sim.batchID != "" && st.status == "FAILED" {
 				report["batch_id"] = sim.batchID
@@ -396,10 +401,10 @@ func sendEvent(c *call) (any, error) {
 	switch {
 	case invalidIdentity(ci.identity):
 		report["status"] = "FAILED"
-		report["reason"] = doc{"code": "RECIPIENT_INVALID_CHANNEL_IDENTITY", "description": reasonText["RECIPIENT_INVALID_CHANNEL_IDENTITY"], "sub_code": "UNSPECIFIED_SUB_CODE"}
+		report["reason"] = reasonDoc("RECIPIENT_INVALID_CHANNEL_IDENTITY")
 	case c.s.undeliverable(ci.channel, ci.identity):
 		report["status"] = "FAILED"
-		report["reason"] = doc{"code": "RECIPIENT_NOT_REACHABLE", "description": reasonText["RECIPIENT_NOT_REACHABLE"], "sub_code": "UNSPECIFIED_SUB_CODE"}
+		report["reason"] = reasonDoc("RECIPIENT_NOT_REACHABLE")
 	}
 	if contactID != "" {
 		report["contact_id"] = contactID

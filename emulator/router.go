@@ -96,12 +96,8 @@ func (s *Server) ConversationHandler() http.Handler {
 	s.mountControl(r)
 	s.mountOps(r, s.conversationOps(), s.convIx)
 	s.mountOps(r, s.templateOps(), s.convIx)
-	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, errNotFound("no operation at %s %s", r.Method, r.URL.Path))
-	})
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, errNotFound("no operation at %s %s", r.Method, r.URL.Path))
-	})
+	r.NotFound(noOperation)
+	r.MethodNotAllowed(noOperation)
 	return r
 }
 
@@ -111,13 +107,15 @@ func (s *Server) BatchHandler() http.Handler {
 	r := chi.NewRouter()
 	r.Post("/oauth2/token", s.handleToken)
 	s.mountOps(r, s.batchOps(), s.batchIx)
-	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, errNotFound("no operation at %s %s", r.Method, r.URL.Path))
-	})
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, errNotFound("no operation at %s %s", r.Method, r.URL.Path))
-	})
+	r.NotFound(noOperation)
+	r.MethodNotAllowed(noOperation)
 	return r
+}
+
+// noOperation answers unknown routes, and known paths with another method, 404 in Sinch's
+// error shape, as the API does.
+func noOperation(w http.ResponseWriter, r *http.Request) {
+	writeError(w, errNotFound("no operation at %s %s", r.Method, r.URL.Path))
 }
 
 func (s *Server) mountOps(r chi.Router, ops []op, ix *specIndex) {
