@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -152,5 +154,46 @@ func TestFaultLatencyStopsWithTheRequest(t *testing.T) {
 	case <-done:
 	case <-time.After(2 * time.Second):
 		t.Fatal("the handler still sleeps after its request was cancelled")
+	}
+}
+
+// Close leaves no goroutine behind: listeners, delivery simulations, callback workers, the
+// batch scheduler and the callback client's keep-alive connections all end.
+func TestCloseLeavesNoGoroutines(t *testing.T) {
+	got := make(chan struct{}, 100)
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case got <- struct{}{}:
+		default:
+		}
+	}))
+	defer target.Close()
+	before := runtime.NumGoroutine()
+
+	s, err := Start(context.Background(), Config{RateLimit: RateLimitOff, Callbacks: CallbackConfig{StepDelay: time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, srv: s}
+	app := e.createApp("CONVERSATION")
+	e.webhook(app, target.URL, "s", "MESSAGE_SUBMIT", "MESSAGE_DELIVERY", "BATCH_STATUS_UPDATE")
+	for i := 0; i < 3; i++ {
+		e.must(200, "POST", e.conv("/messages:send"), map[string]any{"app_id": app, "recipient": smsRecipient("SMS", fmt.Sprint("+1555010000", i)), "message": textMessage("x")})
+	}
+	e.must(200, "POST", e.batch("/messages"), map[string]any{"app_id": app, "message": textMessage("x"),
+		"recipient_and_params": []any{map[string]any{"recipient": smsRecipient("SMS", "+15550100011")}},
+		"send_after":           time.Now().Add(time.Hour).UTC().Format(time.RFC3339)})
+	<-got
+	<-got
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for runtime.NumGoroutine() > before {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<20)
+			t.Fatalf("%d goroutines after Close, %d before:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

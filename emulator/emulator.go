@@ -226,6 +226,10 @@ type Server struct {
 	closeOnce         sync.Once
 	closeErr          error
 
+	// cbTransport is the callback client's transport when the emulator made it (no
+	// CallbackConfig.HTTPClient); Close ends its idle connections.
+	cbTransport *http.Transport
+
 	// checkResponse, set by tests, sees every validated operation's answer.
 	checkResponse func(route *routers.Route, r *http.Request, params map[string]string, status int, h http.Header, body []byte)
 }
@@ -340,11 +344,15 @@ func newServer(cfg Config) (*Server, error) {
 	if cb.StepDelay <= 0 {
 		cb.StepDelay = 20 * time.Millisecond
 	}
+	var ownTransport *http.Transport
 	if cb.HTTPClient == nil {
-		cb.HTTPClient = &http.Client{Timeout: cb.Timeout}
+		// A transport of its own, so that Close can end its keep-alive connections without
+		// touching the process's http.DefaultTransport.
+		ownTransport = http.DefaultTransport.(*http.Transport).Clone()
+		cb.HTTPClient = &http.Client{Timeout: cb.Timeout, Transport: ownTransport}
 	}
 
-	s := &Server{cfg: cfg, clock: cfg.Clock, log: cfg.Logger, store: newStore()}
+	s := &Server{cfg: cfg, clock: cfg.Clock, log: cfg.Logger, store: newStore(), cbTransport: ownTransport}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.tokens = newTokenStore()
 	s.limits = newRateLimits(cfg.RateLimit)
@@ -391,7 +399,9 @@ func (s *Server) TokenURL() string { return s.convURL + "/oauth2/token" }
 // ControlURL is the base URL of the control endpoints (/_emulator/...).
 func (s *Server) ControlURL() string { return s.convURL + "/_emulator" }
 
-// Close stops the emulator at once: listeners, pending callbacks and scheduled batches.
+// Close stops the emulator at once: listeners, pending callbacks and scheduled batches. When
+// it returns, no goroutine of the emulator is left (a CallbackConfig.HTTPClient given by the
+// caller keeps its own idle connections; close them with its CloseIdleConnections).
 func (s *Server) Close() error {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -425,6 +435,9 @@ func (s *Server) shutdown(ctx context.Context, force bool) error {
 		s.cancel()
 		s.cb.stop()
 		s.wg.Wait()
+		if s.cbTransport != nil {
+			s.cbTransport.CloseIdleConnections()
+		}
 		s.closeErr = errors.Join(errs...)
 	})
 	return s.closeErr
