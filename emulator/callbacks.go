@@ -53,8 +53,37 @@ type CallbackRecord struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// maxRecords bounds the callback history kept in memory.
-const maxRecords = 20000
+// maxRecords and maxRecordBytes bound the callback history kept in memory: the number of
+// records, and the bytes of their bodies (a request body may be megabytes, and each of its
+// callbacks keeps a copy).
+const (
+	maxRecords     = 20000
+	maxRecordBytes = 64 << 20
+)
+
+// trimRecords forgets the oldest records past maxRecords or maxRecordBytes. Past the count it
+// drops a quarter at once, so that the copy is not paid on every callback. The most recent
+// record is always kept. The caller holds d.mu.
+func (d *dispatcher) trimRecords() {
+	drop := 0
+	if len(d.records) > maxRecords+maxRecords/4 {
+		drop = len(d.records) - maxRecords
+	}
+	bytes := d.recordBytes
+	for i := 0; i < drop; i++ {
+		bytes -= len(d.records[i].Body)
+	}
+	for bytes > maxRecordBytes && drop < len(d.records)-1 {
+		bytes -= len(d.records[drop].Body)
+		drop++
+	}
+	if drop == 0 {
+		return
+	}
+	clear(d.records[:drop]) // let the dropped records be collected
+	d.records = append(d.records[:0], d.records[drop:]...)
+	d.recordBytes = bytes
+}
 
 // webhookRef is what the dispatcher needs of a webhook.
 type webhookRef struct {
@@ -75,8 +104,10 @@ type dispatcher struct {
 	queues  map[string]*cbQueue      // by queueKey; removed once drained
 	limits  map[string]*rate.Limiter // by project and app; idle ones are pruned
 	records []*CallbackRecord
-	wg      sync.WaitGroup
-	stopped bool
+	// recordBytes is the total size of the records' bodies.
+	recordBytes int
+	wg          sync.WaitGroup
+	stopped     bool
 }
 
 type cbQueue struct {
@@ -135,9 +166,8 @@ func (d *dispatcher) send(projectID, appID, trigger string, hooks []webhookRef, 
 			Trigger: trigger, Body: body, State: CallbackPending, CreatedAt: now,
 		}
 		d.records = append(d.records, rec)
-		if len(d.records) > maxRecords {
-			d.records = append(d.records[:0:0], d.records[len(d.records)-maxRecords:]...)
-		}
+		d.recordBytes += len(body)
+		d.trimRecords()
 		key := queueKey(projectID, h)
 		item := outbound{rec: rec, secret: h.secret}
 		if q, ok := d.queues[key]; ok {
@@ -259,6 +289,7 @@ func (d *dispatcher) stop() {
 func (d *dispatcher) reset() {
 	d.mu.Lock()
 	d.records = nil
+	d.recordBytes = 0
 	d.mu.Unlock()
 }
 
@@ -288,6 +319,7 @@ type CallbackFilter struct {
 	Trigger   string
 }
 
-// Callbacks returns the callbacks sent so far (the most recent 20,000), oldest first, with
-// their delivery attempts.
+// Callbacks returns the callbacks sent so far, oldest first, with their delivery attempts.
+// The history keeps the most recent callbacks: at least 20,000 of them unless their bodies
+// add up to more than 64 MiB.
 func (s *Server) Callbacks(f CallbackFilter) []CallbackRecord { return s.cb.snapshot(f) }

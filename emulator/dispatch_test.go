@@ -197,3 +197,35 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// The callback history is bounded in count and in bytes.
+func TestCallbackHistoryIsBounded(t *testing.T) {
+	noNet := &http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) {
+		return nil, fmt.Errorf("no network")
+	})}
+	s, err := New(Config{Callbacks: CallbackConfig{HTTPClient: noNet, MaxAttempts: 1, RatePerApp: 1e9}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	hook := []webhookRef{{id: "w", target: "http://nowhere.invalid/"}}
+	for i := 0; i < maxRecords*3/2; i++ {
+		s.cb.send("p", "a", "MESSAGE_SUBMIT", hook, []byte(`{}`))
+	}
+	if n := len(s.Callbacks(CallbackFilter{})); n < maxRecords || n > maxRecords+maxRecords/4 {
+		t.Fatalf("%d records kept, want %d to %d", n, maxRecords, maxRecords+maxRecords/4)
+	}
+	big := make([]byte, 1<<20)
+	for i := 0; i < 2*maxRecordBytes>>20; i++ {
+		s.cb.send("p", "a", "MESSAGE_SUBMIT", hook, big)
+	}
+	s.cb.mu.Lock()
+	defer s.cb.mu.Unlock()
+	total := 0
+	for _, r := range s.cb.records {
+		total += len(r.Body)
+	}
+	if total != s.cb.recordBytes || total > maxRecordBytes {
+		t.Fatalf("records hold %d bytes (counted %d), want at most %d", total, s.cb.recordBytes, maxRecordBytes)
+	}
+}
