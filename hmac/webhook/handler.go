@@ -311,6 +311,9 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, int,
 	if r.ContentLength > h.maxBody {
 		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("body of %d bytes exceeds the limit of %d", r.ContentLength, h.maxBody)
 	}
+	if r.Body == nil { // only a hand-built request; a server's always has a Body
+		return nil, 0, nil
+	}
 	var buf bytes.Buffer
 	if r.ContentLength > 0 {
 		buf.Grow(int(r.ContentLength) + 1) // +1 so that ReadFrom sees EOF without growing

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -512,5 +513,19 @@ func TestCompleteSurvivesSenderHangingUp(t *testing.T) {
 	h.ServeHTTP(httptest.NewRecorder(), req)
 	if rec := post(t, h, body); rec.Code != http.StatusOK || runs.Load() != 1 {
 		t.Fatalf("retry: status %d, runs %d; want 200 and one run in all", rec.Code, runs.Load())
+	}
+}
+
+func TestNilBodyIsRejectedNotAPanic(t *testing.T) {
+	h, err := webhook.New(webhook.WithoutSignatureVerification())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A hand-built request (as in a unit test of the caller's own mux) may have no Body at all.
+	req := &http.Request{Method: http.MethodPost, URL: &url.URL{Path: "/sinch"}, Header: http.Header{}}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusBadRequest {
+		t.Fatalf("status %d, want 400 for an empty body", rec.Code)
 	}
 }
