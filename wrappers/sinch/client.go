@@ -342,6 +342,9 @@ func (t doerTransport) RoundTrip(r *http.Request) (*http.Response, error) { retu
 // Do sends req through the pipeline.
 func (p *pipeline) Do(req *http.Request) (*http.Response, error) {
 	st := stateFrom(req.Context())
+	if req.Header == nil { // a hand-built request given to Doer
+		req.Header = make(http.Header, 4)
+	}
 	// Shared, never-mutated value slices: no allocation per call.
 	req.Header["User-Agent"] = p.uaHeader
 	if _, ok := req.Header["Accept"]; !ok {

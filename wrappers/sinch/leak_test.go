@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -57,5 +58,24 @@ func TestOversizedSuccessBodyIsAnError(t *testing.T) {
 	body = big
 	if _, err := c.Conversation.ListApps(context.Background()); !errors.Is(err, ErrResponseTooLarge) {
 		t.Fatalf("err = %v, want ErrResponseTooLarge", err)
+	}
+}
+
+func TestDoerAcceptsRequestWithoutHeader(t *testing.T) {
+	var auth string
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		auth = r.Header.Get("Authorization")
+		okJSON(`{}`)(w, r)
+	})
+	c := f.client(t)
+	u, _ := url.Parse(f.srv.URL + "/v1/projects/p-123/apps")
+	req := (&http.Request{Method: http.MethodGet, URL: u}).WithContext(t.Context()) // Header is nil
+	resp, err := c.Doer().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || auth != "Bearer tok-1" {
+		t.Fatalf("status %d auth %q", resp.StatusCode, auth)
 	}
 }
