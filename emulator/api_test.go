@@ -199,6 +199,15 @@ func TestAppsCRUDAndUpdateMask(t *testing.T) {
 	if up["display_name"] != "Five" || up["conversation_metadata_report_view"] != "FULL" {
 		t.Fatalf("no mask: %v", up)
 	}
+	// A path through a field that is not an object (here a list) names no field: 400, and
+	// the app is left as it was (it used to turn channel_credentials into an object).
+	if st, out := e.do("PATCH", e.conv("/apps/"+id+"?update_mask=display_name,channel_credentials.channel"), map[string]any{"display_name": "Six"}); st != 400 || str(out, "error", "status") != "INVALID_ARGUMENT" {
+		t.Fatalf("mask through a list: %d %v, want 400", st, out)
+	}
+	got = e.must(200, "GET", e.conv("/apps/"+id), nil)
+	if got["display_name"] != "Five" || len(arr(got["channel_credentials"])) != 2 {
+		t.Fatalf("after a refused update: %v", got)
+	}
 	list := e.must(200, "GET", e.conv("/apps"), nil)
 	if len(arr(list["apps"])) != 1 {
 		t.Fatalf("list: %v", list)

@@ -196,15 +196,28 @@ func (s *Server) emit(p *project, appID, trigger, key string, payload any, metad
 // applyUpdate copies fields of patch into d: only the update mask's paths when given (a
 // path missing from patch is cleared), otherwise every field present in patch. Paths may be
 // dotted ("callback_settings.secret_for_overridden_callback_urls"). Fields in readOnly are
-// never changed.
-func applyUpdate(d, patch doc, mask []string, readOnly ...string) {
+// never changed. A path that goes through a field of d that is not an object (a list, a
+// string) is refused with a 400 before anything is changed: it names no field.
+func applyUpdate(d, patch doc, mask []string, readOnly ...string) error {
 	if len(mask) == 0 {
 		for k, v := range patch {
 			if !contains(readOnly, k) {
 				d[k] = cloneValue(v)
 			}
 		}
-		return
+		return nil
+	}
+	for _, path := range mask {
+		keys := strings.Split(path, ".")
+		var cur any = d
+		for _, k := range keys[:len(keys)-1] {
+			if cur = obj(cur)[k]; cur == nil {
+				break // created on the way
+			}
+			if obj(cur) == nil {
+				return errInvalid("update_mask: a path goes through a field that is not an object")
+			}
+		}
 	}
 	for _, path := range mask {
 		if contains(readOnly, strings.SplitN(path, ".", 2)[0]) {
@@ -231,6 +244,7 @@ func applyUpdate(d, patch doc, mask []string, readOnly ...string) {
 			dst[last] = cloneValue(src)
 		}
 	}
+	return nil
 }
 
 // ---- apps ----
@@ -288,7 +302,9 @@ func updateApp(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	applyUpdate(a, c.body, splitMask(c.r), "id")
+	if err := applyUpdate(a, c.body, splitMask(c.r), "id"); err != nil {
+		return nil, err
+	}
 	return clone(a), nil
 }
 
@@ -421,7 +437,9 @@ func updateContact(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	applyUpdate(d, c.body, splitMask(c.r), "id")
+	if err := applyUpdate(d, c.body, splitMask(c.r), "id"); err != nil {
+		return nil, err
+	}
 	c.queueContactEvent("CONTACT_UPDATE", "contact_update_notification", doc{"contact": d})
 	return clone(d), nil
 }
@@ -659,7 +677,9 @@ func updateConversation(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	applyUpdate(d, c.body, splitMask(c.r), "id", "app_id", "contact_id")
+	if err := applyUpdate(d, c.body, splitMask(c.r), "id", "app_id", "contact_id"); err != nil {
+		return nil, err
+	}
 	return clone(d), nil
 }
 
@@ -1189,7 +1209,9 @@ func updateWebhook(c *call) (any, error) {
 		return nil, err
 	}
 	next := clone(w)
-	applyUpdate(next, c.body, splitMask(c.r), "id")
+	if err := applyUpdate(next, c.body, splitMask(c.r), "id"); err != nil {
+		return nil, err
+	}
 	if err := c.checkWebhook(next, idOf(w)); err != nil {
 		return nil, err
 	}
@@ -1240,7 +1262,9 @@ func updateProjectSettings(c *call) (any, error) {
 	if c.proj.settings == nil {
 		return nil, errNotFound("the project has no settings")
 	}
-	applyUpdate(c.proj.settings, c.body, splitMask(c.r))
+	if err := applyUpdate(c.proj.settings, c.body, splitMask(c.r)); err != nil {
+		return nil, err
+	}
 	return projectSettings(c), nil
 }
 
