@@ -378,6 +378,10 @@ func sendEvent(c *call) (any, error) {
 	} else {
 		return nil, errInvalid("recipient is required")
 	}
+	if ci.channel == "" || ci.identity == "" {
+		// As for messages: a contact without a channel identity cannot be reached at all.
+		return nil, errInvalid("the recipient has no channel identity to send to")
+	}
 	mode := str(app, "processing_mode")
 	if mode == "" || str(b, "processing_strategy") == "DISPATCH_ONLY" {
 		mode = "DISPATCH"

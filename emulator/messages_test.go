@@ -288,6 +288,16 @@ func TestSendEventAndCapability(t *testing.T) {
 	if r := obj(rc.wait(3)[2]["event_delivery_report"]); str(r, "status") != "FAILED" || str(r, "reason", "code") != "RECIPIENT_NOT_REACHABLE" {
 		t.Errorf("event to an unreachable identity: %v", r)
 	}
+	e.must(200, "POST", e.conv("/events:send"), map[string]any{"app_id": app, "recipient": smsRecipient("WHATSAPP", "+15550509999"), "event": map[string]any{"composing_event": map[string]any{}}})
+	if r := obj(rc.wait(4)[3]["event_delivery_report"]); str(r, "status") != "FAILED" || str(r, "reason", "code") != "RECIPIENT_INVALID_CHANNEL_IDENTITY" {
+		t.Errorf("event to an invalid identity: %v", r)
+	}
+	// A contact without any channel identity cannot be sent an event (as for messages).
+	bare := e.must(200, "POST", e.conv("/contacts"), map[string]any{"display_name": "No channels", "language": "EN_US", "channel_identities": []any{map[string]any{"channel": "SMS", "identity": "+15550500002"}}})
+	e.must(200, "PATCH", e.conv("/contacts/"+str(bare, "id")+"?update_mask=channel_identities"), map[string]any{})
+	if st, out := e.do("POST", e.conv("/events:send"), map[string]any{"app_id": app, "recipient": map[string]any{"contact_id": str(bare, "id")}, "event": map[string]any{"composing_event": map[string]any{}}}); st != 400 {
+		t.Errorf("event to a contact without identities: %d %v, want 400", st, out)
+	}
 }
 
 func TestTranscodeAndChannelProfile(t *testing.T) {
