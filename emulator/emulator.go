@@ -38,10 +38,19 @@
 // contact (CONTACT_CREATE) and, without an active conversation, a conversation
 // (CONVERSATION_START); DISPATCH mode (or processing_strategy DISPATCH_ONLY) creates neither.
 //
-// Delivery reports are StepDelay apart (CallbackConfig). Callbacks to one webhook are sent in
-// order, one at a time, at most RatePerApp per second per app; a failed or timed-out attempt
-// (no 2xx answer) is retried after InitialBackoff, doubling up to MaxBackoff, MaxAttempts
-// times in all. Delivery never blocks the API: a target that hangs only delays its own queue.
+// Delivery reports are StepDelay apart (CallbackConfig). Callbacks to one webhook (or to one
+// message callback_url target) are sent in order, one at a time, at most RatePerApp per
+// second per app; a failed or timed-out attempt (no 2xx answer) is retried after
+// InitialBackoff, doubling up to MaxBackoff, MaxAttempts times in all. Delivery never blocks
+// the API: a target that hangs only delays its own queue. Server.Callbacks keeps the most
+// recent callbacks (20,000, or fewer when their bodies pass 64 MiB).
+//
+// # Rate limit and faults
+//
+// Each project may make Config.RateLimit requests per second (DefaultRateLimit, 800, by
+// default; RateLimitOff turns the limit off); past it the answer is 429 RESOURCE_EXHAUSTED
+// with a Retry-After header. Config.Faults answers a share of requests 429 or 503, drops a
+// share of connections, or adds latency. Neither applies to the token or control endpoints.
 //
 // # Batches
 //
