@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -388,8 +389,8 @@ func TestRateLimit(t *testing.T) {
 		resp.Body.Close()
 		last, retry = resp.StatusCode, resp.Header.Get("Retry-After")
 	}
-	if last != 429 || retry == "" {
-		t.Fatalf("sixth request in a burst of 5/s: %d Retry-After %q, want 429 with Retry-After", last, retry)
+	if n, err := strconv.Atoi(retry); last != 429 || err != nil || n < 1 {
+		t.Fatalf("sixth request in a burst of 5/s: %d Retry-After %q, want 429 with Retry-After in whole seconds", last, retry)
 	}
 	// Another project has its own bucket.
 	if st, _ := e.do("GET", e.srv.ConversationURL()+"/v1/projects/other/apps", nil); st != 200 {
