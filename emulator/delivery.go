@@ -450,35 +450,30 @@ type InboundEvent struct {
 // CONTACT_CREATE and CONVERSATION_START where they apply) goes to the app's webhooks. It
 // returns the stored message id.
 func (s *Server) InjectInbound(ctx context.Context, in InboundMessage) (string, error) {
-	if err := ctx.Err(); err != nil {
-		return "", err
-	}
-	var cm doc
-	if err := json.Unmarshal(in.ContactMessage, &cm); err != nil || cm == nil {
-		return "", errInvalid("contact_message must be a JSON object")
-	}
-	m, err := s.inbound(in.ProjectID, in.AppID, in.Channel, in.Identity, "contact_message", cm, in.Metadata)
-	if err != nil {
-		return "", err
-	}
-	return idOf(m), nil
+	return s.injectRaw(ctx, in.ProjectID, in.AppID, in.Channel, in.Identity, "contact_message", in.ContactMessage, in.Metadata)
 }
 
 // InjectInboundEvent makes a contact send an event to an app; EVENT_INBOUND goes to the
 // app's webhooks. It returns the stored event id.
 func (s *Server) InjectInboundEvent(ctx context.Context, in InboundEvent) (string, error) {
+	return s.injectRaw(ctx, in.ProjectID, in.AppID, in.Channel, in.Identity, "contact_event", in.ContactEvent, "")
+}
+
+// injectRaw decodes the content of an injected message or event (kind is its field name,
+// which must hold a JSON object) and stores it with inbound; it returns the stored id.
+func (s *Server) injectRaw(ctx context.Context, projectID, appID, channel, identity, kind string, raw json.RawMessage, metadata string) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	var ce doc
-	if err := json.Unmarshal(in.ContactEvent, &ce); err != nil || ce == nil {
-		return "", errInvalid("contact_event must be a JSON object")
+	var content doc
+	if err := json.Unmarshal(raw, &content); err != nil || content == nil {
+		return "", errInvalid("%s must be a JSON object", kind)
 	}
-	e, err := s.inbound(in.ProjectID, in.AppID, in.Channel, in.Identity, "contact_event", ce, "")
+	d, err := s.inbound(projectID, appID, channel, identity, kind, content, metadata)
 	if err != nil {
 		return "", err
 	}
-	return idOf(e), nil
+	return idOf(d), nil
 }
 
 // inbound stores a message or an event from a contact and queues its callbacks.
