@@ -299,6 +299,7 @@ func cancelBatchMessages(c *call) (any, error) {
 		}
 		bd["status"] = "CANCELLED"
 		delete(c.proj.batches, bid)
+		c.s.sched.remove(c.projectID, bid)
 		c.queueBatchStatus(bd, "")
 	}
 	return doc{}, nil
@@ -398,6 +399,14 @@ func newScheduler(s *Server) *scheduler {
 func (sc *scheduler) add(projectID, batchID string, at time.Time) {
 	sc.mu.Lock()
 	sc.due[projectID+"/"+batchID] = at
+	sc.mu.Unlock()
+}
+
+// remove forgets a batch that will not be sent (cancelled), so that a scheduler whose
+// batches are cancelled does not keep them until their time.
+func (sc *scheduler) remove(projectID, batchID string) {
+	sc.mu.Lock()
+	delete(sc.due, projectID+"/"+batchID)
 	sc.mu.Unlock()
 }
 

@@ -129,6 +129,11 @@ func TestBatchScheduleAndCancel(t *testing.T) {
 	// Cancel one by id and one by metadata.
 	e.must(200, "DELETE", e.batch("/messages"), map[string]any{"batch_id": b})
 	e.must(200, "DELETE", e.batch("/messages"), map[string]any{"metadata_key": "wave", "metadata_value": "3"})
+	e.srv.sched.mu.Lock()
+	if n := len(e.srv.sched.due); n != 1 {
+		t.Errorf("the scheduler holds %d batches after two of three were cancelled, want 1", n)
+	}
+	e.srv.sched.mu.Unlock()
 	list := e.must(200, "GET", e.batch("/messages?metadataKey=wave&metadataValue=2"), nil)
 	if l := arr(list["list"]); len(l) != 1 || str(obj(l[0]), "status") != "CANCELLED" {
 		t.Fatalf("list by metadata: %v", list)
