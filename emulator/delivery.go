@@ -56,7 +56,7 @@ func (s *Server) planDelivery(order []channelIdentity) []deliveryStep {
 }
 
 var reasonText = map[string]string{
-	"RECIPIENT_NOT_REACHABLE":            "The emulator treats this identity as unreachable on this channel (it ends in 0000).",
+	"RECIPIENT_NOT_REACHABLE":            "The emulator treats this identity as unreachable on this channel (it ends in 0000, or Config.Undeliverable says so).",
 	"NO_CHANNELS_LEFT":                   "Every channel in the priority order failed.",
 	"RECIPIENT_INVALID_CHANNEL_IDENTITY": "The emulator treats this identity as invalid (it ends in 9999).",
 }
