@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -120,6 +121,23 @@ func (a *app) newClient(cmd *cobra.Command) (*sinch.Client, settings, error) {
 	}
 	a.verbosef("Conversation API %s, Template API %s, Batch API %s", c.ConversationURL(), c.TemplateURL(), c.BatchURL())
 	return c, s, nil
+}
+
+// runCall returns the RunE of a command that makes one API call: it builds the client, makes call
+// with the command's context, and prints the result as JSON with --json or with human otherwise.
+// A command that checks its flags first does so and then returns runCall(...)(cmd, args).
+func runCall[T any](a *app, call func(ctx context.Context, c *sinch.Client, s settings) (T, error), human func(T)) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, _ []string) error {
+		c, s, err := a.client(cmd)
+		if err != nil {
+			return err
+		}
+		v, err := call(cmd.Context(), c, s)
+		if err != nil {
+			return err
+		}
+		return a.emit(v, func() { human(v) })
+	}
 }
 
 // requireAppID returns the app id from --app-id or SINCH_APP_ID.

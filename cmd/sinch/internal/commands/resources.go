@@ -1,12 +1,14 @@
 package commands
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/relaykit/sinch-go/gen/conversation"
+	"github.com/relaykit/sinch-go/wrappers/sinch"
 )
 
 func init() { register(resourceCommands) }
@@ -128,36 +130,20 @@ func (a *app) messagesCommand() *cobra.Command {
 	get := &cobra.Command{
 		Use: "get", Short: "Get one message", Args: cobra.NoArgs,
 		Example: "  sinch messages get --message-id 01W4FFL35P4NC4K35MESSAGE01",
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, _, err := a.client(cmd)
-			if err != nil {
-				return err
-			}
-			m, err := c.Conversation.GetMessage(cmd.Context(), messageID, nil)
-			if err != nil {
-				return err
-			}
-			return a.emit(m, func() {
-				a.printf("message %s\n  direction %s\n  accepted  %s\n  content   %s\n", str(m.ID), str(m.Direction), ts(m.AcceptTime), summarize(*m))
-			})
-		},
+		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.ConversationMessage, error) {
+			return c.Conversation.GetMessage(ctx, messageID, nil)
+		}, func(m *conversation.ConversationMessage) {
+			a.printf("message %s\n  direction %s\n  accepted  %s\n  content   %s\n", str(m.ID), str(m.Direction), ts(m.AcceptTime), summarize(*m))
+		}),
 	}
 	get.Flags().StringVar(&messageID, "message-id", "", "the message's id")
 	_ = get.MarkFlagRequired("message-id")
 	del := &cobra.Command{
 		Use: "delete", Short: "Delete one message", Args: cobra.NoArgs,
 		Example: "  sinch messages delete --message-id 01W4FFL35P4NC4K35MESSAGE01",
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, _, err := a.client(cmd)
-			if err != nil {
-				return err
-			}
-			resp, err := c.Conversation.DeleteMessage(cmd.Context(), messageID, nil)
-			if err != nil {
-				return err
-			}
-			return a.emit(resp, func() { a.printf("deleted message %s\n", messageID) })
-		},
+		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Empty, error) {
+			return c.Conversation.DeleteMessage(ctx, messageID, nil)
+		}, func(*conversation.Empty) { a.printf("deleted message %s\n", messageID) }),
 	}
 	del.Flags().StringVar(&messageID, "message-id", "", "the message's id")
 	_ = del.MarkFlagRequired("message-id")
@@ -226,48 +212,32 @@ func (a *app) appsCommand() *cobra.Command {
 	list := &cobra.Command{
 		Use: "list", Short: "List the project's apps", Args: cobra.NoArgs,
 		Example: "  sinch apps list --json",
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, _, err := a.client(cmd)
-			if err != nil {
-				return err
+		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.ListAppsResponse, error) {
+			return c.Conversation.ListApps(ctx)
+		}, func(resp *conversation.ListAppsResponse) {
+			if len(resp.Apps) == 0 {
+				a.printf("no apps\n")
+				return
 			}
-			resp, err := c.Conversation.ListApps(cmd.Context())
-			if err != nil {
-				return err
+			rows := [][]string{{"ID", "NAME", "MODE", "CHANNELS"}}
+			for _, ap := range resp.Apps {
+				rows = append(rows, []string{str(ap.ID), str(ap.DisplayName), str(ap.ProcessingMode), appChannels(ap)})
 			}
-			return a.emit(resp, func() {
-				if len(resp.Apps) == 0 {
-					a.printf("no apps\n")
-					return
-				}
-				rows := [][]string{{"ID", "NAME", "MODE", "CHANNELS"}}
-				for _, ap := range resp.Apps {
-					rows = append(rows, []string{str(ap.ID), str(ap.DisplayName), str(ap.ProcessingMode), appChannels(ap)})
-				}
-				a.table(rows)
-			})
-		},
+			a.table(rows)
+		}),
 	}
 	get := &cobra.Command{
 		Use: "get", Short: "Show one app (the one of --app-id or SINCH_APP_ID)", Args: cobra.NoArgs,
 		Example: "  sinch apps get --app-id 01W4FFL35P4NC4K35CONVAPP001",
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, s, err := a.client(cmd)
-			if err != nil {
-				return err
-			}
+		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, s settings) (*conversation.App, error) {
 			appID, err := requireAppID(s)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			ap, err := c.Conversation.GetApp(cmd.Context(), appID)
-			if err != nil {
-				return err
-			}
-			return a.emit(ap, func() {
-				a.printf("app %s\n  name      %s\n  mode      %s\n  channels  %s\n", str(ap.ID), str(ap.DisplayName), str(ap.ProcessingMode), appChannels(*ap))
-			})
-		},
+			return c.Conversation.GetApp(ctx, appID)
+		}, func(ap *conversation.App) {
+			a.printf("app %s\n  name      %s\n  mode      %s\n  channels  %s\n", str(ap.ID), str(ap.DisplayName), str(ap.ProcessingMode), appChannels(*ap))
+		}),
 	}
 	var name, mode, file string
 	var bearers []string
@@ -453,36 +423,20 @@ func (a *app) contactsCommand() *cobra.Command {
 	get := &cobra.Command{
 		Use: "get", Short: "Show a contact", Args: cobra.NoArgs,
 		Example: "  sinch contacts get --contact-id 01W4FFL35P4NC4K35CONTACT01",
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, _, err := a.client(cmd)
-			if err != nil {
-				return err
-			}
-			ct, err := c.Conversation.GetContact(cmd.Context(), contactID)
-			if err != nil {
-				return err
-			}
-			return a.emit(ct, func() {
-				a.printf("contact %s\n  name        %s\n  identities  %s\n", str(ct.ID), str(ct.DisplayName), identities(*ct))
-			})
-		},
+		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Contact, error) {
+			return c.Conversation.GetContact(ctx, contactID)
+		}, func(ct *conversation.Contact) {
+			a.printf("contact %s\n  name        %s\n  identities  %s\n", str(ct.ID), str(ct.DisplayName), identities(*ct))
+		}),
 	}
 	get.Flags().StringVar(&contactID, "contact-id", "", "the contact's id")
 	_ = get.MarkFlagRequired("contact-id")
 	del := &cobra.Command{
 		Use: "delete", Short: "Delete a contact", Args: cobra.NoArgs,
 		Example: "  sinch contacts delete --contact-id 01W4FFL35P4NC4K35CONTACT01",
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, _, err := a.client(cmd)
-			if err != nil {
-				return err
-			}
-			resp, err := c.Conversation.DeleteContact(cmd.Context(), contactID)
-			if err != nil {
-				return err
-			}
-			return a.emit(resp, func() { a.printf("deleted contact %s\n", contactID) })
-		},
+		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Empty, error) {
+			return c.Conversation.DeleteContact(ctx, contactID)
+		}, func(*conversation.Empty) { a.printf("deleted contact %s\n", contactID) }),
 	}
 	del.Flags().StringVar(&contactID, "contact-id", "", "the contact's id")
 	_ = del.MarkFlagRequired("contact-id")
@@ -606,52 +560,28 @@ func (a *app) conversationsCommand() *cobra.Command {
 	get := &cobra.Command{
 		Use: "get", Short: "Show a conversation", Args: cobra.NoArgs,
 		Example: "  sinch conversations get --conversation-id 01W4FFL35P4NC4K35CONVERSA1",
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, _, err := a.client(cmd)
-			if err != nil {
-				return err
-			}
-			cv, err := c.Conversation.GetConversation(cmd.Context(), convID)
-			if err != nil {
-				return err
-			}
-			return a.emit(cv, func() {
-				active := cv.Active != nil && *cv.Active
-				a.printf("conversation %s\n  app      %s\n  contact  %s\n  active   %t\n  channel  %s\n", str(cv.ID), str(cv.AppID), str(cv.ContactID), active, str(cv.ActiveChannel))
-			})
-		},
+		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Conversation, error) {
+			return c.Conversation.GetConversation(ctx, convID)
+		}, func(cv *conversation.Conversation) {
+			active := cv.Active != nil && *cv.Active
+			a.printf("conversation %s\n  app      %s\n  contact  %s\n  active   %t\n  channel  %s\n", str(cv.ID), str(cv.AppID), str(cv.ContactID), active, str(cv.ActiveChannel))
+		}),
 	}
 	idFlag(get)
 	stop := &cobra.Command{
 		Use: "stop", Short: "Stop (deactivate) a conversation", Args: cobra.NoArgs,
 		Example: "  sinch conversations stop --conversation-id 01W4FFL35P4NC4K35CONVERSA1",
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, _, err := a.client(cmd)
-			if err != nil {
-				return err
-			}
-			resp, err := c.Conversation.StopConversation(cmd.Context(), convID)
-			if err != nil {
-				return err
-			}
-			return a.emit(resp, func() { a.printf("stopped conversation %s\n", convID) })
-		},
+		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Empty, error) {
+			return c.Conversation.StopConversation(ctx, convID)
+		}, func(*conversation.Empty) { a.printf("stopped conversation %s\n", convID) }),
 	}
 	idFlag(stop)
 	del := &cobra.Command{
 		Use: "delete", Short: "Delete a conversation and its messages", Args: cobra.NoArgs,
 		Example: "  sinch conversations delete --conversation-id 01W4FFL35P4NC4K35CONVERSA1",
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, _, err := a.client(cmd)
-			if err != nil {
-				return err
-			}
-			resp, err := c.Conversation.DeleteConversation(cmd.Context(), convID)
-			if err != nil {
-				return err
-			}
-			return a.emit(resp, func() { a.printf("deleted conversation %s\n", convID) })
-		},
+		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Empty, error) {
+			return c.Conversation.DeleteConversation(ctx, convID)
+		}, func(*conversation.Empty) { a.printf("deleted conversation %s\n", convID) }),
 	}
 	idFlag(del)
 	convs.AddCommand(list, get, stop, del)
