@@ -2,6 +2,7 @@ package commands
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/relaykit/sinch-go/cmd/sinch/internal/csvbatch"
 	"github.com/relaykit/sinch-go/gen/conversation"
 	"github.com/relaykit/sinch-go/gen/templates"
+	"github.com/relaykit/sinch-go/wrappers/sinch"
 )
 
 func init() { register(templateCommands) }
@@ -96,31 +98,23 @@ func templateCommands(a *app) []*cobra.Command {
 	}
 	list := &cobra.Command{
 		Use: "list", Short: "List templates", Args: cobra.NoArgs, Example: "  sinch templates list --json",
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, _, err := a.client(cmd)
-			if err != nil {
-				return err
+		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*templates.ListTemplatesResponse, error) {
+			return c.Templates.ListTemplates(ctx)
+		}, func(resp *templates.ListTemplatesResponse) {
+			if len(resp.Templates) == 0 {
+				a.printf("no templates\n")
+				return
 			}
-			resp, err := c.Templates.ListTemplates(cmd.Context())
-			if err != nil {
-				return err
+			rows := [][]string{{"ID", "VERSION", "DEFAULT", "DESCRIPTION"}}
+			for _, t := range resp.Templates {
+				v := "-"
+				if t.Version != nil {
+					v = strconv.Itoa(int(*t.Version))
+				}
+				rows = append(rows, []string{str(t.ID), v, str(t.DefaultTranslation), clip(str(t.Description))})
 			}
-			return a.emit(resp, func() {
-				if len(resp.Templates) == 0 {
-					a.printf("no templates\n")
-					return
-				}
-				rows := [][]string{{"ID", "VERSION", "DEFAULT", "DESCRIPTION"}}
-				for _, t := range resp.Templates {
-					v := "-"
-					if t.Version != nil {
-						v = strconv.Itoa(int(*t.Version))
-					}
-					rows = append(rows, []string{str(t.ID), v, str(t.DefaultTranslation), clip(str(t.Description))})
-				}
-				a.table(rows)
-			})
-		},
+			a.table(rows)
+		}),
 	}
 	var id string
 	idFlag := func(cmd *cobra.Command) {
@@ -129,17 +123,9 @@ func templateCommands(a *app) []*cobra.Command {
 	}
 	get := &cobra.Command{
 		Use: "get", Short: "Show a template", Args: cobra.NoArgs, Example: "  sinch templates get --template-id 01W4FFL35P4NC4K35TEMPLATE1",
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, _, err := a.client(cmd)
-			if err != nil {
-				return err
-			}
-			t, err := c.Templates.GetTemplate(cmd.Context(), id)
-			if err != nil {
-				return err
-			}
-			return a.emit(t, func() { printTemplate(t) })
-		},
+		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*templates.Template, error) {
+			return c.Templates.GetTemplate(ctx, id)
+		}, func(t *templates.Template) { printTemplate(t) }),
 	}
 	idFlag(get)
 

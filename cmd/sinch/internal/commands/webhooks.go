@@ -2,6 +2,7 @@ package commands
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"github.com/relaykit/sinch-go/cmd/sinch/internal/samples"
 	"github.com/relaykit/sinch-go/gen/conversation"
 	"github.com/relaykit/sinch-go/hmac"
+	"github.com/relaykit/sinch-go/wrappers/sinch"
 )
 
 func init() { register(webhookCommands) }
@@ -123,31 +125,23 @@ func webhookCommands(a *app) []*cobra.Command {
 	list := &cobra.Command{
 		Use: "list", Short: "List an app's webhooks", Args: cobra.NoArgs,
 		Example: "  sinch webhooks list --app-id 01W4FFL35P4NC4K35CONVAPP001",
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, s, err := a.client(cmd)
-			if err != nil {
-				return err
-			}
+		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, s settings) (*conversation.ListWebhooksResponse, error) {
 			appID, err := requireAppID(s)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			resp, err := c.Conversation.ListWebhooks(cmd.Context(), appID)
-			if err != nil {
-				return err
+			return c.Conversation.ListWebhooks(ctx, appID)
+		}, func(resp *conversation.ListWebhooksResponse) {
+			if len(resp.Webhooks) == 0 {
+				a.printf("no webhooks\n")
+				return
 			}
-			return a.emit(resp, func() {
-				if len(resp.Webhooks) == 0 {
-					a.printf("no webhooks\n")
-					return
-				}
-				rows := [][]string{{"ID", "TARGET", "TRIGGERS"}}
-				for _, w := range resp.Webhooks {
-					rows = append(rows, []string{str(w.ID), w.Target, triggerNames(w.Triggers)})
-				}
-				a.table(rows)
-			})
-		},
+			rows := [][]string{{"ID", "TARGET", "TRIGGERS"}}
+			for _, w := range resp.Webhooks {
+				rows = append(rows, []string{str(w.ID), w.Target, triggerNames(w.Triggers)})
+			}
+			a.table(rows)
+		}),
 	}
 
 	var id string
@@ -158,17 +152,9 @@ func webhookCommands(a *app) []*cobra.Command {
 	get := &cobra.Command{
 		Use: "get", Short: "Show a webhook", Args: cobra.NoArgs,
 		Example: "  sinch webhooks get --webhook-id 01W4FFL35P4NC4K35WEBHOOK01",
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, _, err := a.client(cmd)
-			if err != nil {
-				return err
-			}
-			w, err := c.Conversation.GetWebhook(cmd.Context(), id)
-			if err != nil {
-				return err
-			}
-			return a.emit(w, func() { a.printWebhook(w) })
-		},
+		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Webhook, error) {
+			return c.Conversation.GetWebhook(ctx, id)
+		}, func(w *conversation.Webhook) { a.printWebhook(w) }),
 	}
 	idFlag(get)
 
