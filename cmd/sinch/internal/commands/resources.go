@@ -279,15 +279,9 @@ func (a *app) appsCommand() *cobra.Command {
 				}
 				req.ProcessingMode = &m
 			}
-			c, _, err := a.client(cmd)
-			if err != nil {
-				return err
-			}
-			ap, err := c.Conversation.CreateApp(cmd.Context(), req)
-			if err != nil {
-				return err
-			}
-			return a.emit(ap, func() { a.printf("created app %s (%s, %s)\n", str(ap.ID), str(ap.ProcessingMode), appChannels(*ap)) })
+			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.App, error) {
+				return c.Conversation.CreateApp(ctx, req)
+			}, func(ap *conversation.App) { a.printf("created app %s (%s, %s)\n", str(ap.ID), str(ap.ProcessingMode), appChannels(*ap)) })(cmd, nil)
 		},
 	}
 	create.Flags().StringVar(&name, "name", "", "the app's display name")
@@ -401,15 +395,9 @@ func (a *app) contactsCommand() *cobra.Command {
 				req.ChannelIdentities = append(req.ChannelIdentities, conversation.ChannelIdentity{Channel: c, Identity: strings.TrimSpace(id)})
 				req.ChannelPriority = append(req.ChannelPriority, c)
 			}
-			c, _, err := a.client(cmd)
-			if err != nil {
-				return err
-			}
-			ct, err := c.Conversation.CreateContact(cmd.Context(), req)
-			if err != nil {
-				return err
-			}
-			return a.emit(ct, func() { a.printf("created contact %s (%s)\n", str(ct.ID), identities(*ct)) })
+			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Contact, error) {
+				return c.Conversation.CreateContact(ctx, req)
+			}, func(ct *conversation.Contact) { a.printf("created contact %s (%s)\n", str(ct.ID), identities(*ct)) })(cmd, nil)
 		},
 	}
 	create.Flags().StringVar(&name, "name", "", "display name")
@@ -467,17 +455,11 @@ func (a *app) contactsCommand() *cobra.Command {
 			if len(mask) == 0 {
 				return usagef("nothing to change: give --name, --email, --external-id or --language")
 			}
-			c, _, err := a.client(cmd)
-			if err != nil {
-				return err
-			}
-			ct, err := c.Conversation.UpdateContact(cmd.Context(), contactID, &conversation.UpdateContactParams{UpdateMask: mask}, req)
-			if err != nil {
-				return err
-			}
-			return a.emit(ct, func() {
+			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Contact, error) {
+				return c.Conversation.UpdateContact(ctx, contactID, &conversation.UpdateContactParams{UpdateMask: mask}, req)
+			}, func(ct *conversation.Contact) {
 				a.printf("updated %s\ncontact %s\n  name        %s\n  identities  %s\n", strings.Join(mask, ", "), str(ct.ID), str(ct.DisplayName), identities(*ct))
-			})
+			})(cmd, nil)
 		},
 	}
 	update.Flags().StringVar(&contactID, "contact-id", "", "the contact's id")
