@@ -281,7 +281,9 @@ func (a *app) appsCommand() *cobra.Command {
 			}
 			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.App, error) {
 				return c.Conversation.CreateApp(ctx, req)
-			}, func(ap *conversation.App) { a.printf("created app %s (%s, %s)\n", str(ap.ID), str(ap.ProcessingMode), appChannels(*ap)) })(cmd, nil)
+			}, func(ap *conversation.App) {
+				a.printf("created app %s (%s, %s)\n", str(ap.ID), str(ap.ProcessingMode), appChannels(*ap))
+			})(cmd, nil)
 		},
 	}
 	create.Flags().StringVar(&name, "name", "", "the app's display name")
