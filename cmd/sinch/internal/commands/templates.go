@@ -154,15 +154,9 @@ func templateCommands(a *app) []*cobra.Command {
 			default:
 				return usagef("give --text or --file")
 			}
-			c, _, err := a.client(cmd)
-			if err != nil {
-				return err
-			}
-			t, err := c.Templates.CreateTemplate(cmd.Context(), req)
-			if err != nil {
-				return err
-			}
-			return a.emit(t, func() { a.printf("created template %s\n", str(t.ID)) })
+			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*templates.Template, error) {
+				return c.Templates.CreateTemplate(ctx, req)
+			}, func(t *templates.Template) { a.printf("created template %s\n", str(t.ID)) })(cmd, nil)
 		},
 	}
 	create.Flags().StringVar(&file, "file", "", "JSON file of the request (the API's template; - for stdin)")
@@ -252,15 +246,9 @@ read, changed and written back with its current version.`,
 			if err := a.confirm(yes, "delete template "+id+"?"); err != nil {
 				return err
 			}
-			c, _, err := a.client(cmd)
-			if err != nil {
-				return err
-			}
-			resp, err := c.Templates.DeleteTemplate(cmd.Context(), id)
-			if err != nil {
-				return err
-			}
-			return a.emit(resp, func() { a.printf("deleted template %s\n", id) })
+			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Empty, error) {
+				return c.Templates.DeleteTemplate(ctx, id)
+			}, func(*conversation.Empty) { a.printf("deleted template %s\n", id) })(cmd, nil)
 		},
 	}
 	idFlag(del)

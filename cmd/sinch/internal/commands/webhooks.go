@@ -231,15 +231,9 @@ func webhookCommands(a *app) []*cobra.Command {
 			if err := a.confirm(yes, "delete webhook "+id+"?"); err != nil {
 				return err
 			}
-			c, _, err := a.client(cmd)
-			if err != nil {
-				return err
-			}
-			resp, err := c.Conversation.DeleteWebhook(cmd.Context(), id)
-			if err != nil {
-				return err
-			}
-			return a.emit(resp, func() { a.printf("deleted webhook %s\n", id) })
+			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Empty, error) {
+				return c.Conversation.DeleteWebhook(ctx, id)
+			}, func(*conversation.Empty) { a.printf("deleted webhook %s\n", id) })(cmd, nil)
 		},
 	}
 	idFlag(del)
