@@ -346,16 +346,10 @@ func (a *app) contactsCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			c, _, err := a.client(cmd)
-			if err != nil {
-				return err
-			}
-			resp, err := c.Conversation.ListContactsPage(cmd.Context(), &conversation.ListContactsParams{PageSize: size, PageToken: optional(pf.token),
-				Channel: ch, Identity: optional(identity), ExternalID: optional(externalID)})
-			if err != nil {
-				return err
-			}
-			return a.emit(resp, func() {
+			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.ListContactsResponse, error) {
+				return c.Conversation.ListContactsPage(ctx, &conversation.ListContactsParams{PageSize: size, PageToken: optional(pf.token),
+					Channel: ch, Identity: optional(identity), ExternalID: optional(externalID)})
+			}, func(resp *conversation.ListContactsResponse) {
 				if len(resp.Contacts) == 0 {
 					a.printf("no contacts\n")
 				} else {
@@ -366,7 +360,7 @@ func (a *app) contactsCommand() *cobra.Command {
 					a.table(rows)
 				}
 				a.nextPage(resp.NextPageToken)
-			})
+			})(cmd, nil)
 		},
 	}
 	pf.register(list)
