@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"github.com/relaykit/sinch-go/gen/conversation"
 	msg "github.com/relaykit/sinch-go/wrappers/message"
 	"github.com/relaykit/sinch-go/wrappers/recipient"
+	"github.com/relaykit/sinch-go/wrappers/sinch"
 )
 
 func init() { register(batchCommands) }
@@ -269,22 +271,16 @@ end. When a batch fails, the ids of the batches already accepted are printed bef
 			if err := checkSelector(); err != nil {
 				return err
 			}
-			c, _, err := a.client(cmd)
-			if err != nil {
-				return err
-			}
-			req := batch.CancelBatchMessagesRequest{BatchID: optional(batchID), MetadataKey: optional(metaKey), MetadataValue: optional(metaValue)}
-			resp, err := c.Batch.CancelBatchMessages(cmd.Context(), req)
-			if err != nil {
-				return err
-			}
-			return a.emit(resp, func() {
+			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Empty, error) {
+				req := batch.CancelBatchMessagesRequest{BatchID: optional(batchID), MetadataKey: optional(metaKey), MetadataValue: optional(metaValue)}
+				return c.Batch.CancelBatchMessages(ctx, req)
+			}, func(*conversation.Empty) {
 				if batchID != "" {
 					a.printf("cancellation of batch %s requested\n", batchID)
 				} else {
 					a.printf("cancellation of the batches with %s=%s requested\n", metaKey, metaValue)
 				}
-			})
+			})(cmd, nil)
 		},
 	}
 	selector(cancel)
