@@ -493,22 +493,16 @@ func (a *app) conversationsCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			c, s, err := a.client(cmd)
-			if err != nil {
-				return err
-			}
-			if s.appID == "" && contactID == "" {
-				return usagef("give --app-id (or SINCH_APP_ID) or --contact-id")
-			}
-			params := &conversation.ListConversationsParams{AppID: optional(s.appID), ContactID: optional(contactID), PageSize: size, PageToken: optional(pf.token)}
-			if onlyActive {
-				params.OnlyActive = &onlyActive
-			}
-			resp, err := c.Conversation.ListConversationsPage(cmd.Context(), params)
-			if err != nil {
-				return err
-			}
-			return a.emit(resp, func() {
+			return runCall(a, func(ctx context.Context, c *sinch.Client, s settings) (*conversation.ListConversationsResponse, error) {
+				if s.appID == "" && contactID == "" {
+					return nil, usagef("give --app-id (or SINCH_APP_ID) or --contact-id")
+				}
+				params := &conversation.ListConversationsParams{AppID: optional(s.appID), ContactID: optional(contactID), PageSize: size, PageToken: optional(pf.token)}
+				if onlyActive {
+					params.OnlyActive = &onlyActive
+				}
+				return c.Conversation.ListConversationsPage(ctx, params)
+			}, func(resp *conversation.ListConversationsResponse) {
 				if len(resp.Conversations) == 0 {
 					a.printf("no conversations\n")
 				} else {
@@ -523,7 +517,7 @@ func (a *app) conversationsCommand() *cobra.Command {
 					a.table(rows)
 				}
 				a.nextPage(resp.NextPageToken)
-			})
+			})(cmd, nil)
 		},
 	}
 	pf.register(list)
