@@ -581,24 +581,19 @@ func (a *app) transcodeCommand() *cobra.Command {
 				}
 				req.Channels = append(req.Channels, c)
 			}
-			c, s, err := a.client(cmd)
-			if err != nil {
-				return err
-			}
-			if req.AppID, err = requireAppID(s); err != nil {
-				return err
-			}
-			resp, err := c.Conversation.TranscodeMessage(cmd.Context(), req)
-			if err != nil {
-				return err
-			}
-			return a.emit(resp, func() {
+			return runCall(a, func(ctx context.Context, c *sinch.Client, s settings) (*conversation.TranscodeMessageResponse, error) {
+				var err error
+				if req.AppID, err = requireAppID(s); err != nil {
+					return nil, err
+				}
+				return c.Conversation.TranscodeMessage(ctx, req)
+			}, func(resp *conversation.TranscodeMessageResponse) {
 				for _, ch := range req.Channels {
 					if out, ok := resp.TranscodedMessage[string(ch)]; ok {
 						a.printf("%s: %s\n", ch, out)
 					}
 				}
-			})
+			})(cmd, nil)
 		},
 	}
 	cmd.Flags().StringSliceVar(&channels, "channel", nil, "channels to transcode for, comma-separated")

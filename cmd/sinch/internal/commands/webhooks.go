@@ -99,18 +99,13 @@ func webhookCommands(a *app) []*cobra.Command {
 				}
 				req.ClientCredentials = &conversation.ClientCredentials{ClientID: oauthID, ClientSecret: oauthSecret, Endpoint: oauthEndpoint}
 			}
-			c, s, err := a.client(cmd)
-			if err != nil {
-				return err
-			}
-			if req.AppID, err = requireAppID(s); err != nil {
-				return err
-			}
-			w, err := c.Conversation.CreateWebhook(cmd.Context(), req)
-			if err != nil {
-				return err
-			}
-			return a.emit(w, func() { a.printf("created webhook %s\n", str(w.ID)); a.printWebhook(w) })
+			return runCall(a, func(ctx context.Context, c *sinch.Client, s settings) (*conversation.Webhook, error) {
+				var err error
+				if req.AppID, err = requireAppID(s); err != nil {
+					return nil, err
+				}
+				return c.Conversation.CreateWebhook(ctx, req)
+			}, func(w *conversation.Webhook) { a.printf("created webhook %s\n", str(w.ID)); a.printWebhook(w) })(cmd, nil)
 		},
 	}
 	create.Flags().StringVar(&target, "target", "", "URL the callbacks are posted to")
