@@ -41,43 +41,16 @@ var apis = []api{
 	{name: "batch", spec: specs.Batch, host: "https://br.conversationbatch.api.sinch.com", opCount: 7, ops: batchOps, callbacks: batchCallbackTypes},
 }
 
-// fixture is one recorded HTTP exchange (see testdata/README.md).
-type fixture struct {
-	Method   string          `json:"method"`
-	Path     string          `json:"path"`
-	Query    string          `json:"query"`
-	Request  json.RawMessage `json:"request"`
-	Status   int             `json:"status"`
-	Response json.RawMessage `json:"response"`
-	Reject   string          `json:"reject"`
-	Why      string          `json:"why"`
-}
-
-func loadFixtures(t *testing.T, dir string) map[string]fixture {
+// loadFixtures returns the fixtures of one API and kind, keyed by file name.
+func loadFixtures(t *testing.T, api, kind string) map[string]Fixture {
 	t.Helper()
-	paths, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	list, err := Fixtures(api, kind)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := make(map[string]fixture, len(paths))
-	for _, p := range paths {
-		raw, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var f fixture
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&f); err != nil {
-			t.Fatalf("%s: not a fixture: %v", p, err)
-		}
-		if f.Method == "" || f.Path == "" {
-			t.Fatalf("%s: method and path are required", p)
-		}
-		if f.Status == 0 {
-			f.Status = http.StatusOK
-		}
-		out[filepath.Base(p)] = f
+	out := make(map[string]Fixture, len(list))
+	for _, f := range list {
+		out[f.File] = f
 	}
 	return out
 }
@@ -113,7 +86,7 @@ var filterOptions = &openapi3filter.Options{
 
 // check validates a fixture's request and response on the spec's real route. It returns the
 // route's operation, or the errors of the request and the response validation.
-func (v *validator) check(f fixture) (op *openapi3.Operation, reqErr, respErr error) {
+func (v *validator) check(f Fixture) (op *openapi3.Operation, reqErr, respErr error) {
 	target := v.host + f.Path
 	if f.Query != "" {
 		target += "?" + f.Query
@@ -180,7 +153,7 @@ func TestOperationFixtures(t *testing.T) {
 	for _, a := range apis {
 		t.Run(a.name, func(t *testing.T) {
 			v := newValidator(t, a)
-			fixtures := loadFixtures(t, filepath.Join("testdata", a.name, "ops"))
+			fixtures := loadFixtures(t, a.name, "ops")
 			covered := map[string]bool{}
 			withBody := map[string]bool{}
 			for file, f := range fixtures {
@@ -236,7 +209,7 @@ func TestNegativeFixturesAreRejected(t *testing.T) {
 	for _, a := range apis {
 		t.Run(a.name, func(t *testing.T) {
 			v := newValidator(t, a)
-			fixtures := loadFixtures(t, filepath.Join("testdata", a.name, "negative"))
+			fixtures := loadFixtures(t, a.name, "negative")
 			total += len(fixtures)
 			for file, f := range fixtures {
 				t.Run(file, func(t *testing.T) {

@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -18,18 +16,12 @@ import (
 	"testing"
 	"time"
 
+	contracttests "github.com/relaykit/sinch-go/contract_tests"
 	"github.com/relaykit/sinch-go/specs"
 )
 
-// fixture is one recorded exchange from contract_tests/testdata/<api>/ops.
-type fixture struct {
-	Method   string          `json:"method"`
-	Path     string          `json:"path"`
-	Query    string          `json:"query"`
-	Request  json.RawMessage `json:"request"`
-	Status   int             `json:"status"`
-	Response json.RawMessage `json:"response"`
-}
+// fixture is one recorded exchange of the contract corpus (contract_tests/testdata/<api>/ops).
+type fixture = contracttests.Fixture
 
 // TestWrappersReplayContractFixtures calls every wrapper method with the arguments recorded in
 // the team's contract fixtures and checks that it sends exactly the recorded method, path,
@@ -42,10 +34,9 @@ func TestWrappersReplayContractFixtures(t *testing.T) {
 	}
 	total := 0
 	for _, api := range apis {
-		files, _ := filepath.Glob(filepath.Join("..", "..", "contract_tests", "testdata", api.dir, "ops", "*.json"))
-		if len(files) == 0 {
-			// Every API has fixtures in this repository; none found means the path broke.
-			t.Fatalf("no %s fixtures found under contract_tests/testdata/%s/ops", api.dir, api.dir)
+		fixtures, err := contracttests.Fixtures(api.dir, "ops")
+		if err != nil {
+			t.Fatal(err)
 		}
 		doc, err := specs.Load(api.spec)
 		if err != nil {
@@ -57,18 +48,9 @@ func TestWrappersReplayContractFixtures(t *testing.T) {
 				templates[op.OperationID] = path
 			}
 		}
-		for _, file := range files {
-			name := filepath.Base(file)
-			opID := strings.SplitN(strings.TrimSuffix(name, ".json"), ".", 2)[0]
-			t.Run(api.dir+"/"+name, func(t *testing.T) {
-				raw, err := os.ReadFile(file)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var fx fixture
-				if err := json.Unmarshal(raw, &fx); err != nil {
-					t.Fatal(err)
-				}
+		for _, fx := range fixtures {
+			opID := strings.SplitN(strings.TrimSuffix(fx.File, ".json"), ".", 2)[0]
+			t.Run(api.dir+"/"+fx.File, func(t *testing.T) {
 				tmpl, ok := templates[opID]
 				if !ok {
 					t.Fatalf("operation %s is not in %s", opID, api.spec)
