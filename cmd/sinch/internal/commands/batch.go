@@ -114,11 +114,7 @@ end. When a batch fails, the ids of the batches already accepted are printed bef
 			if err != nil {
 				return fmt.Errorf("%s: %w (nothing was sent)", csvPath, joinLines(err))
 			}
-			c, s, err := a.client(cmd)
-			if err != nil {
-				return err
-			}
-			appID, err := requireAppID(s)
+			c, appID, err := a.appClient(cmd)
 			if err != nil {
 				return err
 			}

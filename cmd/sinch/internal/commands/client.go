@@ -140,6 +140,20 @@ func runCall[T any](a *app, call func(ctx context.Context, c *sinch.Client, s se
 	}
 }
 
+// appClient is a.client for commands that act on an app: it also returns the app id from
+// --app-id or SINCH_APP_ID, or the error that names both.
+func (a *app) appClient(cmd *cobra.Command) (*sinch.Client, string, error) {
+	c, s, err := a.client(cmd)
+	if err != nil {
+		return nil, "", err
+	}
+	appID, err := requireAppID(s)
+	if err != nil {
+		return nil, "", err
+	}
+	return c, appID, nil
+}
+
 // requireAppID returns the app id from --app-id or SINCH_APP_ID.
 func requireAppID(s settings) (string, error) {
 	if s.appID == "" {

@@ -295,11 +295,7 @@ func (a *app) appsCommand() *cobra.Command {
 		Use: "delete", Short: "Delete an app (the one of --app-id or SINCH_APP_ID)", Args: cobra.NoArgs,
 		Example: "  sinch apps delete --app-id 01W4FFL35P4NC4K35CONVAPP001 --confirm",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, s, err := a.client(cmd)
-			if err != nil {
-				return err
-			}
-			appID, err := requireAppID(s)
+			c, appID, err := a.appClient(cmd)
 			if err != nil {
 				return err
 			}

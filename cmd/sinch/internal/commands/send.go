@@ -134,11 +134,7 @@ func (a *app) sendCommand(use, short, example, defaultChannel string, channelFla
 				}
 				return a.printJSON(req)
 			}
-			c, s, err := a.client(cmd)
-			if err != nil {
-				return err
-			}
-			appID, err := requireAppID(s)
+			c, appID, err := a.appClient(cmd)
 			if err != nil {
 				return err
 			}
