@@ -15,7 +15,7 @@ type channelIdentity struct {
 // undeliverable reports whether the identity cannot be reached on the channel: the built-in
 // rule (identities ending in "0000") or Config.Undeliverable.
 func (s *Server) undeliverable(channel, identity string) bool {
-	if strings.HasSuffix(identity, "0000") {
+	if strings.HasSuffix(identity, "0000") || s.feed.isUnreachable(channel, identity) {
 		return true
 	}
 	return s.cfg.Undeliverable != nil && s.cfg.Undeliverable(channel, identity)
@@ -181,6 +181,7 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (doc, error) {
 		m["contact_id"] = idOf(contact)
 	}
 	s.keep(p, colMessages, m)
+	s.feed.sent(idOf(m), order)
 	if convID != "" {
 		if conv, ok := p.col(colConversations).get(convID); ok {
 			conv["active_channel"] = final.channel
@@ -213,6 +214,11 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (doc, error) {
 			batchID: in.batchID, messageIndex: in.messageIndex,
 		}
 		ob.after = append(ob.after, func() { s.simulate(p, sim) })
+	} else {
+		// Nobody is told, but the inbox still shows the delivery path.
+		for _, st := range steps {
+			s.feed.step(idOf(m), st, now)
+		}
 	}
 	return m, nil
 }
@@ -280,6 +286,7 @@ func (s *Server) simulate(p *project, sim simulation) {
 			if !sleepCtx(s.ctx, s.cfg.Callbacks.StepDelay) {
 				return
 			}
+			s.feed.step(sim.messageID, st, s.now())
 			report := doc{
 				"message_id":       sim.messageID,
 				"status":           st.status,
@@ -533,5 +540,6 @@ func (s *Server) inbound(projectID, appID, channel, identity, kind string, conte
 	out := clone(d)
 	p.mu.Unlock()
 	ob.flush()
+	s.changed()
 	return out, nil
 }
