@@ -41,7 +41,8 @@ const (
 )
 
 // chromium finds the browser: $CHROMIUM, else chromium on the PATH. Without one the test
-// is skipped, except when CI=true: there it fails, so that CI never passes without running it.
+// is skipped, except when CI=true or SINCH_BROWSER_REQUIRED is set (.ci/run sets it): there it
+// fails, so that CI never passes without running it.
 func chromium(t *testing.T) string {
 	t.Helper()
 	for _, c := range []string{os.Getenv("CHROMIUM"), "chromium", "/usr/bin/chromium", "chromium-browser"} {
@@ -52,8 +53,8 @@ func chromium(t *testing.T) string {
 			return p
 		}
 	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("no Chromium found (install the Debian package chromium, or set CHROMIUM); CI=true, so the browser test fails instead of skipping")
+	if os.Getenv("CI") == "true" || os.Getenv("SINCH_BROWSER_REQUIRED") != "" {
+		t.Fatal("no Chromium found (install the Debian package chromium, or set CHROMIUM); CI=true or SINCH_BROWSER_REQUIRED is set, so the browser test fails instead of skipping")
 	}
 	t.Skip("no Chromium found (install the Debian package chromium, or set CHROMIUM)")
 	return ""
