@@ -13,6 +13,8 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/relaykit/sinch-go/emulator/inbox"
+	"github.com/relaykit/sinch-go/emulator/transcode"
+	"github.com/relaykit/sinch-go/gen/conversation"
 )
 
 // The web inbox (package inbox) is served at "/" on the Conversation listener. This file is
@@ -521,17 +523,36 @@ func kindOf(content doc) string {
 	return kind
 }
 
-// renderFor is the inbox's seam to the transcoder: the app message as the channel receives
-// it.
+// renderFor renders an app message for the inbox with the transcoder (emulator/transcode):
+// what the channel shows, its native payload, and the SMS encoding and parts.
 func renderFor(channel string, msg doc) inbox.Rendering {
 	r := inbox.Rendering{Channel: channel}
-	out := transcode(channel, msg)
-	if t, ok := out.(doc); ok && len(t) == 1 && t["text"] != nil {
-		r.Text, _ = t["text"].(string)
+	raw, err := json.Marshal(msg)
+	var am conversation.AppMessage
+	if err == nil {
+		err = json.Unmarshal(raw, &am)
+	}
+	var res transcode.Result
+	if err == nil {
+		res, err = transcode.Transcode(transcode.Channel(channel), am, transcode.Options{})
+	}
+	if err != nil {
+		r.Error = strings.TrimPrefix(err.Error(), transcode.ErrInvalid.Error()+": ")
 		return r
 	}
-	r.Native = true
-	r.JSON, _ = json.Marshal(out)
+	r.Native, r.Form, r.Text = res.Native, string(res.Form), res.Text
+	if json.Valid([]byte(res.JSON)) {
+		r.JSON = json.RawMessage(res.JSON)
+	}
+	if res.SMS != nil {
+		r.Encoding, r.Parts = string(res.SMS.Encoding), res.SMS.Parts
+	}
+	for _, v := range res.Violations {
+		if v.Fails {
+			r.Error = strings.TrimSpace(string(v.Reason) + " " + v.Message)
+			break
+		}
+	}
 	return r
 }
 

@@ -332,9 +332,11 @@ func TestInboxInChromium(t *testing.T) {
 	do("show the choice as SMS", chromedp.Click(css(msg(choiceID)+` .switch button[data-channel="SMS"]`)),
 		chromedp.WaitVisible(css(msg(choiceID)+`[data-channel="SMS"] .bubble[data-plain="true"]`)))
 	smsText, err := chromedp.Run(bctx, chromedp.Text(css(msg(choiceID)+` .bubble[data-plain="true"]`)))
-	if err != nil || !strings.Contains(smsText, "When should we deliver?") {
-		t.Fatalf("the SMS rendering of the choice reads %q (%v)", smsText, err)
+	if err != nil || !strings.Contains(smsText, "When should we deliver?") || !strings.Contains(smsText, "Morning") || !strings.Contains(smsText, "Evening") {
+		t.Fatalf("the SMS rendering of the choice reads %q (%v), want its text and both choices", smsText, err)
 	}
+	do("the SMS rendering tells its encoding and parts", chromedp.WaitVisible(css(msg(choiceID)+` .sms-meta[data-encoding="GSM-7"][data-parts="1"]`)))
+	shot("thread-as-sms")
 	do("back to WhatsApp", chromedp.Click(css(msg(choiceID)+` .switch button[data-channel="WHATSAPP"]`)),
 		chromedp.WaitVisible(css(msg(choiceID)+` .buttons button[data-postback="slot-morning"]`)))
 

@@ -136,6 +136,9 @@ type Rendering struct {
 	// Native is true when the channel shows the message's kind natively (buttons, cards);
 	// false when it gets a plain-text rendering (Text).
 	Native bool `json:"native"`
+	// Form is what the channel shows: text, media, location, contact, template, buttons,
+	// list, product_list, rich_card, carousel, channel_payload or text_with_suggestions.
+	Form string `json:"form,omitempty"`
 	// Text is the plain text a text-only channel shows.
 	Text string `json:"text,omitempty"`
 	// JSON is the channel's own message format, when the transcoder produces one.

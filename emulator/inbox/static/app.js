@@ -256,12 +256,12 @@ function drawMessage(project, app, thread, m) {
   const shown = ui.shownChannel[m.id] || m.channel || (renderings[0] || {}).channel;
   const r = renderings.find((x) => x.channel === shown) || renderings[0] || { channel: shown, native: true };
   const act = { project, app, thread, message: m, channel: m.channel, identity: m.identity };
-  const body = r.native === false ? drawPlain(r) : drawRich(r.channel, m.kind, content[m.kind] || {}, act, content);
-  const sw = renderings.length > 1 ? h("span", { class: "switch", role: "group", "aria-label": "Show on channel" }, renderings.map((x) =>
+  const body = r.native === false || r.form === "text" && m.kind !== "text_message" ? drawPlain(r) : drawRich(r.channel, r.form, m.kind, content[m.kind] || {}, act, content);
+  const sw = renderings.length > 1 ? h("span", { class: "switch", role: "group", "aria-label": "Show as this channel shows it" }, "as ", renderings.map((x) =>
     h("button", { type: "button", "aria-pressed": x.channel === r.channel ? "true" : "false", dataset: { channel: x.channel },
       title: `Show as ${chan(x.channel)} shows it`, onclick: () => { ui.shownChannel[m.id] = x.channel; drawThread(); } }, chan(x.channel)))) : null;
   return h("div", { class: "msg to-contact", dataset: { messageId: m.id, kind: m.kind, channel: r.channel, status: m.status || "" } },
-    h("div", { class: "meta" }, h("span", { class: "badge " + r.channel, "aria-label": "shown as on " + chan(r.channel) }, chan(r.channel)), sw),
+    h("div", { class: "meta" }, sw || h("span", { class: "badge " + r.channel, "aria-label": "shown as on " + chan(r.channel) }, chan(r.channel))),
     body, drawPath(m));
 }
 
@@ -272,23 +272,28 @@ function drawPlain(r) {
     h("div", { class: "sms-meta", dataset: { encoding: r.encoding || "", parts: r.parts || "" } }, `${chan(r.channel)}: ${meta}`)];
 }
 
-// drawRich draws an app message as a rich channel shows it.
-function drawRich(channel, kind, v, act, content) {
+// chipForms are the transcoder's forms whose choices a channel shows as suggestion chips.
+const CHIP_FORMS = new Set(["rich_card", "carousel", "text_with_suggestions"]);
+
+// drawRich draws an app message as a rich channel shows it, in the form the transcoder chose
+// (a choice message is buttons on WhatsApp, or a list past three choices; suggestion chips on
+// RCS).
+function drawRich(channel, form, kind, v, act, content) {
+  const chips = CHIP_FORMS.has(form) || (!form && CHIP_CHANNELS.has(channel));
   switch (kind) {
     case "text_message": return h("div", { class: "bubble" }, v.text || "");
-    case "card_message": return [card(channel, v, act), choices(channel, v.choices, act, "card")];
+    case "card_message": return card(channel, v, act, chips);
     case "carousel_message":
-      return [h("div", { class: "carousel", role: "group", "aria-label": "Carousel" }, (v.cards || []).map((c) => card(channel, c, act))),
-        choices(channel, v.choices, act, "chips")];
+      return [h("div", { class: "carousel", role: "group", "aria-label": "Carousel" }, (v.cards || []).map((c) => card(channel, c, act, chips))),
+        choices(v.choices, act, chips)];
     case "choice_message": {
       const text = (v.text_message || {}).text || "";
-      const many = channel === "WHATSAPP" && (v.choices || []).length > 3;
-      if (many) { // WhatsApp shows more than three replies as a list behind a button
+      if (form === "list") { // e.g. WhatsApp past three replies: a menu of rows
         return h("div", { class: "rich" }, h("div", { class: "body" }, text),
-          h("ul", { class: "list-items" }, (v.choices || []).map((c) => h("li", {}, choiceButton(c, act, "list")))));
+          h("ul", { class: "list-items", "aria-label": "Menu" }, (v.choices || []).map((c) => h("li", {}, choiceButton(c, act)))));
       }
-      if (CHIP_CHANNELS.has(channel)) return [h("div", { class: "bubble" }, text), choices(channel, v.choices, act, "chips")];
-      return h("div", { class: "rich" }, h("div", { class: "body" }, text), choices(channel, v.choices, act, "buttons"));
+      if (chips) return [h("div", { class: "bubble" }, text), choices(v.choices, act, true)];
+      return h("div", { class: "rich" }, h("div", { class: "body" }, text), choices(v.choices, act, false));
     }
     case "list_message":
       return h("div", { class: "rich" },
@@ -312,19 +317,18 @@ function drawRich(channel, kind, v, act, content) {
   }
 }
 
-function card(channel, v, act) {
+function card(channel, v, act, chips) {
   const m = v.media_message || {};
   return h("div", { class: "rich card", dataset: { title: v.title || "" } },
     m.url ? (isImage(m.url) ? h("img", { src: m.url, alt: v.title ? "Image for " + v.title : "Card image", loading: "lazy" }) : h("a", { href: m.url, target: "_blank", rel: "noopener" }, m.url)) : null,
     h("div", { class: "body" }, h("div", { class: "title" }, v.title || ""), v.description ? h("div", { class: "desc" }, v.description) : null),
-    v.choices && v.choices.length ? choices(channel, v.choices, act, CHIP_CHANNELS.has(channel) ? "inner-chips" : "buttons") : null);
+    v.choices && v.choices.length ? (chips ? h("div", { class: "body chipsrow" }, v.choices.map((c) => choiceButton(c, act))) : choices(v.choices, act, false)) : null);
 }
 
-// choices draws the choices of a message as chips (RCS suggestions) or buttons.
-function choices(channel, list, act, style) {
-  if (!list || !list.length || style === "card") return null;
-  if (style === "inner-chips") return h("div", { class: "body chipsrow" }, list.map((c) => choiceButton(c, act)));
-  if (style === "chips" || CHIP_CHANNELS.has(channel)) return h("div", { class: "chipsrow", role: "group", "aria-label": "Suggestions" }, list.map((c) => choiceButton(c, act)));
+// choices draws the choices of a message as suggestion chips or as buttons.
+function choices(list, act, chips) {
+  if (!list || !list.length) return null;
+  if (chips) return h("div", { class: "chipsrow", role: "group", "aria-label": "Suggestions" }, list.map((c) => choiceButton(c, act)));
   return h("div", { class: "buttons", role: "group", "aria-label": "Replies" }, list.map((c) => choiceButton(c, act)));
 }
 
