@@ -23,13 +23,13 @@ const (
 	suffixOffNetwork = "0000"
 	// suffixNoRCS: the handset has no RCS. RCS reports RECIPIENT_NOT_REACHABLE, so RCS -> SMS
 	// fallback can be tried with one number.
-	suffixNoRCS = "0001"
+	suffixNoRCS = "3333"
 	// suffixUnreachable: the identity cannot be reached on any channel (NO_CHANNELS_LEFT when
 	// several are tried).
-	suffixUnreachable = "0002"
+	suffixUnreachable = "4040"
 	// suffixSwitchedOff: the channel accepts the message (QUEUED_ON_CHANNEL) but it is never
 	// delivered; with a ttl it fails with MESSAGE_EXPIRED when the ttl runs out.
-	suffixSwitchedOff = "0003"
+	suffixSwitchedOff = "4444"
 	// suffixInvalid: the channel rejects the identity (RECIPIENT_INVALID_CHANNEL_IDENTITY) on
 	// every channel.
 	suffixInvalid = "9999"
