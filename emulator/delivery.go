@@ -71,19 +71,20 @@ func reasonDoc(code, detail string) doc {
 
 // sendInput is one message to send, from messages:send or from a batch.
 type sendInput struct {
-	appID          string
-	recipient      doc
-	message        doc
-	priority       []string // channel_priority_order
-	metadata       string   // message_metadata
-	correlationID  string
-	dispatchOnly   bool
-	conversationMD any // conversation_metadata
-	batchID        string
-	messageIndex   int
-	callbackURL    string // per-message callback_url: delivery receipts go there
-	ttl            time.Duration
-	contentType    string // message_content_type
+	appID             string
+	recipient         doc
+	message           doc
+	priority          []string // channel_priority_order
+	metadata          string   // message_metadata
+	correlationID     string
+	dispatchOnly      bool
+	conversationMD    any // conversation_metadata
+	batchID           string
+	messageIndex      int
+	callbackURL       string // per-message callback_url: delivery receipts go there
+	ttl               time.Duration
+	contentType       string            // message_content_type
+	channelProperties map[string]string // channel_properties
 }
 
 // sendLocked stores a message, creates the contact and conversation in CONVERSATION mode, and
@@ -219,7 +220,7 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (doc, error) {
 		metadata: in.metadata, correlationID: in.correlationID, mode: mode, accepted: now, steps: steps,
 		batchID: in.batchID, messageIndex: in.messageIndex, ttl: in.ttl,
 	}
-	s.traces.start(sim, in.message)
+	s.traces.start(sim, in.message, in.channelProperties)
 	ob.after = append(ob.after, func() { s.ingress.push(p, sim) })
 	return m, nil
 }
@@ -371,6 +372,14 @@ func sendMessage(c *call) (any, error) {
 		metadata: str(b, "message_metadata"), correlationID: str(b, "correlation_id"),
 		dispatchOnly: str(b, "processing_strategy") == "DISPATCH_ONLY", conversationMD: b["conversation_metadata"],
 		callbackURL: str(b, "callback_url"), contentType: str(b, "message_content_type"),
+	}
+	if props := obj(b["channel_properties"]); len(props) > 0 {
+		in.channelProperties = make(map[string]string, len(props))
+		for k, v := range props {
+			if s, ok := v.(string); ok {
+				in.channelProperties[k] = s
+			}
+		}
 	}
 	if v := str(b, "ttl"); v != "" {
 		d, err := parseTTL(v)

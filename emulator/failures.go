@@ -1,6 +1,10 @@
 package emulator
 
 import (
+	"encoding/json"
+
+	"github.com/relaykit/sinch-go/emulator/transcode"
+	"github.com/relaykit/sinch-go/gen/conversation"
 	"net/url"
 	"path"
 	"regexp"
@@ -101,6 +105,34 @@ type sendContext struct {
 	now   time.Time
 	creds map[string]bool
 	event bool // an app event (events:send), not a message: no WhatsApp window
+
+	parsed bool
+	msg    *conversation.AppMessage // the message, typed for the transcoder (nil if it does not parse)
+}
+
+// appMessage is the message typed for the transcoder, parsed once.
+func (sc *sendContext) appMessage() *conversation.AppMessage {
+	if !sc.parsed {
+		sc.parsed = true
+		sc.msg = typedMessage(sc.in.message)
+	}
+	return sc.msg
+}
+
+// typedMessage converts a stored app message for the transcoder; nil when it does not fit.
+func typedMessage(m doc) *conversation.AppMessage {
+	if m == nil {
+		return nil
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil
+	}
+	var msg conversation.AppMessage
+	if json.Unmarshal(b, &msg) != nil {
+		return nil
+	}
+	return &msg
 }
 
 func (s *Server) newSendContext(p *project, app doc, in sendInput) *sendContext {
@@ -143,6 +175,15 @@ func (sc *sendContext) check(ci channelIdentity) failure {
 	if mm := obj(msg["media_message"]); mm != nil {
 		if f := checkMedia(ci.channel, str(mm, "url")); f.code != "" {
 			return f
+		}
+	}
+	// Channel limits the API enforces by failing delivery (emulator/transcode states them with
+	// their pages: SMS parts beyond SMS_MAX_NUMBER_OF_MESSAGE_PARTS, too many buttons, ...).
+	if m := sc.appMessage(); m != nil && !sc.event {
+		if r, err := transcode.Transcode(transcode.Channel(ci.channel), *m, transcode.Options{ChannelProperties: sc.in.channelProperties, To: ci.identity}); err == nil {
+			if v, bad := r.Failure(); bad {
+				return failure{code: string(v.Reason), description: v.Message}
+			}
 		}
 	}
 	if sc.s.cfg.Failures != nil {

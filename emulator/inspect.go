@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"github.com/relaykit/sinch-go/emulator/transcode"
 	"sync"
 	"time"
 )
@@ -39,9 +40,14 @@ type TraceReport struct {
 // TraceChannel is one channel a message was tried on, with the message in that channel's
 // form.
 type TraceChannel struct {
-	Channel    string          `json:"channel"`
-	Identity   string          `json:"identity"`
-	Transcoded json.RawMessage `json:"transcoded"`
+	Channel  string `json:"channel"`
+	Identity string `json:"identity"`
+	// Form is what the channel shows (text, buttons, rich_card, ...; see emulator/transcode).
+	Form string `json:"form,omitempty"`
+	// Payload is the channel's payload, as messages:transcode gives it.
+	Payload json.RawMessage `json:"transcoded,omitempty"`
+	// Text is what a text-only screen shows for it (the SMS body on SMS).
+	Text string `json:"text,omitempty"`
 }
 
 // trace is the emulator's record behind a MessageTrace.
@@ -50,6 +56,7 @@ type trace struct {
 	accepted                    time.Time
 	ttl                         time.Duration
 	message                     doc // the app message as sent (not changed afterwards)
+	props                       map[string]string
 	reports                     []TraceReport
 }
 
@@ -68,8 +75,8 @@ func newTraceLog(max int) *traceLog { return &traceLog{max: max, byKey: map[stri
 func traceKey(_, messageID string) string { return messageID }
 
 // start records a message about to be delivered.
-func (l *traceLog) start(sim *simulation, message doc) {
-	t := &trace{projectID: sim.projectID, appID: sim.appID, messageID: sim.messageID, accepted: sim.accepted, ttl: sim.ttl, message: message}
+func (l *traceLog) start(sim *simulation, message doc, props map[string]string) {
+	t := &trace{projectID: sim.projectID, appID: sim.appID, messageID: sim.messageID, accepted: sim.accepted, ttl: sim.ttl, message: message, props: props}
 	k := traceKey(sim.projectID, sim.messageID)
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -129,6 +136,7 @@ func (s *Server) MessageTrace(projectID, messageID string) (MessageTrace, bool) 
 	}
 	// The channels tried are those the reports so far are about, in order.
 	out.Channels = []TraceChannel{}
+	msg := typedMessage(t.message)
 	seen := map[channelIdentity]bool{}
 	for _, r := range out.Path {
 		ci := channelIdentity{r.Channel, r.Identity}
@@ -136,8 +144,16 @@ func (s *Server) MessageTrace(projectID, messageID string) (MessageTrace, bool) 
 			continue
 		}
 		seen[ci] = true
-		b, _ := json.Marshal(transcode(ci.channel, t.message))
-		out.Channels = append(out.Channels, TraceChannel{Channel: ci.channel, Identity: ci.identity, Transcoded: b})
+		tc := TraceChannel{Channel: ci.channel, Identity: ci.identity}
+		if msg != nil {
+			if r, err := transcode.Transcode(transcode.Channel(ci.channel), *msg, transcode.Options{ChannelProperties: t.props, To: ci.identity}); err == nil {
+				tc.Form, tc.Text, tc.Payload = string(r.Form), r.Text, json.RawMessage(r.JSON)
+				if !json.Valid(tc.Payload) {
+					tc.Payload, _ = json.Marshal(r.JSON)
+				}
+			}
+		}
+		out.Channels = append(out.Channels, tc)
 	}
 	return out, true
 }
