@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -133,8 +133,8 @@ type refusalKey struct{}
 type reasonRecorder struct{}
 
 func (reasonRecorder) Enabled(context.Context, slog.Level) bool { return true }
-func (reasonRecorder) WithAttrs([]slog.Attr) slog.Handler      { return reasonRecorder{} }
-func (reasonRecorder) WithGroup(string) slog.Handler           { return reasonRecorder{} }
+func (reasonRecorder) WithAttrs([]slog.Attr) slog.Handler       { return reasonRecorder{} }
+func (reasonRecorder) WithGroup(string) slog.Handler            { return reasonRecorder{} }
 
 func (reasonRecorder) Handle(ctx context.Context, rec slog.Record) error {
 	why, _ := ctx.Value(refusalKey{}).(*refusal)
