@@ -28,8 +28,8 @@ import (
 //	PUT  /_emulator/unreachable               replace them: {"identities":[{"channel":"SMS","identity":"+1555..."}]}
 //	POST /_emulator/callbacks/{id}/resend     send a recorded callback again, as a new record
 
-// maxTrackedPaths bounds the delivery paths kept for the inbox (the oldest are forgotten).
-const maxTrackedPaths = 50_000
+// maxTrackedOrders bounds the channel orders kept for the inbox (the oldest are forgotten).
+const maxTrackedOrders = 50_000
 
 // Bounds of the view model: the newest messages and events of each project that the page
 // gets, so that building it stays cheap while a load test stores hundreds of thousands.
@@ -43,21 +43,18 @@ type inboxFeed struct {
 	mu     sync.Mutex
 	subs   map[chan struct{}]struct{}
 	closed bool
-	// paths holds the delivery of each sent message, by message id; pathIDs is their order.
-	paths   map[string]*deliveryPath
-	pathIDs []string
+	// orders holds the channel order each sent message was sent with (its
+	// channel_priority_order, or its recipient's identities), by message id; orderIDs is
+	// their order of arrival. The delivery path itself is in the message traces.
+	orders   map[string][]channelIdentity
+	orderIDs []string
 	// unreachable holds "CHANNEL\x00identity" pairs set at run time.
 	unreachable map[string]bool
 }
 
-// deliveryPath is the channel order a message was sent with and its delivery so far.
-type deliveryPath struct {
-	order []channelIdentity
-	steps []inbox.Step
-}
 
 func newInboxFeed() *inboxFeed {
-	return &inboxFeed{subs: map[chan struct{}]struct{}{}, paths: map[string]*deliveryPath{}, unreachable: map[string]bool{}}
+	return &inboxFeed{subs: map[chan struct{}]struct{}{}, orders: map[string][]channelIdentity{}, unreachable: map[string]bool{}}
 }
 
 // subscribe implements inbox.Source.Subscribe.
@@ -109,40 +106,22 @@ func (f *inboxFeed) close() {
 func (f *inboxFeed) sent(id string, order []channelIdentity) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.paths[id] = &deliveryPath{order: order}
-	f.pathIDs = append(f.pathIDs, id)
-	if len(f.pathIDs) > maxTrackedPaths+maxTrackedPaths/4 {
-		drop := len(f.pathIDs) - maxTrackedPaths
-		for _, old := range f.pathIDs[:drop] {
-			delete(f.paths, old)
+	f.orders[id] = order
+	f.orderIDs = append(f.orderIDs, id)
+	if len(f.orderIDs) > maxTrackedOrders+maxTrackedOrders/4 {
+		drop := len(f.orderIDs) - maxTrackedOrders
+		for _, old := range f.orderIDs[:drop] {
+			delete(f.orders, old)
 		}
-		f.pathIDs = append(f.pathIDs[:0], f.pathIDs[drop:]...)
+		f.orderIDs = append(f.orderIDs[:0], f.orderIDs[drop:]...)
 	}
 }
 
-// step records one delivery step of a message.
-func (f *inboxFeed) step(id string, st deliveryStep, at time.Time) {
-	f.mu.Lock()
-	if p := f.paths[id]; p != nil {
-		s := inbox.Step{Status: st.status, Channel: st.ci.channel, Identity: st.ci.identity, At: at}
-		if st.reason != "" {
-			s.Reason, s.ReasonText = st.reason, reasonText[st.reason]
-		}
-		p.steps = append(p.steps, s)
-	}
-	f.mu.Unlock()
-	f.changed()
-}
-
-// path returns a copy of a message's delivery path, nil when it is not tracked.
-func (f *inboxFeed) path(id string) *deliveryPath {
+// order returns the channel order of a message, nil when it is not known.
+func (f *inboxFeed) order(id string) []channelIdentity {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	p := f.paths[id]
-	if p == nil {
-		return nil
-	}
-	return &deliveryPath{order: p.order, steps: append([]inbox.Step(nil), p.steps...)}
+	return f.orders[id]
 }
 
 func (f *inboxFeed) isUnreachable(channel, identity string) bool {
@@ -153,8 +132,8 @@ func (f *inboxFeed) isUnreachable(channel, identity string) bool {
 
 func (f *inboxFeed) reset() {
 	f.mu.Lock()
-	clear(f.paths)
-	f.pathIDs = nil
+	clear(f.orders)
+	f.orderIDs = nil
 	f.mu.Unlock()
 	f.changed()
 }
@@ -493,10 +472,16 @@ func (s *Server) viewMessage(d doc, event bool) inbox.Message {
 	if event || m.Direction != inbox.ToContact {
 		return m
 	}
-	order := []channelIdentity{{m.Channel, m.Identity}}
-	if p := s.feed.path(m.ID); p != nil {
-		order = p.order
-		m.Path = p.steps
+	order := s.feed.order(m.ID)
+	if order == nil {
+		order = []channelIdentity{{m.Channel, m.Identity}}
+	}
+	for _, r := range s.traces.reports(m.ID) {
+		st := inbox.Step{Status: r.Status, Channel: r.Channel, Identity: r.Identity, At: r.At, Reason: r.Reason, ReasonText: r.Detail}
+		if st.ReasonText == "" {
+			st.ReasonText = reasonText[st.Reason]
+		}
+		m.Path = append(m.Path, st)
 	}
 	m.Status = "QUEUED"
 	if n := len(m.Path); n > 0 {
@@ -560,4 +545,14 @@ func renderFor(channel string, msg doc) inbox.Rendering {
 func inboxPage(s *Server) http.HandlerFunc {
 	h := inbox.Handler(inboxSource{s})
 	return h.ServeHTTP
+}
+
+// reports copies the delivery reports of a message so far.
+func (l *traceLog) reports(messageID string) []TraceReport {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if t := l.byKey[traceKey("", messageID)]; t != nil {
+		return append([]TraceReport(nil), t.reports...)
+	}
+	return nil
 }

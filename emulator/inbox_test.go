@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -93,6 +94,11 @@ func TestInboxStateShowsThreadsAndDeliveryPaths(t *testing.T) {
 	if err := e.srv.SetUnreachable([]UnreachableIdentity{{Channel: "SMS", Identity: other}}); err != nil {
 		t.Fatal(err)
 	}
+	// The contact writes first on WhatsApp, which opens the 24-hour window for free-form text.
+	if _, err := e.srv.InjectInbound(context.Background(), InboundMessage{ProjectID: testProject, AppID: app, Channel: "WHATSAPP", Identity: other,
+		ContactMessage: json.RawMessage(`{"text_message":{"text":"hi"}}`)}); err != nil {
+		t.Fatal(err)
+	}
 	sent := e.must(200, "POST", e.conv("/messages:send"), map[string]any{
 		"app_id": app, "recipient": smsRecipient("SMS", other, "WHATSAPP", other),
 		"message": textMessage("hello"), "channel_priority_order": []any{"SMS", "WHATSAPP"},
@@ -106,7 +112,13 @@ func TestInboxStateShowsThreadsAndDeliveryPaths(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	st := state(t, e)
+	var st inbox.State
+	waitForState(t, func() bool { // delivery is simulated in the background
+		st = state(t, e)
+		_, m, _ := findMessage(st, id)
+		_, f, _ := findMessage(st, failed)
+		return m.Status == "READ" && f.Status == "FAILED" // WhatsApp reports reads
+	}, func() string { return fmt.Sprintf("%+v", st) })
 	th, m, ok := findMessage(st, id)
 	if !ok {
 		t.Fatalf("message %s is not in the state: %+v", id, st)
@@ -115,9 +127,9 @@ func TestInboxStateShowsThreadsAndDeliveryPaths(t *testing.T) {
 	for _, s := range m.Path {
 		path = append(path, s.Channel+":"+s.Status+":"+s.Reason)
 	}
-	want := "SMS:QUEUED_ON_CHANNEL: SMS:SWITCHING_CHANNEL:RECIPIENT_NOT_REACHABLE WHATSAPP:QUEUED_ON_CHANNEL: WHATSAPP:DELIVERED:"
-	if strings.Join(path, " ") != want || m.Status != "DELIVERED" || m.Channel != "WHATSAPP" {
-		t.Fatalf("path %v, status %s on %s; want %s, DELIVERED on WHATSAPP", path, m.Status, m.Channel, want)
+	want := "SMS:QUEUED_ON_CHANNEL: SMS:SWITCHING_CHANNEL:RECIPIENT_NOT_REACHABLE WHATSAPP:QUEUED_ON_CHANNEL: WHATSAPP:DELIVERED: WHATSAPP:READ:"
+	if strings.Join(path, " ") != want || m.Channel != "WHATSAPP" {
+		t.Fatalf("path %v on %s; want %s on WHATSAPP", path, m.Channel, want)
 	}
 	if m.Path[1].ReasonText == "" {
 		t.Fatal("the switch has no reason text")
@@ -134,7 +146,7 @@ func TestInboxStateShowsThreadsAndDeliveryPaths(t *testing.T) {
 			reply = &th.Messages[i]
 		}
 	}
-	if reply == nil || reply.Kind != "text_message" || th.ContactID == "" {
+	if reply == nil || reply.Kind != "text_message" || th.ContactID == "" || len(th.Messages) != 3 {
 		t.Fatalf("the reply is not in the contact's thread: %+v", th)
 	}
 	if th.Messages[len(th.Messages)-1].ID != reply.ID {
@@ -205,6 +217,18 @@ func TestInboxStreamsEndOnShutdown(t *testing.T) {
 	}
 }
 
+// waitForState waits for cond, and tells what it saw when it gives up.
+func waitForState(t *testing.T, cond func() bool, saw func() string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("the state did not come within 5s; last seen: %s", saw())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // control sends a control request and returns the status and decoded answer.
 func control(t *testing.T, e *env, method, path, body string) (int, map[string]any) {
 	t.Helper()
@@ -250,6 +274,11 @@ func TestControlUnreachableIdentities(t *testing.T) {
 	rc := e.receiver("")
 	e.webhook(app, rc.url, "", "MESSAGE_DELIVERY")
 	const phone = "+15552223333"
+	// The contact writes first on WhatsApp, which opens the 24-hour window for free-form text.
+	if _, err := e.srv.InjectInbound(context.Background(), InboundMessage{ProjectID: testProject, AppID: app, Channel: "WHATSAPP", Identity: phone,
+		ContactMessage: json.RawMessage(`{"text_message":{"text":"hi"}}`)}); err != nil {
+		t.Fatal(err)
+	}
 	if status, out := control(t, e, "PUT", "/unreachable", `{"identities":[{"channel":"SMS","identity":"`+phone+`"}]}`); status != 200 || len(out["identities"].([]any)) != 1 {
 		t.Fatalf("PUT unreachable = %d %v", status, out)
 	}

@@ -209,6 +209,12 @@ func TestInboxInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The customer writes first on WhatsApp: that opens WhatsApp's 24-hour window for free-form
+	// messages.
+	if _, err := srv.InjectInbound(ctx, emulator.InboundMessage{ProjectID: project, AppID: appID, Channel: "WHATSAPP", Identity: customer,
+		ContactMessage: json.RawMessage(`{"text_message":{"text":"Hi! Where is my order?"}}`)}); err != nil {
+		t.Fatal(err)
+	}
 	send := func(what string, req conversation.SendMessageRequest) string {
 		t.Helper()
 		req.AppID = appID
@@ -285,6 +291,10 @@ func TestInboxInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	msg := func(id string) string { return fmt.Sprintf(`.msg[data-message-id=%q]`, id) }
+	// delivered selects a message delivered on the channel (and maybe read since).
+	delivered := func(id, channel string) string {
+		return fmt.Sprintf(`.msg[data-message-id=%q][data-channel=%q]:is([data-status="DELIVERED"],[data-status="READ"])`, id, channel)
+	}
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 
 	// The customer's thread: the text fell back from SMS to WhatsApp and was delivered there;
@@ -306,7 +316,11 @@ func TestInboxInChromium(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i := 0; i < n; i++ {
-			do("open a thread", chromedp.Click(css(fmt.Sprintf(`li:nth-child(%d) > .thread-link`, i+1))))
+			// Clicked from the page's own script: the list may be redrawn at any moment by a live
+			// update, which would leave a protocol-level click with a stale node.
+			if _, err := chromedp.Run(bctx, chromedp.Evaluate[bool](fmt.Sprintf(`(document.querySelectorAll(".thread-link")[%d] || {click(){}}).click() || true`, i))); err != nil {
+				t.Fatal(err)
+			}
 			if ok, _ := chromedp.Run(bctx, chromedp.Evaluate[bool](fmt.Sprintf(`!!document.querySelector(%q)`, msg(id)))); ok {
 				return
 			}
@@ -315,7 +329,7 @@ func TestInboxInChromium(t *testing.T) {
 	}
 	openThreadOf(textID)
 	do("the text is delivered on WhatsApp after switching from SMS",
-		chromedp.WaitVisible(css(msg(textID)+`[data-status="DELIVERED"][data-channel="WHATSAPP"]`)),
+		chromedp.WaitVisible(css(delivered(textID, "WHATSAPP"))),
 		chromedp.Click(css(msg(textID)+` details.path summary`)),
 		chromedp.WaitVisible(css(msg(textID)+` li[data-status="SWITCHING_CHANNEL"]`)),
 	)
@@ -324,7 +338,7 @@ func TestInboxInChromium(t *testing.T) {
 		t.Fatalf("the switch from SMS shows reason %q (%v), want RECIPIENT_NOT_REACHABLE", reason, err)
 	}
 	do("the choice shows its reply buttons on WhatsApp",
-		chromedp.WaitVisible(css(msg(choiceID)+`[data-status="DELIVERED"][data-channel="WHATSAPP"] .buttons button[data-postback="slot-morning"]`)),
+		chromedp.WaitVisible(css(delivered(choiceID, "WHATSAPP")+` .buttons button[data-postback="slot-morning"]`)),
 		chromedp.WaitVisible(css(msg(choiceID)+` .buttons button[data-postback="slot-evening"]`)))
 	shot("thread-whatsapp")
 
@@ -367,10 +381,10 @@ func TestInboxInChromium(t *testing.T) {
 	// The RCS thread: a rich card with suggestion chips, and a carousel of three cards.
 	openThreadOf(cardID)
 	do("the card is a rich card on RCS",
-		chromedp.WaitVisible(css(msg(cardID)+`[data-status="DELIVERED"][data-channel="RCS"] .rich.card[data-title="Spring collection"] img`)),
+		chromedp.WaitVisible(css(delivered(cardID, "RCS")+` .rich.card[data-title="Spring collection"] img`)),
 		chromedp.WaitVisible(css(msg(cardID)+` .chipsrow button[data-postback="show"]`)))
 	do("the carousel shows its cards",
-		chromedp.WaitVisible(css(msg(carouselID)+`[data-status="DELIVERED"] .carousel .rich.card:nth-child(3)`)),
+		chromedp.WaitVisible(css(delivered(carouselID, "RCS")+` .carousel .rich.card:nth-child(3)`)),
 		chromedp.WaitVisible(css(msg(carouselID)+` .chipsrow button[data-postback="more"]`)))
 	cards, err := chromedp.Run(bctx, chromedp.Evaluate[int](fmt.Sprintf(`document.querySelectorAll(%q).length`, msg(carouselID)+` .carousel .rich.card`)))
 	if err != nil || cards != 3 {
@@ -402,14 +416,71 @@ func TestInboxInChromium(t *testing.T) {
 		chromedp.WaitVisible(css(`.cb-item[data-trigger="MESSAGE_INBOUND"] pre.json`)))
 	shot("callbacks-signed")
 
-	// The controls; then the same page on a phone-sized window, in dark mode.
+	// The controls: advancing the clock past 24 hours closes WhatsApp's window, so a free-form
+	// text to the customer on WhatsApp now fails with OUTSIDE_ALLOWED_SENDING_WINDOW.
 	do("open the controls", chromedp.Click(css(`#tab-controls`)), chromedp.WaitVisible(css(`#faults`)))
 	shot("controls")
+	before, err := chromedp.Run(bctx, chromedp.Text(css(`#clock-now`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	do("advance the clock 25 h", chromedp.Click(css(`button[data-advance="25h"]`)),
+		chromedp.WaitVisible(css(`#clock-form output:not(.bad)`)))
+	waitText(t, bctx, `#clock-form output`, "advanced 25h")
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		after, err := chromedp.Run(bctx, chromedp.Text(css(`#clock-now`)))
+		if err == nil && after != before {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the clock still shows %q after advancing (%v)", after, err)
+		}
+	}
+	// A fresh client: the first one's token expired with the clock.
+	c2, err := sinch.NewClient(sinch.WithProjectID(project), sinch.WithOAuth2("inbox-key", "inbox-secret"),
+		sinch.WithConversationURL(srv.ConversationURL()), sinch.WithTemplateURL(srv.TemplateURL()),
+		sinch.WithBatchURL(srv.BatchURL()), sinch.WithAuthURL(srv.TokenURL()), sinch.WithMaxRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	late, err := c2.Conversation.SendMessage(ctx, conversation.SendMessageRequest{AppID: appID, Recipient: recipient.Identity("WHATSAPP", customer),
+		Message: message.Text("Are you still there?")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	do("the late WhatsApp text fails outside the window", chromedp.Click(css(`#tab-threads`)))
+	openThreadOf(textID)
+	do("the failure shows its reason", chromedp.WaitVisible(css(msg(*late.MessageID)+`[data-status="FAILED"]`)),
+		chromedp.Click(css(msg(*late.MessageID)+` details.path summary`)),
+		chromedp.WaitVisible(css(msg(*late.MessageID)+` li[data-status="FAILED"] .reason`)))
+	why, err := chromedp.Run(bctx, chromedp.Text(css(msg(*late.MessageID)+` li[data-status="FAILED"] .reason`)))
+	if err != nil || !strings.Contains(why, "OUTSIDE_ALLOWED_SENDING_WINDOW") {
+		t.Fatalf("the late text fails with %q (%v), want OUTSIDE_ALLOWED_SENDING_WINDOW", why, err)
+	}
+	shot("thread-window-closed")
+
+	// The same page on a phone-sized window, in dark mode.
 	do("phone-sized, dark", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)), darkMode(),
 		chromedp.Click(css(`#tab-threads`)), chromedp.WaitVisible(css(`#reply-text`)))
 	shot("phone-thread-dark")
 	do("back to the thread list", chromedp.Click(css(`.thread-head .back`)), chromedp.WaitVisible(css(`.thread-link`)))
 	shot("phone-threads-dark")
+}
+
+// waitText waits until the element's text contains want.
+func waitText(t *testing.T, ctx context.Context, sel, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err == nil && strings.Contains(got, want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s reads %q (%v), want %q", sel, got, err, want)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // darkMode makes the page see prefers-color-scheme: dark.

@@ -167,6 +167,11 @@ function select(project, app, thread) {
 
 function drawSidebar() {
   const side = $("#sidebar");
+  // Redraw only when something shown changed, so that focus and clicks survive live updates.
+  const sig = JSON.stringify([ui.sel, ((ui.state && ui.state.projects) || []).map((p) => [p.id, (p.apps || []).map((a) =>
+    [a.id, a.display_name, a.channels, (a.threads || []).map((t) => [t.key, t.name, t.messages.length, t.last])])])]);
+  if (side.dataset.sig === sig) return;
+  side.dataset.sig = sig;
   const nodes = [];
   const projects = (ui.state && ui.state.projects) || [];
   if (!projects.length) nodes.push(h("p", { class: "none" }, "No apps yet. Create one through the API."));
