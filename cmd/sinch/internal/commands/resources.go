@@ -83,13 +83,13 @@ func (a *app) messagesCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			params := &conversation.ListMessagesParams{AppID: optional(s.appID), ContactID: optional(contactID),
+			params := conversation.ListMessagesParams{AppID: optional(s.appID), ContactID: optional(contactID),
 				ConversationID: optional(conversationID), Channel: ch, PageSize: size, PageToken: optional(pf.token)}
 			var resp *conversation.ListMessagesResponse
 			if all {
 				// Every page, fetched lazily by the SDK's iterator.
 				resp = &conversation.ListMessagesResponse{Messages: []conversation.ConversationMessage{}}
-				for m, err := range c.Conversation.ListMessages(cmd.Context(), params) {
+				for m, err := range c.Conversation.Messages.List(cmd.Context(), params) {
 					if err != nil {
 						return err
 					}
@@ -98,7 +98,7 @@ func (a *app) messagesCommand() *cobra.Command {
 						break
 					}
 				}
-			} else if resp, err = c.Conversation.ListMessagesPage(cmd.Context(), params); err != nil {
+			} else if resp, err = c.Conversation.Messages.ListPage(cmd.Context(), params); err != nil {
 				return err
 			}
 			return a.emit(resp, func() {
@@ -131,7 +131,7 @@ func (a *app) messagesCommand() *cobra.Command {
 		Use: "get", Short: "Get one message", Args: cobra.NoArgs,
 		Example: "  sinch messages get --message-id 01W4FFL35P4NC4K35MESSAGE01",
 		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.ConversationMessage, error) {
-			return c.Conversation.GetMessage(ctx, messageID, nil)
+			return c.Conversation.Messages.Get(ctx, messageID, conversation.GetMessageParams{})
 		}, func(m *conversation.ConversationMessage) {
 			a.printf("message %s\n  direction %s\n  accepted  %s\n  content   %s\n", str(m.ID), str(m.Direction), ts(m.AcceptTime), summarize(*m))
 		}),
@@ -142,7 +142,7 @@ func (a *app) messagesCommand() *cobra.Command {
 		Use: "delete", Short: "Delete one message", Args: cobra.NoArgs,
 		Example: "  sinch messages delete --message-id 01W4FFL35P4NC4K35MESSAGE01",
 		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Empty, error) {
-			return c.Conversation.DeleteMessage(ctx, messageID, nil)
+			return emptyAnswer(c.Conversation.Messages.Delete(ctx, messageID, conversation.DeleteMessageParams{}))
 		}, func(*conversation.Empty) { a.printf("deleted message %s\n", messageID) }),
 	}
 	del.Flags().StringVar(&messageID, "message-id", "", "the message's id")
@@ -213,7 +213,7 @@ func (a *app) appsCommand() *cobra.Command {
 		Use: "list", Short: "List the project's apps", Args: cobra.NoArgs,
 		Example: "  sinch apps list --json",
 		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.ListAppsResponse, error) {
-			return c.Conversation.ListApps(ctx)
+			return c.Conversation.Apps.List(ctx)
 		}, func(resp *conversation.ListAppsResponse) {
 			if len(resp.Apps) == 0 {
 				a.printf("no apps\n")
@@ -234,7 +234,7 @@ func (a *app) appsCommand() *cobra.Command {
 			if err != nil {
 				return nil, err
 			}
-			return c.Conversation.GetApp(ctx, appID)
+			return c.Conversation.Apps.Get(ctx, appID)
 		}, func(ap *conversation.App) {
 			a.printf("app %s\n  name      %s\n  mode      %s\n  channels  %s\n", str(ap.ID), str(ap.DisplayName), str(ap.ProcessingMode), appChannels(*ap))
 		}),
@@ -280,7 +280,7 @@ func (a *app) appsCommand() *cobra.Command {
 				req.ProcessingMode = &m
 			}
 			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.App, error) {
-				return c.Conversation.CreateApp(ctx, req)
+				return c.Conversation.Apps.Create(ctx, req)
 			}, func(ap *conversation.App) {
 				a.printf("created app %s (%s, %s)\n", str(ap.ID), str(ap.ProcessingMode), appChannels(*ap))
 			})(cmd, nil)
@@ -302,11 +302,10 @@ func (a *app) appsCommand() *cobra.Command {
 			if err := a.confirm(yes, "delete app "+appID+"?"); err != nil {
 				return err
 			}
-			resp, err := c.Conversation.DeleteApp(cmd.Context(), appID)
-			if err != nil {
+			if err := c.Conversation.Apps.Delete(cmd.Context(), appID); err != nil {
 				return err
 			}
-			return a.emit(resp, func() { a.printf("deleted app %s\n", appID) })
+			return a.emit(&conversation.Empty{}, func() { a.printf("deleted app %s\n", appID) })
 		},
 	}
 	del.Flags().BoolVar(&yes, "confirm", false, "delete without asking")
@@ -343,7 +342,7 @@ func (a *app) contactsCommand() *cobra.Command {
 				return err
 			}
 			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.ListContactsResponse, error) {
-				return c.Conversation.ListContactsPage(ctx, &conversation.ListContactsParams{PageSize: size, PageToken: optional(pf.token),
+				return c.Conversation.Contacts.ListPage(ctx, conversation.ListContactsParams{PageSize: size, PageToken: optional(pf.token),
 					Channel: ch, Identity: optional(identity), ExternalID: optional(externalID)})
 			}, func(resp *conversation.ListContactsResponse) {
 				if len(resp.Contacts) == 0 {
@@ -388,7 +387,7 @@ func (a *app) contactsCommand() *cobra.Command {
 				req.ChannelPriority = append(req.ChannelPriority, c)
 			}
 			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Contact, error) {
-				return c.Conversation.CreateContact(ctx, req)
+				return c.Conversation.Contacts.Create(ctx, req)
 			}, func(ct *conversation.Contact) { a.printf("created contact %s (%s)\n", str(ct.ID), identities(*ct)) })(cmd, nil)
 		},
 	}
@@ -404,7 +403,7 @@ func (a *app) contactsCommand() *cobra.Command {
 		Use: "get", Short: "Show a contact", Args: cobra.NoArgs,
 		Example: "  sinch contacts get --contact-id 01W4FFL35P4NC4K35CONTACT01",
 		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Contact, error) {
-			return c.Conversation.GetContact(ctx, contactID)
+			return c.Conversation.Contacts.Get(ctx, contactID)
 		}, func(ct *conversation.Contact) {
 			a.printf("contact %s\n  name        %s\n  identities  %s\n", str(ct.ID), str(ct.DisplayName), identities(*ct))
 		}),
@@ -415,7 +414,7 @@ func (a *app) contactsCommand() *cobra.Command {
 		Use: "delete", Short: "Delete a contact", Args: cobra.NoArgs,
 		Example: "  sinch contacts delete --contact-id 01W4FFL35P4NC4K35CONTACT01",
 		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Empty, error) {
-			return c.Conversation.DeleteContact(ctx, contactID)
+			return emptyAnswer(c.Conversation.Contacts.Delete(ctx, contactID))
 		}, func(*conversation.Empty) { a.printf("deleted contact %s\n", contactID) }),
 	}
 	del.Flags().StringVar(&contactID, "contact-id", "", "the contact's id")
@@ -448,7 +447,7 @@ func (a *app) contactsCommand() *cobra.Command {
 				return usagef("nothing to change: give --name, --email, --external-id or --language")
 			}
 			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Contact, error) {
-				return c.Conversation.UpdateContact(ctx, contactID, &conversation.UpdateContactParams{UpdateMask: mask}, req)
+				return c.Conversation.Contacts.Update(ctx, contactID, conversation.UpdateContactParams{UpdateMask: mask}, req)
 			}, func(ct *conversation.Contact) {
 				a.printf("updated %s\ncontact %s\n  name        %s\n  identities  %s\n", strings.Join(mask, ", "), str(ct.ID), str(ct.DisplayName), identities(*ct))
 			})(cmd, nil)
@@ -493,11 +492,11 @@ func (a *app) conversationsCommand() *cobra.Command {
 				if s.appID == "" && contactID == "" {
 					return nil, usagef("give --app-id (or SINCH_APP_ID) or --contact-id")
 				}
-				params := &conversation.ListConversationsParams{AppID: optional(s.appID), ContactID: optional(contactID), PageSize: size, PageToken: optional(pf.token)}
+				params := conversation.ListConversationsParams{AppID: optional(s.appID), ContactID: optional(contactID), PageSize: size, PageToken: optional(pf.token)}
 				if onlyActive {
 					params.OnlyActive = &onlyActive
 				}
-				return c.Conversation.ListConversationsPage(ctx, params)
+				return c.Conversation.Conversations.ListPage(ctx, params)
 			}, func(resp *conversation.ListConversationsResponse) {
 				if len(resp.Conversations) == 0 {
 					a.printf("no conversations\n")
@@ -529,7 +528,7 @@ func (a *app) conversationsCommand() *cobra.Command {
 		Use: "get", Short: "Show a conversation", Args: cobra.NoArgs,
 		Example: "  sinch conversations get --conversation-id 01W4FFL35P4NC4K35CONVERSA1",
 		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Conversation, error) {
-			return c.Conversation.GetConversation(ctx, convID)
+			return c.Conversation.Conversations.Get(ctx, convID)
 		}, func(cv *conversation.Conversation) {
 			active := cv.Active != nil && *cv.Active
 			a.printf("conversation %s\n  app      %s\n  contact  %s\n  active   %t\n  channel  %s\n", str(cv.ID), str(cv.AppID), str(cv.ContactID), active, str(cv.ActiveChannel))
@@ -540,7 +539,7 @@ func (a *app) conversationsCommand() *cobra.Command {
 		Use: "stop", Short: "Stop (deactivate) a conversation", Args: cobra.NoArgs,
 		Example: "  sinch conversations stop --conversation-id 01W4FFL35P4NC4K35CONVERSA1",
 		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Empty, error) {
-			return c.Conversation.StopConversation(ctx, convID)
+			return emptyAnswer(c.Conversation.Conversations.Stop(ctx, convID))
 		}, func(*conversation.Empty) { a.printf("stopped conversation %s\n", convID) }),
 	}
 	idFlag(stop)
@@ -548,7 +547,7 @@ func (a *app) conversationsCommand() *cobra.Command {
 		Use: "delete", Short: "Delete a conversation and its messages", Args: cobra.NoArgs,
 		Example: "  sinch conversations delete --conversation-id 01W4FFL35P4NC4K35CONVERSA1",
 		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Empty, error) {
-			return c.Conversation.DeleteConversation(ctx, convID)
+			return emptyAnswer(c.Conversation.Conversations.Delete(ctx, convID))
 		}, func(*conversation.Empty) { a.printf("deleted conversation %s\n", convID) }),
 	}
 	idFlag(del)
@@ -582,7 +581,7 @@ func (a *app) transcodeCommand() *cobra.Command {
 				if req.AppID, err = requireAppID(s); err != nil {
 					return nil, err
 				}
-				return c.Conversation.TranscodeMessage(ctx, req)
+				return c.Conversation.Messages.Transcode(ctx, req)
 			}, func(resp *conversation.TranscodeMessageResponse) {
 				for _, ch := range req.Channels {
 					if out, ok := resp.TranscodedMessage[string(ch)]; ok {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -94,11 +95,14 @@ func (a *app) sendRequest(cmd *cobra.Command, f *recipientFlags, appID string, m
 		return conversation.SendMessageRequest{}, err
 	}
 	targets := make([]recipient.Target, 0, len(order))
+	var priority []conversation.ConversationChannel
 	for _, o := range order {
 		targets = append(targets, recipient.On(o.Channel, o.Identity))
+		if !slices.Contains(priority, o.Channel) {
+			priority = append(priority, o.Channel)
+		}
 	}
-	to, priority := recipient.Fallback(targets...)
-	req := conversation.SendMessageRequest{AppID: appID, Message: msg, Recipient: to}
+	req := conversation.SendMessageRequest{AppID: appID, Message: msg, Recipient: recipient.Fallback(targets...)}
 	if len(priority) > 1 {
 		req.ChannelPriorityOrder = priority
 	}
@@ -142,7 +146,7 @@ func (a *app) sendCommand(use, short, example, defaultChannel string, channelFla
 			if err != nil {
 				return err
 			}
-			resp, err := c.Conversation.SendMessage(cmd.Context(), req)
+			resp, err := c.Conversation.Messages.Send(cmd.Context(), req)
 			if err != nil {
 				return err
 			}
