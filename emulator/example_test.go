@@ -56,11 +56,11 @@ func ExampleStart() {
 	}))
 	defer hook.Close()
 
-	app, err := client.Conversation.CreateApp(ctx, conversation.CreateAppRequest{DisplayName: "Shop", ChannelCredentials: []conversation.ChannelCredentials{}})
+	app, err := client.Conversation.Apps.Create(ctx, conversation.CreateAppRequest{DisplayName: "Shop", ChannelCredentials: []conversation.ChannelCredentials{}})
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, err = client.Conversation.CreateWebhook(ctx, conversation.CreateWebhookRequest{
+	_, err = client.Conversation.Webhooks.Create(ctx, conversation.CreateWebhookRequest{
 		AppID: *app.ID, Target: hook.URL,
 		Triggers: []conversation.WebhookTrigger{conversation.WebhookTriggerMessageDelivery},
 	})
@@ -69,9 +69,10 @@ func ExampleStart() {
 	}
 
 	// Identities ending in 0000 are unreachable in the emulator: SMS fails over to WhatsApp.
-	to, order := recipient.Fallback(recipient.SMS("+15550100000"), recipient.WhatsApp("+15550100001"))
-	_, err = client.Conversation.SendMessage(ctx, conversation.SendMessageRequest{
-		AppID: *app.ID, Recipient: to, Message: message.Text("Your order has shipped"), ChannelPriorityOrder: order,
+	_, err = client.Conversation.Messages.Send(ctx, conversation.SendMessageRequest{
+		AppID:     *app.ID,
+		Recipient: recipient.Fallback(recipient.SMS("+15550100000"), recipient.WhatsApp("+15550100001")),
+		Message:   message.Text("Your order has shipped"),
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -104,7 +105,7 @@ func ExampleServer_InjectInbound() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	app, err := client.Conversation.CreateApp(ctx, conversation.CreateAppRequest{
+	app, err := client.Conversation.Apps.Create(ctx, conversation.CreateAppRequest{
 		DisplayName: "Support", ProcessingMode: ptr(conversation.ProcessingModeConversation), ChannelCredentials: []conversation.ChannelCredentials{},
 	})
 	if err != nil {
@@ -117,7 +118,7 @@ func ExampleServer_InjectInbound() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	msg, err := client.Conversation.GetMessage(ctx, id, nil)
+	msg, err := client.Conversation.Messages.Get(ctx, id, conversation.GetMessageParams{})
 	if err != nil {
 		log.Fatal(err)
 	}
