@@ -300,15 +300,9 @@ func TestSendEventAndCapability(t *testing.T) {
 	}
 }
 
-func TestTranscodeAndChannelProfile(t *testing.T) {
+func TestChannelProfile(t *testing.T) {
 	e := newEnv(t)
 	app := e.createApp("DISPATCH")
-	out := e.must(200, "POST", e.conv("/messages:transcode"), map[string]any{"app_id": app, "app_message": textMessage("hello"), "channels": []any{"SMS", "WHATSAPP"}})
-	sms := str(out, "transcoded_message", "SMS")
-	var d map[string]any
-	if json.Unmarshal([]byte(sms), &d) != nil || d["text"] != "hello" {
-		t.Fatalf("transcoded SMS %q", sms)
-	}
 	p := e.must(200, "POST", e.conv("/contacts:getChannelProfile"), map[string]any{"app_id": app, "recipient": smsRecipient("MESSENGER", "123"), "channel": "MESSENGER"})
 	if str(p, "profile_name") == "" {
 		t.Fatalf("profile: %v", p)

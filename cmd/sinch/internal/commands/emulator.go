@@ -76,13 +76,21 @@ and runs until interrupted. Any project id and key are accepted unless pinned.`,
 			if err != nil {
 				return err
 			}
-			a.printf("Sinch emulator running. Point the CLI or an SDK at it:\n\n")
-			a.printf("  export SINCH_CONVERSATION_URL=%s\n  export SINCH_TEMPLATE_URL=%s\n  export SINCH_BATCH_URL=%s\n  export SINCH_AUTH_URL=%s\n",
-				srv.ConversationURL(), srv.TemplateURL(), srv.BatchURL(), srv.TokenURL())
-			if len(cfg.Projects) == 0 && len(cfg.Credentials) == 0 {
-				a.printf("  export SINCH_PROJECT_ID=demo SINCH_KEY_ID=any SINCH_KEY_SECRET=any\n")
+			if a.json {
+				// One JSON object with the addresses, for scripts that start the emulator.
+				if err := a.printJSON(map[string]string{"conversation_url": srv.ConversationURL(), "template_url": srv.TemplateURL(),
+					"batch_url": srv.BatchURL(), "auth_url": srv.TokenURL(), "control_url": srv.ControlURL()}); err != nil {
+					return err
+				}
+			} else {
+				a.printf("Sinch emulator running. Point the CLI or an SDK at it:\n\n")
+				a.printf("  export SINCH_CONVERSATION_URL=%s\n  export SINCH_TEMPLATE_URL=%s\n  export SINCH_BATCH_URL=%s\n  export SINCH_AUTH_URL=%s\n",
+					srv.ConversationURL(), srv.TemplateURL(), srv.BatchURL(), srv.TokenURL())
+				if len(cfg.Projects) == 0 && len(cfg.Credentials) == 0 {
+					a.printf("  export SINCH_PROJECT_ID=demo SINCH_KEY_ID=any SINCH_KEY_SECRET=any\n")
+				}
+				a.printf("\nControl endpoints under %s (inbound messages and events, callbacks, reset).\nPress Ctrl-C to stop.\n", srv.ControlURL())
 			}
-			a.printf("\nControl endpoints under %s (inbound messages and events, callbacks, reset).\nPress Ctrl-C to stop.\n", srv.ControlURL())
 			<-cmd.Context().Done()
 			ctx, cancel := context.WithTimeout(context.WithoutCancel(cmd.Context()), 5*time.Second)
 			defer cancel()

@@ -63,7 +63,7 @@ func TestWebhooksLifecycle(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("delete with y: %d %s", r.code, r.stderr)
 	}
-	fails(t, env, 1, []string{"404", "region"}, "webhooks", "get", "--webhook-id", id)
+	fails(t, env, 1, []string{"404", "check the id"}, "webhooks", "get", "--webhook-id", id)
 	ok(t, env, "webhooks", "delete", "--webhook-id", *w.ID, "--confirm")
 }
 
