@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -28,6 +29,10 @@ import (
 //	PUT  /_emulator/unreachable               replace them: {"identities":[{"channel":"SMS","identity":"+1555..."}]}
 //	POST /_emulator/callbacks/{id}/resend     send a recorded callback again, as a new record
 
+// maxCachedRenders bounds the renderings kept: a little more than the messages one view
+// shows.
+const maxCachedRenders = 4 * stateMessages
+
 // maxTrackedOrders bounds the channel orders kept for the inbox (the oldest are forgotten).
 const maxTrackedOrders = 50_000
 
@@ -40,21 +45,29 @@ const (
 
 // inboxFeed holds what the inbox shows beyond the stored resources.
 type inboxFeed struct {
-	mu     sync.Mutex
-	subs   map[chan struct{}]struct{}
+	// watched counts the subscriptions, so that changed costs one atomic load while no page
+	// is open (it runs on every API request).
+	watched atomic.Int32
+	mu      sync.Mutex
+	subs    map[chan struct{}]struct{}
 	closed bool
 	// orders holds the channel order each sent message was sent with (its
 	// channel_priority_order, or its recipient's identities), by message id; orderIDs is
 	// their order of arrival. The delivery path itself is in the message traces.
 	orders   map[string][]channelIdentity
 	orderIDs []string
+	// renders caches each app message's renderings by message id (an app message never
+	// changes once sent, and transcoding is the costly part of building the view);
+	// renderIDs is their order of arrival.
+	renders   map[string][]inbox.Rendering
+	renderIDs []string
 	// unreachable holds "CHANNEL\x00identity" pairs set at run time.
 	unreachable map[string]bool
 }
 
 
 func newInboxFeed() *inboxFeed {
-	return &inboxFeed{subs: map[chan struct{}]struct{}{}, orders: map[string][]channelIdentity{}, unreachable: map[string]bool{}}
+	return &inboxFeed{subs: map[chan struct{}]struct{}{}, orders: map[string][]channelIdentity{}, renders: map[string][]inbox.Rendering{}, unreachable: map[string]bool{}}
 }
 
 // subscribe implements inbox.Source.Subscribe.
@@ -67,11 +80,13 @@ func (f *inboxFeed) subscribe() (<-chan struct{}, func()) {
 		return ch, func() {}
 	}
 	f.subs[ch] = struct{}{}
+	f.watched.Add(1)
 	return ch, func() {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		if _, ok := f.subs[ch]; ok {
 			delete(f.subs, ch)
+			f.watched.Add(-1)
 			close(ch)
 		}
 	}
@@ -80,6 +95,9 @@ func (f *inboxFeed) subscribe() (<-chan struct{}, func()) {
 // changed tells every subscriber that something changed; a subscriber that has not yet
 // taken the previous notice gets no second one.
 func (f *inboxFeed) changed() {
+	if f.watched.Load() == 0 {
+		return
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for ch := range f.subs {
@@ -100,10 +118,15 @@ func (f *inboxFeed) close() {
 		close(ch)
 	}
 	clear(f.subs)
+	f.watched.Store(0)
 }
 
-// sent records the channel order of a new message.
+// sent records the channel order of a new message. A message sent to one channel needs no
+// record (its channel is on the message), which keeps the common case free.
 func (f *inboxFeed) sent(id string, order []channelIdentity) {
+	if len(order) < 2 {
+		return
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.orders[id] = order
@@ -124,6 +147,34 @@ func (f *inboxFeed) order(id string) []channelIdentity {
 	return f.orders[id]
 }
 
+// rendered returns the renderings of an app message on each channel of its order, from the
+// cache when they were made before.
+func (f *inboxFeed) rendered(id string, order []channelIdentity, content doc) []inbox.Rendering {
+	f.mu.Lock()
+	r, ok := f.renders[id]
+	f.mu.Unlock()
+	if ok {
+		return r
+	}
+	for _, ci := range order {
+		r = append(r, renderFor(ci.channel, content))
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.renders[id]; !ok {
+		f.renders[id] = r
+		f.renderIDs = append(f.renderIDs, id)
+		if len(f.renderIDs) > maxCachedRenders+maxCachedRenders/4 {
+			drop := len(f.renderIDs) - maxCachedRenders
+			for _, old := range f.renderIDs[:drop] {
+				delete(f.renders, old)
+			}
+			f.renderIDs = append(f.renderIDs[:0], f.renderIDs[drop:]...)
+		}
+	}
+	return r
+}
+
 func (f *inboxFeed) isUnreachable(channel, identity string) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -134,6 +185,8 @@ func (f *inboxFeed) reset() {
 	f.mu.Lock()
 	clear(f.orders)
 	f.orderIDs = nil
+	clear(f.renders)
+	f.renderIDs = nil
 	f.mu.Unlock()
 	f.changed()
 }
@@ -487,9 +540,7 @@ func (s *Server) viewMessage(d doc, event bool) inbox.Message {
 	if n := len(m.Path); n > 0 {
 		m.Status = m.Path[n-1].Status
 	}
-	for _, ci := range order {
-		m.Renderings = append(m.Renderings, renderFor(ci.channel, content))
-	}
+	m.Renderings = s.feed.rendered(m.ID, order, content)
 	return m
 }
 

@@ -329,3 +329,44 @@ func TestControlResendCallback(t *testing.T) {
 		t.Fatalf("limit=0 answered %d, want 400", status)
 	}
 }
+
+// BenchmarkInboxState measures building the page's view model from a project holding more
+// messages than the view takes (stateMessages), as while a load test runs with the page open.
+func BenchmarkInboxState(b *testing.B) {
+	s, err := newServer(Config{RateLimit: RateLimitOff, DisableValidation: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	p := s.store.project("bench")
+	p.mu.Lock()
+	p.col(colApps).put("app-1", doc{"id": "app-1", "display_name": "Bench", "channel_credentials": []any{doc{"channel": "SMS"}, doc{"channel": "WHATSAPP"}}})
+	for i := range 3 * stateMessages {
+		id := s.newID()
+		s.keep(p, colMessages, doc{"id": id, "direction": "TO_CONTACT", "accept_time": rfc3339(s.now()),
+			"channel_identity": doc{"channel": "SMS", "identity": fmt.Sprintf("+1555%07d", i%100), "app_id": "app-1"},
+			"app_message":      doc{"text_message": doc{"text": "Your order ships today."}}})
+	}
+	p.mu.Unlock()
+	src := inboxSource{s}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		st := src.State()
+		if len(st.Projects) != 1 || len(st.Projects[0].Apps[0].Threads) != 100 {
+			b.Fatalf("state: %d projects", len(st.Projects))
+		}
+	}
+}
+
+// BenchmarkInboxChangedUnwatched measures what every API request pays for the inbox when no
+// page is open.
+func BenchmarkInboxChangedUnwatched(b *testing.B) {
+	f := newInboxFeed()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			f.changed()
+		}
+	})
+}
