@@ -42,6 +42,7 @@ func demoUndeliverable(channel, identity string) bool {
 
 func (a *app) demoCommand() *cobra.Command {
 	var timeout time.Duration
+	var keep bool
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the whole flow offline: emulator, webhook receiver, app, fallback, card, batch, inbound reply",
@@ -51,13 +52,19 @@ creates an app and a webhook with a secret; sends a text over SMS with a WhatsAp
 the emulator makes fall back; sends a card over RCS and a batch to three recipients; injects a
 reply from the customer through the emulator's control endpoint; and waits for every callback,
 each verified against the webhook secret. It prints a timeline (or JSON lines with --json) and
-exits 0, or non-zero with the step that failed.`,
-		Example: "  sinch demo\n  go run ./cmd/sinch demo --json",
+exits 0, or non-zero with the step that failed. The timeline starts with the URL of the
+emulator's web inbox, which shows every message as its channel draws it; with --keep the
+emulator and its inbox keep serving after the demo until interrupted.`,
+		Example: "  sinch demo\n  sinch demo --keep        # then open the inbox URL it prints\n  go run ./cmd/sinch demo --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
 			defer cancel()
-			err := a.runDemo(ctx)
+			var keepServing context.Context // nil: stop when the demo ends
+			if keep {
+				keepServing = cmd.Context()
+			}
+			err := a.runDemo(ctx, keepServing)
 			if errors.Is(err, context.DeadlineExceeded) && cmd.Context().Err() == nil {
 				return fmt.Errorf("demo: did not finish within %s: %w", timeout, err)
 			}
@@ -65,6 +72,7 @@ exits 0, or non-zero with the step that failed.`,
 		},
 	}
 	cmd.Flags().DurationVar(&timeout, "timeout", 14*time.Second, "give up after this long")
+	cmd.Flags().BoolVar(&keep, "keep", false, "after the demo, keep the emulator and its web inbox serving until interrupted")
 	return cmd
 }
 
@@ -186,7 +194,9 @@ func (t *timeline) waitFor(ctx context.Context, what string, n int, match func(e
 	}
 }
 
-func (a *app) runDemo(ctx context.Context) (err error) {
+// runDemo runs the demo; when keep is not nil, it then keeps the emulator serving until keep
+// is done.
+func (a *app) runDemo(ctx context.Context, keep context.Context) (err error) {
 	tl := &timeline{a: a, start: time.Now(), notify: make(chan struct{})}
 	fail := func(step string, err error) error { return fmt.Errorf("demo step %q failed: %w", step, err) }
 
@@ -197,6 +207,7 @@ func (a *app) runDemo(ctx context.Context) (err error) {
 	}
 	defer srv.Close()
 	tl.step("emulator", "Conversation API %s, Batch API %s", srv.ConversationURL(), srv.BatchURL())
+	tl.step("inbox", "%s/ (open it in a browser: threads, delivery paths, callbacks; --keep keeps it serving)", srv.ConversationURL())
 
 	// 2. The webhook receiver: the hmac/webhook handler with a fresh secret.
 	secretBytes := make([]byte, 16)
@@ -383,6 +394,10 @@ func (a *app) runDemo(ctx context.Context) (err error) {
 		}
 		if got >= len(recs) {
 			tl.step("done", "%d callbacks received, every signature verified; %d refused", got, refused)
+			if keep != nil {
+				tl.step("serving", "the inbox at %s/ until interrupted (Ctrl-C)", srv.ConversationURL())
+				<-keep.Done()
+			}
 			return nil
 		}
 		if time.Now().After(deadline) {

@@ -98,7 +98,7 @@ callbacks and clock drive a running emulator.`,
 			if a.json {
 				// One JSON object with the addresses, for scripts that start the emulator.
 				if err := a.printJSON(map[string]string{"conversation_url": srv.ConversationURL(), "template_url": srv.TemplateURL(),
-					"batch_url": srv.BatchURL(), "auth_url": srv.TokenURL(), "control_url": srv.ControlURL()}); err != nil {
+					"batch_url": srv.BatchURL(), "auth_url": srv.TokenURL(), "control_url": srv.ControlURL(), "inbox_url": srv.ConversationURL() + "/"}); err != nil {
 					return err
 				}
 			} else {
@@ -108,7 +108,8 @@ callbacks and clock drive a running emulator.`,
 				if len(cfg.Projects) == 0 && len(cfg.Credentials) == 0 {
 					a.printf("  export SINCH_PROJECT_ID=demo SINCH_KEY_ID=any SINCH_KEY_SECRET=any\n")
 				}
-				a.printf("\nControl endpoints under %s (inbound messages and events, callbacks, reset).\nPress Ctrl-C to stop.\n", srv.ControlURL())
+				a.printf("\nWeb inbox (every message as its channel shows it, replies, callbacks, controls): %s/\n", srv.ConversationURL())
+				a.printf("Control endpoints under %s (inbound messages and events, callbacks, reset).\nPress Ctrl-C to stop.\n", srv.ControlURL())
 			}
 			<-cmd.Context().Done()
 			ctx, cancel := context.WithTimeout(context.WithoutCancel(cmd.Context()), 5*time.Second)
