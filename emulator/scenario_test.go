@@ -68,7 +68,7 @@ func TestScenarioSeedGotchas(t *testing.T) {
 	ctx := context.Background()
 	const project = "gotchas"
 	srv := start(t, emulator.Config{
-		Credentials: []emulator.Credential{{KeyID: "key-id", KeySecret: "key-secret"}},
+		Credentials:  []emulator.Credential{{KeyID: "key-id", KeySecret: "key-secret"}},
 		IngressQueue: 50,
 		Callbacks:    emulator.CallbackConfig{StepDelay: time.Millisecond, InitialBackoff: 5 * time.Millisecond},
 	})
