@@ -372,8 +372,8 @@ func TestInboxInChromium(t *testing.T) {
 	rc.waitFor(t, "the typed reply", func(b map[string]any) bool {
 		return dig(b, "message", "contact_message", "text_message", "text") == "Evening works better, thanks!"
 	})
-	do("the reply shows in the thread", chromedp.WaitVisible(css(`.msg.to-app[data-kind="text_message"]`)),
-		chromedp.WaitVisible(css(`.msg.to-app[data-kind="choice_response_message"]`)))
+	do("the replies show in the thread", chromedp.WaitVisible(css(`.msg.to-app[data-kind="choice_response_message"]`)))
+	waitText(t, bctx, `.messages .msg.to-app:last-child .bubble`, "Evening works better, thanks!")
 	shot("thread-replies")
 
 	// The RCS thread: a rich card with suggestion chips, and a carousel of three cards.
