@@ -224,11 +224,9 @@ func TestInboxInChromium(t *testing.T) {
 		}
 		return *res.MessageID
 	}
-	rcpt := recipient.Fallback(recipient.SMS(customer), recipient.WhatsApp(customer))
-	textID := send("the text", conversation.SendMessageRequest{Recipient: rcpt,
+	textID := send("the text", conversation.SendMessageRequest{Recipient: recipient.Fallback(recipient.SMS(customer), recipient.WhatsApp(customer)),
 		Message: message.Text("Your order #4711 ships today. Reply to change the delivery time.")})
-	choiceRcpt := recipient.Fallback(recipient.WhatsApp(customer), recipient.SMS(customer))
-	choiceID := send("the choice", conversation.SendMessageRequest{Recipient: choiceRcpt,
+	choiceID := send("the choice", conversation.SendMessageRequest{Recipient: recipient.Fallback(recipient.WhatsApp(customer), recipient.SMS(customer)),
 		Message: message.Choices("When should we deliver?", message.TextChoice("Morning", "slot-morning"), message.TextChoice("Evening", "slot-evening"))})
 	cardID := send("the card", conversation.SendMessageRequest{Recipient: recipient.Identity("RCS", rcsPhone),
 		Message: message.Card("Spring collection", "New arrivals are in.", pics.URL+"/spring.png",
