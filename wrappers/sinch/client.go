@@ -64,8 +64,8 @@ func NewClient(opts ...Option) (*Client, error) {
 		t.ResponseHeaderTimeout = DefaultResponseHeaderTimeout
 		cfg.doer = &http.Client{Transport: t}
 	}
-	var limiter *rate.Limiter
-	if cfg.rateLimit > 0 && !math.IsInf(cfg.rateLimit, 1) {
+	limiter := cfg.limiter
+	if limiter == nil && cfg.rateLimit > 0 && !math.IsInf(cfg.rateLimit, 1) {
 		limiter = rate.NewLimiter(rate.Limit(cfg.rateLimit), max(1, int(cfg.rateLimit/10)))
 	}
 	c := &Client{cfg: cfg, pipe: newPipeline(&cfg, limiter, cfg.authURL)}
@@ -246,7 +246,7 @@ type pipeline struct {
 	keyID      string
 	keySecret  string
 	bearer     string
-	limiter    *rate.Limiter
+	limiter    Limiter
 	logger     *slog.Logger
 	userAgent  string
 	maxRetries int
@@ -275,7 +275,7 @@ func (p *pipeline) authHeader(tok string) []string {
 	return h.value
 }
 
-func newPipeline(cfg *config, limiter *rate.Limiter, authURL string) *pipeline {
+func newPipeline(cfg *config, limiter Limiter, authURL string) *pipeline {
 	p := &pipeline{
 		base:       cfg.doer,
 		auth:       cfg.auth,

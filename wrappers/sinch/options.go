@@ -95,6 +95,7 @@ type config struct {
 	maxRetries int
 	policy     RetryPolicy
 	rateLimit  float64
+	limiter    Limiter // WithLimiter; takes the place of rateLimit
 
 	appID     string
 	smsSender string
@@ -180,9 +181,10 @@ func WithMaxRetries(n int) Option { return func(c *config) { c.maxRetries = max(
 func WithRetryPolicy(p RetryPolicy) Option { return func(c *config) { c.policy = p } }
 
 // WithRateLimit paces the client's requests (retries included) to at most requestsPerSecond,
-// allowing bursts of a tenth of a second's worth. Zero or less removes the limit.
+// allowing bursts of a tenth of a second's worth, with a limiter in this process. Zero or less
+// removes the limit. Replicas sharing the project's rate need a shared Limiter (WithLimiter).
 func WithRateLimit(requestsPerSecond float64) Option {
-	return func(c *config) { c.rateLimit = requestsPerSecond }
+	return func(c *config) { c.rateLimit, c.limiter = requestsPerSecond, nil }
 }
 
 // WithAppID sets the default Conversation API app: SendMessage and SendEvent fill it into
