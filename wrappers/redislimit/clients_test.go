@@ -20,8 +20,6 @@ import (
 	"github.com/relaykit/sinch-go/emulator"
 	"github.com/relaykit/sinch-go/gen/conversation"
 	"github.com/relaykit/sinch-go/internal/redistest"
-	"github.com/relaykit/sinch-go/wrappers/message"
-	"github.com/relaykit/sinch-go/wrappers/recipient"
 	"github.com/relaykit/sinch-go/wrappers/redislimit"
 	"github.com/relaykit/sinch-go/wrappers/sinch"
 )
@@ -76,7 +74,7 @@ func newSenderTo(t *testing.T, conversationURL string, lim sinch.Limiter) *sende
 
 func createApp(t *testing.T, c *sinch.Client) string {
 	t.Helper()
-	app, err := c.Conversation.CreateApp(t.Context(), conversation.CreateAppRequest{DisplayName: "scale", ChannelCredentials: []conversation.ChannelCredentials{}})
+	app, err := c.Conversation.Apps.Create(t.Context(), conversation.CreateAppRequest{DisplayName: "scale", ChannelCredentials: []conversation.ChannelCredentials{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,8 +88,8 @@ func (s *sender) run(ctx context.Context, appID string, workers int, errs chan<-
 	for range workers {
 		wg.Go(func() {
 			for ctx.Err() == nil {
-				_, err := s.c.Conversation.SendMessage(ctx, conversation.SendMessageRequest{
-					AppID: appID, Recipient: recipient.Identity("SMS", "+15550123456"), Message: message.Text("pacing"),
+				_, err := s.c.Conversation.Messages.Send(ctx, sinch.SendMessageRequest{
+					AppID: appID, Recipient: sinch.To(sinch.SMS("+15550123456")), Message: sinch.Text("pacing"),
 				})
 				// Near the end a wait whose slot falls after the deadline fails at once.
 				if err != nil && ctx.Err() == nil && !errors.Is(err, context.DeadlineExceeded) {
@@ -278,8 +276,8 @@ func TestClientCallFailsWhenRedisIsDown(t *testing.T) {
 	s.mu.Lock()
 	sentBefore.Store(int64(len(s.sent)))
 	s.mu.Unlock()
-	_, err = s.c.Conversation.SendMessage(t.Context(), conversation.SendMessageRequest{
-		AppID: appID, Recipient: recipient.Identity("SMS", "+15550123456"), Message: message.Text("not sent"),
+	_, err = s.c.Conversation.Messages.Send(t.Context(), sinch.SendMessageRequest{
+		AppID: appID, Recipient: sinch.To(sinch.SMS("+15550123456")), Message: sinch.Text("not sent"),
 	})
 	if !errors.Is(err, redislimit.ErrUnavailable) {
 		t.Fatalf("SendMessage with Redis down: %v; want ErrUnavailable", err)
