@@ -195,7 +195,8 @@ func (sc *sendContext) check(ci channelIdentity) failure {
 	case strings.HasSuffix(ci.identity, suffixUnreachable),
 		strings.HasSuffix(ci.identity, suffixOffNetwork) && (ci.channel == "SMS" || ci.channel == "MMS"),
 		strings.HasSuffix(ci.identity, suffixNoRCS) && ci.channel == "RCS",
-		sc.s.cfg.Undeliverable != nil && sc.s.cfg.Undeliverable(ci.channel, ci.identity):
+		sc.s.cfg.Undeliverable != nil && sc.s.cfg.Undeliverable(ci.channel, ci.identity),
+		sc.s.feed.isUnreachable(ci.channel, ci.identity):
 		return failure{code: "RECIPIENT_NOT_REACHABLE", queued: true, description: reasonText["RECIPIENT_NOT_REACHABLE"]}
 	case strings.HasSuffix(ci.identity, suffixSwitchedOff):
 		return failure{hold: true, queued: true}

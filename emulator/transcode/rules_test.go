@@ -341,3 +341,43 @@ func TestRCSCarousel(t *testing.T) {
 		t.Errorf("orientation: %s", h.JSON)
 	}
 }
+
+// TestTemplateLookup: an omni_template is looked up through Options.Template, its variables
+// filled from the parameters, and transcoded as its content; a channel_template is the
+// channel's own template and is not looked up.
+func TestTemplateLookup(t *testing.T) {
+	var asked []TemplateRef
+	store := func(ref TemplateRef) (conversation.AppMessage, bool) {
+		asked = append(asked, ref)
+		if ref.ID != "shipped" {
+			return conversation.AppMessage{}, false
+		}
+		return msgJSON(t, choiceMsg("Hi ${name}, order ${order} ships today. ${unknown}", `{"text_message":{"text":"Track"}}`)), true
+	}
+	msg := msgJSON(t, `{"template_message":{"omni_template":{"template_id":"shipped","version":"3","language_code":"en_US","parameters":{"name":"Ada","order":"4471"}},
+		"channel_template":{"WHATSAPP":{"template_id":"shipped_wa","parameters":{"1":"Ada"}}}}}`)
+	sms, err := Transcode(SMS, msg, Options{Template: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sms.Kind != KindTemplate || sms.Text != "Hi Ada, order 4471 ships today. ${unknown}\n1. Track" {
+		t.Fatalf("SMS: kind %s text %q", sms.Kind, sms.Text)
+	}
+	if len(asked) != 1 || asked[0] != (TemplateRef{ID: "shipped", Version: "3", Language: "en_US"}) {
+		t.Fatalf("looked up %+v", asked)
+	}
+	rcs, _ := Transcode(RCS, msg, Options{Template: store})
+	if !rcs.Native || rcs.Form != FormButtons || !strings.Contains(rcs.JSON, "Hi Ada") {
+		t.Fatalf("RCS: %+v", rcs)
+	}
+	wa, _ := Transcode(WhatsApp, msg, Options{Template: store})
+	if len(asked) != 2 || wa.Form != FormTemplate || !strings.Contains(wa.JSON, `"name":"shipped_wa"`) {
+		t.Fatalf("WhatsApp channel_template: asked %d, %s", len(asked), wa.JSON)
+	}
+	// A template the store lacks is shown as its reference, and never as a WhatsApp template.
+	missing := msgJSON(t, `{"template_message":{"omni_template":{"template_id":"gone"}}}`)
+	r, err := Transcode(WhatsApp, missing, Options{Template: store})
+	if err != nil || r.Native || r.Form != FormText || r.Text != "[template gone]" {
+		t.Fatalf("missing template: %+v %v", r, err)
+	}
+}
