@@ -101,6 +101,9 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (doc, error) {
 	if in.message == nil {
 		return nil, errInvalid("message is required")
 	}
+	if err := refuseAtOnce(in.message); err != nil {
+		return nil, err
+	}
 	mode := str(app, "processing_mode")
 	if mode == "" || in.dispatchOnly {
 		mode = "DISPATCH"

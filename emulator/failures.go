@@ -356,3 +356,16 @@ func (w *windowTracker) reset() {
 	clear(w.last)
 	w.mu.Unlock()
 }
+
+// refuseAtOnce is what the API answers 400 for before accepting a message, beyond what the
+// spec's schema says: a template_message needs an omni_template or a channel_template
+// (https://developers.sinch.com/docs/conversation/message-types/template-message).
+func refuseAtOnce(msg doc) error {
+	if tm, ok := msg["template_message"]; ok {
+		t := obj(tm)
+		if obj(t["omni_template"]) == nil && len(obj(t["channel_template"])) == 0 {
+			return errInvalid("template_message needs omni_template or channel_template (a template of the template store, or a channel's own template per channel)")
+		}
+	}
+	return nil
+}
