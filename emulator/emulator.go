@@ -63,6 +63,13 @@
 // batch can be cancelled); each change is posted as BATCH_STATUS_UPDATE. Scheduled batches
 // follow Config.Clock, so tests can move a fake clock forward.
 //
+// # Web inbox
+//
+// The Conversation listener serves a web page at "/" (package inbox): every conversation as a
+// phone-like thread drawn as each channel shows it, each message's delivery path, replies as
+// the contact, the callback log with its attempts, and the controls below. Open
+// ConversationURL() in a browser.
+//
 // # Control endpoints
 //
 // Under the prefix /_emulator (which no Sinch path uses), on the Conversation listener:
@@ -70,10 +77,14 @@
 //	POST /_emulator/projects/{project_id}/inbound/messages   a contact sends a message (MESSAGE_INBOUND)
 //	POST /_emulator/projects/{project_id}/inbound/events     a contact sends an event (EVENT_INBOUND)
 //	GET  /_emulator/callbacks                                 callbacks sent, with their delivery attempts
+//	POST /_emulator/callbacks/{id}/resend                     send a recorded callback again
+//	GET  /_emulator/faults, PUT /_emulator/faults             the injected faults, changed at run time
+//	GET  /_emulator/unreachable, PUT /_emulator/unreachable   identities made unreachable at run time
 //	POST /_emulator/reset                                     forget all state and callbacks
 //
 // The same operations are available in Go: Server.InjectInbound, Server.InjectInboundEvent,
-// Server.Callbacks and Server.Reset.
+// Server.Callbacks, Server.ResendCallback, Server.SetFaults, Server.SetUnreachable and
+// Server.Reset.
 package emulator
 
 import (
@@ -176,9 +187,27 @@ type Config struct {
 	Faults Faults
 	// Callbacks tunes callback delivery.
 	Callbacks CallbackConfig
-	// Undeliverable, when set, decides which identities cannot be reached on a channel, in
-	// addition to the built-in rule (identities ending in "0000").
+	// Undeliverable, when set, decides which identities cannot be reached on a channel
+	// (RECIPIENT_NOT_REACHABLE), in addition to the built-in test identities.
 	Undeliverable func(channel, identity string) bool
+	// Failures, when set, may fail a channel with any reason code: it returns the code (for
+	// example "DELIVERY_REJECTED_DUE_TO_POLICY") for an identity on a channel, or "" to leave
+	// it to the other rules. The channel reports QUEUED_ON_CHANNEL, then fails with that code
+	// and the message falls back to its next channel.
+	Failures func(channel, identity string) string
+	// DisableReadReceipts stops the READ reports that channels reporting reads (WhatsApp,
+	// RCS, Messenger, Instagram, Viber Business, Apple Messages) send after DELIVERED.
+	DisableReadReceipts bool
+	// IngressRate is how many messages per second leave each app's ingress queue towards the
+	// channels: 0 means DefaultIngressRate (20, as documented), IngressUnlimited (or any
+	// negative value) drains without pacing. Messages are stored when accepted; only their
+	// delivery waits.
+	IngressRate float64
+	// IngressQueue bounds each app's ingress queue: past it messages:send answers 429
+	// (0 means DefaultIngressQueue, 500,000).
+	IngressQueue int
+	// DefaultRegion is the region the un-prefixed URLs serve: us (the default), eu or br.
+	DefaultRegion string
 	// MaxStored bounds the messages, and separately the events, kept per project: past it
 	// the oldest are forgotten, so that a long load test runs in bounded memory. 0 means
 	// DefaultMaxStored; a negative value keeps everything.
@@ -210,7 +239,7 @@ type Specs struct {
 // Server is a running emulator.
 type Server struct {
 	cfg    Config
-	clock  Clock
+	clock  *emuClock
 	log    *slog.Logger
 	store  *store
 	ids    idGen
@@ -218,6 +247,7 @@ type Server struct {
 	limits *rateLimits
 	faults *faultInjector
 	cb     *dispatcher
+	feed   *inboxFeed // what the web inbox follows
 	sched  *scheduler
 	convIx *specIndex
 	rules  *exactlyOneRules
@@ -240,6 +270,11 @@ type Server struct {
 	cbTransport *http.Transport
 
 	// checkResponse, set by tests, sees every validated operation's answer.
+	windows windowTracker // WhatsApp customer-service windows
+	ingress *ingress      // per-app ingress queues
+	traces  *traceLog     // what happened to each message (GET /_emulator/messages/{id})
+	regions appRegions    // the region of each app
+
 	checkResponse func(route *routers.Route, r *http.Request, params map[string]string, status int, h http.Header, body []byte)
 }
 
@@ -318,16 +353,26 @@ func newServer(cfg Config) (*Server, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = systemClock{}
 	}
+	if cfg.DefaultRegion == "" {
+		cfg.DefaultRegion = DefaultRegion
+	}
+	if !contains(Regions, cfg.DefaultRegion) {
+		return nil, fmt.Errorf("emulator: DefaultRegion %q is not a region (want us, eu or br)", cfg.DefaultRegion)
+	}
+	switch {
+	case cfg.IngressRate == 0:
+		cfg.IngressRate = DefaultIngressRate
+	case cfg.IngressRate < 0:
+		cfg.IngressRate = 0 // unlimited
+	}
+	if cfg.IngressQueue <= 0 {
+		cfg.IngressQueue = DefaultIngressQueue
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	for _, r := range []float64{cfg.Faults.Rate429, cfg.Faults.Rate503, cfg.Faults.DropRate} {
-		if r < 0 || r > 1 {
-			return nil, fmt.Errorf("emulator: fault rates must be between 0 and 1, got %v", r)
-		}
-	}
-	if cfg.Faults.Rate429+cfg.Faults.Rate503+cfg.Faults.DropRate > 1 {
-		return nil, errors.New("emulator: fault rates add up to more than 1")
+	if err := cfg.Faults.check(); err != nil {
+		return nil, err
 	}
 	for _, c := range cfg.Credentials {
 		if c.KeyID == "" || c.KeySecret == "" {
@@ -361,12 +406,15 @@ func newServer(cfg Config) (*Server, error) {
 		cb.HTTPClient = &http.Client{Timeout: cb.Timeout, Transport: ownTransport}
 	}
 
-	s := &Server{cfg: cfg, clock: cfg.Clock, log: cfg.Logger, store: newStore(), cbTransport: ownTransport}
+	s := &Server{cfg: cfg, clock: newEmuClock(cfg.Clock), log: cfg.Logger, store: newStore(), cbTransport: ownTransport}
+	s.ingress = newIngress(s, cfg.IngressRate, cfg.IngressQueue)
+	s.traces = newTraceLog(cfg.MaxStored)
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.tokens = newTokenStore()
 	s.limits = newRateLimits(cfg.RateLimit)
 	s.faults = newFaultInjector(cfg.Faults)
 	s.cb = newDispatcher(s)
+	s.feed = newInboxFeed()
 	s.sched = newScheduler(s)
 
 	if !cfg.DisableValidation {
@@ -423,6 +471,7 @@ func (s *Server) Shutdown(ctx context.Context) error { return s.shutdown(ctx, fa
 
 func (s *Server) shutdown(ctx context.Context, force bool) error {
 	s.closeOnce.Do(func() {
+		s.feed.close() // ends the inbox's event streams, which Shutdown would wait for
 		var errs []error
 		for _, srv := range []*http.Server{s.conv, s.batch} {
 			if srv == nil {

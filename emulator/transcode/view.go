@@ -1,7 +1,9 @@
 package transcode
 
 import (
+	"encoding/json"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/relaykit/sinch-go/gen/conversation"
@@ -122,7 +124,7 @@ func contentKinds(msg conversation.AppMessage) []Kind {
 
 // newView reads msg for channel: explicit_channel_omni_message[channel], when present,
 // replaces the generic content on that channel.
-func newView(msg conversation.AppMessage, channel Channel) (view, error) {
+func newView(msg conversation.AppMessage, channel Channel, opts Options) (view, error) {
 	if o, ok := msg.ExplicitChannelOmniMessage[string(channel)]; ok {
 		om := conversation.AppMessage{
 			TextMessage: o.TextMessage, MediaMessage: o.MediaMessage, ChoiceMessage: o.ChoiceMessage,
@@ -148,6 +150,11 @@ func newView(msg conversation.AppMessage, channel Channel) (view, error) {
 		t, err := templateOf(msg.TemplateMessage, channel)
 		if err != nil {
 			return view{}, err
+		}
+		if !t.channelSpecific && opts.Template != nil {
+			if content, ok := opts.Template(TemplateRef{ID: t.id, Version: t.version, Language: t.language}); ok {
+				return templateContent(content, t, channel)
+			}
 		}
 		v.kind, v.template = KindTemplate, t
 	case msg.ChoiceMessage != nil:
@@ -322,4 +329,81 @@ func sortedKeys[V any](m map[string]V) string {
 	}
 	sort.Strings(ks)
 	return join(ks, ", ")
+}
+
+// templateContent is the view of a stored template's content with its ${key} variables filled
+// from the reference's parameters (a variable without a parameter is left as written; the
+// emulator's delivery reports TEMPLATE_INSUFFICIENT_PARAMETERS for it).
+func templateContent(content conversation.AppMessage, t *templateView, channel Channel) (view, error) {
+	if content.TemplateMessage != nil {
+		return view{}, invalid("template %s holds a template_message; a template's content must be a message of its own", clip(t.id))
+	}
+	if len(t.params) > 0 {
+		b, err := json.Marshal(content)
+		if err != nil {
+			return view{}, invalid("template %s content cannot be encoded: %v", clip(t.id), err)
+		}
+		var tree any
+		if err := json.Unmarshal(b, &tree); err != nil {
+			return view{}, invalid("template %s content cannot be decoded: %v", clip(t.id), err)
+		}
+		b, err = json.Marshal(fillVariables(tree, t.params))
+		if err != nil {
+			return view{}, invalid("template %s content cannot be encoded: %v", clip(t.id), err)
+		}
+		content = conversation.AppMessage{}
+		if err := json.Unmarshal(b, &content); err != nil {
+			return view{}, invalid("template %s with its parameters is not a valid message: %v", clip(t.id), err)
+		}
+	}
+	if len(contentKinds(content)) != 1 {
+		return view{}, invalid("template %s content must set exactly one kind of message", clip(t.id))
+	}
+	v, err := newView(content, channel, Options{})
+	if err != nil {
+		return view{}, err
+	}
+	v.template = t
+	return v, nil
+}
+
+// fillVariables replaces ${key} in every string of a decoded JSON tree.
+func fillVariables(tree any, params map[string]string) any {
+	switch t := tree.(type) {
+	case string:
+		return fillString(t, params)
+	case map[string]any:
+		for k, v := range t {
+			t[k] = fillVariables(v, params)
+		}
+	case []any:
+		for i, v := range t {
+			t[i] = fillVariables(v, params)
+		}
+	}
+	return tree
+}
+
+func fillString(s string, params map[string]string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			break
+		}
+		key := s[i+2 : i+j]
+		b.WriteString(s[:i])
+		if val, ok := params[key]; ok {
+			b.WriteString(val)
+		} else {
+			b.WriteString(s[i : i+j+1])
+		}
+		s = s[i+j+1:]
+	}
+	b.WriteString(s)
+	return b.String()
 }

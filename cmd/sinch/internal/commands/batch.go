@@ -141,13 +141,13 @@ that went are printed with the line to resume from: run the same command with
 				return err
 			}
 			if batchID != "" {
-				bt, err := c.Batch.GetBatchMessage(cmd.Context(), batchID)
+				bt, err := c.Batch.Get(cmd.Context(), batchID)
 				if err != nil {
 					return err
 				}
 				return a.emit(bt, func() { printBatches([]batch.Batch{*bt}) })
 			}
-			list, err := c.Batch.ListBatchMessages(cmd.Context(), &batch.ListBatchMessagesParams{MetadataKey: metaKey, MetadataValue: metaValue})
+			list, err := c.Batch.List(cmd.Context(), batch.ListBatchMessagesParams{MetadataKey: metaKey, MetadataValue: metaValue})
 			if err != nil {
 				return err
 			}
@@ -168,7 +168,7 @@ that went are printed with the line to resume from: run the same command with
 			}
 			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Empty, error) {
 				req := batch.CancelBatchMessagesRequest{BatchID: optional(batchID), MetadataKey: optional(metaKey), MetadataValue: optional(metaValue)}
-				return c.Batch.CancelBatchMessages(ctx, req)
+				return emptyAnswer(c.Batch.Cancel(ctx, req))
 			}, func(*conversation.Empty) {
 				if batchID != "" {
 					a.printf("cancellation of batch %s requested\n", batchID)

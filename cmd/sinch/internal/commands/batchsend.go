@@ -139,7 +139,7 @@ func (a *app) batchSend(cmd *cobra.Command, f *batchFlags) error {
 		}
 		// An interrupt lets the request in flight finish, so that its outcome is known.
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), batchRequestTimeout)
-		resp, err := c.Batch.SendBatchMessage(rctx, req)
+		resp, err := c.Batch.Send(rctx, req)
 		cancel()
 		if err != nil {
 			stopErr = fmt.Errorf("batch %d of %d (lines %d-%d): %w", i, chunks, ch[0].Line, ch[len(ch)-1].Line, err)
