@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -32,6 +33,9 @@ type batchFlags struct {
 // batchRequestTimeout bounds one batch request, which an interrupt lets finish.
 const batchRequestTimeout = 2 * time.Minute
 
+// batchMemoryLimit is the soft memory limit of batch send (runtime/debug.SetMemoryLimit).
+const batchMemoryLimit = 40 << 20
+
 // batchSend checks the whole CSV file, then streams it in paced batches.
 func (a *app) batchSend(cmd *cobra.Command, f *batchFlags) error {
 	after, err := parseSendAfter(f.sendAfter, time.Now())
@@ -55,6 +59,9 @@ func (a *app) batchSend(cmd *cobra.Command, f *batchFlags) error {
 		}
 		batchMeta[k] = v
 	}
+	// A soft memory limit makes the collector return the garbage of each batch before the heap
+	// doubles (GOGC), so that the process stays small on files of millions of rows.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(batchMemoryLimit))
 	src, name, cleanup, err := a.openCSV(f.csvPath)
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ package csvbatch
 
 import (
 	"cmp"
+	"container/heap"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -166,7 +167,7 @@ func Check(r io.Reader, message, defaultChannel string, from int) (Summary, erro
 		sum    Summary
 		errs   []error
 		more   int
-		seen   []seenRow
+		seen   hashIndex
 		seed   = maphash.MakeSeed()
 		report = func(err error) {
 			if len(errs) < MaxReported {
@@ -188,7 +189,7 @@ func Check(r io.Reader, message, defaultChannel string, from int) (Summary, erro
 			}
 			continue
 		}
-		seen = append(seen, seenRow{hash: maphash.String(seed, row.key()), line: uint32(row.Line)})
+		seen.add(maphash.String(seed, row.key()), row.Line)
 		if sum.Rows == 0 {
 			sum.FirstLine = row.Line
 		}
@@ -198,7 +199,7 @@ func Check(r io.Reader, message, defaultChannel string, from int) (Summary, erro
 			sum.Pending++
 		}
 	}
-	for _, d := range repeats(seen) {
+	for _, d := range seen.repeats() {
 		report(&LineError{Line: d[1], Msg: fmt.Sprintf("recipient repeats line %d", d[0])})
 	}
 	if len(errs) > 0 {
@@ -220,28 +221,72 @@ type seenRow struct {
 	line uint32
 }
 
+// hashIndex keeps a seenRow per row in fixed-size blocks: it grows without the copies (and
+// the doubled capacity) of one growing slice, so that a million rows hold 16 MB.
+type hashIndex struct{ blocks [][]seenRow }
+
+const indexBlock = 1 << 16
+
+func (x *hashIndex) add(hash uint64, line int) {
+	if n := len(x.blocks); n == 0 || len(x.blocks[n-1]) == indexBlock {
+		x.blocks = append(x.blocks, make([]seenRow, 0, indexBlock))
+	}
+	last := &x.blocks[len(x.blocks)-1]
+	*last = append(*last, seenRow{hash, uint32(line)})
+}
+
+func bySeen(a, b seenRow) int {
+	if c := cmp.Compare(a.hash, b.hash); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.line, b.line)
+}
+
 // repeats returns [first line, repeating line] pairs of rows whose recipients hash alike, in
-// order of the repeating line. A 64-bit hash makes a false repeat among a million rows about
-// as likely as 1 in 10^7.
-func repeats(seen []seenRow) [][2]int {
-	slices.SortFunc(seen, func(a, b seenRow) int {
-		if c := cmp.Compare(a.hash, b.hash); c != 0 {
-			return c
+// order of the repeating line: each block is sorted, then the blocks are merged. A 64-bit
+// hash makes a false repeat among a million rows about as likely as 1 in 10^7.
+func (x *hashIndex) repeats() [][2]int {
+	h := make(mergeHeap, 0, len(x.blocks))
+	for _, b := range x.blocks {
+		slices.SortFunc(b, bySeen)
+		if len(b) > 0 {
+			h = append(h, b)
 		}
-		return cmp.Compare(a.line, b.line)
-	})
+	}
+	heap.Init(&h)
 	var out [][2]int
-	for i := 1; i < len(seen); i++ {
-		if seen[i].hash == seen[i-1].hash {
-			first := i - 1
-			for first > 0 && seen[first-1].hash == seen[i].hash {
-				first--
-			}
-			out = append(out, [2]int{int(seen[first].line), int(seen[i].line)})
+	var prev seenRow
+	first := -1
+	for h.Len() > 0 {
+		cur := h[0][0]
+		if h[0] = h[0][1:]; len(h[0]) == 0 {
+			heap.Pop(&h)
+		} else {
+			heap.Fix(&h, 0)
 		}
+		if first >= 0 && cur.hash == prev.hash {
+			out = append(out, [2]int{first, int(cur.line)})
+		} else {
+			first = int(cur.line)
+		}
+		prev = cur
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i][1] < out[j][1] })
 	return out
+}
+
+// mergeHeap orders sorted blocks by their first row.
+type mergeHeap [][]seenRow
+
+func (h mergeHeap) Len() int           { return len(h) }
+func (h mergeHeap) Less(i, j int) bool { return bySeen(h[i][0], h[j][0]) < 0 }
+func (h mergeHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *mergeHeap) Push(v any)        { *h = append(*h, v.([]seenRow)) }
+func (h *mergeHeap) Pop() any {
+	old := *h
+	v := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return v
 }
 
 func lineOf(err error) int {

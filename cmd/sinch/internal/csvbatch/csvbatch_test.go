@@ -250,3 +250,23 @@ func BenchmarkChunks(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*100_000), "ns/row")
 }
 
+
+// Repeats are found across the index's blocks, each named with the first line of its recipient.
+func TestRepeatsAcrossBlocks(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("phone\n")
+	n := indexBlock + 5000
+	for i := range n {
+		switch i {
+		case indexBlock + 10, indexBlock + 4000: // repeat line 2's and line 4's recipients
+			fmt.Fprintf(&b, "+1555%07d\n", (i-indexBlock-10)/3990*2)
+		default:
+			fmt.Fprintf(&b, "+1555%07d\n", i)
+		}
+	}
+	_, err := Check(strings.NewReader(b.String()), "hi", "SMS", 0)
+	want := fmt.Sprintf("line %d: recipient repeats line 2\nline %d: recipient repeats line 4", indexBlock+12, indexBlock+4002)
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v, want %q", err, want)
+	}
+}
