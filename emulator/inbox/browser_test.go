@@ -24,6 +24,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/relaykit/sinch-go/emulator"
+	"github.com/relaykit/sinch-go/emulator/inbox"
 	"github.com/relaykit/sinch-go/gen/conversation"
 	"github.com/relaykit/sinch-go/hmac"
 	"github.com/relaykit/sinch-go/wrappers/message"
@@ -299,31 +300,27 @@ func TestInboxInChromium(t *testing.T) {
 	// the choice went out on WhatsApp as reply buttons.
 	do("open the inbox", chromedp.Navigate(srv.ConversationURL()+"/"), chromedp.WaitVisible(css(`body[data-loaded="true"]`)))
 	do("the threads are listed", chromedp.WaitVisible(css(`.thread-link[data-thread^="contact:"]`)))
-	// openThreadOf opens the thread that shows the message (threads are listed newest first).
+	// openThreadOf opens the thread that shows the message: it finds the thread's key in the
+	// inbox's view model and clicks its link from the page's own script (a live update may
+	// redraw or reorder the list at any moment, which would leave a protocol-level click on a
+	// stale node).
 	openThreadOf := func(id string) {
 		t.Helper()
-		ok, err := chromedp.Run(bctx, chromedp.Evaluate[bool](fmt.Sprintf(`!!document.querySelector(%q)`, msg(id))))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ok {
-			return
-		}
-		n, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll(".thread-link").length`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := 0; i < n; i++ {
-			// Clicked from the page's own script: the list may be redrawn at any moment by a live
-			// update, which would leave a protocol-level click with a stale node.
-			if _, err := chromedp.Run(bctx, chromedp.Evaluate[bool](fmt.Sprintf(`(document.querySelectorAll(".thread-link")[%d] || {click(){}}).click() || true`, i))); err != nil {
+		key := threadKey(t, srv.ConversationURL(), id)
+		click := fmt.Sprintf(`(() => { const l = [...document.querySelectorAll(".thread-link")].find((x) => x.dataset.thread === %q); if (l) l.click(); return !!document.querySelector(%q); })()`, key, msg(id))
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+			ok, err := chromedp.Run(bctx, chromedp.Evaluate[bool](click))
+			if err != nil {
 				t.Fatal(err)
 			}
-			if ok, _ := chromedp.Run(bctx, chromedp.Evaluate[bool](fmt.Sprintf(`!!document.querySelector(%q)`, msg(id)))); ok {
+			if ok {
 				return
 			}
+			if time.Now().After(deadline) {
+				shot("failed")
+				t.Fatalf("thread %s does not show message %s (the page at that moment: %s)", key, id, filepath.Join(shots, "failed.png"))
+			}
 		}
-		t.Fatalf("no thread shows message %s", id)
 	}
 	openThreadOf(textID)
 	do("the text is delivered on WhatsApp after switching from SMS",
@@ -463,6 +460,33 @@ func TestInboxInChromium(t *testing.T) {
 	shot("phone-thread-dark")
 	do("back to the thread list", chromedp.Click(css(`.thread-head .back`)), chromedp.WaitVisible(css(`.thread-link`)))
 	shot("phone-threads-dark")
+}
+
+// threadKey finds the key of the thread that holds a message, in the inbox's view model.
+func threadKey(t *testing.T, base, messageID string) string {
+	t.Helper()
+	resp, err := http.Get(base + inbox.StatePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st inbox.State
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range st.Projects {
+		for _, a := range p.Apps {
+			for _, th := range a.Threads {
+				for _, m := range th.Messages {
+					if m.ID == messageID {
+						return th.Key
+					}
+				}
+			}
+		}
+	}
+	t.Fatalf("no thread holds message %s", messageID)
+	return ""
 }
 
 // waitText waits until the element's text contains want.
