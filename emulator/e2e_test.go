@@ -73,19 +73,19 @@ func TestEndToEndEveryOperation(t *testing.T) {
 	// Apps and webhooks.
 	app, err := cv.CreateApp(ctx, conversation.CreateAppRequest{
 		DisplayName:    "e2e",
-		ProcessingMode: ptr(conversation.ProcessingModeConversation),
+		ProcessingMode: conversation.ProcessingModeConversation,
 		ChannelCredentials: []conversation.ChannelCredentials{{
-			Channel:      ptr(conversation.ConversationChannel("SMS")),
-			StaticBearer: &conversation.StaticBearerCredential{ClaimedIdentity: "plan", Token: "tok"},
+			Channel:      conversation.ConversationChannel("SMS"),
+			StaticBearer: conversation.StaticBearerCredential{ClaimedIdentity: "plan", Token: "tok"},
 		}},
 	})
 	must("createApp", err)
-	appID := *app.ID
+	appID := app.ID
 	_, err = cv.GetApp(ctx, appID)
 	must("getApp", err)
 	up, err := cv.UpdateApp(ctx, appID, &conversation.UpdateAppParams{UpdateMask: []string{"display_name"}}, conversation.UpdateAppRequest{DisplayName: ptr("e2e renamed")})
 	must("updateApp", err)
-	if *up.DisplayName != "e2e renamed" {
+	if up.DisplayName != "e2e renamed" {
 		t.Fatalf("updateApp: %+v", up)
 	}
 	apps, err := cv.ListApps(ctx)
@@ -93,18 +93,18 @@ func TestEndToEndEveryOperation(t *testing.T) {
 	if len(apps.Apps) != 1 {
 		t.Fatalf("listApps: %+v", apps)
 	}
-	hook, err := cv.CreateWebhook(ctx, conversation.CreateWebhookRequest{AppID: appID, Target: "http://127.0.0.1:1/hook", TargetType: ptr(conversation.WebhookTargetType("HTTP")), Triggers: []conversation.WebhookTrigger{conversation.WebhookTriggerMessageDelivery}})
+	hook, err := cv.CreateWebhook(ctx, conversation.CreateWebhookRequest{AppID: appID, Target: "http://127.0.0.1:1/hook", TargetType: conversation.WebhookTargetType("HTTP"), Triggers: []conversation.WebhookTrigger{conversation.WebhookTriggerMessageDelivery}})
 	must("createWebhook", err)
-	_, err = cv.GetWebhook(ctx, *hook.ID)
+	_, err = cv.GetWebhook(ctx, hook.ID)
 	must("getWebhook", err)
-	_, err = cv.UpdateWebhook(ctx, *hook.ID, &conversation.UpdateWebhookParams{UpdateMask: []string{"target"}}, conversation.UpdateWebhookRequest{Target: "http://127.0.0.1:2/hook"})
+	_, err = cv.UpdateWebhook(ctx, hook.ID, &conversation.UpdateWebhookParams{UpdateMask: []string{"target"}}, conversation.UpdateWebhookRequest{Target: "http://127.0.0.1:2/hook"})
 	must("updateWebhook", err)
 	hooks, err := cv.ListWebhooks(ctx, appID)
 	must("listWebhooks", err)
 	if len(hooks.Webhooks) != 1 || hooks.Webhooks[0].Target != "http://127.0.0.1:2/hook" {
 		t.Fatalf("listWebhooks: %+v", hooks)
 	}
-	_, err = cv.DeleteWebhook(ctx, *hook.ID)
+	_, err = cv.DeleteWebhook(ctx, hook.ID)
 	must("deleteWebhook", err)
 
 	// Contacts.
@@ -114,7 +114,7 @@ func TestEndToEndEveryOperation(t *testing.T) {
 			Language:          conversation.ContactLanguageENUS,
 		})
 		must("createContact", err)
-		return *ct.ID
+		return ct.ID
 	}
 	a, b := newContact("+15557000001"), newContact("+15557000002")
 	_, err = cv.GetContact(ctx, a)
@@ -141,10 +141,10 @@ func TestEndToEndEveryOperation(t *testing.T) {
 	rcp, order := recipient.Fallback(recipient.SMS("+15557000000"), recipient.WhatsApp("+15557000003"))
 	sent, err := cv.SendMessage(ctx, conversation.SendMessageRequest{AppID: appID, Recipient: rcp, Message: message.Text("hello"), ChannelPriorityOrder: order})
 	must("sendMessage", err)
-	msgID := *sent.MessageID
+	msgID := sent.MessageID
 	got, err := cv.GetMessage(ctx, msgID, &conversation.GetMessageParams{MessagesSource: ptr(conversation.MessageSource("CONVERSATION_SOURCE"))})
 	must("getMessage", err)
-	if got.ConversationID == nil || *got.ConversationID == "" {
+	if got.ConversationID == "" {
 		t.Fatalf("CONVERSATION mode message without conversation: %+v", got)
 	}
 	_, err = cv.UpdateMessageMetadata(ctx, msgID, &conversation.UpdateMessageMetadataParams{MessagesSource: ptr(conversation.MessageSource("CONVERSATION_SOURCE"))}, conversation.UpdateMessageMetadataRequest{Metadata: "m"})
@@ -169,7 +169,7 @@ func TestEndToEndEveryOperation(t *testing.T) {
 	var convID string
 	for cvs, err := range cv.ListConversations(ctx, &conversation.ListConversationsParams{AppID: &appID}) {
 		must("listConversations", err)
-		convID = *cvs.ID
+		convID = cvs.ID
 	}
 	_, err = cv.GetConversation(ctx, convID)
 	must("getConversation", err)
@@ -180,23 +180,23 @@ func TestEndToEndEveryOperation(t *testing.T) {
 	}
 	_, err = cv.InjectMessage(ctx, convID, conversation.InjectMessageRequest{
 		AcceptTime: time.Now().UTC(), ChannelIdentity: conversation.ChannelIdentity{Channel: "SMS", Identity: "+15557000001"},
-		ContactID: a, Direction: conversation.ConversationDirectionToApp, ContactMessage: &conversation.ContactMessage{TextMessage: &conversation.TextMessage{Text: "earlier"}},
+		ContactID: a, Direction: conversation.ConversationDirectionToApp, ContactMessage: conversation.ContactMessage{TextMessage: conversation.TextMessage{Text: "earlier"}},
 	})
 	must("injectMessage", err)
-	ie, err := cv.InjectEvent(ctx, convID, conversation.InjectEventRequest{AcceptTime: time.Now().UTC(), AppEvent: &conversation.AppEvent{ComposingEvent: &conversation.ComposingEvent{}}})
+	ie, err := cv.InjectEvent(ctx, convID, conversation.InjectEventRequest{AcceptTime: time.Now().UTC(), AppEvent: conversation.AppEvent{ComposingEvent: conversation.ComposingEvent{}}})
 	must("injectEvent", err)
 	_, err = cv.StopConversation(ctx, convID)
 	must("stopConversation", err)
 
 	// Events and capability.
-	ev, err := cv.SendEvent(ctx, conversation.SendEventRequest{AppID: appID, Recipient: recipient.Contact(a), Event: conversation.AppEvent{ComposingEvent: &conversation.ComposingEvent{}}})
+	ev, err := cv.SendEvent(ctx, conversation.SendEventRequest{AppID: appID, Recipient: recipient.Contact(a), Event: conversation.AppEvent{ComposingEvent: conversation.ComposingEvent{}}})
 	must("sendEvent", err)
-	_, err = cv.GetEvent(ctx, *ev.EventID)
+	_, err = cv.GetEvent(ctx, ev.EventID)
 	must("getEvent", err)
 	for _, err := range cv.ListEvents(ctx, nil) {
 		must("listEvents", err)
 	}
-	_, err = cv.DeleteEvent(ctx, *ie.EventID)
+	_, err = cv.DeleteEvent(ctx, ie.EventID)
 	must("deleteEvent", err)
 	_, err = cv.QueryCapability(ctx, conversation.QueryCapabilityRequest{AppID: appID, Recipient: recipient.Contact(a)})
 	must("queryCapability", err)
@@ -214,14 +214,14 @@ func TestEndToEndEveryOperation(t *testing.T) {
 	// Batch API, consents.
 	bs, err := c.Batch.SendBatchMessage(ctx, batch.SendBatchMessageRequest{
 		AppID: appID, Message: message.Text("Hi ${name}"), BatchMetadata: map[string]any{"wave": "1"},
-		SendAfter:          ptr(time.Now().Add(time.Hour)),
+		SendAfter:          time.Now().Add(time.Hour),
 		RecipientAndParams: []batch.BatchRecipient{{Recipient: recipient.Identity("SMS", "+15557000010"), Parameters: map[string]string{"name": "Ann"}}},
 	})
 	must("sendBatchMessage", err)
-	bm, err := c.Batch.GetBatchMessage(ctx, *bs.BatchID)
+	bm, err := c.Batch.GetBatchMessage(ctx, bs.BatchID)
 	must("getBatchMessage", err)
-	if string(*bm.Status) != "SCHEDULED" {
-		t.Fatalf("batch status %v", *bm.Status)
+	if string(bm.Status) != "SCHEDULED" {
+		t.Fatalf("batch status %v", bm.Status)
 	}
 	list, err := c.Batch.ListBatchMessages(ctx, &batch.ListBatchMessagesParams{MetadataKey: "wave", MetadataValue: "1"})
 	must("listBatchMessages", err)
@@ -246,17 +246,17 @@ func TestEndToEndEveryOperation(t *testing.T) {
 	}
 
 	// Templates.
-	tp, err := c.Templates.CreateTemplate(ctx, templates.CreateTemplateRequest{DefaultTranslation: "en", Translations: []templates.TemplateTranslation{{LanguageCode: "en", TextMessage: &conversation.TextMessage{Text: "Hi ${name}"}}}})
+	tp, err := c.Templates.CreateTemplate(ctx, templates.CreateTemplateRequest{DefaultTranslation: "en", Translations: []templates.TemplateTranslation{{LanguageCode: "en", TextMessage: conversation.TextMessage{Text: "Hi ${name}"}}}})
 	must("createTemplate", err)
-	_, err = c.Templates.GetTemplate(ctx, *tp.ID)
+	_, err = c.Templates.GetTemplate(ctx, tp.ID)
 	must("getTemplate", err)
-	_, err = c.Templates.UpdateTemplate(ctx, *tp.ID, templates.UpdateTemplateRequest{ID: *tp.ID, Version: *tp.Version, DefaultTranslation: "en", Translations: tp.Translations})
+	_, err = c.Templates.UpdateTemplate(ctx, tp.ID, templates.UpdateTemplateRequest{ID: tp.ID, Version: tp.Version, DefaultTranslation: "en", Translations: tp.Translations})
 	must("updateTemplate", err)
 	_, err = c.Templates.ListTemplates(ctx)
 	must("listTemplates", err)
-	_, err = c.Templates.ListTemplateTranslations(ctx, *tp.ID, nil)
+	_, err = c.Templates.ListTemplateTranslations(ctx, tp.ID, nil)
 	must("listTemplateTranslations", err)
-	_, err = c.Templates.DeleteTemplate(ctx, *tp.ID)
+	_, err = c.Templates.DeleteTemplate(ctx, tp.ID)
 	must("deleteTemplate", err)
 
 	// Deletes really delete, and the error is the wrappers' typed 404.
@@ -317,12 +317,12 @@ func TestEndToEndSignedCallbacks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.Conversation.CreateWebhook(ctx, conversation.CreateWebhookRequest{AppID: *app.ID, Target: recv.URL, Secret: ptr(secret), Triggers: []conversation.WebhookTrigger{conversation.WebhookTriggerMessageDelivery}})
+	_, err = c.Conversation.CreateWebhook(ctx, conversation.CreateWebhookRequest{AppID: app.ID, Target: recv.URL, Secret: secret, Triggers: []conversation.WebhookTrigger{conversation.WebhookTriggerMessageDelivery}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	rcp, order := recipient.Fallback(recipient.SMS("+15558000000"), recipient.WhatsApp("+15558000001"))
-	if _, err := c.Conversation.SendMessage(ctx, conversation.SendMessageRequest{AppID: *app.ID, Recipient: rcp, Message: message.Text("hi"), ChannelPriorityOrder: order}); err != nil {
+	if _, err := c.Conversation.SendMessage(ctx, conversation.SendMessageRequest{AppID: app.ID, Recipient: rcp, Message: message.Text("hi"), ChannelPriorityOrder: order}); err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < 4; i++ {

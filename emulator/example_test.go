@@ -61,7 +61,7 @@ func ExampleStart() {
 		log.Fatal(err)
 	}
 	_, err = client.Conversation.CreateWebhook(ctx, conversation.CreateWebhookRequest{
-		AppID: *app.ID, Target: hook.URL,
+		AppID: app.ID, Target: hook.URL,
 		Triggers: []conversation.WebhookTrigger{conversation.WebhookTriggerMessageDelivery},
 	})
 	if err != nil {
@@ -71,7 +71,7 @@ func ExampleStart() {
 	// Identities ending in 0000 are unreachable in the emulator: SMS fails over to WhatsApp.
 	to, order := recipient.Fallback(recipient.SMS("+15550100000"), recipient.WhatsApp("+15550100001"))
 	_, err = client.Conversation.SendMessage(ctx, conversation.SendMessageRequest{
-		AppID: *app.ID, Recipient: to, Message: message.Text("Your order has shipped"), ChannelPriorityOrder: order,
+		AppID: app.ID, Recipient: to, Message: message.Text("Your order has shipped"), ChannelPriorityOrder: order,
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -105,13 +105,13 @@ func ExampleServer_InjectInbound() {
 		log.Fatal(err)
 	}
 	app, err := client.Conversation.CreateApp(ctx, conversation.CreateAppRequest{
-		DisplayName: "Support", ProcessingMode: ptr(conversation.ProcessingModeConversation), ChannelCredentials: []conversation.ChannelCredentials{},
+		DisplayName: "Support", ProcessingMode: conversation.ProcessingModeConversation, ChannelCredentials: []conversation.ChannelCredentials{},
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
 	id, err := srv.InjectInbound(ctx, emulator.InboundMessage{
-		ProjectID: "my-project", AppID: *app.ID, Channel: "WHATSAPP", Identity: "+15550100001",
+		ProjectID: "my-project", AppID: app.ID, Channel: "WHATSAPP", Identity: "+15550100001",
 		ContactMessage: json.RawMessage(`{"text_message": {"text": "Can it come after 5 pm?"}}`),
 	})
 	if err != nil {
@@ -121,6 +121,6 @@ func ExampleServer_InjectInbound() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(msg.Direction != nil && *msg.Direction == conversation.ConversationDirectionToApp, msg.ContactMessage.TextMessage.Text)
+	fmt.Println(msg.Direction != "" && msg.Direction == conversation.ConversationDirectionToApp, msg.ContactMessage.TextMessage.Text)
 	// Output: true Can it come after 5 pm?
 }

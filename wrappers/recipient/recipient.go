@@ -6,13 +6,13 @@ import "github.com/relaykit/sinch-go/gen/conversation"
 
 // Contact addresses a contact by its Conversation API contact id.
 func Contact(contactID string) conversation.Recipient {
-	return conversation.Recipient{ContactID: &contactID}
+	return conversation.Recipient{ContactID: contactID}
 }
 
 // Identity addresses one channel identity directly (a phone number for SMS, WhatsApp, RCS and
 // MMS; a page-scoped id for Messenger; ...), without a contact id.
 func Identity(channel conversation.ConversationChannel, identity string) conversation.Recipient {
-	return conversation.Recipient{IdentifiedBy: &conversation.IdentifiedBy{
+	return conversation.Recipient{IdentifiedBy: conversation.IdentifiedBy{
 		ChannelIdentities: []conversation.ChannelRecipientIdentity{{Channel: channel, Identity: identity}},
 	}}
 }
@@ -58,5 +58,5 @@ func Fallback(targets ...Target) (conversation.Recipient, []conversation.Convers
 			order = append(order, t.Channel)
 		}
 	}
-	return conversation.Recipient{IdentifiedBy: &conversation.IdentifiedBy{ChannelIdentities: ids}}, order
+	return conversation.Recipient{IdentifiedBy: conversation.IdentifiedBy{ChannelIdentities: ids}}, order
 }

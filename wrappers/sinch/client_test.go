@@ -20,8 +20,8 @@ import (
 
 func textTo(phone string) conversation.SendMessageRequest {
 	return conversation.SendMessageRequest{
-		Message: conversation.AppMessage{TextMessage: &conversation.TextMessage{Text: "hello"}},
-		Recipient: conversation.Recipient{IdentifiedBy: &conversation.IdentifiedBy{ChannelIdentities: []conversation.ChannelRecipientIdentity{
+		Message: conversation.AppMessage{TextMessage: conversation.TextMessage{Text: "hello"}},
+		Recipient: conversation.Recipient{IdentifiedBy: conversation.IdentifiedBy{ChannelIdentities: []conversation.ChannelRecipientIdentity{
 			{Channel: conversation.ConversationChannel("SMS"), Identity: phone},
 		}}},
 	}
@@ -43,7 +43,7 @@ func TestSendMessageRequestShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if resp.MessageID == nil || *resp.MessageID != "01W4FFL35P4NC4K35MSG0001" {
+	if resp.MessageID != "01W4FFL35P4NC4K35MSG0001" {
 		t.Fatalf("resp = %+v", resp)
 	}
 	if got.method != "POST" || got.path != "/v1/projects/p-123/messages:send" || got.auth != "Bearer tok-1" || got.accept != "application/json" {

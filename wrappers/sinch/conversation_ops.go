@@ -77,7 +77,7 @@ func (s *ConversationService) ListConsents(ctx context.Context, appID string, li
 		if err != nil {
 			return nil, "", err
 		}
-		return page.Identities, deref(page.NextPageToken), nil
+		return page.Identities, page.NextPageToken, nil
 	})
 }
 
@@ -120,7 +120,7 @@ func (s *ConversationService) ListContacts(ctx context.Context, params *conversa
 		if err != nil {
 			return nil, "", err
 		}
-		return page.Contacts, deref(page.NextPageToken), nil
+		return page.Contacts, page.NextPageToken, nil
 	})
 }
 
@@ -191,7 +191,7 @@ func (s *ConversationService) ListIdentityConflicts(ctx context.Context, params 
 		if err != nil {
 			return nil, "", err
 		}
-		return page.Conflicts, deref(page.NextPageToken), nil
+		return page.Conflicts, page.NextPageToken, nil
 	})
 }
 
@@ -220,7 +220,7 @@ func (s *ConversationService) ListConversations(ctx context.Context, params *con
 		if err != nil {
 			return nil, "", err
 		}
-		return page.Conversations, deref(page.NextPageToken), nil
+		return page.Conversations, page.NextPageToken, nil
 	})
 }
 
@@ -298,7 +298,7 @@ func (s *ConversationService) ListRecentConversations(ctx context.Context, param
 		if err != nil {
 			return nil, "", err
 		}
-		return page.Conversations, deref(page.NextPageToken), nil
+		return page.Conversations, page.NextPageToken, nil
 	})
 }
 
@@ -327,7 +327,7 @@ func (s *ConversationService) ListEvents(ctx context.Context, params *conversati
 		if err != nil {
 			return nil, "", err
 		}
-		return page.Events, deref(page.NextPageToken), nil
+		return page.Events, page.NextPageToken, nil
 	})
 }
 
@@ -370,7 +370,7 @@ func (s *ConversationService) ListMessages(ctx context.Context, params *conversa
 		if err != nil {
 			return nil, "", err
 		}
-		return page.Messages, deref(page.NextPageToken), nil
+		return page.Messages, page.NextPageToken, nil
 	})
 }
 

@@ -73,7 +73,7 @@ func ExampleConversationService_SendMessage() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("sent", *resp.MessageID)
+	fmt.Println("sent", resp.MessageID)
 	// Output: sent 01W4FFL35P4NC4K35MSG00001
 }
 
@@ -91,7 +91,7 @@ func Example_sendWithFallback() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("sent", *resp.MessageID, "via", order)
+	fmt.Println("sent", resp.MessageID, "via", order)
 	// Output: sent 01W4FFL35P4NC4K35MSG00001 via [SMS WHATSAPP]
 }
 
@@ -105,7 +105,7 @@ func ExampleConversationService_ListMessages() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(*msg.ID)
+		fmt.Println(msg.ID)
 	}
 	// Output:
 	// msg-1

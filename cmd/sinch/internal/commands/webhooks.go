@@ -59,11 +59,11 @@ func triggerNames(ts []conversation.WebhookTrigger) string {
 
 func (a *app) printWebhook(w *conversation.Webhook) {
 	secret := "no"
-	if w.Secret != nil && *w.Secret != "" {
+	if w.Secret != "" {
 		secret = "yes"
 	}
 	oauth := "no"
-	if w.ClientCredentials != nil {
+	if w.ClientCredentials.Endpoint != "" {
 		oauth = "yes (" + w.ClientCredentials.Endpoint + ")"
 	}
 	a.printf("webhook %s\n  app       %s\n  target    %s\n  triggers  %s\n  secret    %s\n  oauth     %s\n", str(w.ID), str(w.AppID), w.Target, triggerNames(w.Triggers), secret, oauth)
@@ -92,12 +92,12 @@ func webhookCommands(a *app) []*cobra.Command {
 			if len(trs) == 0 {
 				return usagef("--triggers needs at least one trigger")
 			}
-			req := conversation.CreateWebhookRequest{Target: target, Triggers: trs, Secret: optional(secret), TargetType: ptr(conversation.WebhookTargetType("HTTP"))}
+			req := conversation.CreateWebhookRequest{Target: target, Triggers: trs, Secret: secret, TargetType: conversation.WebhookTargetType("HTTP")}
 			if oauthID != "" || oauthSecret != "" || oauthEndpoint != "" {
 				if oauthID == "" || oauthSecret == "" || oauthEndpoint == "" {
 					return usagef("--oauth-client-id, --oauth-client-secret and --oauth-endpoint go together")
 				}
-				req.ClientCredentials = &conversation.ClientCredentials{ClientID: oauthID, ClientSecret: oauthSecret, Endpoint: oauthEndpoint}
+				req.ClientCredentials = conversation.ClientCredentials{ClientID: oauthID, ClientSecret: oauthSecret, Endpoint: oauthEndpoint}
 			}
 			return runCall(a, func(ctx context.Context, c *sinch.Client, s settings) (*conversation.Webhook, error) {
 				var err error
@@ -285,8 +285,8 @@ signs callbacks, and reports what the URL answered. It fails when any answer is 
 				}
 				trs = want
 			}
-			if !cmd.Flags().Changed("secret") && w.Secret != nil {
-				secret = *w.Secret
+			if !cmd.Flags().Changed("secret") && w.Secret != "" {
+				secret = w.Secret
 			}
 			if secret == "" {
 				a.verbosef("the webhook has no secret: the samples go unsigned")
