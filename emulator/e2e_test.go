@@ -313,19 +313,27 @@ func TestEndToEndSignedCallbacks(t *testing.T) {
 		}
 	}))
 	defer recv.Close()
-	app, err := c.Conversation.CreateApp(ctx, conversation.CreateAppRequest{DisplayName: "cb", ChannelCredentials: []conversation.ChannelCredentials{}})
+	app, err := c.Conversation.CreateApp(ctx, conversation.CreateAppRequest{DisplayName: "cb", ChannelCredentials: []conversation.ChannelCredentials{
+		{Channel: conversation.ConversationChannel("SMS"), StaticBearer: conversation.StaticBearerCredential{ClaimedIdentity: "plan", Token: "tok"}},
+		{Channel: conversation.ConversationChannel("WHATSAPP"), StaticBearer: conversation.StaticBearerCredential{ClaimedIdentity: "waba", Token: "tok"}},
+	}})
 	if err != nil {
+		t.Fatal(err)
+	}
+	// The customer writes on WhatsApp first: free-form WhatsApp messages are allowed for 24
+	// hours after that.
+	if _, err := srv.InjectInbound(ctx, emulator.InboundMessage{ProjectID: "e2e-project", AppID: app.ID, Channel: "WHATSAPP", Identity: "+15558000000", ContactMessage: []byte(`{"text_message":{"text":"hi"}}`)}); err != nil {
 		t.Fatal(err)
 	}
 	_, err = c.Conversation.CreateWebhook(ctx, conversation.CreateWebhookRequest{AppID: app.ID, Target: recv.URL, Secret: secret, Triggers: []conversation.WebhookTrigger{conversation.WebhookTriggerMessageDelivery}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rcp, order := recipient.Fallback(recipient.SMS("+15558000000"), recipient.WhatsApp("+15558000001"))
+	rcp, order := recipient.Fallback(recipient.SMS("+15558000000"), recipient.WhatsApp("+15558000000"))
 	if _, err := c.Conversation.SendMessage(ctx, conversation.SendMessageRequest{AppID: app.ID, Recipient: rcp, Message: message.Text("hi"), ChannelPriorityOrder: order}); err != nil {
 		t.Fatal(err)
 	}
-	for i := 0; i < 4; i++ {
+	for i := 0; i < 5; i++ {
 		select {
 		case <-done:
 		case <-time.After(5 * time.Second):
@@ -334,7 +342,7 @@ func TestEndToEndSignedCallbacks(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	want := []string{"SMS:QUEUED_ON_CHANNEL", "SMS:SWITCHING_CHANNEL", "WHATSAPP:QUEUED_ON_CHANNEL", "WHATSAPP:DELIVERED"}
+	want := []string{"SMS:QUEUED_ON_CHANNEL", "SMS:SWITCHING_CHANNEL", "WHATSAPP:QUEUED_ON_CHANNEL", "WHATSAPP:DELIVERED", "WHATSAPP:READ"}
 	for i := range want {
 		if statuses[i] != want[i] {
 			t.Fatalf("statuses %v, want %v", statuses, want)

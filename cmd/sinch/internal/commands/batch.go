@@ -191,12 +191,13 @@ end. When a batch fails, the ids of the batches already accepted are printed bef
 			return nil
 		},
 	}
+	needingApp(send)
 	fs := send.Flags()
 	fs.StringVar(&csvPath, "csv", "", "CSV file of recipients and parameters")
 	fs.StringVar(&message, "message", "", "message text; ${name} is replaced by the row's name column")
 	fs.StringVar(&channel, "channel", "SMS", "channel for rows without a channel column")
 	fs.StringVar(&sendAfter, "send-after", "", "schedule: an RFC 3339 time or a delay such as 30m (at most 7 days ahead)")
-	fs.StringSliceVar(&meta, "metadata", nil, "batch metadata as KEY=VALUE (for `batch status/cancel --metadata-key`)")
+	fs.StringSliceVar(&meta, "metadata", nil, "batch metadata as KEY=VALUE, to find the batches later with batch status/cancel --metadata-key KEY --metadata-value VALUE")
 	fs.IntVar(&chunk, "chunk-size", csvbatch.MaxRecipients, "recipients per batch request (at most 1000)")
 	fs.Float64Var(&perSecond, "rate", 800, "recipients per second to stay under (the API's per-project message rate)")
 	config.Register(fs, config.SMSSender)

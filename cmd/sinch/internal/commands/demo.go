@@ -269,7 +269,14 @@ func (a *app) runDemo(ctx context.Context) (err error) {
 		}
 	}
 
-	// 5. A text over SMS with a WhatsApp fallback; the emulator cannot reach the number by SMS.
+	// 5. The customer asked on WhatsApp, which opens WhatsApp's 24-hour window for free-form
+	// messages (outside it only templates go out); the answer is a text over SMS with a
+	// WhatsApp fallback, and the emulator cannot reach the number by SMS.
+	if _, err := srv.InjectInbound(ctx, emulator.InboundMessage{ProjectID: demoProject, AppID: appID, Channel: "WHATSAPP", Identity: demoCustomer,
+		ContactMessage: json.RawMessage(`{"text_message":{"text":"Where is my order?"}}`)}); err != nil {
+		return fail("inject the question", err)
+	}
+	tl.step("customer wrote", "%s over WhatsApp: the 24-hour window for free-form messages is open", demoCustomer)
 	rcpt, order := recipient.Fallback(recipient.SMS(demoCustomer), recipient.WhatsApp(demoCustomer))
 	var textID string
 	if err := tl.do(func() error {

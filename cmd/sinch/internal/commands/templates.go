@@ -35,6 +35,11 @@ func (a *app) templateVersion(cmd *cobra.Command, id string) (string, error) {
 	return strconv.Itoa(int(t.Version)), nil
 }
 
+// confirmFlag registers --confirm (-y) on a delete command; every delete asks the same way.
+func confirmFlag(cmd *cobra.Command, yes *bool) {
+	cmd.Flags().BoolVarP(yes, "confirm", "y", false, "delete without asking")
+}
+
 // confirm asks whether to go ahead (the question on stderr, so that --json output stays clean;
 // the answer on stdin), unless yes is already true.
 func (a *app) confirm(yes bool, question string) error {
@@ -48,7 +53,7 @@ func (a *app) confirm(yes bool, question string) error {
 	case "y", "yes":
 		return nil
 	}
-	return usagef("not confirmed: answer y, or pass --confirm")
+	return usagef("not confirmed: answer y, or pass --confirm (-y)")
 }
 
 // readJSONFile decodes a JSON file ("-" for stdin) strictly into v.
@@ -252,7 +257,7 @@ read, changed and written back with its current version.`,
 		},
 	}
 	idFlag(del)
-	del.Flags().BoolVar(&yes, "confirm", false, "delete without asking")
+	confirmFlag(del, &yes)
 	tpl.AddCommand(list, get, create, update, del)
 	return []*cobra.Command{tpl}
 }

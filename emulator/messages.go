@@ -1,0 +1,195 @@
+package emulator
+
+import "time"
+
+func (c *call) message(id string) (doc, error) {
+	d, ok := c.proj.col(colMessages).get(id)
+	if !ok {
+		return nil, errNotFound("message %s not found", id)
+	}
+	return d, nil
+}
+
+func getMessage(c *call) (any, error) {
+	c.proj.mu.Lock()
+	defer c.proj.mu.Unlock()
+	return cloneOK(c.message(c.param("message_id")))
+}
+
+func updateMessageMetadata(c *call) (any, error) {
+	c.proj.mu.Lock()
+	defer c.proj.mu.Unlock()
+	m, err := c.message(c.param("message_id"))
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := c.body["metadata"]; !ok {
+		return nil, errInvalid("metadata is required")
+	}
+	m["metadata"] = c.body["metadata"]
+	return clone(m), nil
+}
+
+func deleteMessage(c *call) (any, error) {
+	c.proj.mu.Lock()
+	defer c.proj.mu.Unlock()
+	id := c.param("message_id")
+	if !c.proj.col(colMessages).remove(id) {
+		return nil, errNotFound("message %s not found", id)
+	}
+	return doc{}, nil
+}
+
+// sourceOf tells which source a stored message belongs to.
+func sourceOf(m doc) string {
+	if str(m, "processing_mode") == "DISPATCH" {
+		return "DISPATCH_SOURCE"
+	}
+	return "CONVERSATION_SOURCE"
+}
+
+// messageFilter builds the filter shared by listMessages and fetchLastMessage.
+type messageFilter struct {
+	source, appID, conversationID, channel, direction string
+	contactIDs, identities                            []string
+	start, end                                        time.Time
+	onlyRecipientOriginated                           bool
+}
+
+func (f messageFilter) keep(m doc) bool {
+	if f.source != "" && sourceOf(m) != f.source {
+		return false
+	}
+	ci := obj(m["channel_identity"])
+	switch {
+	case f.appID != "" && str(m, "app_id") != f.appID && str(ci, "app_id") != f.appID:
+		return false
+	case f.conversationID != "" && str(m, "conversation_id") != f.conversationID:
+		return false
+	case len(f.contactIDs) > 0 && !contains(f.contactIDs, str(m, "contact_id")):
+		return false
+	case len(f.identities) > 0 && !contains(f.identities, str(ci, "identity")):
+		return false
+	case f.channel != "" && str(ci, "channel") != f.channel:
+		return false
+	case f.direction != "" && str(m, "direction") != f.direction:
+		return false
+	case f.onlyRecipientOriginated && str(m, "direction") != "TO_APP":
+		return false
+	}
+	if !f.start.IsZero() || !f.end.IsZero() {
+		t, err := time.Parse(time.RFC3339Nano, str(m, "accept_time"))
+		if err != nil || (!f.start.IsZero() && t.Before(f.start)) || (!f.end.IsZero() && !t.Before(f.end)) {
+			return false
+		}
+	}
+	return true
+}
+
+func parseTime(name, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return time.Time{}, errInvalid("%s must be an RFC 3339 time", name)
+	}
+	return t, nil
+}
+
+func listMessages(c *call) (any, error) {
+	size, err := c.pageSize(10)
+	if err != nil {
+		return nil, err
+	}
+	q := c.r.URL.Query()
+	f := messageFilter{
+		source: q.Get("messages_source"), appID: q.Get("app_id"), conversationID: q.Get("conversation_id"),
+		channel: q.Get("channel"), direction: q.Get("direction"),
+		onlyRecipientOriginated: q.Get("only_recipient_originated") == "true",
+	}
+	if f.source == "" {
+		f.source = "CONVERSATION_SOURCE"
+	}
+	if v := q.Get("contact_id"); v != "" {
+		f.contactIDs = []string{v}
+	}
+	if v := identityQuery(c.r, "channel_identity"); v != "" {
+		f.identities = []string{v}
+	}
+	if f.start, err = parseTime("start_time", q.Get("start_time")); err != nil {
+		return nil, err
+	}
+	if f.end, err = parseTime("end_time", q.Get("end_time")); err != nil {
+		return nil, err
+	}
+	c.proj.mu.Lock()
+	defer c.proj.mu.Unlock()
+	p, err := c.proj.col(colMessages).list(f.keep, size, q.Get("page_token"), true)
+	if err != nil {
+		return nil, err
+	}
+	return pageDoc("messages", p), nil
+}
+
+func fetchLastMessage(c *call) (any, error) {
+	b := c.body
+	f := messageFilter{source: str(b, "messages_source"), appID: str(b, "app_id"), channel: str(b, "channel"), direction: str(b, "direction")}
+	for _, v := range arr(b["contact_ids"]) {
+		if s, ok := v.(string); ok {
+			f.contactIDs = append(f.contactIDs, s)
+		}
+	}
+	for _, v := range arr(b["channel_identities"]) {
+		if s, ok := v.(string); ok {
+			f.identities = append(f.identities, s)
+		}
+	}
+	if len(f.contactIDs) == 0 && len(f.identities) == 0 {
+		return nil, errInvalid("contact_ids or channel_identities is required")
+	}
+	var err error
+	if f.start, err = parseTime("start_time", str(b, "start_time")); err != nil {
+		return nil, err
+	}
+	if f.end, err = parseTime("end_time", str(b, "end_time")); err != nil {
+		return nil, err
+	}
+	size := 10
+	if n := intOf(b["page_size"]); n > 0 {
+		size = min(n, 1000)
+	}
+	c.proj.mu.Lock()
+	defer c.proj.mu.Unlock()
+	// The newest message of each contact (or channel identity).
+	seen := map[string]bool{}
+	keep := func(m doc) bool {
+		if !f.keep(m) {
+			return false
+		}
+		k := str(m, "contact_id")
+		if k == "" {
+			k = str(obj(m["channel_identity"]), "channel") + "/" + str(obj(m["channel_identity"]), "identity")
+		}
+		if seen[k] {
+			return false
+		}
+		seen[k] = true
+		return true
+	}
+	// Collect the newest per key first, so that paging sees a stable set.
+	mc := c.proj.col(colMessages)
+	latest := newCollection()
+	for i := len(mc.ids) - 1; i >= 0; i-- {
+		if m := mc.docs[mc.ids[i]]; keep(m) {
+			latest.put(mc.ids[i], m)
+		}
+	}
+	p, err := latest.list(nil, size, str(b, "page_token"), true)
+	if err != nil {
+		return nil, err
+	}
+	d := pageDoc("messages", p)
+	delete(d, "total_size")
+	return clone(d), nil
+}

@@ -1,0 +1,170 @@
+package emulator
+
+import (
+	"strconv"
+	"strings"
+)
+
+const v1 = "/v1/projects/{project_id}"
+
+// conversationOps lists the 45 operations of the Conversation API v1.
+func (s *Server) conversationOps() []op {
+	return []op{
+		{"GET", v1 + "/apps", "listApps", listApps, nil},
+		{"POST", v1 + "/apps", "createApp", createApp, nil},
+		{"GET", v1 + "/apps/{app_id}", "getApp", getApp, nil},
+		{"PATCH", v1 + "/apps/{app_id}", "updateApp", updateApp, nil},
+		{"DELETE", v1 + "/apps/{app_id}", "deleteApp", deleteApp, nil},
+		{"GET", v1 + "/apps/{app_id}/webhooks", "listWebhooks", listWebhooks, nil},
+		{"GET", v1 + "/apps/{app_id}/consents/{list_type}", "listConsents", listConsents, nil},
+		{"GET", v1 + "/apps/{app_id}/consents/identities/{identity}", "listConsentAuditRecords", listConsentAuditRecords, nil},
+
+		{"GET", v1 + "/contacts", "listContacts", listContacts, nil},
+		{"POST", v1 + "/contacts", "createContact", createContact, nil},
+		{"GET", v1 + "/contacts/{contact_id}", "getContact", getContact, nil},
+		{"PATCH", v1 + "/contacts/{contact_id}", "updateContact", updateContact, nil},
+		{"DELETE", v1 + "/contacts/{contact_id}", "deleteContact", deleteContact, nil},
+		{"POST", v1 + "/contacts/{destination_id}:merge", "mergeContact", mergeContact, nil},
+		{"POST", v1 + "/contacts:getChannelProfile", "getChannelProfile", getChannelProfile, nil},
+		{"GET", v1 + "/contacts:identityConflicts", "listIdentityConflicts", listIdentityConflicts, nil},
+
+		{"GET", v1 + "/conversations", "listConversations", listConversations, nil},
+		{"POST", v1 + "/conversations", "createConversation", createConversation, nil},
+		{"GET", v1 + "/conversations/{conversation_id}", "getConversation", getConversation, nil},
+		{"PATCH", v1 + "/conversations/{conversation_id}", "updateConversation", updateConversation, nil},
+		{"DELETE", v1 + "/conversations/{conversation_id}", "deleteConversation", deleteConversation, nil},
+		{"POST", v1 + "/conversations/{conversation_id}:stop", "stopConversation", stopConversation, nil},
+		{"POST", v1 + "/conversations/{conversation_id}:inject-message", "injectMessage", injectMessage, nil},
+		{"POST", v1 + "/conversations/{conversation_id}:inject-event", "injectEvent", injectEvent, nil},
+		{"GET", v1 + "/conversations:recent", "listRecentConversations", listRecentConversations, nil},
+
+		{"POST", v1 + "/messages:send", "sendMessage", sendMessage, nil},
+		{"GET", v1 + "/messages/{message_id}", "getMessage", getMessage, nil},
+		{"GET", v1 + "/messages", "listMessages", listMessages, nil},
+		{"PATCH", v1 + "/messages/{message_id}", "updateMessageMetadata", updateMessageMetadata, nil},
+		{"DELETE", v1 + "/messages/{message_id}", "deleteMessage", deleteMessage, nil},
+		{"POST", v1 + "/messages:transcode", "transcodeMessage", transcodeMessage, nil},
+		{"POST", v1 + "/messages:fetch-last-message", "fetchLastMessage", fetchLastMessage, nil},
+
+		{"POST", v1 + "/events:send", "sendEvent", sendEvent, nil},
+		{"GET", v1 + "/events/{event_id}", "getEvent", getEvent, nil},
+		{"GET", v1 + "/events", "listEvents", listEvents, nil},
+		{"DELETE", v1 + "/events/{event_id}", "deleteEvent", deleteEvent, nil},
+
+		{"POST", v1 + "/capability:query", "queryCapability", queryCapability, nil},
+
+		{"POST", v1 + "/webhooks", "createWebhook", createWebhook, nil},
+		{"GET", v1 + "/webhooks/{webhook_id}", "getWebhook", getWebhook, nil},
+		{"PATCH", v1 + "/webhooks/{webhook_id}", "updateWebhook", updateWebhook, nil},
+		{"DELETE", v1 + "/webhooks/{webhook_id}", "deleteWebhook", deleteWebhook, nil},
+
+		{"POST", v1 + "/settings", "createProjectSettings", createProjectSettings, nil},
+		{"GET", v1 + "/settings", "getProjectSettings", getProjectSettings, nil},
+		{"PATCH", v1 + "/settings", "updateProjectSettings", updateProjectSettings, nil},
+		{"DELETE", v1 + "/settings", "deleteProjectSettings", deleteProjectSettings, nil},
+	}
+}
+
+// pageSize reads page_size (default def, at most 1000).
+func (c *call) pageSize(def int) (int, error) {
+	v := c.query("page_size")
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, errInvalid("page_size must be a non-negative integer")
+	}
+	if n == 0 {
+		return def, nil
+	}
+	return min(n, 1000), nil
+}
+
+// offsetPage pages through n items sorted by the handler, size at a time, with the page
+// token holding the offset of the page: it returns the page's bounds [start, end) and the
+// next page's token ("" on the last page).
+func (c *call) offsetPage(size, n int) (start, end int, next string, err error) {
+	if tok := c.query("page_token"); tok != "" {
+		start, err = strconv.Atoi(tok)
+		if err != nil || start < 0 || start > n {
+			return 0, 0, "", errInvalid("page_token is not a token this server issued")
+		}
+	}
+	end = min(start+size, n)
+	if end < n {
+		next = strconv.Itoa(end)
+	}
+	return start, end, next, nil
+}
+
+// applyUpdate copies fields of patch into d: only the update mask's paths when given (a
+// path missing from patch is cleared), otherwise every field present in patch. Paths may be
+// dotted ("callback_settings.secret_for_overridden_callback_urls"). Fields in readOnly are
+// never changed. A path that goes through a field of d that is not an object (a list, a
+// string) is refused with a 400 before anything is changed: it names no field.
+func applyUpdate(d, patch doc, mask []string, readOnly ...string) error {
+	if len(mask) == 0 {
+		for k, v := range patch {
+			if !contains(readOnly, k) {
+				d[k] = cloneValue(v)
+			}
+		}
+		return nil
+	}
+	for _, path := range mask {
+		keys := strings.Split(path, ".")
+		var cur any = d
+		for _, k := range keys[:len(keys)-1] {
+			if cur = obj(cur)[k]; cur == nil {
+				break // created on the way
+			}
+			if obj(cur) == nil {
+				return errInvalid("update_mask: a path goes through a field that is not an object")
+			}
+		}
+	}
+	for _, path := range mask {
+		if contains(readOnly, strings.SplitN(path, ".", 2)[0]) {
+			continue
+		}
+		keys := strings.Split(path, ".")
+		src := any(patch)
+		for _, k := range keys {
+			src = obj(src)[k]
+		}
+		dst := d
+		for _, k := range keys[:len(keys)-1] {
+			next := obj(dst[k])
+			if next == nil {
+				next = doc{}
+				dst[k] = next
+			}
+			dst = next
+		}
+		last := keys[len(keys)-1]
+		if src == nil {
+			delete(dst, last)
+		} else {
+			dst[last] = cloneValue(src)
+		}
+	}
+	return nil
+}
+
+// pageDoc builds the usual list answer: items, next_page_token and total_size.
+func pageDoc(key string, p page) doc {
+	items := make([]any, 0, len(p.items))
+	for _, d := range p.items {
+		items = append(items, clone(d))
+	}
+	return doc{key: items, "next_page_token": p.nextToken, "total_size": p.total}
+}
+
+// cloneOK copies the document a lookup found, so that the answer is encoded outside the lock.
+func cloneOK(d doc, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return clone(d), nil
+}
