@@ -57,7 +57,7 @@ func ExampleStart() {
 	defer hook.Close()
 
 	// The app sends on the channels it has credentials for.
-	app, err := client.Conversation.CreateApp(ctx, conversation.CreateAppRequest{DisplayName: "Shop", ChannelCredentials: []conversation.ChannelCredentials{
+	app, err := client.Conversation.Apps.Create(ctx, conversation.CreateAppRequest{DisplayName: "Shop", ChannelCredentials: []conversation.ChannelCredentials{
 		{Channel: conversation.ConversationChannel("SMS"), StaticBearer: conversation.StaticBearerCredential{ClaimedIdentity: "plan-id", Token: "sms-token"}},
 		{Channel: conversation.ConversationChannel("WHATSAPP"), StaticBearer: conversation.StaticBearerCredential{ClaimedIdentity: "sender-id", Token: "wa-token"}},
 	}})
@@ -70,7 +70,7 @@ func ExampleStart() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, err = client.Conversation.CreateWebhook(ctx, conversation.CreateWebhookRequest{
+	_, err = client.Conversation.Webhooks.Create(ctx, conversation.CreateWebhookRequest{
 		AppID: app.ID, Target: hook.URL,
 		Triggers: []conversation.WebhookTrigger{conversation.WebhookTriggerMessageDelivery},
 	})
@@ -80,9 +80,9 @@ func ExampleStart() {
 
 	// Numbers ending in 0000 are off the mobile network in the emulator: SMS fails over to
 	// WhatsApp, which delivers, and reports the read.
-	to, order := recipient.Fallback(recipient.SMS("+15550100000"), recipient.WhatsApp("+15550100000"))
-	_, err = client.Conversation.SendMessage(ctx, conversation.SendMessageRequest{
-		AppID: app.ID, Recipient: to, Message: message.Text("Your order has shipped"), ChannelPriorityOrder: order,
+	to := recipient.Fallback(recipient.SMS("+15550100000"), recipient.WhatsApp("+15550100000"))
+	_, err = client.Conversation.Messages.Send(ctx, conversation.SendMessageRequest{
+		AppID: app.ID, Recipient: to, Message: message.Text("Your order has shipped"),
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -116,7 +116,7 @@ func ExampleServer_InjectInbound() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	app, err := client.Conversation.CreateApp(ctx, conversation.CreateAppRequest{
+	app, err := client.Conversation.Apps.Create(ctx, conversation.CreateAppRequest{
 		DisplayName: "Support", ProcessingMode: conversation.ProcessingModeConversation, ChannelCredentials: []conversation.ChannelCredentials{},
 	})
 	if err != nil {
@@ -129,10 +129,10 @@ func ExampleServer_InjectInbound() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	msg, err := client.Conversation.GetMessage(ctx, id, nil)
+	msg, err := client.Conversation.Messages.Get(ctx, id, conversation.GetMessageParams{})
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(msg.Direction != "" && msg.Direction == conversation.ConversationDirectionToApp, msg.ContactMessage.TextMessage.Text)
+	fmt.Println(msg.Direction == conversation.ConversationDirectionToApp, msg.ContactMessage.TextMessage.Text)
 	// Output: true Can it come after 5 pm?
 }

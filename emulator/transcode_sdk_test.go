@@ -16,12 +16,12 @@ func TestTranscodeThroughSDK(t *testing.T) {
 	srv := start(t, emulator.Config{RateLimit: emulator.RateLimitOff, Credentials: []emulator.Credential{{KeyID: "key-id", KeySecret: "key-secret"}}})
 	sc := client(t, srv)
 	ctx := context.Background()
-	app, err := sc.Conversation.CreateApp(ctx, conversation.CreateAppRequest{DisplayName: "transcode", ChannelCredentials: []conversation.ChannelCredentials{}})
+	app, err := sc.Conversation.Apps.Create(ctx, conversation.CreateAppRequest{DisplayName: "transcode", ChannelCredentials: []conversation.ChannelCredentials{}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	card := message.Card("Lemon tart", "Today only", "https://cdn.example.test/tart.jpg", message.TextChoice("Order", "order-tart"))
-	tr, err := sc.Conversation.TranscodeMessage(ctx, conversation.TranscodeMessageRequest{
+	tr, err := sc.Conversation.Messages.Transcode(ctx, conversation.TranscodeMessageRequest{
 		AppID: app.ID, AppMessage: card, Channels: []conversation.ConversationChannel{"SMS", "RCS"},
 	})
 	if err != nil {

@@ -66,6 +66,9 @@ func kakaoTalk(r *Result, v view, o Options) any {
 		set(m, "phone_number", o.To)
 		return m
 	case KindTemplate:
+		if !v.template.channelSpecific {
+			return nil
+		}
 		// AlimTalk: a template approved by KakaoTalk, by its code
 		// (https://developers.sinch.com/docs/conversation/channel-support/kakaotalk/, "Sending Messages").
 		r.Form = FormTemplate

@@ -84,6 +84,21 @@ type Options struct {
 	// To and From are the channel identities of recipient and sender when known (the transcode
 	// request's `to` and `from`); they appear in the channel payload where its format has them.
 	To, From string
+	// Template, when set, looks up the stored template an omni_template names and returns its
+	// content for the language and version asked (a translation's message, with its ${key}
+	// variables not yet filled). Transcode fills the variables from the reference's parameters
+	// and transcodes that content, as the API does on every channel that has no template of its
+	// own (https://developers.sinch.com/docs/conversation/message-types/template-message/).
+	// Without it, or when it reports false, the template is shown as its reference. A
+	// channel_template for the channel (a WhatsApp or KakaoTalk template) is never looked up:
+	// it is sent as that channel's template.
+	Template func(ref TemplateRef) (conversation.AppMessage, bool)
+}
+
+// TemplateRef names a stored template: an omni_template's template_id, version and
+// language_code as the message gives them (empty when not given).
+type TemplateRef struct {
+	ID, Version, Language string
 }
 
 // Result is one message transcoded for one channel.
@@ -202,7 +217,7 @@ func Transcode(channel Channel, msg conversation.AppMessage, opts Options) (Resu
 		r.Text = payloadText(string(csm.Message))
 		return finishSMS(r, maxParts), nil
 	}
-	v, err := newView(msg, channel)
+	v, err := newView(msg, channel, opts)
 	if err != nil {
 		return Result{}, err
 	}
@@ -211,6 +226,9 @@ func Transcode(channel Channel, msg conversation.AppMessage, opts Options) (Resu
 		return Result{}, invalid("the message has content only for %s, not for %s; add the generic content or an entry for %s", overrideChannels(msg), channel, channel)
 	}
 	r.Kind = v.kind
+	if v.template != nil {
+		r.Kind = KindTemplate
+	}
 	if err := render(&r, v, opts); err != nil {
 		return Result{}, err
 	}

@@ -1,8 +1,10 @@
 package transcode
 
 import (
+	"encoding/json"
 	"reflect"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/relaykit/sinch-go/gen/conversation"
@@ -94,8 +96,8 @@ type templateView struct {
 	channelSpecific       bool // the reference came from channel_template for this channel
 }
 
-// present reports whether v, an optional object of a generated model, was present: the models
-// are value types, so an absent object is its zero value.
+// present reports whether v, an optional object of a generated model, was present: the
+// models are value types, so an absent object is its zero value.
 func present[T any](v T) bool { return !reflect.ValueOf(&v).Elem().IsZero() }
 
 // contentKinds lists the kinds of generic content msg sets.
@@ -120,7 +122,7 @@ func contentKinds(msg conversation.AppMessage) []Kind {
 
 // newView reads msg for channel: explicit_channel_omni_message[channel], when present,
 // replaces the generic content on that channel.
-func newView(msg conversation.AppMessage, channel Channel) (view, error) {
+func newView(msg conversation.AppMessage, channel Channel, opts Options) (view, error) {
 	if o, ok := msg.ExplicitChannelOmniMessage[string(channel)]; ok {
 		om := conversation.AppMessage{
 			TextMessage: o.TextMessage, MediaMessage: o.MediaMessage, ChoiceMessage: o.ChoiceMessage,
@@ -146,6 +148,11 @@ func newView(msg conversation.AppMessage, channel Channel) (view, error) {
 		t, err := templateOf(msg.TemplateMessage, channel)
 		if err != nil {
 			return view{}, err
+		}
+		if !t.channelSpecific && present(opts.Template) {
+			if content, ok := opts.Template(TemplateRef{ID: t.id, Version: t.version, Language: t.language}); ok {
+				return templateContent(content, t, channel)
+			}
 		}
 		v.kind, v.template = KindTemplate, t
 	case present(msg.ChoiceMessage):
@@ -208,9 +215,7 @@ func mediaOf(m conversation.MediaMessage) *mediaView {
 
 func cardOf(c conversation.CardMessage, path string) (cardView, error) {
 	cv := cardView{title: c.Title, description: c.Description, media: mediaOf(c.MediaMessage)}
-	if c.Height != "" {
-		cv.height = string(c.Height)
-	}
+	cv.height = string(c.Height)
 	if present(c.MessageProperties) {
 		cv.header = c.MessageProperties.WhatsappHeader
 	}
@@ -275,11 +280,11 @@ func listOf(l conversation.ListMessage) (*listView, error) {
 		ls := listSection{title: s.Title}
 		for ii, it := range s.Items {
 			switch {
-			case !present(it.Product):
+			case present(it.Choice) && !present(it.Product):
 				choices++
 				c := it.Choice
 				ls.items = append(ls.items, listItem{title: c.Title, description: c.Description, postback: c.PostbackData, media: mediaOf(c.Media)})
-			case !present(it.Choice):
+			case present(it.Product) && !present(it.Choice):
 				products++
 				ls.items = append(ls.items, listItem{product: true, productID: it.Product.ID, marketplace: it.Product.Marketplace, title: it.Product.ID})
 			default:
@@ -320,4 +325,81 @@ func sortedKeys[V any](m map[string]V) string {
 	}
 	sort.Strings(ks)
 	return join(ks, ", ")
+}
+
+// templateContent is the view of a stored template's content with its ${key} variables filled
+// from the reference's parameters (a variable without a parameter is left as written; the
+// emulator's delivery reports TEMPLATE_INSUFFICIENT_PARAMETERS for it).
+func templateContent(content conversation.AppMessage, t *templateView, channel Channel) (view, error) {
+	if present(content.TemplateMessage) {
+		return view{}, invalid("template %s holds a template_message; a template's content must be a message of its own", clip(t.id))
+	}
+	if len(t.params) > 0 {
+		b, err := json.Marshal(content)
+		if err != nil {
+			return view{}, invalid("template %s content cannot be encoded: %v", clip(t.id), err)
+		}
+		var tree any
+		if err := json.Unmarshal(b, &tree); err != nil {
+			return view{}, invalid("template %s content cannot be decoded: %v", clip(t.id), err)
+		}
+		b, err = json.Marshal(fillVariables(tree, t.params))
+		if err != nil {
+			return view{}, invalid("template %s content cannot be encoded: %v", clip(t.id), err)
+		}
+		content = conversation.AppMessage{}
+		if err := json.Unmarshal(b, &content); err != nil {
+			return view{}, invalid("template %s with its parameters is not a valid message: %v", clip(t.id), err)
+		}
+	}
+	if len(contentKinds(content)) != 1 {
+		return view{}, invalid("template %s content must set exactly one kind of message", clip(t.id))
+	}
+	v, err := newView(content, channel, Options{})
+	if err != nil {
+		return view{}, err
+	}
+	v.template = t
+	return v, nil
+}
+
+// fillVariables replaces ${key} in every string of a decoded JSON tree.
+func fillVariables(tree any, params map[string]string) any {
+	switch t := tree.(type) {
+	case string:
+		return fillString(t, params)
+	case map[string]any:
+		for k, v := range t {
+			t[k] = fillVariables(v, params)
+		}
+	case []any:
+		for i, v := range t {
+			t[i] = fillVariables(v, params)
+		}
+	}
+	return tree
+}
+
+func fillString(s string, params map[string]string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			break
+		}
+		key := s[i+2 : i+j]
+		b.WriteString(s[:i])
+		if val, ok := params[key]; ok {
+			b.WriteString(val)
+		} else {
+			b.WriteString(s[i : i+j+1])
+		}
+		s = s[i+j+1:]
+	}
+	b.WriteString(s)
+	return b.String()
 }

@@ -65,6 +65,10 @@ func whatsApp(r *Result, v view, o Options) any {
 	case KindList:
 		return whatsAppList(r, v, o)
 	case KindTemplate:
+		if !v.template.channelSpecific {
+			// An omni_template the caller could not look up: shown as its reference.
+			return nil
+		}
 		r.Form = FormTemplate
 		return whatsAppTemplate(o, v.template)
 	}

@@ -154,7 +154,7 @@ end. When a batch fails, the ids of the batches already accepted are printed bef
 						req.ChannelProperties = msg.Properties(msg.SMSSender(sender))
 					}
 				}
-				resp, err := c.Batch.SendBatchMessage(cmd.Context(), req)
+				resp, err := c.Batch.Send(cmd.Context(), req)
 				if err != nil {
 					sendErr = fmt.Errorf("batch %d of %d (lines %d-%d): %w", i+1, len(chunks), ch[0].Line, ch[len(ch)-1].Line, err)
 					break
@@ -242,13 +242,13 @@ end. When a batch fails, the ids of the batches already accepted are printed bef
 				return err
 			}
 			if batchID != "" {
-				bt, err := c.Batch.GetBatchMessage(cmd.Context(), batchID)
+				bt, err := c.Batch.Get(cmd.Context(), batchID)
 				if err != nil {
 					return err
 				}
 				return a.emit(bt, func() { printBatches([]batch.Batch{*bt}) })
 			}
-			list, err := c.Batch.ListBatchMessages(cmd.Context(), &batch.ListBatchMessagesParams{MetadataKey: metaKey, MetadataValue: metaValue})
+			list, err := c.Batch.List(cmd.Context(), batch.ListBatchMessagesParams{MetadataKey: metaKey, MetadataValue: metaValue})
 			if err != nil {
 				return err
 			}
@@ -269,7 +269,7 @@ end. When a batch fails, the ids of the batches already accepted are printed bef
 			}
 			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Empty, error) {
 				req := batch.CancelBatchMessagesRequest{BatchID: batchID, MetadataKey: metaKey, MetadataValue: metaValue}
-				return c.Batch.CancelBatchMessages(ctx, req)
+				return emptyAnswer(c.Batch.Cancel(ctx, req))
 			}, func(*conversation.Empty) {
 				if batchID != "" {
 					a.printf("cancellation of batch %s requested\n", batchID)

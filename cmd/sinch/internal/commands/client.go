@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"github.com/relaykit/sinch-go/gen/conversation"
 	"net/url"
 	"strings"
 
@@ -182,4 +183,13 @@ func (a *app) verbosef(format string, args ...any) {
 	if a.verbose {
 		fmt.Fprintf(a.env.Stderr, "sinch: "+format+"\n", args...)
 	}
+}
+
+// emptyAnswer turns the error of an SDK call that answers nothing (a delete, a cancel) into the
+// {} runCall prints.
+func emptyAnswer(err error) (*conversation.Empty, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &conversation.Empty{}, nil
 }

@@ -80,7 +80,7 @@ func (a *app) messageSource(ctx context.Context, c *sinch.Client, flag, appID st
 	if err != nil || src != nil || appID == "" {
 		return src, err
 	}
-	ap, err := c.Conversation.GetApp(ctx, appID)
+	ap, err := c.Conversation.Apps.Get(ctx, appID)
 	if err != nil {
 		return nil, fmt.Errorf("reading app %s to choose the message store (or pass --source): %w", appID, err)
 	}
@@ -135,13 +135,13 @@ or --source dispatch chooses it explicitly.`,
 			if err != nil {
 				return err
 			}
-			params := &conversation.ListMessagesParams{AppID: optional(s.appID), ContactID: optional(contactID),
+			params := conversation.ListMessagesParams{AppID: optional(s.appID), ContactID: optional(contactID),
 				ConversationID: optional(conversationID), Channel: ch, PageSize: size, PageToken: optional(pf.token), MessagesSource: src}
 			var resp *conversation.ListMessagesResponse
 			if all {
 				// Every page, fetched lazily by the SDK's iterator.
 				resp = &conversation.ListMessagesResponse{Messages: []conversation.ConversationMessage{}}
-				for m, err := range c.Conversation.ListMessages(cmd.Context(), params) {
+				for m, err := range c.Conversation.Messages.List(cmd.Context(), params) {
 					if err != nil {
 						return err
 					}
@@ -150,7 +150,7 @@ or --source dispatch chooses it explicitly.`,
 						break
 					}
 				}
-			} else if resp, err = c.Conversation.ListMessagesPage(cmd.Context(), params); err != nil {
+			} else if resp, err = c.Conversation.Messages.ListPage(cmd.Context(), params); err != nil {
 				return err
 			}
 			return a.emit(resp, func() {
@@ -185,7 +185,7 @@ or --source dispatch chooses it explicitly.`,
 			if err != nil {
 				return nil, err
 			}
-			return c.Conversation.GetMessage(ctx, messageID, &conversation.GetMessageParams{MessagesSource: src})
+			return c.Conversation.Messages.Get(ctx, messageID, conversation.GetMessageParams{MessagesSource: src})
 		}, func(m *conversation.ConversationMessage) {
 			a.printf("message %s\n  direction %s\n  accepted  %s\n  content   %s\n", str(m.ID), str(m.Direction), ts(m.AcceptTime), summarize(*m))
 		}),
@@ -209,7 +209,7 @@ or --source dispatch chooses it explicitly.`,
 				if err != nil {
 					return nil, err
 				}
-				return c.Conversation.DeleteMessage(ctx, messageID, &conversation.DeleteMessageParams{MessagesSource: src})
+				return emptyAnswer(c.Conversation.Messages.Delete(ctx, messageID, conversation.DeleteMessageParams{MessagesSource: src}))
 			}, func(*conversation.Empty) { a.printf("deleted message %s\n", messageID) })(cmd, nil)
 		},
 	}
@@ -283,7 +283,7 @@ func (a *app) appsCommand() *cobra.Command {
 		Use: "list", Short: "List the project's apps", Args: cobra.NoArgs,
 		Example: "  sinch apps list --json",
 		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.ListAppsResponse, error) {
-			return c.Conversation.ListApps(ctx)
+			return c.Conversation.Apps.List(ctx)
 		}, func(resp *conversation.ListAppsResponse) {
 			if len(resp.Apps) == 0 {
 				a.printf("no apps\n")
@@ -304,7 +304,7 @@ func (a *app) appsCommand() *cobra.Command {
 			if err != nil {
 				return nil, err
 			}
-			return c.Conversation.GetApp(ctx, appID)
+			return c.Conversation.Apps.Get(ctx, appID)
 		}, func(ap *conversation.App) {
 			a.printf("app %s\n  name      %s\n  mode      %s\n  channels  %s\n", str(ap.ID), str(ap.DisplayName), str(ap.ProcessingMode), appChannels(*ap))
 		}),
@@ -350,7 +350,7 @@ func (a *app) appsCommand() *cobra.Command {
 				req.ProcessingMode = m
 			}
 			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.App, error) {
-				return c.Conversation.CreateApp(ctx, req)
+				return c.Conversation.Apps.Create(ctx, req)
 			}, func(ap *conversation.App) {
 				a.printf("created app %s (%s, %s)\n", str(ap.ID), str(ap.ProcessingMode), appChannels(*ap))
 			})(cmd, nil)
@@ -372,11 +372,10 @@ func (a *app) appsCommand() *cobra.Command {
 			if err := a.confirm(yes, "delete app "+appID+"?"); err != nil {
 				return err
 			}
-			resp, err := c.Conversation.DeleteApp(cmd.Context(), appID)
-			if err != nil {
+			if err := c.Conversation.Apps.Delete(cmd.Context(), appID); err != nil {
 				return err
 			}
-			return a.emit(resp, func() { a.printf("deleted app %s\n", appID) })
+			return a.emit(&conversation.Empty{}, func() { a.printf("deleted app %s\n", appID) })
 		},
 	}
 	confirmFlag(del, &yes)
@@ -413,7 +412,7 @@ func (a *app) contactsCommand() *cobra.Command {
 				return err
 			}
 			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.ListContactsResponse, error) {
-				return c.Conversation.ListContactsPage(ctx, &conversation.ListContactsParams{PageSize: size, PageToken: optional(pf.token),
+				return c.Conversation.Contacts.ListPage(ctx, conversation.ListContactsParams{PageSize: size, PageToken: optional(pf.token),
 					Channel: ch, Identity: optional(identity), ExternalID: optional(externalID)})
 			}, func(resp *conversation.ListContactsResponse) {
 				if len(resp.Contacts) == 0 {
@@ -458,7 +457,7 @@ func (a *app) contactsCommand() *cobra.Command {
 				req.ChannelPriority = append(req.ChannelPriority, c)
 			}
 			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Contact, error) {
-				return c.Conversation.CreateContact(ctx, req)
+				return c.Conversation.Contacts.Create(ctx, req)
 			}, func(ct *conversation.Contact) { a.printf("created contact %s (%s)\n", str(ct.ID), identities(*ct)) })(cmd, nil)
 		},
 	}
@@ -474,7 +473,7 @@ func (a *app) contactsCommand() *cobra.Command {
 		Use: "get", Short: "Show a contact", Args: cobra.NoArgs,
 		Example: "  sinch contacts get --contact-id 01W4FFL35P4NC4K35CONTACT01",
 		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Contact, error) {
-			return c.Conversation.GetContact(ctx, contactID)
+			return c.Conversation.Contacts.Get(ctx, contactID)
 		}, func(ct *conversation.Contact) {
 			a.printf("contact %s\n  name        %s\n  identities  %s\n", str(ct.ID), str(ct.DisplayName), identities(*ct))
 		}),
@@ -490,7 +489,7 @@ func (a *app) contactsCommand() *cobra.Command {
 				return err
 			}
 			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Empty, error) {
-				return c.Conversation.DeleteContact(ctx, contactID)
+				return emptyAnswer(c.Conversation.Contacts.Delete(ctx, contactID))
 			}, func(*conversation.Empty) { a.printf("deleted contact %s\n", contactID) })(cmd, nil)
 		},
 	}
@@ -525,7 +524,7 @@ func (a *app) contactsCommand() *cobra.Command {
 				return usagef("nothing to change: give --name, --email, --external-id or --language")
 			}
 			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Contact, error) {
-				return c.Conversation.UpdateContact(ctx, contactID, &conversation.UpdateContactParams{UpdateMask: mask}, req)
+				return c.Conversation.Contacts.Update(ctx, contactID, conversation.UpdateContactParams{UpdateMask: mask}, req)
 			}, func(ct *conversation.Contact) {
 				a.printf("updated %s\ncontact %s\n  name        %s\n  identities  %s\n", strings.Join(mask, ", "), str(ct.ID), str(ct.DisplayName), identities(*ct))
 			})(cmd, nil)
@@ -570,11 +569,11 @@ func (a *app) conversationsCommand() *cobra.Command {
 				if s.appID == "" && contactID == "" {
 					return nil, usagef("give --app-id (or SINCH_APP_ID) or --contact-id")
 				}
-				params := &conversation.ListConversationsParams{AppID: optional(s.appID), ContactID: optional(contactID), PageSize: size, PageToken: optional(pf.token)}
+				params := conversation.ListConversationsParams{AppID: optional(s.appID), ContactID: optional(contactID), PageSize: size, PageToken: optional(pf.token)}
 				if onlyActive {
 					params.OnlyActive = &onlyActive
 				}
-				return c.Conversation.ListConversationsPage(ctx, params)
+				return c.Conversation.Conversations.ListPage(ctx, params)
 			}, func(resp *conversation.ListConversationsResponse) {
 				if len(resp.Conversations) == 0 {
 					a.printf("no conversations\n")
@@ -606,7 +605,7 @@ func (a *app) conversationsCommand() *cobra.Command {
 		Use: "get", Short: "Show a conversation", Args: cobra.NoArgs,
 		Example: "  sinch conversations get --conversation-id 01W4FFL35P4NC4K35CONVERSA1",
 		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Conversation, error) {
-			return c.Conversation.GetConversation(ctx, convID)
+			return c.Conversation.Conversations.Get(ctx, convID)
 		}, func(cv *conversation.Conversation) {
 			active := cv.Active
 			a.printf("conversation %s\n  app      %s\n  contact  %s\n  active   %t\n  channel  %s\n", str(cv.ID), str(cv.AppID), str(cv.ContactID), active, str(cv.ActiveChannel))
@@ -617,7 +616,7 @@ func (a *app) conversationsCommand() *cobra.Command {
 		Use: "stop", Short: "Stop (deactivate) a conversation", Args: cobra.NoArgs,
 		Example: "  sinch conversations stop --conversation-id 01W4FFL35P4NC4K35CONVERSA1",
 		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Empty, error) {
-			return c.Conversation.StopConversation(ctx, convID)
+			return emptyAnswer(c.Conversation.Conversations.Stop(ctx, convID))
 		}, func(*conversation.Empty) { a.printf("stopped conversation %s\n", convID) }),
 	}
 	idFlag(stop)
@@ -630,7 +629,7 @@ func (a *app) conversationsCommand() *cobra.Command {
 				return err
 			}
 			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Empty, error) {
-				return c.Conversation.DeleteConversation(ctx, convID)
+				return emptyAnswer(c.Conversation.Conversations.Delete(ctx, convID))
 			}, func(*conversation.Empty) { a.printf("deleted conversation %s\n", convID) })(cmd, nil)
 		},
 	}
@@ -666,7 +665,7 @@ func (a *app) transcodeCommand() *cobra.Command {
 				if req.AppID, err = requireAppID(s); err != nil {
 					return nil, err
 				}
-				return c.Conversation.TranscodeMessage(ctx, req)
+				return c.Conversation.Messages.Transcode(ctx, req)
 			}, func(resp *conversation.TranscodeMessageResponse) {
 				for _, ch := range req.Channels {
 					if out, ok := resp.TranscodedMessage[string(ch)]; ok {

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -109,11 +110,14 @@ func (a *app) sendRequest(cmd *cobra.Command, f *recipientFlags, appID string, m
 		return conversation.SendMessageRequest{}, err
 	}
 	targets := make([]recipient.Target, 0, len(order))
+	var priority []conversation.ConversationChannel
 	for _, o := range order {
 		targets = append(targets, recipient.On(o.Channel, o.Identity))
+		if !slices.Contains(priority, o.Channel) {
+			priority = append(priority, o.Channel)
+		}
 	}
-	to, priority := recipient.Fallback(targets...)
-	req := conversation.SendMessageRequest{AppID: appID, Message: msg, Recipient: to}
+	req := conversation.SendMessageRequest{AppID: appID, Message: msg, Recipient: recipient.Fallback(targets...)}
 	if len(priority) > 1 {
 		req.ChannelPriorityOrder = priority
 	}
@@ -160,7 +164,7 @@ func (a *app) sendCommand(use, short, example, defaultChannel string, channelFla
 			if err != nil {
 				return err
 			}
-			resp, err := c.Conversation.SendMessage(cmd.Context(), req)
+			resp, err := c.Conversation.Messages.Send(cmd.Context(), req)
 			if err != nil {
 				return err
 			}

@@ -150,7 +150,7 @@ func webhookCommands(a *app) []*cobra.Command {
 				if req.AppID, err = requireAppID(s); err != nil {
 					return nil, err
 				}
-				return c.Conversation.CreateWebhook(ctx, req)
+				return c.Conversation.Webhooks.Create(ctx, req)
 			}, func(w *conversation.Webhook) { a.printf("created webhook %s\n", str(w.ID)); a.printWebhook(w) })(cmd, nil)
 		},
 	}
@@ -169,7 +169,7 @@ func webhookCommands(a *app) []*cobra.Command {
 			if err != nil {
 				return nil, err
 			}
-			return c.Conversation.ListWebhooks(ctx, appID)
+			return c.Conversation.Webhooks.List(ctx, appID)
 		}, func(resp *conversation.ListWebhooksResponse) {
 			if len(resp.Webhooks) == 0 {
 				a.printf("no webhooks\n")
@@ -192,7 +192,7 @@ func webhookCommands(a *app) []*cobra.Command {
 		Use: "get", Short: "Show a webhook", Args: cobra.NoArgs,
 		Example: "  sinch webhooks get --webhook-id 01W4FFL35P4NC4K35WEBHOOK01",
 		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Webhook, error) {
-			return c.Conversation.GetWebhook(ctx, id)
+			return c.Conversation.Webhooks.Get(ctx, id)
 		}, func(w *conversation.Webhook) { a.printWebhook(w) }),
 	}
 	idFlag(get)
@@ -235,7 +235,7 @@ func webhookCommands(a *app) []*cobra.Command {
 			if err != nil {
 				return err
 			}
-			cur, err := c.Conversation.GetWebhook(cmd.Context(), id)
+			cur, err := c.Conversation.Webhooks.Get(cmd.Context(), id)
 			if err != nil {
 				return err
 			}
@@ -262,7 +262,7 @@ func webhookCommands(a *app) []*cobra.Command {
 			if len(mask) == 0 {
 				return usagef("nothing to change: give --target, --triggers, --secret, --clear-secret, --oauth-client-id/--oauth-client-secret/--oauth-endpoint or --clear-oauth")
 			}
-			w, err := c.Conversation.UpdateWebhook(cmd.Context(), id, &conversation.UpdateWebhookParams{UpdateMask: mask}, req)
+			w, err := c.Conversation.Webhooks.Update(cmd.Context(), id, conversation.UpdateWebhookParams{UpdateMask: mask}, req)
 			if err != nil {
 				return err
 			}
@@ -286,7 +286,7 @@ func webhookCommands(a *app) []*cobra.Command {
 				return err
 			}
 			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Empty, error) {
-				return c.Conversation.DeleteWebhook(ctx, id)
+				return emptyAnswer(c.Conversation.Webhooks.Delete(ctx, id))
 			}, func(*conversation.Empty) { a.printf("deleted webhook %s\n", id) })(cmd, nil)
 		},
 	}
@@ -357,7 +357,7 @@ refuses them.`,
 				if err != nil {
 					return err
 				}
-				w, err := c.Conversation.GetWebhook(cmd.Context(), id)
+				w, err := c.Conversation.Webhooks.Get(cmd.Context(), id)
 				if err != nil {
 					return err
 				}
