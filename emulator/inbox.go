@@ -65,7 +65,6 @@ type inboxFeed struct {
 	unreachable map[string]bool
 }
 
-
 func newInboxFeed() *inboxFeed {
 	return &inboxFeed{subs: map[chan struct{}]struct{}{}, orders: map[string][]channelIdentity{}, renders: map[string][]inbox.Rendering{}, unreachable: map[string]bool{}}
 }
