@@ -1,9 +1,7 @@
 package emulator
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -156,10 +154,8 @@ func (v *requestValidator) validate(ctx context.Context, r *http.Request, pathPa
 	if r.Header.Get("Content-Type") != "application/json" {
 		return v.slow(ctx, r, pathParams)
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber() // as kin-openapi decodes: numbers keep their text
-	var body any
-	if err := dec.Decode(&body); err != nil || !v.body.valid(body) {
+	body, err := decodeBody(raw) // as kin-openapi decodes: numbers keep their text
+	if err != nil || !v.body.valid(body) {
 		return v.slow(ctx, r, pathParams)
 	}
 	return body, nil
