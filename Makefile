@@ -12,8 +12,8 @@ generate: ## regenerate gen/ from specs/
 	$(GO) generate ./...
 
 check-generated: generate ## fail if gen/ differs from what go generate produces
-	@git diff --exit-code --stat -- gen/ wrappers/sinch/ || { echo "generated code is stale: run 'make generate' and commit"; exit 1; }
-	@test -z "$$(git status --porcelain -- gen/ wrappers/sinch/)" || { git status --porcelain -- gen/ wrappers/sinch/; echo "untracked generated files"; exit 1; }
+	@git diff --exit-code --stat -- gen/ wrappers/sinch/ hmac/callback/ || { echo "generated code is stale: run 'make generate' and commit"; exit 1; }
+	@test -z "$$(git status --porcelain -- gen/ wrappers/sinch/ hmac/callback/)" || { git status --porcelain -- gen/ wrappers/sinch/ hmac/callback/; echo "untracked generated files"; exit 1; }
 
 test: ## run every test
 	$(GO) test ./...

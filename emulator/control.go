@@ -16,6 +16,10 @@ func (s *Server) mountControl(r chi.Router) {
 		r.Post("/projects/{project_id}/inbound/events", s.controlInboundEvent)
 		r.Get("/callbacks", s.controlCallbacks)
 		r.Post("/reset", s.controlReset)
+		r.Get("/info", s.controlInfo)
+		r.Get("/clock", s.controlClock)
+		r.Post("/clock/advance", s.controlAdvance)
+		r.Get("/messages/{message_id}", s.controlMessage)
 	})
 }
 
@@ -89,6 +93,10 @@ func (s *Server) controlReset(w http.ResponseWriter, r *http.Request) {
 func (s *Server) Reset() {
 	s.store.reset()
 	s.cb.reset()
+	s.windows.reset()
+	s.traces.reset()
+	s.ingress.reset()
+	s.regions.reset()
 	s.sched.mu.Lock()
 	clear(s.sched.due)
 	s.sched.mu.Unlock()

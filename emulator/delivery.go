@@ -3,7 +3,6 @@ package emulator
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"time"
 )
 
@@ -12,73 +11,80 @@ type channelIdentity struct {
 	channel, identity string
 }
 
-// undeliverable reports whether the identity cannot be reached on the channel: the built-in
-// rule (identities ending in "0000") or Config.Undeliverable.
-func (s *Server) undeliverable(channel, identity string) bool {
-	if strings.HasSuffix(identity, "0000") {
-		return true
-	}
-	return s.cfg.Undeliverable != nil && s.cfg.Undeliverable(channel, identity)
-}
-
-// invalidIdentity reports whether the identity is rejected outright (ends in "9999").
-func invalidIdentity(identity string) bool { return strings.HasSuffix(identity, "9999") }
-
 // deliveryStep is one delivery report the simulation will send.
 type deliveryStep struct {
 	ci     channelIdentity
 	status string
 	reason string // reason code, "" when none
+	detail string // the reason's description, "" for the code's usual text
+	hold   bool   // stay queued on the channel until the ttl runs out (MESSAGE_EXPIRED)
 }
 
 // planDelivery decides, deterministically, the delivery reports of a message sent to the
-// channels in order.
-func (s *Server) planDelivery(order []channelIdentity) []deliveryStep {
+// channels in order: check says how each channel fares (see failures.go). A channel that
+// fails hands over to the next with SWITCHING_CHANNEL; when none is left the last report is
+// FAILED, with the channel's own reason when only one channel was tried and NO_CHANNELS_LEFT
+// otherwise (channel_priority_order and SWITCHING_CHANNEL:
+// https://developers.sinch.com/docs/conversation/api-reference/conversation/messages and
+// https://developers.sinch.com/docs/conversation/callbacks).
+func planDelivery(order []channelIdentity, check func(channelIdentity) failure) []deliveryStep {
 	var steps []deliveryStep
 	for i, ci := range order {
-		if invalidIdentity(ci.identity) {
-			return append(steps, deliveryStep{ci, "FAILED", "RECIPIENT_INVALID_CHANNEL_IDENTITY"})
+		f := check(ci)
+		if f.queued || f.ok() {
+			steps = append(steps, deliveryStep{ci: ci, status: "QUEUED_ON_CHANNEL"})
 		}
-		steps = append(steps, deliveryStep{ci, "QUEUED_ON_CHANNEL", ""})
-		if !s.undeliverable(ci.channel, ci.identity) {
-			return append(steps, deliveryStep{ci, "DELIVERED", ""})
+		if f.hold {
+			return append(steps, deliveryStep{ci: ci, status: "QUEUED_ON_CHANNEL", hold: true})
 		}
-		if i == len(order)-1 {
-			reason := "RECIPIENT_NOT_REACHABLE"
-			if len(order) > 1 {
-				reason = "NO_CHANNELS_LEFT"
-			}
-			return append(steps, deliveryStep{ci, "FAILED", reason})
+		if f.ok() {
+			return append(steps, deliveryStep{ci: ci, status: "DELIVERED"})
 		}
-		steps = append(steps, deliveryStep{ci, "SWITCHING_CHANNEL", "RECIPIENT_NOT_REACHABLE"})
+		if i < len(order)-1 {
+			steps = append(steps, deliveryStep{ci: ci, status: "SWITCHING_CHANNEL", reason: f.code, detail: f.description})
+			continue
+		}
+		if len(order) > 1 {
+			return append(steps, deliveryStep{ci: ci, status: "FAILED", reason: "NO_CHANNELS_LEFT",
+				detail: "Every channel in the priority order failed; the last, " + ci.channel + ", with " + f.code + ": " + f.description})
+		}
+		return append(steps, deliveryStep{ci: ci, status: "FAILED", reason: f.code, detail: f.description})
 	}
 	return steps
 }
 
 var reasonText = map[string]string{
-	"RECIPIENT_NOT_REACHABLE":            "The emulator treats this identity as unreachable on this channel (it ends in 0000, or Config.Undeliverable says so).",
+	"RECIPIENT_NOT_REACHABLE":            "The emulator treats this identity as unreachable on this channel (see the package documentation's test identities, or Config.Undeliverable).",
 	"NO_CHANNELS_LEFT":                   "Every channel in the priority order failed.",
 	"RECIPIENT_INVALID_CHANNEL_IDENTITY": "The emulator treats this identity as invalid (it ends in 9999).",
+	"MESSAGE_EXPIRED":                    "The message's ttl ran out before it was delivered.",
 }
 
-// reasonDoc is the reason object of a delivery report with the given code.
-func reasonDoc(code string) doc {
-	return doc{"code": code, "description": reasonText[code], "sub_code": "UNSPECIFIED_SUB_CODE"}
+// reasonDoc is the reason object of a delivery report with the given code and description
+// (the code's usual text when detail is "").
+func reasonDoc(code, detail string) doc {
+	if detail == "" {
+		detail = reasonText[code]
+	}
+	return doc{"code": code, "description": detail, "sub_code": "UNSPECIFIED_SUB_CODE"}
 }
 
 // sendInput is one message to send, from messages:send or from a batch.
 type sendInput struct {
-	appID          string
-	recipient      doc
-	message        doc
-	priority       []string // channel_priority_order
-	metadata       string   // message_metadata
-	correlationID  string
-	dispatchOnly   bool
-	conversationMD any // conversation_metadata
-	batchID        string
-	messageIndex   int
-	callbackURL    string // per-message callback_url: delivery receipts go there
+	appID             string
+	recipient         doc
+	message           doc
+	priority          []string // channel_priority_order
+	metadata          string   // message_metadata
+	correlationID     string
+	dispatchOnly      bool
+	conversationMD    any // conversation_metadata
+	batchID           string
+	messageIndex      int
+	callbackURL       string // per-message callback_url: delivery receipts go there
+	ttl               time.Duration
+	contentType       string            // message_content_type
+	channelProperties map[string]string // channel_properties
 }
 
 // sendLocked stores a message, creates the contact and conversation in CONVERSATION mode, and
@@ -162,7 +168,10 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (doc, error) {
 		convID = idOf(conv)
 	}
 
-	steps := s.planDelivery(order)
+	if !s.ingress.reserve(p.id, in.appID) {
+		return nil, errQueueFull(s.ingress.limit)
+	}
+	steps := planDelivery(order, s.newSendContext(p, app, in).check)
 	final := steps[len(steps)-1].ci
 	m := doc{
 		"id":               s.newID(),
@@ -205,15 +214,14 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (doc, error) {
 	if in.callbackURL != "" {
 		override = &webhookRef{id: "callback_url", target: in.callbackURL, secret: str(app, "callback_settings", "secret_for_overridden_callback_urls")}
 	}
-	if override != nil || len(hooksFor(p, in.appID, "MESSAGE_DELIVERY")) > 0 {
-		sim := simulation{
-			override:  override,
-			projectID: p.id, appID: in.appID, messageID: idOf(m), conversationID: convID, contactID: str(m, "contact_id"),
-			metadata: in.metadata, correlationID: in.correlationID, mode: mode, accepted: now, steps: steps,
-			batchID: in.batchID, messageIndex: in.messageIndex,
-		}
-		ob.after = append(ob.after, func() { s.simulate(p, sim) })
+	sim := &simulation{
+		override:  override,
+		projectID: p.id, appID: in.appID, messageID: idOf(m), conversationID: convID, contactID: str(m, "contact_id"),
+		metadata: in.metadata, correlationID: in.correlationID, mode: mode, accepted: now, steps: steps,
+		batchID: in.batchID, messageIndex: in.messageIndex, ttl: in.ttl,
 	}
+	s.traces.start(sim, in.message, in.channelProperties)
+	ob.after = append(ob.after, func() { s.ingress.push(p, sim) })
 	return m, nil
 }
 
@@ -267,47 +275,80 @@ type simulation struct {
 	projectID, appID, messageID, conversationID, contactID string
 	metadata, correlationID, mode                          string
 	accepted                                               time.Time
+	ttl                                                    time.Duration // 0: none
 	steps                                                  []deliveryStep
 	batchID                                                string
 	messageIndex                                           int
 	override                                               *webhookRef // callback_url, instead of the webhooks
 }
 
-// simulate sends the delivery reports of one message, StepDelay apart, in the background.
-func (s *Server) simulate(p *project, sim simulation) {
+// expired reports whether the message's ttl has run out at now.
+func (sim *simulation) expired(now time.Time) bool {
+	return sim.ttl > 0 && !now.Before(sim.accepted.Add(sim.ttl))
+}
+
+// simulate sends the delivery reports of one message, StepDelay of emulator time apart, in
+// the background. A message whose ttl runs out before it is delivered fails with
+// MESSAGE_EXPIRED on the channel it is on, without fallback (the ttl of
+// https://developers.sinch.com/docs/conversation/api-reference/conversation/messages: no
+// channel failover happens after it expires). After DELIVERED, channels that report reads
+// send READ (unless Config.DisableReadReceipts).
+func (s *Server) simulate(p *project, sim *simulation) {
 	s.background(func() {
 		for _, st := range sim.steps {
-			if !sleepCtx(s.ctx, s.cfg.Callbacks.StepDelay) {
+			if !s.clock.sleep(s.ctx, s.cfg.Callbacks.StepDelay) {
 				return
 			}
-			report := doc{
-				"message_id":       sim.messageID,
-				"status":           st.status,
-				"channel_identity": doc{"channel": st.ci.channel, "identity": st.ci.identity, "app_id": sim.appID},
-				"processing_mode":  sim.mode,
+			if st.hold {
+				// Accepted by the channel, never delivered: the message waits for its ttl.
+				if sim.ttl <= 0 || !s.clock.sleep(s.ctx, sim.accepted.Add(sim.ttl).Sub(s.now())) {
+					return
+				}
 			}
-			if sim.conversationID != "" {
-				report["conversation_id"] = sim.conversationID
-				report["contact_id"] = sim.contactID
+			if st.hold || (st.status != "FAILED" && sim.expired(s.now())) {
+				s.report(p, sim, deliveryStep{ci: st.ci, status: "FAILED", reason: "MESSAGE_EXPIRED"})
+				return
 			}
-			if sim.metadata != "" {
-				report["metadata"] = sim.metadata
+			s.report(p, sim, st)
+			if st.status == "DELIVERED" && readChannels[st.ci.channel] && !s.cfg.DisableReadReceipts {
+				if !s.clock.sleep(s.ctx, s.cfg.Callbacks.StepDelay) {
+					return
+				}
+				s.report(p, sim, deliveryStep{ci: st.ci, status: "READ"})
 			}
-			if st.reason != "" {
-				report["reason"] = reasonDoc(st.reason)
-			}
-			if sim.batchID != "" && st.status == "FAILED" {
-				report["batch_id"] = sim.batchID
-				report["message_index"] = sim.messageIndex
-			}
-			if sim.override != nil {
-				body := s.callbackBody(p.id, sim.appID, "message_delivery_report", report, sim.metadata, sim.correlationID, sim.accepted)
-				s.cb.send(p.id, sim.appID, "MESSAGE_DELIVERY", []webhookRef{*sim.override}, body)
-				continue
-			}
-			s.emit(p, sim.appID, "MESSAGE_DELIVERY", "message_delivery_report", report, sim.metadata, sim.correlationID, sim.accepted)
 		}
 	})
+}
+
+// report records one delivery report of a message and posts it as MESSAGE_DELIVERY.
+func (s *Server) report(p *project, sim *simulation, st deliveryStep) {
+	s.traces.step(sim, st, s.now())
+	report := doc{
+		"message_id":       sim.messageID,
+		"status":           st.status,
+		"channel_identity": doc{"channel": st.ci.channel, "identity": st.ci.identity, "app_id": sim.appID},
+		"processing_mode":  sim.mode,
+	}
+	if sim.conversationID != "" {
+		report["conversation_id"] = sim.conversationID
+		report["contact_id"] = sim.contactID
+	}
+	if sim.metadata != "" {
+		report["metadata"] = sim.metadata
+	}
+	if st.reason != "" {
+		report["reason"] = reasonDoc(st.reason, st.detail)
+	}
+	if sim.batchID != "" && st.status == "FAILED" {
+		report["batch_id"] = sim.batchID
+		report["message_index"] = sim.messageIndex
+	}
+	if sim.override != nil {
+		body := s.callbackBody(p.id, sim.appID, "message_delivery_report", report, sim.metadata, sim.correlationID, sim.accepted)
+		s.cb.send(p.id, sim.appID, "MESSAGE_DELIVERY", []webhookRef{*sim.override}, body)
+		return
+	}
+	s.emit(p, sim.appID, "MESSAGE_DELIVERY", "message_delivery_report", report, sim.metadata, sim.correlationID, sim.accepted)
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) bool {
@@ -330,7 +371,22 @@ func sendMessage(c *call) (any, error) {
 		appID: str(b, "app_id"), recipient: obj(b["recipient"]), message: obj(b["message"]),
 		metadata: str(b, "message_metadata"), correlationID: str(b, "correlation_id"),
 		dispatchOnly: str(b, "processing_strategy") == "DISPATCH_ONLY", conversationMD: b["conversation_metadata"],
-		callbackURL: str(b, "callback_url"),
+		callbackURL: str(b, "callback_url"), contentType: str(b, "message_content_type"),
+	}
+	if props := obj(b["channel_properties"]); len(props) > 0 {
+		in.channelProperties = make(map[string]string, len(props))
+		for k, v := range props {
+			if s, ok := v.(string); ok {
+				in.channelProperties[k] = s
+			}
+		}
+	}
+	if v := str(b, "ttl"); v != "" {
+		d, err := parseTTL(v)
+		if err != nil {
+			return nil, err
+		}
+		in.ttl = d
 	}
 	if in.appID == "" {
 		return nil, errInvalid("app_id is required")
@@ -399,16 +455,15 @@ func sendEvent(c *call) (any, error) {
 		}
 	}
 	c.s.keep(c.proj, colEvents, e)
-	// Events follow the messages' rules, without fallback: an unreachable or invalid identity
-	// gets a FAILED report.
+	// Events follow the messages' channel rules (credentials, identities, opt-outs), without
+	// fallback and without the WhatsApp window, which is about messages: a channel that
+	// cannot take the event gets a FAILED report.
 	report := doc{"event_id": idOf(e), "status": "DELIVERED", "channel_identity": e["channel_identity"], "processing_mode": mode}
-	switch {
-	case invalidIdentity(ci.identity):
+	sc := c.s.newSendContext(c.proj, app, sendInput{appID: appID})
+	sc.event = true
+	if f := sc.check(ci); !f.ok() && f.code != "" {
 		report["status"] = "FAILED"
-		report["reason"] = reasonDoc("RECIPIENT_INVALID_CHANNEL_IDENTITY")
-	case c.s.undeliverable(ci.channel, ci.identity):
-		report["status"] = "FAILED"
-		report["reason"] = reasonDoc("RECIPIENT_NOT_REACHABLE")
+		report["reason"] = reasonDoc(f.code, f.description)
 	}
 	if contactID != "" {
 		report["contact_id"] = contactID
@@ -509,6 +564,9 @@ func (s *Server) inbound(projectID, appID, channel, identity, kind string, conte
 			ob.queue(appID, "CONVERSATION_START", "conversation_start_notification", doc{"conversation": conv}, "", "")
 		}
 		conv["last_received"] = rfc3339(s.now())
+	}
+	if kind == "contact_message" {
+		s.windows.open(projectID, appID, ci, s.now())
 	}
 	d := doc{
 		"id": s.newID(), "direction": "TO_APP", kind: content,

@@ -71,7 +71,7 @@ func TestEndToEndEveryOperation(t *testing.T) {
 	cv := c.Conversation
 
 	// Apps and webhooks.
-	app, err := cv.CreateApp(ctx, conversation.CreateAppRequest{
+	app, err := cv.Apps.Create(ctx, conversation.CreateAppRequest{
 		DisplayName:    "e2e",
 		ProcessingMode: ptr(conversation.ProcessingModeConversation),
 		ChannelCredentials: []conversation.ChannelCredentials{{
@@ -81,35 +81,35 @@ func TestEndToEndEveryOperation(t *testing.T) {
 	})
 	must("createApp", err)
 	appID := *app.ID
-	_, err = cv.GetApp(ctx, appID)
+	_, err = cv.Apps.Get(ctx, appID)
 	must("getApp", err)
-	up, err := cv.UpdateApp(ctx, appID, &conversation.UpdateAppParams{UpdateMask: []string{"display_name"}}, conversation.UpdateAppRequest{DisplayName: ptr("e2e renamed")})
+	up, err := cv.Apps.Update(ctx, appID, conversation.UpdateAppParams{UpdateMask: []string{"display_name"}}, conversation.UpdateAppRequest{DisplayName: ptr("e2e renamed")})
 	must("updateApp", err)
 	if *up.DisplayName != "e2e renamed" {
 		t.Fatalf("updateApp: %+v", up)
 	}
-	apps, err := cv.ListApps(ctx)
+	apps, err := cv.Apps.List(ctx)
 	must("listApps", err)
 	if len(apps.Apps) != 1 {
 		t.Fatalf("listApps: %+v", apps)
 	}
-	hook, err := cv.CreateWebhook(ctx, conversation.CreateWebhookRequest{AppID: appID, Target: "http://127.0.0.1:1/hook", TargetType: ptr(conversation.WebhookTargetType("HTTP")), Triggers: []conversation.WebhookTrigger{conversation.WebhookTriggerMessageDelivery}})
+	hook, err := cv.Webhooks.Create(ctx, conversation.CreateWebhookRequest{AppID: appID, Target: "http://127.0.0.1:1/hook", TargetType: ptr(conversation.WebhookTargetType("HTTP")), Triggers: []conversation.WebhookTrigger{conversation.WebhookTriggerMessageDelivery}})
 	must("createWebhook", err)
-	_, err = cv.GetWebhook(ctx, *hook.ID)
+	_, err = cv.Webhooks.Get(ctx, *hook.ID)
 	must("getWebhook", err)
-	_, err = cv.UpdateWebhook(ctx, *hook.ID, &conversation.UpdateWebhookParams{UpdateMask: []string{"target"}}, conversation.UpdateWebhookRequest{Target: "http://127.0.0.1:2/hook"})
+	_, err = cv.Webhooks.Update(ctx, *hook.ID, conversation.UpdateWebhookParams{UpdateMask: []string{"target"}}, conversation.UpdateWebhookRequest{Target: "http://127.0.0.1:2/hook"})
 	must("updateWebhook", err)
-	hooks, err := cv.ListWebhooks(ctx, appID)
+	hooks, err := cv.Webhooks.List(ctx, appID)
 	must("listWebhooks", err)
 	if len(hooks.Webhooks) != 1 || hooks.Webhooks[0].Target != "http://127.0.0.1:2/hook" {
 		t.Fatalf("listWebhooks: %+v", hooks)
 	}
-	_, err = cv.DeleteWebhook(ctx, *hook.ID)
+	err = cv.Webhooks.Delete(ctx, *hook.ID)
 	must("deleteWebhook", err)
 
 	// Contacts.
 	newContact := func(identity string) string {
-		ct, err := cv.CreateContact(ctx, conversation.ContactCreateRequest{
+		ct, err := cv.Contacts.Create(ctx, conversation.ContactCreateRequest{
 			ChannelIdentities: []conversation.ChannelIdentity{{Channel: "SMS", Identity: identity}},
 			Language:          conversation.ContactLanguageENUS,
 		})
@@ -117,49 +117,49 @@ func TestEndToEndEveryOperation(t *testing.T) {
 		return *ct.ID
 	}
 	a, b := newContact("+15557000001"), newContact("+15557000002")
-	_, err = cv.GetContact(ctx, a)
+	_, err = cv.Contacts.Get(ctx, a)
 	must("getContact", err)
-	_, err = cv.UpdateContact(ctx, a, &conversation.UpdateContactParams{UpdateMask: []string{"display_name"}}, conversation.UpdateContactRequest{DisplayName: ptr("Ann")})
+	_, err = cv.Contacts.Update(ctx, a, conversation.UpdateContactParams{UpdateMask: []string{"display_name"}}, conversation.UpdateContactRequest{DisplayName: ptr("Ann")})
 	must("updateContact", err)
 	n := 0
-	for _, err := range cv.ListContacts(ctx, &conversation.ListContactsParams{PageSize: ptr(int32(1))}) {
+	for _, err := range cv.Contacts.List(ctx, conversation.ListContactsParams{PageSize: ptr(int32(1))}) {
 		must("listContacts", err)
 		n++
 	}
 	if n != 2 {
 		t.Fatalf("listContacts iterated %d contacts, want 2", n)
 	}
-	_, err = cv.MergeContact(ctx, a, conversation.MergeContactRequest{SourceID: b})
+	_, err = cv.Contacts.Merge(ctx, a, conversation.MergeContactRequest{SourceID: b})
 	must("mergeContact", err)
-	_, err = cv.GetChannelProfile(ctx, conversation.GetChannelProfileRequest{AppID: appID, Channel: conversation.GetChannelProfileChannelMESSENGER, Recipient: recipient.Identity("MESSENGER", "1234")})
+	_, err = cv.Contacts.GetChannelProfile(ctx, conversation.GetChannelProfileRequest{AppID: appID, Channel: conversation.GetChannelProfileChannelMESSENGER, Recipient: recipient.Identity("MESSENGER", "1234")})
 	must("getChannelProfile", err)
-	for _, err := range cv.ListIdentityConflicts(ctx, nil) {
+	for _, err := range cv.Contacts.ListIdentityConflicts(ctx, conversation.ListIdentityConflictsParams{}) {
 		must("listIdentityConflicts", err)
 	}
 
 	// Messages, with fallback helpers.
-	rcp, order := recipient.Fallback(recipient.SMS("+15557000000"), recipient.WhatsApp("+15557000003"))
-	sent, err := cv.SendMessage(ctx, conversation.SendMessageRequest{AppID: appID, Recipient: rcp, Message: message.Text("hello"), ChannelPriorityOrder: order})
+	rcp := recipient.Fallback(recipient.SMS("+15557000000"), recipient.WhatsApp("+15557000003"))
+	sent, err := cv.Messages.Send(ctx, conversation.SendMessageRequest{AppID: appID, Recipient: rcp, Message: message.Text("hello")})
 	must("sendMessage", err)
 	msgID := *sent.MessageID
-	got, err := cv.GetMessage(ctx, msgID, &conversation.GetMessageParams{MessagesSource: ptr(conversation.MessageSource("CONVERSATION_SOURCE"))})
+	got, err := cv.Messages.Get(ctx, msgID, conversation.GetMessageParams{MessagesSource: ptr(conversation.MessageSource("CONVERSATION_SOURCE"))})
 	must("getMessage", err)
 	if got.ConversationID == nil || *got.ConversationID == "" {
 		t.Fatalf("CONVERSATION mode message without conversation: %+v", got)
 	}
-	_, err = cv.UpdateMessageMetadata(ctx, msgID, &conversation.UpdateMessageMetadataParams{MessagesSource: ptr(conversation.MessageSource("CONVERSATION_SOURCE"))}, conversation.UpdateMessageMetadataRequest{Metadata: "m"})
+	_, err = cv.Messages.UpdateMetadata(ctx, msgID, conversation.UpdateMessageMetadataParams{MessagesSource: ptr(conversation.MessageSource("CONVERSATION_SOURCE"))}, conversation.UpdateMessageMetadataRequest{Metadata: "m"})
 	must("updateMessageMetadata", err)
 	n = 0
-	for _, err := range cv.ListMessages(ctx, nil) {
+	for _, err := range cv.Messages.List(ctx, conversation.ListMessagesParams{}) {
 		must("listMessages", err)
 		n++
 	}
 	if n != 1 {
 		t.Fatalf("listMessages: %d", n)
 	}
-	_, err = cv.FetchLastMessage(ctx, conversation.FetchLastMessageRequest{ChannelIdentities: []string{"+15557000003"}})
+	_, err = cv.Messages.FetchLast(ctx, conversation.FetchLastMessageRequest{ChannelIdentities: []string{"+15557000003"}})
 	must("fetchLastMessage", err)
-	tr, err := cv.TranscodeMessage(ctx, conversation.TranscodeMessageRequest{AppID: appID, AppMessage: message.Text("hi"), Channels: []conversation.ConversationChannel{"SMS"}})
+	tr, err := cv.Messages.Transcode(ctx, conversation.TranscodeMessageRequest{AppID: appID, AppMessage: message.Text("hi"), Channels: []conversation.ConversationChannel{"SMS"}})
 	must("transcodeMessage", err)
 	if tr.TranscodedMessage["SMS"] == "" {
 		t.Fatalf("transcode: %+v", tr)
@@ -167,108 +167,108 @@ func TestEndToEndEveryOperation(t *testing.T) {
 
 	// Conversations.
 	var convID string
-	for cvs, err := range cv.ListConversations(ctx, &conversation.ListConversationsParams{AppID: &appID}) {
+	for cvs, err := range cv.Conversations.List(ctx, conversation.ListConversationsParams{AppID: &appID}) {
 		must("listConversations", err)
 		convID = *cvs.ID
 	}
-	_, err = cv.GetConversation(ctx, convID)
+	_, err = cv.Conversations.Get(ctx, convID)
 	must("getConversation", err)
-	_, err = cv.UpdateConversation(ctx, convID, &conversation.UpdateConversationParams{UpdateMask: []string{"metadata"}}, conversation.UpdateConversationRequest{Metadata: ptr("x")})
+	_, err = cv.Conversations.Update(ctx, convID, conversation.UpdateConversationParams{UpdateMask: []string{"metadata"}}, conversation.UpdateConversationRequest{Metadata: ptr("x")})
 	must("updateConversation", err)
-	for _, err := range cv.ListRecentConversations(ctx, &conversation.ListRecentConversationsParams{AppID: appID}) {
+	for _, err := range cv.Conversations.ListRecent(ctx, conversation.ListRecentConversationsParams{AppID: appID}) {
 		must("listRecentConversations", err)
 	}
-	_, err = cv.InjectMessage(ctx, convID, conversation.InjectMessageRequest{
+	err = cv.Conversations.InjectMessage(ctx, convID, conversation.InjectMessageRequest{
 		AcceptTime: time.Now().UTC(), ChannelIdentity: conversation.ChannelIdentity{Channel: "SMS", Identity: "+15557000001"},
 		ContactID: a, Direction: conversation.ConversationDirectionToApp, ContactMessage: &conversation.ContactMessage{TextMessage: &conversation.TextMessage{Text: "earlier"}},
 	})
 	must("injectMessage", err)
-	ie, err := cv.InjectEvent(ctx, convID, conversation.InjectEventRequest{AcceptTime: time.Now().UTC(), AppEvent: &conversation.AppEvent{ComposingEvent: &conversation.ComposingEvent{}}})
+	ie, err := cv.Conversations.InjectEvent(ctx, convID, conversation.InjectEventRequest{AcceptTime: time.Now().UTC(), AppEvent: &conversation.AppEvent{ComposingEvent: &conversation.ComposingEvent{}}})
 	must("injectEvent", err)
-	_, err = cv.StopConversation(ctx, convID)
+	err = cv.Conversations.Stop(ctx, convID)
 	must("stopConversation", err)
 
 	// Events and capability.
-	ev, err := cv.SendEvent(ctx, conversation.SendEventRequest{AppID: appID, Recipient: recipient.Contact(a), Event: conversation.AppEvent{ComposingEvent: &conversation.ComposingEvent{}}})
+	ev, err := cv.Events.Send(ctx, conversation.SendEventRequest{AppID: appID, Recipient: recipient.Contact(a), Event: conversation.AppEvent{ComposingEvent: &conversation.ComposingEvent{}}})
 	must("sendEvent", err)
-	_, err = cv.GetEvent(ctx, *ev.EventID)
+	_, err = cv.Events.Get(ctx, *ev.EventID)
 	must("getEvent", err)
-	for _, err := range cv.ListEvents(ctx, nil) {
+	for _, err := range cv.Events.List(ctx, conversation.ListEventsParams{}) {
 		must("listEvents", err)
 	}
-	_, err = cv.DeleteEvent(ctx, *ie.EventID)
+	err = cv.Events.Delete(ctx, *ie.EventID)
 	must("deleteEvent", err)
-	_, err = cv.QueryCapability(ctx, conversation.QueryCapabilityRequest{AppID: appID, Recipient: recipient.Contact(a)})
+	_, err = cv.Capability.Query(ctx, conversation.QueryCapabilityRequest{AppID: appID, Recipient: recipient.Contact(a)})
 	must("queryCapability", err)
 
 	// Project settings.
-	_, err = cv.CreateProjectSettings(ctx, conversation.CreateProjectSettingsRequest{})
+	_, err = cv.ProjectSettings.Create(ctx, conversation.CreateProjectSettingsRequest{})
 	must("createProjectSettings", err)
-	_, err = cv.GetProjectSettings(ctx)
+	_, err = cv.ProjectSettings.Get(ctx)
 	must("getProjectSettings", err)
-	_, err = cv.UpdateProjectSettings(ctx, conversation.UpdateProjectSettingsRequest{})
+	_, err = cv.ProjectSettings.Update(ctx, conversation.UpdateProjectSettingsRequest{})
 	must("updateProjectSettings", err)
-	_, err = cv.DeleteProjectSettings(ctx)
+	err = cv.ProjectSettings.Delete(ctx)
 	must("deleteProjectSettings", err)
 
 	// Batch API, consents.
-	bs, err := c.Batch.SendBatchMessage(ctx, batch.SendBatchMessageRequest{
+	bs, err := c.Batch.Send(ctx, batch.SendBatchMessageRequest{
 		AppID: appID, Message: message.Text("Hi ${name}"), BatchMetadata: map[string]any{"wave": "1"},
 		SendAfter:          ptr(time.Now().Add(time.Hour)),
 		RecipientAndParams: []batch.BatchRecipient{{Recipient: recipient.Identity("SMS", "+15557000010"), Parameters: map[string]string{"name": "Ann"}}},
 	})
 	must("sendBatchMessage", err)
-	bm, err := c.Batch.GetBatchMessage(ctx, *bs.BatchID)
+	bm, err := c.Batch.Get(ctx, *bs.BatchID)
 	must("getBatchMessage", err)
 	if string(*bm.Status) != "SCHEDULED" {
 		t.Fatalf("batch status %v", *bm.Status)
 	}
-	list, err := c.Batch.ListBatchMessages(ctx, &batch.ListBatchMessagesParams{MetadataKey: "wave", MetadataValue: "1"})
+	list, err := c.Batch.List(ctx, batch.ListBatchMessagesParams{MetadataKey: "wave", MetadataValue: "1"})
 	must("listBatchMessages", err)
 	if len(*list) != 1 {
 		t.Fatalf("listBatchMessages: %+v", list)
 	}
-	_, err = c.Batch.CancelBatchMessages(ctx, batch.CancelBatchMessagesRequest{BatchID: bs.BatchID})
+	err = c.Batch.Cancel(ctx, batch.CancelBatchMessagesRequest{BatchID: bs.BatchID})
 	must("cancelBatchMessages", err)
-	_, err = c.Batch.CreateBatchContacts(ctx, batch.CreateBatchContactsRequest{Contacts: []conversation.ContactCreateRequest{{ChannelIdentities: []conversation.ChannelIdentity{{Channel: "SMS", Identity: "+15557000020"}}, Language: conversation.ContactLanguageENUS}}})
+	err = c.Batch.Contacts.Create(ctx, batch.CreateBatchContactsRequest{Contacts: []conversation.ContactCreateRequest{{ChannelIdentities: []conversation.ChannelIdentity{{Channel: "SMS", Identity: "+15557000020"}}, Language: conversation.ContactLanguageENUS}}})
 	must("createBatchContacts", err)
-	_, err = c.Batch.DeleteBatchContacts(ctx, batch.DeleteBatchContactsRequest{ContactIds: []string{a}})
+	err = c.Batch.Contacts.Delete(ctx, batch.DeleteBatchContactsRequest{ContactIds: []string{a}})
 	must("deleteBatchContacts", err)
-	_, err = c.Batch.CreateBatchConsents(ctx, batch.CreateBatchConsentsRequest{AppID: appID, ConsentRecords: []batch.ConsentRecord{{Identification: "+15557000030"}}})
+	_, err = c.Batch.Consents.Create(ctx, batch.CreateBatchConsentsRequest{AppID: appID, ConsentRecords: []batch.ConsentRecord{{Identification: "+15557000030"}}})
 	must("createBatchConsents", err)
-	for _, err := range cv.ListConsents(ctx, appID, conversation.ConsentListTypeOptOutAll, nil) {
+	for _, err := range cv.Consents.List(ctx, appID, conversation.ConsentListTypeOptOutAll, conversation.ListConsentsParams{}) {
 		must("listConsents", err)
 	}
-	audit, err := cv.ListConsentAuditRecords(ctx, appID, "+15557000030")
+	audit, err := cv.Consents.ListAuditRecords(ctx, appID, "+15557000030")
 	must("listConsentAuditRecords", err)
 	if len(audit.AuditRecords) != 1 {
 		t.Fatalf("audit: %+v", audit)
 	}
 
 	// Templates.
-	tp, err := c.Templates.CreateTemplate(ctx, templates.CreateTemplateRequest{DefaultTranslation: "en", Translations: []templates.TemplateTranslation{{LanguageCode: "en", TextMessage: &conversation.TextMessage{Text: "Hi ${name}"}}}})
+	tp, err := c.Templates.Create(ctx, templates.CreateTemplateRequest{DefaultTranslation: "en", Translations: []templates.TemplateTranslation{{LanguageCode: "en", TextMessage: &conversation.TextMessage{Text: "Hi ${name}"}}}})
 	must("createTemplate", err)
-	_, err = c.Templates.GetTemplate(ctx, *tp.ID)
+	_, err = c.Templates.Get(ctx, *tp.ID)
 	must("getTemplate", err)
-	_, err = c.Templates.UpdateTemplate(ctx, *tp.ID, templates.UpdateTemplateRequest{ID: *tp.ID, Version: *tp.Version, DefaultTranslation: "en", Translations: tp.Translations})
+	_, err = c.Templates.Update(ctx, *tp.ID, templates.UpdateTemplateRequest{ID: *tp.ID, Version: *tp.Version, DefaultTranslation: "en", Translations: tp.Translations})
 	must("updateTemplate", err)
-	_, err = c.Templates.ListTemplates(ctx)
+	_, err = c.Templates.List(ctx)
 	must("listTemplates", err)
-	_, err = c.Templates.ListTemplateTranslations(ctx, *tp.ID, nil)
+	_, err = c.Templates.ListTranslations(ctx, *tp.ID, templates.ListTemplateTranslationsParams{})
 	must("listTemplateTranslations", err)
-	_, err = c.Templates.DeleteTemplate(ctx, *tp.ID)
+	err = c.Templates.Delete(ctx, *tp.ID)
 	must("deleteTemplate", err)
 
 	// Deletes really delete, and the error is the wrappers' typed 404.
-	_, err = cv.DeleteMessage(ctx, msgID, &conversation.DeleteMessageParams{MessagesSource: ptr(conversation.MessageSource("CONVERSATION_SOURCE"))})
+	err = cv.Messages.Delete(ctx, msgID, conversation.DeleteMessageParams{MessagesSource: ptr(conversation.MessageSource("CONVERSATION_SOURCE"))})
 	must("deleteMessage", err)
-	_, err = cv.DeleteConversation(ctx, convID)
+	err = cv.Conversations.Delete(ctx, convID)
 	must("deleteConversation", err)
-	_, err = cv.DeleteContact(ctx, newContact("+15557000040"))
+	err = cv.Contacts.Delete(ctx, newContact("+15557000040"))
 	must("deleteContact", err)
-	_, err = cv.DeleteApp(ctx, appID)
+	err = cv.Apps.Delete(ctx, appID)
 	must("deleteApp", err)
-	_, err = cv.GetApp(ctx, appID)
+	_, err = cv.Apps.Get(ctx, appID)
 	var apiErr *sinch.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
 		t.Fatalf("getApp after delete: %v", err)
@@ -313,19 +313,27 @@ func TestEndToEndSignedCallbacks(t *testing.T) {
 		}
 	}))
 	defer recv.Close()
-	app, err := c.Conversation.CreateApp(ctx, conversation.CreateAppRequest{DisplayName: "cb", ChannelCredentials: []conversation.ChannelCredentials{}})
+	app, err := c.Conversation.Apps.Create(ctx, conversation.CreateAppRequest{DisplayName: "cb", ChannelCredentials: []conversation.ChannelCredentials{
+		{Channel: ptr(conversation.ConversationChannel("SMS")), StaticBearer: &conversation.StaticBearerCredential{ClaimedIdentity: "plan", Token: "tok"}},
+		{Channel: ptr(conversation.ConversationChannel("WHATSAPP")), StaticBearer: &conversation.StaticBearerCredential{ClaimedIdentity: "waba", Token: "tok"}},
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.Conversation.CreateWebhook(ctx, conversation.CreateWebhookRequest{AppID: *app.ID, Target: recv.URL, Secret: ptr(secret), Triggers: []conversation.WebhookTrigger{conversation.WebhookTriggerMessageDelivery}})
+	// The customer writes on WhatsApp first: free-form WhatsApp messages are allowed for 24
+	// hours after that.
+	if _, err := srv.InjectInbound(ctx, emulator.InboundMessage{ProjectID: "e2e-project", AppID: *app.ID, Channel: "WHATSAPP", Identity: "+15558000000", ContactMessage: []byte(`{"text_message":{"text":"hi"}}`)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Conversation.Webhooks.Create(ctx, conversation.CreateWebhookRequest{AppID: *app.ID, Target: recv.URL, Secret: ptr(secret), Triggers: []conversation.WebhookTrigger{conversation.WebhookTriggerMessageDelivery}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rcp, order := recipient.Fallback(recipient.SMS("+15558000000"), recipient.WhatsApp("+15558000001"))
-	if _, err := c.Conversation.SendMessage(ctx, conversation.SendMessageRequest{AppID: *app.ID, Recipient: rcp, Message: message.Text("hi"), ChannelPriorityOrder: order}); err != nil {
+	rcp := recipient.Fallback(recipient.SMS("+15558000000"), recipient.WhatsApp("+15558000000"))
+	if _, err := c.Conversation.Messages.Send(ctx, conversation.SendMessageRequest{AppID: *app.ID, Recipient: rcp, Message: message.Text("hi")}); err != nil {
 		t.Fatal(err)
 	}
-	for i := 0; i < 4; i++ {
+	for i := 0; i < 5; i++ {
 		select {
 		case <-done:
 		case <-time.After(5 * time.Second):
@@ -334,7 +342,7 @@ func TestEndToEndSignedCallbacks(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	want := []string{"SMS:QUEUED_ON_CHANNEL", "SMS:SWITCHING_CHANNEL", "WHATSAPP:QUEUED_ON_CHANNEL", "WHATSAPP:DELIVERED"}
+	want := []string{"SMS:QUEUED_ON_CHANNEL", "SMS:SWITCHING_CHANNEL", "WHATSAPP:QUEUED_ON_CHANNEL", "WHATSAPP:DELIVERED", "WHATSAPP:READ"}
 	for i := range want {
 		if statuses[i] != want[i] {
 			t.Fatalf("statuses %v, want %v", statuses, want)

@@ -176,9 +176,27 @@ type Config struct {
 	Faults Faults
 	// Callbacks tunes callback delivery.
 	Callbacks CallbackConfig
-	// Undeliverable, when set, decides which identities cannot be reached on a channel, in
-	// addition to the built-in rule (identities ending in "0000").
+	// Undeliverable, when set, decides which identities cannot be reached on a channel
+	// (RECIPIENT_NOT_REACHABLE), in addition to the built-in test identities.
 	Undeliverable func(channel, identity string) bool
+	// Failures, when set, may fail a channel with any reason code: it returns the code (for
+	// example "DELIVERY_REJECTED_DUE_TO_POLICY") for an identity on a channel, or "" to leave
+	// it to the other rules. The channel reports QUEUED_ON_CHANNEL, then fails with that code
+	// and the message falls back to its next channel.
+	Failures func(channel, identity string) string
+	// DisableReadReceipts stops the READ reports that channels reporting reads (WhatsApp,
+	// RCS, Messenger, Instagram, Viber Business, Apple Messages) send after DELIVERED.
+	DisableReadReceipts bool
+	// IngressRate is how many messages per second leave each app's ingress queue towards the
+	// channels: 0 means DefaultIngressRate (20, as documented), IngressUnlimited (or any
+	// negative value) drains without pacing. Messages are stored when accepted; only their
+	// delivery waits.
+	IngressRate float64
+	// IngressQueue bounds each app's ingress queue: past it messages:send answers 429
+	// (0 means DefaultIngressQueue, 500,000).
+	IngressQueue int
+	// DefaultRegion is the region the un-prefixed URLs serve: us (the default), eu or br.
+	DefaultRegion string
 	// MaxStored bounds the messages, and separately the events, kept per project: past it
 	// the oldest are forgotten, so that a long load test runs in bounded memory. 0 means
 	// DefaultMaxStored; a negative value keeps everything.
@@ -210,7 +228,7 @@ type Specs struct {
 // Server is a running emulator.
 type Server struct {
 	cfg    Config
-	clock  Clock
+	clock  *emuClock
 	log    *slog.Logger
 	store  *store
 	ids    idGen
@@ -240,6 +258,11 @@ type Server struct {
 	cbTransport *http.Transport
 
 	// checkResponse, set by tests, sees every validated operation's answer.
+	windows windowTracker // WhatsApp customer-service windows
+	ingress *ingress      // per-app ingress queues
+	traces  *traceLog     // what happened to each message (GET /_emulator/messages/{id})
+	regions appRegions    // the region of each app
+
 	checkResponse func(route *routers.Route, r *http.Request, params map[string]string, status int, h http.Header, body []byte)
 }
 
@@ -318,6 +341,21 @@ func newServer(cfg Config) (*Server, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = systemClock{}
 	}
+	if cfg.DefaultRegion == "" {
+		cfg.DefaultRegion = DefaultRegion
+	}
+	if !contains(Regions, cfg.DefaultRegion) {
+		return nil, fmt.Errorf("emulator: DefaultRegion %q is not a region (want us, eu or br)", cfg.DefaultRegion)
+	}
+	switch {
+	case cfg.IngressRate == 0:
+		cfg.IngressRate = DefaultIngressRate
+	case cfg.IngressRate < 0:
+		cfg.IngressRate = 0 // unlimited
+	}
+	if cfg.IngressQueue <= 0 {
+		cfg.IngressQueue = DefaultIngressQueue
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -361,7 +399,9 @@ func newServer(cfg Config) (*Server, error) {
 		cb.HTTPClient = &http.Client{Timeout: cb.Timeout, Transport: ownTransport}
 	}
 
-	s := &Server{cfg: cfg, clock: cfg.Clock, log: cfg.Logger, store: newStore(), cbTransport: ownTransport}
+	s := &Server{cfg: cfg, clock: newEmuClock(cfg.Clock), log: cfg.Logger, store: newStore(), cbTransport: ownTransport}
+	s.ingress = newIngress(s, cfg.IngressRate, cfg.IngressQueue)
+	s.traces = newTraceLog(cfg.MaxStored)
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.tokens = newTokenStore()
 	s.limits = newRateLimits(cfg.RateLimit)

@@ -56,11 +56,21 @@ func ExampleStart() {
 	}))
 	defer hook.Close()
 
-	app, err := client.Conversation.CreateApp(ctx, conversation.CreateAppRequest{DisplayName: "Shop", ChannelCredentials: []conversation.ChannelCredentials{}})
+	// The app sends on the channels it has credentials for.
+	app, err := client.Conversation.Apps.Create(ctx, conversation.CreateAppRequest{DisplayName: "Shop", ChannelCredentials: []conversation.ChannelCredentials{
+		{Channel: ptr(conversation.ConversationChannel("SMS")), StaticBearer: &conversation.StaticBearerCredential{ClaimedIdentity: "plan-id", Token: "sms-token"}},
+		{Channel: ptr(conversation.ConversationChannel("WHATSAPP")), StaticBearer: &conversation.StaticBearerCredential{ClaimedIdentity: "sender-id", Token: "wa-token"}},
+	}})
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, err = client.Conversation.CreateWebhook(ctx, conversation.CreateWebhookRequest{
+	// The customer wrote on WhatsApp, which opens its 24-hour window for free-form messages.
+	_, err = srv.InjectInbound(ctx, emulator.InboundMessage{ProjectID: "my-project", AppID: *app.ID, Channel: "WHATSAPP", Identity: "+15550100000",
+		ContactMessage: json.RawMessage(`{"text_message": {"text": "Where is my order?"}}`)})
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = client.Conversation.Webhooks.Create(ctx, conversation.CreateWebhookRequest{
 		AppID: *app.ID, Target: hook.URL,
 		Triggers: []conversation.WebhookTrigger{conversation.WebhookTriggerMessageDelivery},
 	})
@@ -68,15 +78,16 @@ func ExampleStart() {
 		log.Fatal(err)
 	}
 
-	// Identities ending in 0000 are unreachable in the emulator: SMS fails over to WhatsApp.
-	to, order := recipient.Fallback(recipient.SMS("+15550100000"), recipient.WhatsApp("+15550100001"))
-	_, err = client.Conversation.SendMessage(ctx, conversation.SendMessageRequest{
-		AppID: *app.ID, Recipient: to, Message: message.Text("Your order has shipped"), ChannelPriorityOrder: order,
+	// Numbers ending in 0000 are off the mobile network in the emulator: SMS fails over to
+	// WhatsApp, which delivers, and reports the read.
+	to := recipient.Fallback(recipient.SMS("+15550100000"), recipient.WhatsApp("+15550100000"))
+	_, err = client.Conversation.Messages.Send(ctx, conversation.SendMessageRequest{
+		AppID: *app.ID, Recipient: to, Message: message.Text("Your order has shipped"),
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	for range 4 {
+	for range 5 {
 		select {
 		case s := <-statuses:
 			fmt.Println(s)
@@ -89,6 +100,7 @@ func ExampleStart() {
 	// SMS SWITCHING_CHANNEL
 	// WHATSAPP QUEUED_ON_CHANNEL
 	// WHATSAPP DELIVERED
+	// WHATSAPP READ
 }
 
 // Make a contact reply, to test two-way flows: the app's webhooks receive MESSAGE_INBOUND.
@@ -104,7 +116,7 @@ func ExampleServer_InjectInbound() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	app, err := client.Conversation.CreateApp(ctx, conversation.CreateAppRequest{
+	app, err := client.Conversation.Apps.Create(ctx, conversation.CreateAppRequest{
 		DisplayName: "Support", ProcessingMode: ptr(conversation.ProcessingModeConversation), ChannelCredentials: []conversation.ChannelCredentials{},
 	})
 	if err != nil {
@@ -117,7 +129,7 @@ func ExampleServer_InjectInbound() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	msg, err := client.Conversation.GetMessage(ctx, id, nil)
+	msg, err := client.Conversation.Messages.Get(ctx, id, conversation.GetMessageParams{})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -158,6 +158,15 @@ type receiver struct {
 	notify chan struct{}
 }
 
+// openWindow makes the contact write to the app on the channel (an inbound text), which
+// opens the WhatsApp customer-service window for free-form messages.
+func (e *env) openWindow(appID, channel, identity string) {
+	e.t.Helper()
+	e.must(200, "POST", e.srv.ControlURL()+"/projects/"+testProject+"/inbound/messages", map[string]any{
+		"app_id": appID, "channel": channel, "identity": identity, "contact_message": map[string]any{"text_message": map[string]any{"text": "hello"}},
+	})
+}
+
 func (e *env) receiver(secret string) *receiver {
 	rc := &receiver{t: e.t, secret: secret, notify: make(chan struct{}, 1000)}
 	srv := newHTTPServer(e.t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -272,7 +281,7 @@ func (c *fakeClock) advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// appBody is a createApp body with SMS and WhatsApp channels.
+// appBody is a createApp body with SMS, WhatsApp and RCS channels.
 func appBody(name, mode string) map[string]any {
 	return map[string]any{
 		"display_name":    name,
@@ -280,6 +289,7 @@ func appBody(name, mode string) map[string]any {
 		"channel_credentials": []any{
 			map[string]any{"channel": "SMS", "static_bearer": map[string]any{"claimed_identity": "plan-1", "token": "sms-token"}},
 			map[string]any{"channel": "WHATSAPP", "static_bearer": map[string]any{"claimed_identity": "waba-1", "token": "wa-token"}},
+			map[string]any{"channel": "RCS", "static_bearer": map[string]any{"claimed_identity": "agent-1", "token": "rcs-token"}},
 		},
 	}
 }

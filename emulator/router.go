@@ -97,7 +97,7 @@ func (s *Server) ConversationHandler() http.Handler {
 	s.mountOps(r, s.templateOps(), s.convIx)
 	r.NotFound(noOperation)
 	r.MethodNotAllowed(noOperation)
-	return r
+	return s.withRegions(r)
 }
 
 // BatchHandler returns the handler of the Batch listener: the Batch API and the token
@@ -108,7 +108,7 @@ func (s *Server) BatchHandler() http.Handler {
 	s.mountOps(r, s.batchOps(), s.batchIx)
 	r.NotFound(noOperation)
 	r.MethodNotAllowed(noOperation)
-	return r
+	return s.withRegions(r)
 }
 
 // noOperation answers unknown routes, and known paths with another method, 404 in Sinch's
@@ -221,7 +221,14 @@ func (s *Server) serveCall(o op, v *requestValidator, w http.ResponseWriter, r *
 	}
 	c.proj = s.store.project(projectID)
 	c.outbox = &outbox{s: s, projectID: projectID, proj: c.proj}
-	res, err := o.h(c)
+	var res any
+	err = s.checkRegion(c)
+	if err == nil {
+		res, err = o.h(c)
+	}
+	if err == nil {
+		res = s.afterRegion(c, o.id, res)
+	}
 	c.flush()
 	if err != nil {
 		writeError(w, err)

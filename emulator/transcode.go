@@ -3,8 +3,13 @@ package emulator
 import (
 	"encoding/json"
 	"strings"
+
+	"github.com/relaykit/sinch-go/emulator/transcode"
+	"github.com/relaykit/sinch-go/gen/conversation"
 )
 
+// transcodeMessage answers messages:transcode with each channel's payload, from the
+// transcoder that delivery and the inbox use too (emulator/transcode).
 func transcodeMessage(c *call) (any, error) {
 	c.proj.mu.Lock()
 	_, err := c.app(str(c.body, "app_id"))
@@ -12,41 +17,23 @@ func transcodeMessage(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	msg := obj(c.body["app_message"])
+	raw, err := json.Marshal(c.body["app_message"])
+	if err != nil {
+		return nil, errInvalid("app_message: %v", err)
+	}
+	var msg conversation.AppMessage
+	if err := json.Unmarshal(raw, &msg); err != nil {
+		return nil, errInvalid("app_message: %v", err)
+	}
+	opts := transcode.Options{To: str(c.body, "to"), From: str(c.body, "from")}
 	out := doc{}
 	for _, ch := range arr(c.body["channels"]) {
 		name, _ := ch.(string)
-		b, _ := json.Marshal(transcode(name, msg))
-		out[name] = string(b)
+		r, err := transcode.Transcode(transcode.Channel(name), msg, opts)
+		if err != nil {
+			return nil, errInvalid("%s", strings.TrimPrefix(err.Error(), transcode.ErrInvalid.Error()+": "))
+		}
+		out[name] = r.JSON
 	}
 	return doc{"transcoded_message": out}, nil
-}
-
-// transcode renders an app message roughly as a channel would receive it: the text a plain
-// channel (SMS) shows, or the message itself for rich channels.
-func transcode(channel string, msg doc) any {
-	switch channel {
-	case "SMS", "MMS":
-		return doc{"text": plainText(msg)}
-	}
-	return msg
-}
-
-// plainText flattens an app message into the text a text-only channel would show.
-func plainText(msg doc) string {
-	switch {
-	case msg["text_message"] != nil:
-		return str(msg, "text_message", "text")
-	case msg["card_message"] != nil:
-		return strings.TrimSpace(str(msg, "card_message", "title") + "\n" + str(msg, "card_message", "description"))
-	case msg["media_message"] != nil:
-		return str(msg, "media_message", "url")
-	case msg["choice_message"] != nil:
-		return str(msg, "choice_message", "text_message", "text")
-	case msg["location_message"] != nil:
-		return str(msg, "location_message", "title")
-	case msg["list_message"] != nil:
-		return str(msg, "list_message", "title")
-	}
-	return ""
 }

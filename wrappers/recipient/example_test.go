@@ -9,11 +9,9 @@ import (
 
 // Try RCS first, then SMS.
 func ExampleFallback() {
-	to, order := recipient.Fallback(recipient.RCS("+46701234567"), recipient.SMS("+46701234567"))
+	to := recipient.Fallback(recipient.RCS("+46701234567"), recipient.SMS("+46701234567"))
 	b, _ := json.Marshal(to)
 	fmt.Println(string(b))
-	fmt.Println(order)
 	// Output:
 	// {"identified_by":{"channel_identities":[{"channel":"RCS","identity":"+46701234567"},{"channel":"SMS","identity":"+46701234567"}]}}
-	// [RCS SMS]
 }

@@ -40,23 +40,16 @@ func RCS(phone string) Target { return On(conversation.ConversationChannel("RCS"
 // MMS returns an MMS Target for a phone number in E.164 form.
 func MMS(phone string) Target { return On(conversation.ConversationChannel("MMS"), phone) }
 
-// Fallback turns an ordered list of targets into a recipient identified by all of them and the
-// matching channel_priority_order, so that Sinch tries the first channel, then the next when
-// the first cannot deliver. A channel listed twice appears once in the order, at its first
-// place. Use both results in the same SendMessageRequest:
+// Fallback addresses a contact on several channels, tried in the given order: Sinch sends on the
+// first channel and falls back to the next when it cannot deliver. The result is one value, the
+// recipient identified by every target in order; without a channel_priority_order the API uses
+// that order, and the sinch client's Messages.Send also states it as channel_priority_order.
 //
-//	to, order := recipient.Fallback(recipient.SMS(phone), recipient.WhatsApp(phone))
-//	req := conversation.SendMessageRequest{Recipient: to, ChannelPriorityOrder: order, Message: message.Text("Hi")}
-func Fallback(targets ...Target) (conversation.Recipient, []conversation.ConversationChannel) {
+//	req := conversation.SendMessageRequest{Recipient: recipient.Fallback(recipient.SMS(phone), recipient.WhatsApp(phone)), Message: message.Text("Hi")}
+func Fallback(targets ...Target) conversation.Recipient {
 	ids := make([]conversation.ChannelRecipientIdentity, 0, len(targets))
-	order := make([]conversation.ConversationChannel, 0, len(targets))
-	seen := make(map[conversation.ConversationChannel]bool, len(targets))
 	for _, t := range targets {
 		ids = append(ids, conversation.ChannelRecipientIdentity{Channel: t.Channel, Identity: t.Identity})
-		if !seen[t.Channel] {
-			seen[t.Channel] = true
-			order = append(order, t.Channel)
-		}
 	}
-	return conversation.Recipient{IdentifiedBy: &conversation.IdentifiedBy{ChannelIdentities: ids}}, order
+	return conversation.Recipient{IdentifiedBy: &conversation.IdentifiedBy{ChannelIdentities: ids}}
 }

@@ -33,13 +33,13 @@ func BenchmarkSendMessage(b *testing.B) {
 	b.Run("sdk", func(b *testing.B) {
 		c := f.client(b)
 		ctx := b.Context()
-		if _, err := c.Conversation.SendMessage(ctx, req); err != nil { // warm the token and connection
+		if _, err := c.Conversation.Messages.Send(ctx, req); err != nil { // warm the token and connection
 			b.Fatal(err)
 		}
 		b.ReportAllocs()
 		b.ResetTimer()
 		for b.Loop() {
-			resp, err := c.Conversation.SendMessage(ctx, req)
+			resp, err := c.Conversation.Messages.Send(ctx, req)
 			if err != nil || resp.MessageID == nil {
 				b.Fatal(err)
 			}
@@ -100,7 +100,7 @@ func BenchmarkSendMessageOverhead(b *testing.B) {
 	c := f.client(b)
 	ctx := b.Context()
 	hand := handWritten(ctx, f, req)
-	if _, err := c.Conversation.SendMessage(ctx, req); err != nil {
+	if _, err := c.Conversation.Messages.Send(ctx, req); err != nil {
 		b.Fatal(err)
 	}
 	if _, err := hand(); err != nil {
@@ -109,7 +109,7 @@ func BenchmarkSendMessageOverhead(b *testing.B) {
 	var sdk, base time.Duration
 	for b.Loop() {
 		t0 := time.Now()
-		if _, err := c.Conversation.SendMessage(ctx, req); err != nil {
+		if _, err := c.Conversation.Messages.Send(ctx, req); err != nil {
 			b.Fatal(err)
 		}
 		t1 := time.Now()
@@ -139,7 +139,7 @@ func BenchmarkTokenFetches1000Concurrent(b *testing.B) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if _, err := c.Conversation.GetApp(b.Context(), "a"); err != nil {
+				if _, err := c.Conversation.Apps.Get(b.Context(), "a"); err != nil {
 					b.Error(err)
 				}
 			}()
@@ -177,7 +177,7 @@ func BenchmarkSendMessageCPU(b *testing.B) {
 		ctx := b.Context()
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := c.Conversation.SendMessage(ctx, req); err != nil {
+			if _, err := c.Conversation.Messages.Send(ctx, req); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -39,7 +39,7 @@ func TestSendMessageRequestShape(t *testing.T) {
 	})
 	c := f.client(t, WithAppID("app-default"), WithSMSSender("+15550001111"), WithUserAgent("acme-notify/2.0"))
 	req := textTo("+46701234567")
-	resp, err := c.Conversation.SendMessage(t.Context(), req)
+	resp, err := c.Conversation.Messages.Send(t.Context(), req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestSendMessageRequestShape(t *testing.T) {
 	// An explicit app id and sender win over the defaults.
 	req.AppID = "app-explicit"
 	req.ChannelProperties = map[string]string{"SMS_SENDER": "ACME"}
-	if _, err := c.Conversation.SendMessage(t.Context(), req); err != nil {
+	if _, err := c.Conversation.Messages.Send(t.Context(), req); err != nil {
 		t.Fatal(err)
 	}
 	if props, _ := got.body["channel_properties"].(map[string]any); got.body["app_id"] != "app-explicit" || props["SMS_SENDER"] != "ACME" {
@@ -73,7 +73,7 @@ func TestSendMessageRequestShape(t *testing.T) {
 func TestSendMessageWithoutAppID(t *testing.T) {
 	f := newFake(t, okJSON(`{}`))
 	c := f.client(t)
-	if _, err := c.Conversation.SendMessage(t.Context(), textTo("+46701234567")); !errors.Is(err, ErrNoAppID) {
+	if _, err := c.Conversation.Messages.Send(t.Context(), textTo("+46701234567")); !errors.Is(err, ErrNoAppID) {
 		t.Fatalf("err = %v", err)
 	}
 	if f.apiHits.Load() != 0 {
@@ -90,7 +90,7 @@ func TestOneTokenFetchForThousandConcurrentCalls(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := c.Conversation.GetApp(t.Context(), "01W4FFL35P4NC4K35CONVAPP001"); err != nil {
+			if _, err := c.Conversation.Apps.Get(t.Context(), "01W4FFL35P4NC4K35CONVAPP001"); err != nil {
 				failures.Add(1)
 			}
 		}()
@@ -108,14 +108,14 @@ func Test401RefreshesTokenOnceAndRetries(t *testing.T) {
 	f := newFake(t, okJSON(`{"id":"app"}`))
 	f.acceptOnly = "tok-2" // the first token is rejected, as after a revocation
 	c := f.client(t)
-	if _, err := c.Conversation.GetApp(t.Context(), "app"); err != nil {
+	if _, err := c.Conversation.Apps.Get(t.Context(), "app"); err != nil {
 		t.Fatal(err)
 	}
 	if f.tokenHits.Load() != 2 || f.apiHits.Load() != 2 {
 		t.Fatalf("token hits %d, API hits %d; want 2 and 2", f.tokenHits.Load(), f.apiHits.Load())
 	}
 	// Later calls reuse the fresh token.
-	if _, err := c.Conversation.GetApp(t.Context(), "app"); err != nil || f.tokenHits.Load() != 2 {
+	if _, err := c.Conversation.Apps.Get(t.Context(), "app"); err != nil || f.tokenHits.Load() != 2 {
 		t.Fatalf("err %v, token hits %d", err, f.tokenHits.Load())
 	}
 }
@@ -124,7 +124,7 @@ func Test401PersistingIsReturnedAfterOneRefresh(t *testing.T) {
 	f := newFake(t, okJSON(`{}`))
 	f.acceptOnly = "never"
 	c := f.client(t)
-	_, err := c.Conversation.GetApp(t.Context(), "app")
+	_, err := c.Conversation.Apps.Get(t.Context(), "app")
 	if !IsUnauthorized(err) {
 		t.Fatalf("err = %v, want 401", err)
 	}
@@ -144,14 +144,14 @@ func TestBasicAndBearerAuth(t *testing.T) {
 		okJSON(`{}`)(w, r)
 	})
 	c := f.client(t, WithBasicAuth(testKeyID, testKeySecret))
-	if _, err := c.Conversation.GetProjectSettings(t.Context()); err != nil {
+	if _, err := c.Conversation.ProjectSettings.Get(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if id, secret, ok := (&http.Request{Header: http.Header{"Authorization": {auth}}}).BasicAuth(); !ok || id != testKeyID || secret != testKeySecret {
 		t.Fatalf("Authorization %q", auth)
 	}
 	c = f.client(t, WithBearerToken("static-token"))
-	if _, err := c.Conversation.GetProjectSettings(t.Context()); err != nil {
+	if _, err := c.Conversation.ProjectSettings.Get(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if auth != "Bearer static-token" || f.tokenHits.Load() != 0 {
@@ -176,7 +176,7 @@ func TestRetriesThroughClient(t *testing.T) {
 		okJSON(`{"message_id":"m1"}`)(w, r)
 	})
 	c := f.client(t, WithAppID("app"))
-	if _, err := c.Conversation.SendMessage(t.Context(), textTo("+46701234567")); err != nil {
+	if _, err := c.Conversation.Messages.Send(t.Context(), textTo("+46701234567")); err != nil {
 		t.Fatal(err)
 	}
 	if len(bodies) != 2 || bodies[0] != bodies[1] || bodies[0] == "" {
@@ -191,20 +191,20 @@ func TestRetryCountPerClientAndPerCall(t *testing.T) {
 	tests := []struct {
 		name     string
 		client   []Option
-		call     []CallOption
+		call     []Option
 		wantHits int64
 	}{
 		{"default", nil, nil, 1 + DefaultMaxRetries},
 		{"client 1", []Option{WithMaxRetries(1)}, nil, 2},
 		{"client 0 disables", []Option{WithMaxRetries(0)}, nil, 1},
-		{"call 0 overrides client", []Option{WithMaxRetries(5)}, []CallOption{WithCallRetries(0)}, 1},
-		{"call 2 overrides client 0", []Option{WithMaxRetries(0)}, []CallOption{WithCallRetries(2)}, 3},
+		{"call 0 overrides client", []Option{WithMaxRetries(5)}, []Option{WithMaxRetries(0)}, 1},
+		{"call 2 overrides client 0", []Option{WithMaxRetries(0)}, []Option{WithMaxRetries(2)}, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f.apiHits.Store(0)
 			c := f.client(t, tt.client...)
-			_, err := c.Conversation.GetApp(t.Context(), "a", tt.call...)
+			_, err := c.Conversation.Apps.Get(t.Context(), "a", tt.call...)
 			if !IsRateLimited(err) {
 				t.Fatalf("err = %v", err)
 			}
@@ -228,7 +228,7 @@ func hangUp(w http.ResponseWriter, r *http.Request) {
 func TestNoDuplicateSendAfterConnectionLoss(t *testing.T) {
 	f := newFake(t, hangUp)
 	c := f.client(t, WithAppID("app"))
-	_, err := c.Conversation.SendMessage(t.Context(), textTo("+46701234567"))
+	_, err := c.Conversation.Messages.Send(t.Context(), textTo("+46701234567"))
 	if err == nil {
 		t.Fatal("want an error")
 	}
@@ -237,7 +237,7 @@ func TestNoDuplicateSendAfterConnectionLoss(t *testing.T) {
 	}
 	// An idempotent GET is retried.
 	f.apiHits.Store(0)
-	if _, err := c.Conversation.GetApp(t.Context(), "a"); err == nil || f.apiHits.Load() != 1+DefaultMaxRetries {
+	if _, err := c.Conversation.Apps.Get(t.Context(), "a"); err == nil || f.apiHits.Load() != 1+DefaultMaxRetries {
 		t.Fatalf("GET: err %v, hits %d", err, f.apiHits.Load())
 	}
 }
@@ -251,7 +251,7 @@ func TestDialErrorRetriedEvenForSend(t *testing.T) {
 		}
 		return next(r)
 	}))
-	if _, err := c.Conversation.SendMessage(t.Context(), textTo("+46701234567")); err != nil {
+	if _, err := c.Conversation.Messages.Send(t.Context(), textTo("+46701234567")); err != nil {
 		t.Fatal(err)
 	}
 	if attempts.Load() != 2 || f.apiHits.Load() != 1 {
@@ -268,7 +268,7 @@ func TestContextCancelStopsRetryWait(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := c.Conversation.GetApp(ctx, "a")
+	_, err := c.Conversation.Apps.Get(ctx, "a")
 	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second {
 		t.Fatalf("err %v after %v", err, time.Since(start))
 	}
@@ -296,7 +296,7 @@ func TestAPIErrorDecoding(t *testing.T) {
 					"status": tt.st, "details": []any{map[string]any{"@type": "type.googleapis.com/google.rpc.BadRequest"}}}})
 			})
 			c := f.client(t, WithMaxRetries(0), WithRegion(RegionEU), WithConversationURL(f.srv.URL))
-			_, err := c.Conversation.GetApp(t.Context(), "app-1")
+			_, err := c.Conversation.Apps.Get(t.Context(), "app-1")
 			var ae *APIError
 			if !errors.As(err, &ae) {
 				t.Fatalf("err %T %v", err, err)
@@ -333,7 +333,7 @@ func TestAPIErrorWithoutSinchBody(t *testing.T) {
 		_, _ = w.Write([]byte("<html>bad gateway</html>"))
 	})
 	c := f.client(t, WithMaxRetries(0))
-	_, err := c.Conversation.GetApp(t.Context(), "a")
+	_, err := c.Conversation.Apps.Get(t.Context(), "a")
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 502 || string(ae.Body) != "<html>bad gateway</html>" || !errors.Is(err, ErrServer) {
 		t.Fatalf("err %v", err)
@@ -358,7 +358,7 @@ func TestUnexpected2xxIsAnError(t *testing.T) {
 		_, _ = w.Write([]byte("<html>captive portal</html>"))
 	})
 	c := f.client(t)
-	_, err := c.Conversation.GetApp(t.Context(), "a")
+	_, err := c.Conversation.Apps.Get(t.Context(), "a")
 	var ue *UnexpectedResponseError
 	if !errors.As(err, &ue) || ue.StatusCode != 200 || ue.ContentType != "text/html" {
 		t.Fatalf("err %v", err)
@@ -379,17 +379,17 @@ func TestCallOptions(t *testing.T) {
 	})
 	c := f.client(t)
 	var resp *http.Response
-	if _, err := c.Conversation.GetApp(t.Context(), "a", WithHeader("X-Trace", "abc"), WithResponseInto(&resp)); err != nil {
+	if _, err := c.Conversation.Apps.Get(t.Context(), "a", WithHeader("X-Trace", "abc"), WithResponseInto(&resp)); err != nil {
 		t.Fatal(err)
 	}
 	if trace.Load() != "abc" || resp == nil || resp.Header.Get("X-Request-Id") != "req-7" {
 		t.Fatalf("trace %q resp %v", trace, resp)
 	}
-	if _, err := c.Conversation.GetApp(t.Context(), "slow", WithCallTimeout(20*time.Millisecond), WithCallRetries(0)); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := c.Conversation.Apps.Get(t.Context(), "slow", WithTimeout(20*time.Millisecond), WithMaxRetries(0)); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want a deadline", err)
 	}
 	ct := f.client(t, WithTimeout(20*time.Millisecond), WithMaxRetries(0))
-	if _, err := ct.Conversation.GetApp(t.Context(), "slow"); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := ct.Conversation.Apps.Get(t.Context(), "slow"); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("client timeout: err = %v", err)
 	}
 }
@@ -413,7 +413,7 @@ func TestMiddlewareSeesEveryAttemptInOrder(t *testing.T) {
 		}
 	}
 	c := f.client(t, WithMiddleware(mw("a"), mw("b")))
-	if _, err := c.Conversation.GetProjectSettings(t.Context()); err != nil {
+	if _, err := c.Conversation.ProjectSettings.Get(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if got := strings.Join(order, " "); got != "a> b> <b <a a> b> <b <a" {
@@ -433,7 +433,7 @@ func TestLoggerNeverLogsSecrets(t *testing.T) {
 	})
 	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c := f.client(t, WithLogger(logger), WithAppID("app"))
-	if _, err := c.Conversation.SendMessage(t.Context(), textTo("+46701234567")); err != nil {
+	if _, err := c.Conversation.Messages.Send(t.Context(), textTo("+46701234567")); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
@@ -450,7 +450,7 @@ func TestRateLimitPacesRequests(t *testing.T) {
 	c := f.client(t, WithRateLimit(20)) // burst of 2, then one request per 50 ms
 	start := time.Now()
 	for range 5 {
-		if _, err := c.Conversation.GetProjectSettings(t.Context()); err != nil {
+		if _, err := c.Conversation.ProjectSettings.Get(t.Context()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -463,12 +463,12 @@ func TestRateLimitPacesRequests(t *testing.T) {
 func TestRateLimitWaitHonoursContext(t *testing.T) {
 	f := newFake(t, okJSON(`{}`))
 	c := f.client(t, WithRateLimit(0.1)) // one request, then one per 10 s
-	if _, err := c.Conversation.GetProjectSettings(t.Context()); err != nil {
+	if _, err := c.Conversation.ProjectSettings.Get(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
 	defer cancel()
-	if _, err := c.Conversation.GetProjectSettings(ctx); err == nil {
+	if _, err := c.Conversation.ProjectSettings.Get(ctx); err == nil {
 		t.Fatal("want a rate limiter error")
 	}
 	if f.apiHits.Load() != 1 {
@@ -493,13 +493,13 @@ func TestServicesUseTheirOwnBaseURL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Conversation.GetProjectSettings(t.Context()); err != nil {
+	if _, err := c.Conversation.ProjectSettings.Get(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Templates.ListTemplates(t.Context()); err != nil {
+	if _, err := c.Templates.List(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Batch.GetBatchMessage(t.Context(), "b"); err != nil {
+	if _, err := c.Batch.Get(t.Context(), "b"); err != nil {
 		t.Fatal(err)
 	}
 	if hosts["conversation"] != "/v1/projects/p-123/settings" || hosts["templates"] != "/v2/projects/p-123/templates" ||
@@ -523,7 +523,7 @@ func TestCustomDoerCarriesTokenAndAPICalls(t *testing.T) {
 	f := newFake(t, okJSON(`{}`))
 	d := &plainDoer{hc: f.srv.Client()}
 	c := f.client(t, WithHTTPClient(d))
-	if _, err := c.Conversation.GetProjectSettings(t.Context()); err != nil {
+	if _, err := c.Conversation.ProjectSettings.Get(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if d.calls.Load() != 2 || f.tokenHits.Load() != 1 {
@@ -531,28 +531,46 @@ func TestCustomDoerCarriesTokenAndAPICalls(t *testing.T) {
 	}
 }
 
-func TestDoerEscapeHatchAuthenticates(t *testing.T) {
-	var auth string
+func TestDoEscapeHatch(t *testing.T) {
+	var got struct{ method, path, query, auth, body string }
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
-		auth = r.Header.Get("Authorization")
-		writeError(w, 404, "NOT_FOUND", "")
+		b, _ := io.ReadAll(r.Body)
+		got.method, got.path, got.query, got.auth, got.body = r.Method, r.URL.Path, r.URL.RawQuery, r.Header.Get("Authorization"), string(b)
+		if r.URL.Path == "/v1/projects/p-123/apps/missing" {
+			writeError(w, 404, "NOT_FOUND", "no such app")
+			return
+		}
+		okJSON(`{"id":"a1","display_name":"Shop"}`)(w, r)
 	})
 	c := f.client(t)
-	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, f.srv.URL+"/v1/projects/p-123/apps/x", nil)
-	resp, err := c.Doer().Do(req)
-	if err != nil {
+	var app struct {
+		ID          string `json:"id"`
+		DisplayName string `json:"display_name"`
+	}
+	if err := c.Do(t.Context(), http.MethodPost, "/v1/projects/{project_id}/apps?x=1", map[string]string{"display_name": "Shop"}, &app); err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
-	if resp.StatusCode != 404 || auth != "Bearer tok-1" {
-		t.Fatalf("status %d auth %q", resp.StatusCode, auth)
+	if got.method != "POST" || got.path != "/v1/projects/p-123/apps" || got.query != "x=1" || got.auth != "Bearer tok-1" ||
+		got.body != `{"display_name":"Shop"}` || app.ID != "a1" {
+		t.Fatalf("request %+v, answer %+v", got, app)
+	}
+	var raw json.RawMessage
+	if err := c.Batch.Do(t.Context(), http.MethodGet, "/v1/projects/{project_id}/messages/b1", nil, &raw); err != nil || string(raw) != `{"id":"a1","display_name":"Shop"}` {
+		t.Fatalf("raw %s, err %v", raw, err)
+	}
+	err := c.Do(t.Context(), http.MethodGet, "/v1/projects/{project_id}/apps/missing", nil, nil)
+	if !errors.Is(err, ErrNotFound) {
+		t.Fatalf("err = %v, want a 404 *APIError", err)
+	}
+	if err := c.Do(t.Context(), http.MethodGet, "v1/apps", nil, nil); err == nil || !strings.Contains(err.Error(), "must start with /") {
+		t.Fatalf("a relative path: err = %v", err)
 	}
 }
 
 func TestBadKeyIsAnAuthError(t *testing.T) {
 	f := newFake(t, okJSON(`{}`))
 	c := f.client(t, WithOAuth2(testKeyID, "wrong-secret"))
-	_, err := c.Conversation.GetProjectSettings(t.Context())
+	_, err := c.Conversation.ProjectSettings.Get(t.Context())
 	var ae *AuthError
 	if !errors.As(err, &ae) || ae.StatusCode != 401 || !IsUnauthorized(err) {
 		t.Fatalf("err = %v", err)
@@ -570,13 +588,13 @@ func TestTokenRefreshedAheadOfExpiry(t *testing.T) {
 	f := newFake(t, okJSON(`{}`))
 	f.tokenTTL = 2 // seconds: the refresh window opens after 1 s
 	c := f.client(t)
-	if _, err := c.Conversation.GetProjectSettings(t.Context()); err != nil {
+	if _, err := c.Conversation.ProjectSettings.Get(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(1100 * time.Millisecond)
 	// Still inside the token's life: the call goes out at once with the old token while one
 	// refresh runs in the background.
-	if _, err := c.Conversation.GetProjectSettings(t.Context()); err != nil {
+	if _, err := c.Conversation.ProjectSettings.Get(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(5 * time.Second)
@@ -601,10 +619,10 @@ func TestTemplateAuthURLGetsItsOwnToken(t *testing.T) {
 	})
 	// The fake's token endpoint numbers its tokens, so two caches get tok-1 and tok-2.
 	c := f.client(t, WithTemplateAuthURL(f.srv.URL+"/oauth2/token"))
-	if _, err := c.Conversation.GetProjectSettings(t.Context()); err != nil {
+	if _, err := c.Conversation.ProjectSettings.Get(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Templates.ListTemplates(t.Context()); err != nil {
+	if _, err := c.Templates.List(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if convAuth.Load() != "Bearer tok-1" || templateAuth.Load() != "Bearer tok-2" || c.TokenFetches() != 2 {
@@ -619,13 +637,13 @@ func TestUpdateTemplateFillsID(t *testing.T) {
 		okJSON(`{"id":"tpl-1","version":3}`)(w, r)
 	})
 	c := f.client(t)
-	if _, err := c.Templates.UpdateTemplate(t.Context(), "tpl-1", templates.UpdateTemplateRequest{Version: 2}); err != nil {
+	if _, err := c.Templates.Update(t.Context(), "tpl-1", templates.UpdateTemplateRequest{Version: 2}); err != nil {
 		t.Fatal(err)
 	}
 	if body["id"] != "tpl-1" {
 		t.Fatalf("body %v", body)
 	}
-	if _, err := c.Templates.UpdateTemplate(t.Context(), "tpl-1", templates.UpdateTemplateRequest{ID: "other", Version: 2}); err == nil {
+	if _, err := c.Templates.Update(t.Context(), "tpl-1", templates.UpdateTemplateRequest{ID: "other", Version: 2}); err == nil {
 		t.Fatal("a mismatched id must be refused")
 	}
 }
@@ -637,12 +655,101 @@ func TestRetryAfterBeyondPolicyCapIsReturned(t *testing.T) {
 	})
 	c := f.client(t, WithRetryPolicy(RetryPolicy{MaxRetryAfter: 10 * time.Second}))
 	start := time.Now()
-	_, err := c.Conversation.GetApp(t.Context(), "a")
+	_, err := c.Conversation.Apps.Get(t.Context(), "a")
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 429 || ae.RetryAfter != 120*time.Second {
 		t.Fatalf("err %v", err)
 	}
 	if f.apiHits.Load() != 1 || time.Since(start) > 5*time.Second {
 		t.Fatalf("hits %d after %v: a wait beyond the cap must not be taken", f.apiHits.Load(), time.Since(start))
+	}
+}
+
+func TestSendAfterWriteIsMaybeSentWithCorrelationID(t *testing.T) {
+	var hits atomic.Int64
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		_, _ = io.ReadAll(r.Body)
+		conn, _, err := w.(http.Hijacker).Hijack() // the request arrived; the connection drops
+		if err == nil {
+			conn.Close()
+		}
+	})
+	c := f.client(t, WithAppID("app"))
+	req := textTo("+46701234567")
+	corr := "order-4711"
+	req.CorrelationID = &corr
+	_, err := c.Conversation.Messages.Send(t.Context(), req)
+	var te *TransportError
+	if !errors.Is(err, ErrMaybeSent) || errors.Is(err, ErrNotSent) || !errors.As(err, &te) || te.CorrelationID != "order-4711" {
+		t.Fatalf("err = %v, want ErrMaybeSent with the correlation id", err)
+	}
+	if hits.Load() != 1 {
+		t.Fatalf("the send reached the server %d times, want 1 (never retried)", hits.Load())
+	}
+	mustContain(t, err.Error(), "may have reached Sinch", `"order-4711"`)
+}
+
+func TestSendTimeoutIsMaybeSent(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(300 * time.Millisecond)
+		okJSON(`{}`)(w, r)
+	})
+	c := f.client(t, WithAppID("app"))
+	_, err := c.Conversation.Messages.Send(t.Context(), textTo("+1"), WithTimeout(30*time.Millisecond))
+	if !errors.Is(err, ErrMaybeSent) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want ErrMaybeSent wrapping the deadline", err)
+	}
+}
+
+func TestRefusedConnectionIsNotSent(t *testing.T) {
+	f := newFake(t, okJSON(`{}`))
+	c := f.client(t, WithAppID("app"), WithBearerToken("t"), WithMaxRetries(0))
+	f.srv.Close() // nothing listens any more: the connection is refused
+	_, err := c.Conversation.Messages.Send(t.Context(), textTo("+1"))
+	if !errors.Is(err, ErrNotSent) || errors.Is(err, ErrMaybeSent) {
+		t.Fatalf("err = %v, want ErrNotSent", err)
+	}
+}
+
+func TestBatchSendFillsDefaultAppAndSender(t *testing.T) {
+	var body map[string]any
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		okJSON(`{"batch_id":"b1"}`)(w, r)
+	})
+	c := f.client(t, WithAppID("app-default"), WithSMSSender("ACME"))
+	if _, err := c.Batch.Send(t.Context(), SendBatchMessageRequest{Message: Text("hi")}); err != nil {
+		t.Fatal(err)
+	}
+	if props, _ := body["channel_properties"].(map[string]any); body["app_id"] != "app-default" || props["SMS_SENDER"] != "ACME" {
+		t.Fatalf("body %v", body)
+	}
+	none := f.client(t)
+	if _, err := none.Batch.Send(t.Context(), SendBatchMessageRequest{Message: Text("hi")}); !errors.Is(err, ErrNoAppID) {
+		t.Fatalf("without a default app: err = %v", err)
+	}
+}
+
+func TestOneOptionTypeForClientAndCall(t *testing.T) {
+	var body map[string]any
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		okJSON(`{"message_id":"m"}`)(w, r)
+	})
+	c := f.client(t, WithAppID("client-app"))
+	if _, err := c.Conversation.Messages.Send(t.Context(), textTo("+1"), WithAppID("call-app")); err != nil || body["app_id"] != "call-app" {
+		t.Fatalf("err %v, app_id %v", err, body["app_id"])
+	}
+	if _, err := c.Conversation.Messages.Send(t.Context(), textTo("+1")); err != nil || body["app_id"] != "client-app" {
+		t.Fatalf("a call's option leaked into the client: app_id %v", body["app_id"])
+	}
+	_, err := c.Conversation.Apps.Get(t.Context(), "a", WithRegion(RegionEU))
+	if err == nil || !strings.Contains(err.Error(), "WithRegion configures a client") {
+		t.Fatalf("a client option on a call: err = %v", err)
+	}
+	_, err = NewClient(WithProjectID("p"), WithRegion(RegionEU), WithBearerToken("t"), WithResponseInto(new(*http.Response)))
+	if err == nil || !strings.Contains(err.Error(), "WithResponseInto is for one call") {
+		t.Fatalf("a call option on a client: err = %v", err)
 	}
 }

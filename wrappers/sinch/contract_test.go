@@ -43,9 +43,11 @@ func TestWrappersReplayContractFixtures(t *testing.T) {
 			t.Fatalf("%s: %v", api.spec, err)
 		}
 		templates := map[string]string{} // operationId -> path template
+		methods := map[string]string{}   // operationId -> x-sdk-method
 		for path, item := range doc.Paths.Map() {
 			for _, op := range item.Operations() {
 				templates[op.OperationID] = path
+				methods[op.OperationID], _ = op.Extensions["x-sdk-method"].(string)
 			}
 		}
 		for _, fx := range fixtures {
@@ -55,7 +57,7 @@ func TestWrappersReplayContractFixtures(t *testing.T) {
 				if !ok {
 					t.Fatalf("operation %s is not in %s", opID, api.spec)
 				}
-				replay(t, api.field, opID, tmpl, fx)
+				replay(t, api.field, methods[opID], tmpl, fx)
 			})
 			total++
 		}
@@ -63,7 +65,7 @@ func TestWrappersReplayContractFixtures(t *testing.T) {
 	t.Logf("replayed %d fixtures", total)
 }
 
-func replay(t *testing.T, serviceField, opID, tmpl string, fx fixture) {
+func replay(t *testing.T, apiField, sdkMethod, tmpl string, fx fixture) {
 	pathValues, err := matchPath(tmpl, fx.Path)
 	if err != nil {
 		t.Fatal(err)
@@ -86,14 +88,18 @@ func replay(t *testing.T, serviceField, opID, tmpl string, fx fixture) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := reflect.ValueOf(c).Elem().FieldByName(serviceField)
-	name := strings.ToUpper(opID[:1]) + opID[1:]
+	svc := reflect.ValueOf(c).Elem().FieldByName(apiField)
+	parts := strings.Split(sdkMethod, ".")
+	for _, field := range parts[:len(parts)-1] {
+		svc = svc.Elem().FieldByName(field)
+	}
+	name := parts[len(parts)-1]
 	m := svc.MethodByName(name + "Page")
 	if !m.IsValid() {
 		m = svc.MethodByName(name)
 	}
 	if !m.IsValid() {
-		t.Fatalf("%s has no method %s", serviceField, name)
+		t.Fatalf("%s has no method %s", apiField, sdkMethod)
 	}
 	args, err := buildArgs(t, m.Type(), pathValues[1:], fx)
 	if err != nil {
@@ -119,7 +125,7 @@ func replay(t *testing.T, serviceField, opID, tmpl string, fx fixture) {
 		if callErr != nil {
 			t.Fatalf("call failed: %v", callErr)
 		}
-		if out[0].IsNil() {
+		if len(out) == 2 && out[0].IsNil() {
 			t.Fatal("nil result")
 		}
 		return
@@ -150,7 +156,7 @@ func matchPath(tmpl, path string) ([]string, error) {
 }
 
 // buildArgs makes a wrapper's arguments: ctx, path values (after the project), then *Params from
-// the query and the request body, then no call options.
+// the query (a ...Params value) and the request body, then no call options.
 func buildArgs(t *testing.T, mt reflect.Type, pathValues []string, fx fixture) ([]reflect.Value, error) {
 	args := []reflect.Value{reflect.ValueOf(t.Context())}
 	pv := 0
@@ -167,12 +173,12 @@ func buildArgs(t *testing.T, mt reflect.Type, pathValues []string, fx fixture) (
 			}
 			args = append(args, reflect.ValueOf(pathValues[pv]).Convert(pt))
 			pv++
-		case pt.Kind() == reflect.Pointer && strings.HasSuffix(pt.Elem().Name(), "Params"):
-			p := reflect.New(pt.Elem())
+		case pt.Kind() == reflect.Struct && strings.HasSuffix(pt.Name(), "Params"):
+			p := reflect.New(pt)
 			if err := fillParams(p.Elem(), query); err != nil {
 				return nil, err
 			}
-			args = append(args, p)
+			args = append(args, p.Elem())
 		case pt.Kind() == reflect.Struct:
 			b := reflect.New(pt)
 			if len(fx.Request) > 0 {

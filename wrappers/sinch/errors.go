@@ -8,6 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -184,7 +186,8 @@ func (e *UnexpectedResponseError) Error() string {
 
 // AuthError is a failure to obtain an OAuth2 token from the token endpoint. errors.Is matches
 // ErrUnauthorized for rejected credentials (400 or 401 from the endpoint) and ErrRateLimited for
-// its 429 (the client has already backed off and retried); Unwrap gives the underlying
+// its 429 (the client has already backed off and retried), and ErrNotSent (the API request was
+// not sent); Unwrap gives the underlying
 // *oauth2.RetrieveError or network error.
 type AuthError struct {
 	// StatusCode is the token endpoint's HTTP status, 0 when no answer came.
@@ -231,6 +234,101 @@ func (e *AuthError) Is(target error) bool {
 		return e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusUnauthorized
 	case ErrRateLimited:
 		return e.StatusCode == http.StatusTooManyRequests
+	case ErrNotSent:
+		return true // no API request is sent without a token
 	}
 	return false
+}
+
+// Sentinels that tell what happened to a request that got no answer; match them with errors.Is
+// on a *TransportError.
+var (
+	// ErrMaybeSent: the request was handed to the network and no answer came (the connection
+	// dropped after the request was written, or the call timed out while waiting). Sinch may
+	// have accepted it: for a messages:send or a batch send, sending again may deliver the
+	// message twice. Reconcile first, for example from the MESSAGE_SUBMIT or
+	// MESSAGE_DELIVERY callbacks that carry the request's correlation_id
+	// (TransportError.CorrelationID), or by listing the contact's messages.
+	ErrMaybeSent = errors.New("sinch: the request may have reached Sinch")
+	// ErrNotSent: the request certainly did not reach Sinch (the connection could not be made,
+	// or the call ended before the request was handed to the network). Sending it again is safe.
+	ErrNotSent = errors.New("sinch: the request was not sent")
+)
+
+// TransportError is a call that got no answer from Sinch. errors.Is tells ErrMaybeSent from
+// ErrNotSent; Unwrap gives the underlying network or context error (so errors.Is(err,
+// context.DeadlineExceeded) works too).
+type TransportError struct {
+	// Method and Path identify the request (no query string, no secret).
+	Method string
+	Path   string
+	// MaybeSent reports whether the request may have reached Sinch (see ErrMaybeSent).
+	MaybeSent bool
+	// CorrelationID is the request's correlation_id, when it had one: the callbacks about a
+	// message that was in fact accepted carry it.
+	CorrelationID string
+	err           error
+}
+
+// Error describes the failure and what it means for the request.
+func (e *TransportError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "sinch: %s %s: %v", e.Method, e.Path, e.err)
+	if e.MaybeSent {
+		b.WriteString("; the request may have reached Sinch: check before sending it again")
+		if e.CorrelationID != "" {
+			b.WriteString(" (its correlation_id is " + strconv.Quote(e.CorrelationID) + ")")
+		}
+	} else {
+		b.WriteString("; the request was not sent")
+	}
+	return b.String()
+}
+
+// Unwrap returns the network or context error.
+func (e *TransportError) Unwrap() error { return e.err }
+
+// Is matches ErrMaybeSent or ErrNotSent.
+func (e *TransportError) Is(target error) bool {
+	switch target {
+	case ErrMaybeSent:
+		return e.MaybeSent
+	case ErrNotSent:
+		return !e.MaybeSent
+	}
+	return false
+}
+
+// LogValue gives slog the error's fields.
+func (e *TransportError) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("method", e.Method),
+		slog.String("path", e.Path),
+		slog.Bool("maybe_sent", e.MaybeSent),
+		slog.String("correlation_id", e.CorrelationID),
+		slog.String("error", e.err.Error()),
+	)
+}
+
+// correlationID finds a top-level CorrelationID field (string or *string) in a request body, for
+// a TransportError. It runs only when a call has failed.
+func correlationID(in any) string {
+	v := reflect.ValueOf(in)
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return ""
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return ""
+	}
+	f := v.FieldByName("CorrelationID")
+	if f.Kind() == reflect.Pointer && !f.IsNil() {
+		f = f.Elem()
+	}
+	if f.Kind() == reflect.String {
+		return f.String()
+	}
+	return ""
 }

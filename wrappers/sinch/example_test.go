@@ -9,9 +9,6 @@ import (
 	"net/http/httptest"
 	"strings"
 
-	"github.com/relaykit/sinch-go/gen/conversation"
-	"github.com/relaykit/sinch-go/wrappers/message"
-	"github.com/relaykit/sinch-go/wrappers/recipient"
 	"github.com/relaykit/sinch-go/wrappers/sinch"
 )
 
@@ -61,14 +58,14 @@ func localClient(url string, opts ...sinch.Option) *sinch.Client {
 }
 
 // Send a text message to a phone number over SMS.
-func ExampleConversationService_SendMessage() {
+func ExampleMessagesService_Send() {
 	srv := startLocalSinch()
 	defer srv.Close()
 	client := localClient(srv.URL)
 
-	resp, err := client.Conversation.SendMessage(context.Background(), conversation.SendMessageRequest{
-		Recipient: recipient.Identity("SMS", "+46701234567"),
-		Message:   message.Text("Your order has shipped"),
+	resp, err := client.Conversation.Messages.Send(context.Background(), sinch.SendMessageRequest{
+		Recipient: sinch.To(sinch.SMS("+46701234567")),
+		Message:   sinch.Text("Your order has shipped"),
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -84,24 +81,24 @@ func Example_sendWithFallback() {
 	defer srv.Close()
 	client := localClient(srv.URL) // in production: client, err := sinch.NewClientFromEnv()
 
-	to, order := recipient.Fallback(recipient.SMS("+46701234567"), recipient.WhatsApp("+46701234567"))
-	resp, err := client.Conversation.SendMessage(context.Background(), conversation.SendMessageRequest{
-		Recipient: to, ChannelPriorityOrder: order, Message: message.Text("Your code is 123456"),
+	resp, err := client.Conversation.Messages.Send(context.Background(), sinch.SendMessageRequest{
+		Recipient: sinch.Fallback(sinch.SMS("+46701234567"), sinch.WhatsApp("+46701234567")),
+		Message:   sinch.Text("Your code is 123456"),
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("sent", *resp.MessageID, "via", order)
-	// Output: sent 01W4FFL35P4NC4K35MSG00001 via [SMS WHATSAPP]
+	fmt.Println("sent", *resp.MessageID)
+	// Output: sent 01W4FFL35P4NC4K35MSG00001
 }
 
 // Walk every message of the project; pages are fetched as the loop goes.
-func ExampleConversationService_ListMessages() {
+func ExampleMessagesService_List() {
 	srv := startLocalSinch()
 	defer srv.Close()
 	client := localClient(srv.URL)
 
-	for msg, err := range client.Conversation.ListMessages(context.Background(), nil) {
+	for msg, err := range client.Conversation.Messages.List(context.Background(), sinch.ListMessagesParams{}) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -119,7 +116,7 @@ func ExampleAPIError() {
 	defer srv.Close()
 	client := localClient(srv.URL, sinch.WithRegion(sinch.RegionEU))
 
-	_, err := client.Conversation.GetApp(context.Background(), "01W4FFL35P4NC4K35NOAPP0001")
+	_, err := client.Conversation.Apps.Get(context.Background(), "01W4FFL35P4NC4K35NOAPP0001")
 	var apiErr *sinch.APIError
 	if errors.As(err, &apiErr) {
 		fmt.Println(apiErr.StatusCode, apiErr.Status, apiErr.Message, apiErr.RequestID)

@@ -59,9 +59,9 @@ func TestListMessagesIteratesLazily(t *testing.T) {
 	f, queries := messagePages(t, "never")
 	c := f.client(t)
 	size := int32(2)
-	params := &conversation.ListMessagesParams{PageSize: &size}
+	params := conversation.ListMessagesParams{PageSize: &size}
 	var ids []string
-	for m, err := range c.Conversation.ListMessages(t.Context(), params) {
+	for m, err := range c.Conversation.Messages.List(t.Context(), params) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -82,7 +82,7 @@ func TestListMessagesBreakStopsFetching(t *testing.T) {
 	f, queries := messagePages(t, "never")
 	c := f.client(t)
 	n := 0
-	for _, err := range c.Conversation.ListMessages(t.Context(), nil) {
+	for _, err := range c.Conversation.Messages.List(t.Context(), conversation.ListMessagesParams{}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,7 +100,7 @@ func TestListMessagesErrorEndsWalk(t *testing.T) {
 	c := f.client(t)
 	var ids []string
 	var errs []error
-	for m, err := range c.Conversation.ListMessages(t.Context(), nil) {
+	for m, err := range c.Conversation.Messages.List(t.Context(), conversation.ListMessagesParams{}) {
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -120,7 +120,7 @@ func TestListMessagesPageReturnsOnePage(t *testing.T) {
 	f, queries := messagePages(t, "never")
 	c := f.client(t)
 	tok := "from-2"
-	page, err := c.Conversation.ListMessagesPage(t.Context(), &conversation.ListMessagesParams{PageToken: &tok})
+	page, err := c.Conversation.Messages.ListPage(t.Context(), conversation.ListMessagesParams{PageToken: &tok})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,3 +45,26 @@ func All[T any](fetch Fetch[T]) iter.Seq2[T, error] {
 		}
 	}
 }
+
+// Token reads a next_page_token field, whether the model holds it as a string or a *string.
+func Token[T string | *string](v T) string {
+	switch x := any(v).(type) {
+	case string:
+		return x
+	case *string:
+		if x != nil {
+			return *x
+		}
+	}
+	return ""
+}
+
+// SetToken sets a page_token parameter, whether the model holds it as a string or a *string.
+func SetToken[T string | *string](dst *T, token string) {
+	switch d := any(dst).(type) {
+	case *string:
+		*d = token
+	case **string:
+		*d = &token
+	}
+}

@@ -155,7 +155,7 @@ end. When a batch fails, the ids of the batches already accepted are printed bef
 						req.ChannelProperties = msg.Properties(msg.SMSSender(sender))
 					}
 				}
-				resp, err := c.Batch.SendBatchMessage(cmd.Context(), req)
+				resp, err := c.Batch.Send(cmd.Context(), req)
 				if err != nil {
 					sendErr = fmt.Errorf("batch %d of %d (lines %d-%d): %w", i+1, len(chunks), ch[0].Line, ch[len(ch)-1].Line, err)
 					break
@@ -192,12 +192,13 @@ end. When a batch fails, the ids of the batches already accepted are printed bef
 			return nil
 		},
 	}
+	needingApp(send)
 	fs := send.Flags()
 	fs.StringVar(&csvPath, "csv", "", "CSV file of recipients and parameters")
 	fs.StringVar(&message, "message", "", "message text; ${name} is replaced by the row's name column")
 	fs.StringVar(&channel, "channel", "SMS", "channel for rows without a channel column")
 	fs.StringVar(&sendAfter, "send-after", "", "schedule: an RFC 3339 time or a delay such as 30m (at most 7 days ahead)")
-	fs.StringSliceVar(&meta, "metadata", nil, "batch metadata as KEY=VALUE (for `batch status/cancel --metadata-key`)")
+	fs.StringSliceVar(&meta, "metadata", nil, "batch metadata as KEY=VALUE, to find the batches later with batch status/cancel --metadata-key KEY --metadata-value VALUE")
 	fs.IntVar(&chunk, "chunk-size", csvbatch.MaxRecipients, "recipients per batch request (at most 1000)")
 	fs.Float64Var(&perSecond, "rate", 800, "recipients per second to stay under (the API's per-project message rate)")
 	config.Register(fs, config.SMSSender)
@@ -242,13 +243,13 @@ end. When a batch fails, the ids of the batches already accepted are printed bef
 				return err
 			}
 			if batchID != "" {
-				bt, err := c.Batch.GetBatchMessage(cmd.Context(), batchID)
+				bt, err := c.Batch.Get(cmd.Context(), batchID)
 				if err != nil {
 					return err
 				}
 				return a.emit(bt, func() { printBatches([]batch.Batch{*bt}) })
 			}
-			list, err := c.Batch.ListBatchMessages(cmd.Context(), &batch.ListBatchMessagesParams{MetadataKey: metaKey, MetadataValue: metaValue})
+			list, err := c.Batch.List(cmd.Context(), batch.ListBatchMessagesParams{MetadataKey: metaKey, MetadataValue: metaValue})
 			if err != nil {
 				return err
 			}
@@ -269,7 +270,7 @@ end. When a batch fails, the ids of the batches already accepted are printed bef
 			}
 			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Empty, error) {
 				req := batch.CancelBatchMessagesRequest{BatchID: optional(batchID), MetadataKey: optional(metaKey), MetadataValue: optional(metaValue)}
-				return c.Batch.CancelBatchMessages(ctx, req)
+				return emptyAnswer(c.Batch.Cancel(ctx, req))
 			}, func(*conversation.Empty) {
 				if batchID != "" {
 					a.printf("cancellation of batch %s requested\n", batchID)

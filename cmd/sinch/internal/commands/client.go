@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"github.com/relaykit/sinch-go/gen/conversation"
 	"net/url"
 	"strings"
 
@@ -25,16 +26,16 @@ type settings struct {
 func (a *app) resolveSettings(cmd *cobra.Command) (settings, error) {
 	r := a.resolver(cmd)
 	var s settings
-	var err error
-	if s.projectID, err = r.Require(config.ProjectID); err != nil {
+	required := []config.Setting{config.ProjectID, config.KeyID, config.KeySecret}
+	if needsApp(cmd) {
+		required = append(required, config.AppID)
+	}
+	// Every missing variable at once, so that a new user fixes the environment in one go.
+	vals, err := r.RequireAll(required...)
+	if err != nil {
 		return s, err
 	}
-	if s.keyID, err = r.Require(config.KeyID); err != nil {
-		return s, err
-	}
-	if s.keySecret, err = r.Require(config.KeySecret); err != nil {
-		return s, err
-	}
+	s.projectID, s.keyID, s.keySecret = vals[0], vals[1], vals[2]
 	s.appID = r.Get(config.AppID)
 	region, from := r.Lookup(config.Region)
 	if region == "" {
@@ -157,14 +158,38 @@ func (a *app) appClient(cmd *cobra.Command) (*sinch.Client, string, error) {
 // requireAppID returns the app id from --app-id or SINCH_APP_ID.
 func requireAppID(s settings) (string, error) {
 	if s.appID == "" {
-		return "", &config.MissingError{Setting: config.AppID}
+		return "", &config.MissingError{Settings: []config.Setting{config.AppID}}
 	}
 	return s.appID, nil
 }
+
+// annNeedsApp marks a command that acts on an app: its missing app id is reported together
+// with the other missing settings.
+const annNeedsApp = "sinch/needs-app"
+
+// needingApp marks cmd as acting on an app and returns it.
+func needingApp(cmd *cobra.Command) *cobra.Command {
+	if cmd.Annotations == nil {
+		cmd.Annotations = map[string]string{}
+	}
+	cmd.Annotations[annNeedsApp] = "true"
+	return cmd
+}
+
+func needsApp(cmd *cobra.Command) bool { return cmd.Annotations[annNeedsApp] == "true" }
 
 // verbosef writes a line to stderr when --verbose is set.
 func (a *app) verbosef(format string, args ...any) {
 	if a.verbose {
 		fmt.Fprintf(a.env.Stderr, "sinch: "+format+"\n", args...)
 	}
+}
+
+// emptyAnswer turns the error of an SDK call that answers nothing (a delete, a cancel) into the
+// {} runCall prints.
+func emptyAnswer(err error) (*conversation.Empty, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &conversation.Empty{}, nil
 }

@@ -250,13 +250,13 @@ func (a *app) runDemo(ctx context.Context) (err error) {
 		ch := ch
 		creds = append(creds, conversation.ChannelCredentials{Channel: &ch, StaticBearer: &conversation.StaticBearerCredential{ClaimedIdentity: "demo-" + string(ch), Token: "demo-token"}})
 	}
-	ap, err := c.Conversation.CreateApp(ctx, conversation.CreateAppRequest{DisplayName: "Demo app", ProcessingMode: &mode, ChannelCredentials: creds})
+	ap, err := c.Conversation.Apps.Create(ctx, conversation.CreateAppRequest{DisplayName: "Demo app", ProcessingMode: &mode, ChannelCredentials: creds})
 	if err != nil {
 		return fail("create the app", err)
 	}
 	appID := deref(ap.ID)
 	tl.step("app created", "%s (CONVERSATION mode; SMS, WHATSAPP, RCS)", appID)
-	wh, err := c.Conversation.CreateWebhook(ctx, conversation.CreateWebhookRequest{AppID: appID, Target: target, Secret: &secret,
+	wh, err := c.Conversation.Webhooks.Create(ctx, conversation.CreateWebhookRequest{AppID: appID, Target: target, Secret: &secret,
 		Triggers: []conversation.WebhookTrigger{"MESSAGE_SUBMIT", "MESSAGE_DELIVERY", "MESSAGE_INBOUND", "BATCH_STATUS_UPDATE"}})
 	if err != nil {
 		return fail("create the webhook", err)
@@ -269,11 +269,18 @@ func (a *app) runDemo(ctx context.Context) (err error) {
 		}
 	}
 
-	// 5. A text over SMS with a WhatsApp fallback; the emulator cannot reach the number by SMS.
-	rcpt, order := recipient.Fallback(recipient.SMS(demoCustomer), recipient.WhatsApp(demoCustomer))
+	// 5. The customer asked on WhatsApp, which opens WhatsApp's 24-hour window for free-form
+	// messages (outside it only templates go out); the answer is a text over SMS with a
+	// WhatsApp fallback, and the emulator cannot reach the number by SMS.
+	if _, err := srv.InjectInbound(ctx, emulator.InboundMessage{ProjectID: demoProject, AppID: appID, Channel: "WHATSAPP", Identity: demoCustomer,
+		ContactMessage: json.RawMessage(`{"text_message":{"text":"Where is my order?"}}`)}); err != nil {
+		return fail("inject the question", err)
+	}
+	tl.step("customer wrote", "%s over WhatsApp: the 24-hour window for free-form messages is open", demoCustomer)
+	rcpt := recipient.Fallback(recipient.SMS(demoCustomer), recipient.WhatsApp(demoCustomer))
 	var textID string
 	if err := tl.do(func() error {
-		sent, err := c.Conversation.SendMessage(ctx, conversation.SendMessageRequest{AppID: appID, Recipient: rcpt, ChannelPriorityOrder: order,
+		sent, err := c.Conversation.Messages.Send(ctx, conversation.SendMessageRequest{AppID: appID, Recipient: rcpt,
 			Message: message.Text("Your order #4711 ships today. Reply to change the delivery time.")})
 		if err == nil {
 			textID = deref(sent.MessageID)
@@ -296,7 +303,7 @@ func (a *app) runDemo(ctx context.Context) (err error) {
 	// 6. A card over RCS.
 	var cardID string
 	if err := tl.do(func() error {
-		sent, err := c.Conversation.SendMessage(ctx, conversation.SendMessageRequest{AppID: appID, Recipient: recipient.Identity("RCS", demoCardPhone),
+		sent, err := c.Conversation.Messages.Send(ctx, conversation.SendMessageRequest{AppID: appID, Recipient: recipient.Identity("RCS", demoCardPhone),
 			Message: message.Card("Spring collection", "New arrivals are in.", "https://example.com/spring.jpg",
 				message.TextChoice("Show me", "show"), message.TextChoice("Later", "later"))})
 		if err == nil {
@@ -318,7 +325,7 @@ func (a *app) runDemo(ctx context.Context) (err error) {
 	}
 	var batchID string
 	if err := tl.do(func() error {
-		bresp, err := c.Batch.SendBatchMessage(ctx, breq)
+		bresp, err := c.Batch.Send(ctx, breq)
 		if err == nil {
 			batchID = deref(bresp.BatchID)
 		}

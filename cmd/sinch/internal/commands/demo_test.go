@@ -45,7 +45,8 @@ func TestDemoJSONAndTimeout(t *testing.T) {
 		}
 		triggers[e.Trigger]++
 	}
-	if triggers["MESSAGE_DELIVERY"] < 8 || triggers["MESSAGE_INBOUND"] != 1 {
+	// Two inbound messages: the customer's question (which opens the WhatsApp window) and reply.
+	if triggers["MESSAGE_DELIVERY"] < 8 || triggers["MESSAGE_INBOUND"] != 2 {
 		t.Errorf("callbacks by trigger: %v", triggers)
 	}
 	// A timeout too short to finish is a clear failure, not a hang.

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -60,6 +62,7 @@ It runs until interrupted.`,
 			}
 			opts := []webhook.Option{
 				webhook.WithMaxBodyBytes(maxBody),
+				webhook.WithLogger(slog.New(reasonRecorder{})),
 				webhook.OnAny(func(_ context.Context, ev callback.Event) error { show(ev); return nil }),
 			}
 			switch {
@@ -101,15 +104,82 @@ func (a *app) printJSONLine(v any) error {
 	return err
 }
 
-// refusals reports on stderr every request the handler does not answer 2xx.
+// refusals reports on stderr every request the handler does not answer 2xx, with the reason.
 func refusals(a *app, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		h.ServeHTTP(rec, r)
+		why := new(refusal)
+		h.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), refusalKey{}, why)))
 		if rec.status >= 300 {
-			a.errorf("refused %s %s from %s: %d %s", r.Method, r.URL.Path, r.RemoteAddr, rec.status, http.StatusText(rec.status))
+			line := fmt.Sprintf("refused %s %s from %s: %d %s", r.Method, r.URL.Path, r.RemoteAddr, rec.status, http.StatusText(rec.status))
+			if reason := why.explain(rec.status); reason != "" {
+				line += ": " + reason
+			}
+			a.errorf("%s", line)
 		}
 	})
+}
+
+// refusal is where the webhook handler's log record of one request leaves its error text.
+type refusal struct {
+	mu  sync.Mutex
+	err string
+}
+
+type refusalKey struct{}
+
+// reasonRecorder is the webhook handler's logger: it keeps the error of each rejected request
+// in the request's refusal, for refusals to explain.
+type reasonRecorder struct{}
+
+func (reasonRecorder) Enabled(context.Context, slog.Level) bool { return true }
+func (reasonRecorder) WithAttrs([]slog.Attr) slog.Handler       { return reasonRecorder{} }
+func (reasonRecorder) WithGroup(string) slog.Handler            { return reasonRecorder{} }
+
+func (reasonRecorder) Handle(ctx context.Context, rec slog.Record) error {
+	why, _ := ctx.Value(refusalKey{}).(*refusal)
+	if why == nil {
+		return nil
+	}
+	rec.Attrs(func(at slog.Attr) bool {
+		if at.Key == "error" {
+			why.mu.Lock()
+			why.err = at.Value.String()
+			why.mu.Unlock()
+			return false
+		}
+		return true
+	})
+	return nil
+}
+
+// explain says in words why a callback was refused, and what to check.
+func (r *refusal) explain(status int) string {
+	r.mu.Lock()
+	msg := r.err
+	r.mu.Unlock()
+	has := func(e error) bool { return strings.Contains(msg, e.Error()) }
+	switch {
+	case has(hmac.ErrMissingHeader):
+		return "no signature (" + strings.TrimPrefix(msg, hmac.ErrMissingHeader.Error()+": ") + " header missing): an unsigned sender? Give the webhook a secret, or run listen with --unsigned"
+	case has(hmac.ErrInvalidSignature):
+		return "bad signature: the secret differs from the webhook's (--secret, " + webhookSecretEnv + ") or the body was changed on the way"
+	case has(hmac.ErrTooOld):
+		return "stale timestamp (" + strings.TrimPrefix(msg, hmac.ErrTooOld.Error()+": ") + "): a replay, a callback held up, or a clock that is off; widen --tolerance if needed"
+	case has(hmac.ErrTooNew):
+		return "timestamp in the future (" + strings.TrimPrefix(msg, hmac.ErrTooNew.Error()+": ") + "): the sender's or this machine's clock is off"
+	case has(hmac.ErrInvalidTimestamp):
+		return "the timestamp header is not Unix seconds"
+	case has(hmac.ErrUnsupportedAlgorithm):
+		return "unsupported signature algorithm (Sinch signs with HmacSHA256)"
+	case status == http.StatusRequestEntityTooLarge:
+		return "body larger than --max-body"
+	case status == http.StatusMethodNotAllowed:
+		return "callbacks are POSTed"
+	case status == http.StatusBadRequest:
+		return "the body is not a Sinch callback (JSON with a known envelope)"
+	}
+	return msg
 }
 
 type statusRecorder struct {

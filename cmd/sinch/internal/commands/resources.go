@@ -56,17 +56,62 @@ func optChannel(s string) (*conversation.ConversationChannel, error) {
 	return &c, nil
 }
 
+// sourceHelp says why --source matters.
+const sourceHelp = "message store: conversation or dispatch (default: the store of the app's processing mode when an app id is given, else conversation; see messages list --help)"
+
+// parseSource reads --source: nil when empty.
+func parseSource(flag string) (*conversation.MessageSource, error) {
+	switch strings.ToLower(strings.TrimSpace(flag)) {
+	case "":
+		return nil, nil
+	case "conversation", "conversation_source":
+		return ptr(conversation.MessageSourceConversation), nil
+	case "dispatch", "dispatch_source":
+		return ptr(conversation.MessageSourceDispatch), nil
+	}
+	return nil, usagef("unknown --source %q: use conversation or dispatch; for example --source dispatch", flag)
+}
+
+// messageSource resolves --source: the flag's value, else the store of the app's processing
+// mode when an app id is known (one GET of the app), else nil (the API's default, the
+// conversation store).
+func (a *app) messageSource(ctx context.Context, c *sinch.Client, flag, appID string) (*conversation.MessageSource, error) {
+	src, err := parseSource(flag)
+	if err != nil || src != nil || appID == "" {
+		return src, err
+	}
+	ap, err := c.Conversation.Apps.Get(ctx, appID)
+	if err != nil {
+		return nil, fmt.Errorf("reading app %s to choose the message store (or pass --source): %w", appID, err)
+	}
+	// DISPATCH is the API's default processing mode.
+	s := conversation.MessageSourceDispatch
+	if ap.ProcessingMode != nil && *ap.ProcessingMode == "CONVERSATION" {
+		s = conversation.MessageSourceConversation
+	}
+	a.verbosef("app %s is in %s mode: reading the %s store", appID, str(ap.ProcessingMode), s)
+	return &s, nil
+}
+
 func (a *app) messagesCommand() *cobra.Command {
 	msgs := &cobra.Command{Use: "messages", Short: "List, get and delete sent and received messages", Args: cobra.NoArgs,
 		Example: "  sinch messages list --app-id 01W4FFL35P4NC4K35CONVAPP001 --page-size 20"}
 	var pf pageFlags
-	var contactID, conversationID, channel string
+	var contactID, conversationID, channel, source string
 	var all bool
 	var limit int
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List messages, newest first",
+		Long: `List messages with their direction, channel, identity and content, newest first.
+
+Why --source matters: the API keeps messages in two stores. An app in DISPATCH mode (the
+processing mode of a new app unless told otherwise) writes to the dispatch store, which a plain
+listing does not read, so a new app's messages seem to be missing. With an app id (--app-id or
+SINCH_APP_ID) the CLI reads the app's processing mode and picks its store; --source conversation
+or --source dispatch chooses it explicitly.`,
 		Example: `  sinch messages list --app-id 01W4FFL35P4NC4K35CONVAPP001 --channel SMS --page-size 20
+  sinch messages list --source dispatch --contact-id 01W4FFL35P4NC4K35CONTACT01
   sinch messages list --conversation-id 01W4FFL35P4NC4K35CONVERSA1 --json
   sinch messages list --all --limit 500`,
 		Args: cobra.NoArgs,
@@ -79,17 +124,24 @@ func (a *app) messagesCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if _, err := parseSource(source); err != nil {
+				return err
+			}
 			c, s, err := a.client(cmd)
 			if err != nil {
 				return err
 			}
-			params := &conversation.ListMessagesParams{AppID: optional(s.appID), ContactID: optional(contactID),
-				ConversationID: optional(conversationID), Channel: ch, PageSize: size, PageToken: optional(pf.token)}
+			src, err := a.messageSource(cmd.Context(), c, source, s.appID)
+			if err != nil {
+				return err
+			}
+			params := conversation.ListMessagesParams{AppID: optional(s.appID), ContactID: optional(contactID),
+				ConversationID: optional(conversationID), Channel: ch, PageSize: size, PageToken: optional(pf.token), MessagesSource: src}
 			var resp *conversation.ListMessagesResponse
 			if all {
 				// Every page, fetched lazily by the SDK's iterator.
 				resp = &conversation.ListMessagesResponse{Messages: []conversation.ConversationMessage{}}
-				for m, err := range c.Conversation.ListMessages(cmd.Context(), params) {
+				for m, err := range c.Conversation.Messages.List(cmd.Context(), params) {
 					if err != nil {
 						return err
 					}
@@ -98,7 +150,7 @@ func (a *app) messagesCommand() *cobra.Command {
 						break
 					}
 				}
-			} else if resp, err = c.Conversation.ListMessagesPage(cmd.Context(), params); err != nil {
+			} else if resp, err = c.Conversation.Messages.ListPage(cmd.Context(), params); err != nil {
 				return err
 			}
 			return a.emit(resp, func() {
@@ -125,28 +177,49 @@ func (a *app) messagesCommand() *cobra.Command {
 	list.Flags().StringVar(&channel, "channel", "", "only messages on this channel")
 	list.Flags().BoolVar(&all, "all", false, "fetch every page (--page-size sets the page size)")
 	list.Flags().IntVar(&limit, "limit", 0, "with --all: stop after this many messages")
+	list.Flags().StringVar(&source, "source", "", sourceHelp)
 
 	var messageID string
 	get := &cobra.Command{
 		Use: "get", Short: "Get one message", Args: cobra.NoArgs,
 		Example: "  sinch messages get --message-id 01W4FFL35P4NC4K35MESSAGE01",
-		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.ConversationMessage, error) {
-			return c.Conversation.GetMessage(ctx, messageID, nil)
+		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, s settings) (*conversation.ConversationMessage, error) {
+			src, err := a.messageSource(ctx, c, source, s.appID)
+			if err != nil {
+				return nil, err
+			}
+			return c.Conversation.Messages.Get(ctx, messageID, conversation.GetMessageParams{MessagesSource: src})
 		}, func(m *conversation.ConversationMessage) {
 			a.printf("message %s\n  direction %s\n  accepted  %s\n  content   %s\n", str(m.ID), str(m.Direction), ts(m.AcceptTime), summarize(*m))
 		}),
 	}
 	get.Flags().StringVar(&messageID, "message-id", "", "the message's id")
+	get.Flags().StringVar(&source, "source", "", sourceHelp)
 	_ = get.MarkFlagRequired("message-id")
+	var yes bool
 	del := &cobra.Command{
 		Use: "delete", Short: "Delete one message", Args: cobra.NoArgs,
-		Example: "  sinch messages delete --message-id 01W4FFL35P4NC4K35MESSAGE01",
-		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Empty, error) {
-			return c.Conversation.DeleteMessage(ctx, messageID, nil)
-		}, func(*conversation.Empty) { a.printf("deleted message %s\n", messageID) }),
+		Example: "  sinch messages delete --message-id 01W4FFL35P4NC4K35MESSAGE01 --confirm",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if _, err := parseSource(source); err != nil {
+				return err
+			}
+			if err := a.confirm(yes, "delete message "+messageID+"?"); err != nil {
+				return err
+			}
+			return runCall(a, func(ctx context.Context, c *sinch.Client, s settings) (*conversation.Empty, error) {
+				src, err := a.messageSource(ctx, c, source, s.appID)
+				if err != nil {
+					return nil, err
+				}
+				return emptyAnswer(c.Conversation.Messages.Delete(ctx, messageID, conversation.DeleteMessageParams{MessagesSource: src}))
+			}, func(*conversation.Empty) { a.printf("deleted message %s\n", messageID) })(cmd, nil)
+		},
 	}
+	confirmFlag(del, &yes)
 	del.Flags().StringVar(&messageID, "message-id", "", "the message's id")
 	_ = del.MarkFlagRequired("message-id")
+	del.Flags().StringVar(&source, "source", "", sourceHelp)
 	msgs.AddCommand(list, get, del)
 	return msgs
 }
@@ -213,7 +286,7 @@ func (a *app) appsCommand() *cobra.Command {
 		Use: "list", Short: "List the project's apps", Args: cobra.NoArgs,
 		Example: "  sinch apps list --json",
 		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.ListAppsResponse, error) {
-			return c.Conversation.ListApps(ctx)
+			return c.Conversation.Apps.List(ctx)
 		}, func(resp *conversation.ListAppsResponse) {
 			if len(resp.Apps) == 0 {
 				a.printf("no apps\n")
@@ -234,7 +307,7 @@ func (a *app) appsCommand() *cobra.Command {
 			if err != nil {
 				return nil, err
 			}
-			return c.Conversation.GetApp(ctx, appID)
+			return c.Conversation.Apps.Get(ctx, appID)
 		}, func(ap *conversation.App) {
 			a.printf("app %s\n  name      %s\n  mode      %s\n  channels  %s\n", str(ap.ID), str(ap.DisplayName), str(ap.ProcessingMode), appChannels(*ap))
 		}),
@@ -280,7 +353,7 @@ func (a *app) appsCommand() *cobra.Command {
 				req.ProcessingMode = &m
 			}
 			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.App, error) {
-				return c.Conversation.CreateApp(ctx, req)
+				return c.Conversation.Apps.Create(ctx, req)
 			}, func(ap *conversation.App) {
 				a.printf("created app %s (%s, %s)\n", str(ap.ID), str(ap.ProcessingMode), appChannels(*ap))
 			})(cmd, nil)
@@ -302,15 +375,14 @@ func (a *app) appsCommand() *cobra.Command {
 			if err := a.confirm(yes, "delete app "+appID+"?"); err != nil {
 				return err
 			}
-			resp, err := c.Conversation.DeleteApp(cmd.Context(), appID)
-			if err != nil {
+			if err := c.Conversation.Apps.Delete(cmd.Context(), appID); err != nil {
 				return err
 			}
-			return a.emit(resp, func() { a.printf("deleted app %s\n", appID) })
+			return a.emit(&conversation.Empty{}, func() { a.printf("deleted app %s\n", appID) })
 		},
 	}
-	del.Flags().BoolVar(&yes, "confirm", false, "delete without asking")
-	apps.AddCommand(list, get, create, del)
+	confirmFlag(del, &yes)
+	apps.AddCommand(list, needingApp(get), create, needingApp(del))
 	return apps
 }
 
@@ -343,7 +415,7 @@ func (a *app) contactsCommand() *cobra.Command {
 				return err
 			}
 			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.ListContactsResponse, error) {
-				return c.Conversation.ListContactsPage(ctx, &conversation.ListContactsParams{PageSize: size, PageToken: optional(pf.token),
+				return c.Conversation.Contacts.ListPage(ctx, conversation.ListContactsParams{PageSize: size, PageToken: optional(pf.token),
 					Channel: ch, Identity: optional(identity), ExternalID: optional(externalID)})
 			}, func(resp *conversation.ListContactsResponse) {
 				if len(resp.Contacts) == 0 {
@@ -388,7 +460,7 @@ func (a *app) contactsCommand() *cobra.Command {
 				req.ChannelPriority = append(req.ChannelPriority, c)
 			}
 			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Contact, error) {
-				return c.Conversation.CreateContact(ctx, req)
+				return c.Conversation.Contacts.Create(ctx, req)
 			}, func(ct *conversation.Contact) { a.printf("created contact %s (%s)\n", str(ct.ID), identities(*ct)) })(cmd, nil)
 		},
 	}
@@ -404,20 +476,27 @@ func (a *app) contactsCommand() *cobra.Command {
 		Use: "get", Short: "Show a contact", Args: cobra.NoArgs,
 		Example: "  sinch contacts get --contact-id 01W4FFL35P4NC4K35CONTACT01",
 		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Contact, error) {
-			return c.Conversation.GetContact(ctx, contactID)
+			return c.Conversation.Contacts.Get(ctx, contactID)
 		}, func(ct *conversation.Contact) {
 			a.printf("contact %s\n  name        %s\n  identities  %s\n", str(ct.ID), str(ct.DisplayName), identities(*ct))
 		}),
 	}
 	get.Flags().StringVar(&contactID, "contact-id", "", "the contact's id")
 	_ = get.MarkFlagRequired("contact-id")
+	var yes bool
 	del := &cobra.Command{
 		Use: "delete", Short: "Delete a contact", Args: cobra.NoArgs,
-		Example: "  sinch contacts delete --contact-id 01W4FFL35P4NC4K35CONTACT01",
-		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Empty, error) {
-			return c.Conversation.DeleteContact(ctx, contactID)
-		}, func(*conversation.Empty) { a.printf("deleted contact %s\n", contactID) }),
+		Example: "  sinch contacts delete --contact-id 01W4FFL35P4NC4K35CONTACT01 --confirm",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := a.confirm(yes, "delete contact "+contactID+"?"); err != nil {
+				return err
+			}
+			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Empty, error) {
+				return emptyAnswer(c.Conversation.Contacts.Delete(ctx, contactID))
+			}, func(*conversation.Empty) { a.printf("deleted contact %s\n", contactID) })(cmd, nil)
+		},
 	}
+	confirmFlag(del, &yes)
 	del.Flags().StringVar(&contactID, "contact-id", "", "the contact's id")
 	_ = del.MarkFlagRequired("contact-id")
 	var uName, uEmail, uExternalID, uLanguage string
@@ -448,7 +527,7 @@ func (a *app) contactsCommand() *cobra.Command {
 				return usagef("nothing to change: give --name, --email, --external-id or --language")
 			}
 			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Contact, error) {
-				return c.Conversation.UpdateContact(ctx, contactID, &conversation.UpdateContactParams{UpdateMask: mask}, req)
+				return c.Conversation.Contacts.Update(ctx, contactID, conversation.UpdateContactParams{UpdateMask: mask}, req)
 			}, func(ct *conversation.Contact) {
 				a.printf("updated %s\ncontact %s\n  name        %s\n  identities  %s\n", strings.Join(mask, ", "), str(ct.ID), str(ct.DisplayName), identities(*ct))
 			})(cmd, nil)
@@ -493,11 +572,11 @@ func (a *app) conversationsCommand() *cobra.Command {
 				if s.appID == "" && contactID == "" {
 					return nil, usagef("give --app-id (or SINCH_APP_ID) or --contact-id")
 				}
-				params := &conversation.ListConversationsParams{AppID: optional(s.appID), ContactID: optional(contactID), PageSize: size, PageToken: optional(pf.token)}
+				params := conversation.ListConversationsParams{AppID: optional(s.appID), ContactID: optional(contactID), PageSize: size, PageToken: optional(pf.token)}
 				if onlyActive {
 					params.OnlyActive = &onlyActive
 				}
-				return c.Conversation.ListConversationsPage(ctx, params)
+				return c.Conversation.Conversations.ListPage(ctx, params)
 			}, func(resp *conversation.ListConversationsResponse) {
 				if len(resp.Conversations) == 0 {
 					a.printf("no conversations\n")
@@ -529,7 +608,7 @@ func (a *app) conversationsCommand() *cobra.Command {
 		Use: "get", Short: "Show a conversation", Args: cobra.NoArgs,
 		Example: "  sinch conversations get --conversation-id 01W4FFL35P4NC4K35CONVERSA1",
 		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Conversation, error) {
-			return c.Conversation.GetConversation(ctx, convID)
+			return c.Conversation.Conversations.Get(ctx, convID)
 		}, func(cv *conversation.Conversation) {
 			active := cv.Active != nil && *cv.Active
 			a.printf("conversation %s\n  app      %s\n  contact  %s\n  active   %t\n  channel  %s\n", str(cv.ID), str(cv.AppID), str(cv.ContactID), active, str(cv.ActiveChannel))
@@ -540,17 +619,24 @@ func (a *app) conversationsCommand() *cobra.Command {
 		Use: "stop", Short: "Stop (deactivate) a conversation", Args: cobra.NoArgs,
 		Example: "  sinch conversations stop --conversation-id 01W4FFL35P4NC4K35CONVERSA1",
 		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Empty, error) {
-			return c.Conversation.StopConversation(ctx, convID)
+			return emptyAnswer(c.Conversation.Conversations.Stop(ctx, convID))
 		}, func(*conversation.Empty) { a.printf("stopped conversation %s\n", convID) }),
 	}
 	idFlag(stop)
+	var yes bool
 	del := &cobra.Command{
 		Use: "delete", Short: "Delete a conversation and its messages", Args: cobra.NoArgs,
-		Example: "  sinch conversations delete --conversation-id 01W4FFL35P4NC4K35CONVERSA1",
-		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Empty, error) {
-			return c.Conversation.DeleteConversation(ctx, convID)
-		}, func(*conversation.Empty) { a.printf("deleted conversation %s\n", convID) }),
+		Example: "  sinch conversations delete --conversation-id 01W4FFL35P4NC4K35CONVERSA1 --confirm",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := a.confirm(yes, "delete conversation "+convID+" and its messages?"); err != nil {
+				return err
+			}
+			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Empty, error) {
+				return emptyAnswer(c.Conversation.Conversations.Delete(ctx, convID))
+			}, func(*conversation.Empty) { a.printf("deleted conversation %s\n", convID) })(cmd, nil)
+		},
 	}
+	confirmFlag(del, &yes)
 	idFlag(del)
 	convs.AddCommand(list, get, stop, del)
 	return convs
@@ -582,7 +668,7 @@ func (a *app) transcodeCommand() *cobra.Command {
 				if req.AppID, err = requireAppID(s); err != nil {
 					return nil, err
 				}
-				return c.Conversation.TranscodeMessage(ctx, req)
+				return c.Conversation.Messages.Transcode(ctx, req)
 			}, func(resp *conversation.TranscodeMessageResponse) {
 				for _, ch := range req.Channels {
 					if out, ok := resp.TranscodedMessage[string(ch)]; ok {
@@ -598,5 +684,5 @@ func (a *app) transcodeCommand() *cobra.Command {
 	cmd.Flags().StringVar(&to, "to", "", "recipient identity, for channels that need one")
 	_ = cmd.MarkFlagRequired("channel")
 	_ = cmd.MarkFlagRequired("message")
-	return cmd
+	return needingApp(cmd)
 }

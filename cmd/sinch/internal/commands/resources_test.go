@@ -114,10 +114,10 @@ func TestContactsAndConversations(t *testing.T) {
 	if out := ok(t, env, "conversations", "get", "--conversation-id", cid); !strings.Contains(out, "active   false") {
 		t.Errorf("after stop %q", out)
 	}
-	ok(t, env, "conversations", "delete", "--conversation-id", cid)
+	ok(t, env, "conversations", "delete", "-y", "--conversation-id", cid)
 	fails(t, env, 1, []string{"404"}, "conversations", "get", "--conversation-id", cid)
 
-	ok(t, env, "contacts", "delete", "--contact-id", *ct.ID)
+	ok(t, env, "contacts", "delete", "--contact-id", *ct.ID, "-y")
 	fails(t, env, 1, []string{"404"}, "contacts", "get", "--contact-id", *ct.ID)
 	delete(env, "SINCH_APP_ID")
 	fails(t, env, 2, []string{"--app-id"}, "conversations", "list")
@@ -163,7 +163,7 @@ func TestMessagesListGetDelete(t *testing.T) {
 	if out := ok(t, env, "messages", "get", "--message-id", id); !strings.Contains(out, id) {
 		t.Errorf("get %q", out)
 	}
-	ok(t, env, "messages", "delete", "--message-id", id)
+	ok(t, env, "messages", "delete", "--confirm", "--message-id", id)
 	fails(t, env, 1, []string{"404"}, "messages", "get", "--message-id", id)
 	fails(t, env, 2, []string{"--page-size"}, "messages", "list", "--page-size", "-1")
 }

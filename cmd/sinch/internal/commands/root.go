@@ -67,12 +67,22 @@ func Run(ctx context.Context, args []string, env Env) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintln(env.Stderr, "sinch: "+oneLine(strings.TrimPrefix(describe(err), "sinch: ")))
+	fmt.Fprintln(env.Stderr, "sinch: "+oneLine(strings.TrimPrefix(a.target().describe(err), "sinch: ")))
 	var usage *usageError
 	if errors.As(err, &usage) || isCobraUsage(err) {
 		return 2
 	}
 	return 1
+}
+
+// target is where this run's requests went: the emulator when every base URL of its client is
+// a loopback address.
+func (a *app) target() target {
+	if a.cached == nil {
+		return target{}
+	}
+	c := a.cached.c
+	return targetOf(c.ConversationURL(), c.TemplateURL(), c.BatchURL())
 }
 
 func (a *app) newRoot() *cobra.Command {
@@ -88,7 +98,8 @@ override them.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.CompletionOptions.DisableDefaultCmd = true
+	// `sinch completion bash|zsh|fish|powershell` prints a completion script (cobra's).
+	root.CompletionOptions.HiddenDefaultCmd = false
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	pf := root.PersistentFlags()
 	config.Register(pf, config.Global...)

@@ -1,15 +1,14 @@
 package commands
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/relaykit/sinch-go/cmd/sinch/internal/config"
+	"github.com/relaykit/sinch-go/cmd/sinch/internal/phone"
 	"github.com/relaykit/sinch-go/gen/conversation"
 	"github.com/relaykit/sinch-go/wrappers/message"
 	"github.com/relaykit/sinch-go/wrappers/recipient"
@@ -59,6 +58,9 @@ func (f *recipientFlags) order() (channelOrder, error) {
 	if f.fallbackSMS {
 		specs = append(specs, "SMS")
 	}
+	if err := checkIdentity("to", out[0].Channel, out[0].Identity); err != nil {
+		return nil, err
+	}
 	for _, spec := range specs {
 		ch, id, _ := strings.Cut(strings.TrimSpace(spec), ":")
 		c, err := parseChannel(ch)
@@ -67,6 +69,9 @@ func (f *recipientFlags) order() (channelOrder, error) {
 		}
 		if id = strings.TrimSpace(id); id == "" {
 			id = out[0].Identity
+		}
+		if err := checkIdentity("fallback", c, id); err != nil {
+			return nil, err
 		}
 		for _, prev := range out {
 			if prev.Channel == c {
@@ -78,12 +83,23 @@ func (f *recipientFlags) order() (channelOrder, error) {
 	return out, nil
 }
 
+// parseChannel reads a channel name in any case; an unknown one is a usage error that lists
+// the channels.
 func parseChannel(s string) (conversation.ConversationChannel, error) {
 	c := conversation.ConversationChannel(strings.ToUpper(strings.TrimSpace(s)))
 	if !c.Valid() || c == "CHANNEL_UNSPECIFIED" {
-		return "", usagef("unknown channel %q (SMS, WHATSAPP, RCS, MMS, MESSENGER, VIBER, VIBERBM, TELEGRAM, INSTAGRAM, LINE, KAKAOTALK, KAKAOTALKCHAT, WECHAT, APPLEBC)", s)
+		return "", usagef("unknown channel %q: use one of SMS, WHATSAPP, RCS, MMS, MESSENGER, VIBER, VIBERBM, TELEGRAM, INSTAGRAM, LINE, KAKAOTALK, KAKAOTALKCHAT, WECHAT, APPLEBC; for example --channel WHATSAPP", s)
 	}
 	return c, nil
+}
+
+// checkIdentity refuses, before sending, an identity the API would refuse on a channel that
+// addresses people by phone number.
+func checkIdentity(flag string, ch conversation.ConversationChannel, id string) error {
+	if phone.Channel(string(ch)) && !phone.Valid(id) {
+		return usagef("--%s %q is not a phone number, which %s needs: give it in international (E.164) form, for example --to +15551234567", flag, id, ch)
+	}
+	return nil
 }
 
 // sendRequest builds the messages:send request: the recipient's identities in order, the
@@ -94,11 +110,14 @@ func (a *app) sendRequest(cmd *cobra.Command, f *recipientFlags, appID string, m
 		return conversation.SendMessageRequest{}, err
 	}
 	targets := make([]recipient.Target, 0, len(order))
+	var priority []conversation.ConversationChannel
 	for _, o := range order {
 		targets = append(targets, recipient.On(o.Channel, o.Identity))
+		if !slices.Contains(priority, o.Channel) {
+			priority = append(priority, o.Channel)
+		}
 	}
-	to, priority := recipient.Fallback(targets...)
-	req := conversation.SendMessageRequest{AppID: appID, Message: msg, Recipient: to}
+	req := conversation.SendMessageRequest{AppID: appID, Message: msg, Recipient: recipient.Fallback(targets...)}
 	if len(priority) > 1 {
 		req.ChannelPriorityOrder = priority
 	}
@@ -126,6 +145,9 @@ func (a *app) sendCommand(use, short, example, defaultChannel string, channelFla
 			if err != nil {
 				return err
 			}
+			if _, err := rf.order(); err != nil { // bad input is refused before credentials are looked at
+				return err
+			}
 			if a.dryRun {
 				// The request as it would go out; no credentials needed, nothing sent.
 				req, err := a.sendRequest(cmd, rf, a.resolver(cmd).Get(config.AppID), msg)
@@ -142,7 +164,7 @@ func (a *app) sendCommand(use, short, example, defaultChannel string, channelFla
 			if err != nil {
 				return err
 			}
-			resp, err := c.Conversation.SendMessage(cmd.Context(), req)
+			resp, err := c.Conversation.Messages.Send(cmd.Context(), req)
 			if err != nil {
 				return err
 			}
@@ -155,6 +177,7 @@ func (a *app) sendCommand(use, short, example, defaultChannel string, channelFla
 			})
 		},
 	}
+	needingApp(cmd)
 	rf.register(cmd, defaultChannel, channelFlag, !channelFlag)
 	cmd.Flags().BoolVar(&a.dryRun, "dry-run", false, "print the messages:send request as JSON instead of sending it (no credentials needed)")
 	if flags != nil {
@@ -235,16 +258,20 @@ func (a *app) rcsCommand() *cobra.Command {
 				fs.StringVar(&title, "title", "", "card title")
 				fs.StringVar(&description, "description", "", "card text")
 				fs.StringVar(&imageURL, "image-url", "", "URL of the card's image")
-				fs.StringVar(&choices, "choices", "", "reply buttons, comma-separated")
+				fs.StringVar(&choices, "choices", "", choicesUsage)
 				_ = cmd.MarkFlagRequired("title")
 			},
 			func(*cobra.Command) (conversation.AppMessage, error) {
-				return message.Card(title, description, imageURL, textChoices(choices)...), nil
+				cs, err := parseChoices("choices", choices)
+				if err != nil {
+					return conversation.AppMessage{}, err
+				}
+				return message.Card(title, description, imageURL, cs...), nil
 			}),
-		mk("carousel", "Send an RCS carousel of cards", `  sinch send rcs carousel --to +15551234567 --cards '[{"title":"A","description":"first","image_url":"https://example.com/a.jpg","choices":["Buy A"]},{"title":"B"}]' --outer-choices "More,Stop"`,
+		mk("carousel", "Send an RCS carousel of 2 to 10 cards", `  sinch send rcs carousel --to +15551234567 --cards '[{"title":"Shoes","description":"New in","image":"https://example.com/s.jpg","choices":["Buy","Learn More"]},{"title":"Hats","image":"https://example.com/h.jpg"}]' --outer-choices "More,Stop"`,
 			func(cmd *cobra.Command) {
-				cmd.Flags().StringVar(&cards, "cards", "", `JSON array of cards: {"title","description","image_url","choices":["A"]} or the API's card_message objects`)
-				cmd.Flags().StringVar(&outerChoices, "outer-choices", "", "buttons under the carousel, comma-separated")
+				cmd.Flags().StringVar(&cards, "cards", "", cardsUsage)
+				cmd.Flags().StringVar(&outerChoices, "outer-choices", "", "choices of the carousel itself, in the form of --choices")
 				_ = cmd.MarkFlagRequired("cards")
 			},
 			func(*cobra.Command) (conversation.AppMessage, error) {
@@ -252,16 +279,24 @@ func (a *app) rcsCommand() *cobra.Command {
 				if err != nil {
 					return conversation.AppMessage{}, err
 				}
-				return message.Carousel(list, textChoices(outerChoices)...), nil
+				outer, err := parseChoices("outer-choices", outerChoices)
+				if err != nil {
+					return conversation.AppMessage{}, err
+				}
+				return message.Carousel(list, outer...), nil
 			}),
-		mk("choice", "Send a question with reply buttons", `  sinch send rcs choice --to +15551234567 --message "Still coming?" --choices "Yes,No"`,
+		mk("choice", "Send a question with reply, call and URL buttons", `  sinch send rcs choice --to +15551234567 --message "Still coming?" --choices "Yes,No"
+  sinch send rcs choice --to +15551234567 --message "How can we help?" --choices "Yes,No,Call Us|tel:+15551234567,Visit|https://example.com"`,
 			func(cmd *cobra.Command) {
 				textFlag(cmd)
-				cmd.Flags().StringVar(&choices, "choices", "", "reply buttons, comma-separated")
+				cmd.Flags().StringVar(&choices, "choices", "", choicesUsage)
 				_ = cmd.MarkFlagRequired("choices")
 			},
 			func(*cobra.Command) (conversation.AppMessage, error) {
-				cs := textChoices(choices)
+				cs, err := parseChoices("choices", choices)
+				if err != nil {
+					return conversation.AppMessage{}, err
+				}
 				if len(cs) == 0 {
 					return conversation.AppMessage{}, usagef("--choices needs at least one choice")
 				}
@@ -392,69 +427,4 @@ func (a *app) contactInfoCommand() *cobra.Command {
 			}
 			return m, nil
 		})
-}
-
-// textChoices turns "A,B" into text reply choices whose postback data is the text.
-func textChoices(list string) []conversation.Choice {
-	var out []conversation.Choice
-	for _, c := range strings.Split(list, ",") {
-		if c = strings.TrimSpace(c); c != "" {
-			out = append(out, message.TextChoice(c, c))
-		}
-	}
-	return out
-}
-
-// parseCards reads --cards: each element is either the API's card_message object or the short
-// form {"title","description","image_url","choices":["A"]}.
-func parseCards(s string) ([]conversation.CardMessage, error) {
-	var raw []json.RawMessage
-	if err := decodeJSONFlag("cards", s, &raw); err != nil {
-		return nil, err
-	}
-	if len(raw) < 2 || len(raw) > 10 {
-		return nil, usagef("--cards: a carousel has 2 to 10 cards, got %d", len(raw))
-	}
-	out := make([]conversation.CardMessage, 0, len(raw))
-	for i, r := range raw {
-		var short struct {
-			Title       string   `json:"title"`
-			Description string   `json:"description"`
-			ImageURL    string   `json:"image_url"`
-			Choices     []string `json:"choices"`
-		}
-		if err := strictJSON(r, &short); err == nil {
-			out = append(out, message.CardContent(short.Title, short.Description, short.ImageURL, textChoices(strings.Join(short.Choices, ","))...))
-			continue
-		}
-		var card conversation.CardMessage
-		if err := strictJSON(r, &card); err != nil {
-			return nil, usagef("--cards: card %d: %v", i+1, err)
-		}
-		out = append(out, card)
-	}
-	return out, nil
-}
-
-// decodeJSONFlag decodes a flag's JSON value strictly (unknown fields are errors) into v.
-func decodeJSONFlag(flag, s string, v any) error {
-	if strings.TrimSpace(s) == "" {
-		return usagef("--%s is empty", flag)
-	}
-	if err := strictJSON([]byte(s), v); err != nil {
-		return usagef("--%s is not valid: %v", flag, err)
-	}
-	return nil
-}
-
-func strictJSON(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if dec.More() {
-		return fmt.Errorf("unexpected data after the JSON value")
-	}
-	return nil
 }

@@ -136,11 +136,11 @@ func TestSendErrors(t *testing.T) {
 		{"missing flag", withApp, 2, []string{"message"}, []string{"send", "sms", "--to", "+15551230001"}},
 		{"unknown flag", withApp, 2, []string{"--bogus"}, []string{"send", "sms", "--bogus"}},
 		{"bad channel", withApp, 2, []string{"unknown channel"}, []string{"send", "sms", "--to", "+1555", "--message", "x", "--channel", "PIGEON"}},
-		{"bad fallback", withApp, 2, []string{"--fallback"}, []string{"send", "sms", "--to", "+1555", "--message", "x", "--fallback", "FAX:1"}},
+		{"bad fallback", withApp, 2, []string{"--fallback"}, []string{"send", "sms", "--to", "+15551230001", "--message", "x", "--fallback", "FAX:1"}},
 		{"bad cards", withApp, 2, []string{"--cards"}, []string{"send", "rcs", "carousel", "--to", "+1555", "--cards", "[{]"}},
 		{"one card", withApp, 2, []string{"2 to 10"}, []string{"send", "rcs", "carousel", "--to", "+1555", "--cards", `[{"title":"a"}]`}},
-		{"bad region", withApp, 2, []string{"region"}, []string{"send", "sms", "--to", "+1555", "--message", "x", "--region", "mars"}},
-		{"unknown app 404", emuEnv(srv, "SINCH_APP_ID", "01NOSUCHAPP"), 1, []string{"404", "region"}, []string{"apps", "get"}},
+		{"bad region", withApp, 2, []string{"region"}, []string{"send", "sms", "--to", "+15551230001", "--message", "x", "--region", "mars"}},
+		{"unknown app 404", emuEnv(srv, "SINCH_APP_ID", "01NOSUCHAPP"), 1, []string{"404", "check the id"}, []string{"apps", "get"}},
 		{"bad request 400", withApp, 1, []string{"400"}, []string{"send", "message", "--to", "+15551230001", "--message", `{}`}},
 	}
 	for _, c := range cases {

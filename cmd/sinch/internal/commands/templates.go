@@ -25,7 +25,7 @@ func (a *app) templateVersion(cmd *cobra.Command, id string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	t, err := c.Templates.GetTemplate(cmd.Context(), id)
+	t, err := c.Templates.Get(cmd.Context(), id)
 	if err != nil {
 		return "", err
 	}
@@ -33,6 +33,11 @@ func (a *app) templateVersion(cmd *cobra.Command, id string) (string, error) {
 		return "", errors.New("template " + id + " has no version: pass --version")
 	}
 	return strconv.Itoa(int(*t.Version)), nil
+}
+
+// confirmFlag registers --confirm (-y) on a delete command; every delete asks the same way.
+func confirmFlag(cmd *cobra.Command, yes *bool) {
+	cmd.Flags().BoolVarP(yes, "confirm", "y", false, "delete without asking")
 }
 
 // confirm asks whether to go ahead (the question on stderr, so that --json output stays clean;
@@ -48,7 +53,7 @@ func (a *app) confirm(yes bool, question string) error {
 	case "y", "yes":
 		return nil
 	}
-	return usagef("not confirmed: answer y, or pass --confirm")
+	return usagef("not confirmed: answer y, or pass --confirm (-y)")
 }
 
 // readJSONFile decodes a JSON file ("-" for stdin) strictly into v.
@@ -99,7 +104,7 @@ func templateCommands(a *app) []*cobra.Command {
 	list := &cobra.Command{
 		Use: "list", Short: "List templates", Args: cobra.NoArgs, Example: "  sinch templates list --json",
 		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*templates.ListTemplatesResponse, error) {
-			return c.Templates.ListTemplates(ctx)
+			return c.Templates.List(ctx)
 		}, func(resp *templates.ListTemplatesResponse) {
 			if len(resp.Templates) == 0 {
 				a.printf("no templates\n")
@@ -124,7 +129,7 @@ func templateCommands(a *app) []*cobra.Command {
 	get := &cobra.Command{
 		Use: "get", Short: "Show a template", Args: cobra.NoArgs, Example: "  sinch templates get --template-id 01W4FFL35P4NC4K35TEMPLATE1",
 		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*templates.Template, error) {
-			return c.Templates.GetTemplate(ctx, id)
+			return c.Templates.Get(ctx, id)
 		}, func(t *templates.Template) { printTemplate(t) }),
 	}
 	idFlag(get)
@@ -155,7 +160,7 @@ func templateCommands(a *app) []*cobra.Command {
 				return usagef("give --text or --file")
 			}
 			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*templates.Template, error) {
-				return c.Templates.CreateTemplate(ctx, req)
+				return c.Templates.Create(ctx, req)
 			}, func(t *templates.Template) { a.printf("created template %s\n", str(t.ID)) })(cmd, nil)
 		},
 	}
@@ -191,7 +196,7 @@ read, changed and written back with its current version.`,
 			if err != nil {
 				return err
 			}
-			cur, err := c.Templates.GetTemplate(cmd.Context(), id)
+			cur, err := c.Templates.Get(cmd.Context(), id)
 			if err != nil {
 				return err
 			}
@@ -225,7 +230,7 @@ read, changed and written back with its current version.`,
 			if req.Version == 0 && cur.Version != nil {
 				req.Version = *cur.Version
 			}
-			t, err := c.Templates.UpdateTemplate(cmd.Context(), id, req)
+			t, err := c.Templates.Update(cmd.Context(), id, req)
 			if err != nil {
 				return err
 			}
@@ -247,12 +252,12 @@ read, changed and written back with its current version.`,
 				return err
 			}
 			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Empty, error) {
-				return c.Templates.DeleteTemplate(ctx, id)
+				return emptyAnswer(c.Templates.Delete(ctx, id))
 			}, func(*conversation.Empty) { a.printf("deleted template %s\n", id) })(cmd, nil)
 		},
 	}
 	idFlag(del)
-	del.Flags().BoolVar(&yes, "confirm", false, "delete without asking")
+	confirmFlag(del, &yes)
 	tpl.AddCommand(list, get, create, update, del)
 	return []*cobra.Command{tpl}
 }

@@ -63,7 +63,7 @@ func TestWebhooksLifecycle(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("delete with y: %d %s", r.code, r.stderr)
 	}
-	fails(t, env, 1, []string{"404", "region"}, "webhooks", "get", "--webhook-id", id)
+	fails(t, env, 1, []string{"404", "check the id"}, "webhooks", "get", "--webhook-id", id)
 	ok(t, env, "webhooks", "delete", "--webhook-id", *w.ID, "--confirm")
 }
 
@@ -121,8 +121,10 @@ func TestWebhooksTestTriggersAgainstListen(t *testing.T) {
 	_ = json.Valid
 }
 
-// The whole loop through the CLI: a webhook pointing at `sinch listen`, a text whose SMS
-// identity the emulator cannot reach, and the signed callbacks showing the switch to WhatsApp.
+// The whole loop through the CLI: a webhook pointing at `sinch listen`, the customer writing
+// on WhatsApp (`sinch emulator inject`, which opens WhatsApp's 24-hour window), a text whose
+// SMS identity the emulator cannot reach, and the signed callbacks showing the switch to
+// WhatsApp for the same number.
 func TestSendFallbackSeenByListen(t *testing.T) {
 	srv := startEmulator(t, emulator.Config{})
 	env := emuEnv(srv)
@@ -130,7 +132,8 @@ func TestSendFallbackSeenByListen(t *testing.T) {
 	url, out, _, stop := startListen(t, nil, "--secret", "loop")
 	ok(t, env, "webhooks", "create", "--target", url, "--triggers", "MESSAGE_DELIVERY", "--secret", "loop")
 	var resp conversation.SendMessageResponse
-	okJSON(t, env, &resp, "send", "sms", "--to", "+15551230000", "--message", "hi", "--fallback", "WHATSAPP:+15551230001")
+	ok(t, env, "emulator", "inject", "--channel", "WHATSAPP", "--identity", "+15551230000", "--text", "where is my parcel?")
+	okJSON(t, env, &resp, "send", "sms", "--to", "+15551230000", "--message", "hi", "--fallback", "WHATSAPP:+15551230000")
 	deadline := time.Now().Add(5 * time.Second)
 	for !strings.Contains(out.String(), "status=DELIVERED") && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
@@ -150,7 +153,7 @@ func TestSendFallbackSeenByListen(t *testing.T) {
 		return -1
 	}
 	sw := find("status=SWITCHING_CHANNEL", "message="+*resp.MessageID, "channel=SMS", "reason=")
-	del := find("status=DELIVERED", "message="+*resp.MessageID, "channel=WHATSAPP", "identity=+15551230001")
+	del := find("status=DELIVERED", "message="+*resp.MessageID, "channel=WHATSAPP", "identity=+15551230000")
 	if sw < 0 || del < 0 || del < sw {
 		t.Errorf("listen output:\n%s", got)
 	}

@@ -73,14 +73,40 @@ func (r Resolver) Require(s Setting) (string, error) {
 	if v := r.Get(s); v != "" {
 		return v, nil
 	}
-	return "", &MissingError{Setting: s}
+	return "", &MissingError{Settings: []Setting{s}}
 }
 
-// MissingError reports a required setting that neither a flag nor the environment provides.
-type MissingError struct{ Setting Setting }
+// MissingError reports the required settings that neither a flag nor the environment
+// provides, all of them at once.
+type MissingError struct{ Settings []Setting }
 
 func (e *MissingError) Error() string {
-	return fmt.Sprintf("missing %s: set %s or pass --%s", strings.TrimPrefix(e.Setting.Usage, "override the "), e.Setting.Env, e.Setting.Flag)
+	if len(e.Settings) == 1 {
+		s := e.Settings[0]
+		return fmt.Sprintf("missing %s: set %s or pass --%s", strings.TrimPrefix(s.Usage, "override the "), s.Env, s.Flag)
+	}
+	var envs, flags []string
+	for _, s := range e.Settings {
+		envs = append(envs, s.Env)
+		flags = append(flags, "--"+s.Flag)
+	}
+	return fmt.Sprintf("missing %s: set them or pass %s", strings.Join(envs, ", "), strings.Join(flags, ", "))
+}
+
+// RequireAll returns the values of the settings in order, or one MissingError that names
+// every setting without a value.
+func (r Resolver) RequireAll(settings ...Setting) ([]string, error) {
+	vals := make([]string, len(settings))
+	var missing []Setting
+	for i, s := range settings {
+		if vals[i] = r.Get(s); vals[i] == "" {
+			missing = append(missing, s)
+		}
+	}
+	if len(missing) > 0 {
+		return vals, &MissingError{Settings: missing}
+	}
+	return vals, nil
 }
 
 // Register adds the settings as flags on fs (persistent flags of the root command, typically).

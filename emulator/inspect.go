@@ -1,0 +1,164 @@
+package emulator
+
+import (
+	"encoding/json"
+	"github.com/relaykit/sinch-go/emulator/transcode"
+	"sync"
+	"time"
+)
+
+// MessageTrace is what the emulator did with one app message: the channels it planned to try,
+// the delivery reports it sent so far, and what the message looked like on each channel tried
+// (GET /_emulator/messages/{message_id}, Server.MessageTrace).
+type MessageTrace struct {
+	ProjectID string `json:"project_id"`
+	AppID     string `json:"app_id"`
+	MessageID string `json:"message_id"`
+	// AcceptedTime is when messages:send accepted it (emulator clock).
+	AcceptedTime time.Time `json:"accepted_time"`
+	// TTL is the message's ttl, "" when it has none.
+	TTL string `json:"ttl,omitempty"`
+	// Status is the last delivery status reported, "" while the message waits in the app's
+	// ingress queue.
+	Status string `json:"status"`
+	// Path lists the delivery reports in the order they were sent.
+	Path []TraceReport `json:"path"`
+	// Channels lists each channel tried, in order, with the message as transcoded for it.
+	Channels []TraceChannel `json:"channels"`
+}
+
+// TraceReport is one delivery report of a message.
+type TraceReport struct {
+	Channel  string    `json:"channel"`
+	Identity string    `json:"identity"`
+	Status   string    `json:"status"`
+	Reason   string    `json:"reason,omitempty"`
+	Detail   string    `json:"reason_description,omitempty"`
+	At       time.Time `json:"at"`
+}
+
+// TraceChannel is one channel a message was tried on, with the message in that channel's
+// form.
+type TraceChannel struct {
+	Channel  string `json:"channel"`
+	Identity string `json:"identity"`
+	// Form is what the channel shows (text, buttons, rich_card, ...; see emulator/transcode).
+	Form string `json:"form,omitempty"`
+	// Payload is the channel's payload, as messages:transcode gives it.
+	Payload json.RawMessage `json:"transcoded,omitempty"`
+	// Text is what a text-only screen shows for it (the SMS body on SMS).
+	Text string `json:"text,omitempty"`
+}
+
+// trace is the emulator's record behind a MessageTrace.
+type trace struct {
+	projectID, appID, messageID string
+	accepted                    time.Time
+	ttl                         time.Duration
+	message                     doc // the app message as sent (not changed afterwards)
+	props                       map[string]string
+	reports                     []TraceReport
+}
+
+// traceLog keeps the traces of the most recent messages (as many as Config.MaxStored).
+type traceLog struct {
+	mu    sync.Mutex
+	max   int
+	byKey map[string]*trace
+	order []string
+	head  int
+}
+
+func newTraceLog(max int) *traceLog { return &traceLog{max: max, byKey: map[string]*trace{}} }
+
+// traceKey is a message's key: message ids are unique across projects.
+func traceKey(_, messageID string) string { return messageID }
+
+// start records a message about to be delivered.
+func (l *traceLog) start(sim *simulation, message doc, props map[string]string) {
+	t := &trace{projectID: sim.projectID, appID: sim.appID, messageID: sim.messageID, accepted: sim.accepted, ttl: sim.ttl, message: message, props: props}
+	k := traceKey(sim.projectID, sim.messageID)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.byKey[k] = t
+	l.order = append(l.order, k)
+	if l.max > 0 && len(l.order)-l.head > l.max {
+		delete(l.byKey, l.order[l.head])
+		l.order[l.head] = ""
+		l.head++
+		if l.head*2 > len(l.order) {
+			l.order = append(l.order[:0], l.order[l.head:]...)
+			l.head = 0
+		}
+	}
+}
+
+// step records a delivery report.
+func (l *traceLog) step(sim *simulation, st deliveryStep, at time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if t := l.byKey[traceKey(sim.projectID, sim.messageID)]; t != nil {
+		t.reports = append(t.reports, TraceReport{Channel: st.ci.channel, Identity: st.ci.identity, Status: st.status, Reason: st.reason, Detail: st.detail, At: at})
+	}
+}
+
+func (l *traceLog) reset() {
+	l.mu.Lock()
+	clear(l.byKey)
+	l.order, l.head = nil, 0
+	l.mu.Unlock()
+}
+
+// MessageTrace tells what the emulator did with an app message it accepted: its delivery
+// reports so far and its transcoded form on each channel tried. ok is false for an unknown
+// message (or one older than the Config.MaxStored most recent). An empty projectID finds the
+// message in any project.
+func (s *Server) MessageTrace(projectID, messageID string) (MessageTrace, bool) {
+	s.traces.mu.Lock()
+	t := s.traces.byKey[traceKey(projectID, messageID)]
+	var out MessageTrace
+	if t != nil && projectID != "" && t.projectID != projectID {
+		t = nil
+	}
+	if t != nil {
+		out = MessageTrace{ProjectID: t.projectID, AppID: t.appID, MessageID: t.messageID, AcceptedTime: t.accepted,
+			Path: append([]TraceReport{}, t.reports...)}
+		if t.ttl > 0 {
+			out.TTL = formatTTL(t.ttl)
+		}
+		if n := len(t.reports); n > 0 {
+			out.Status = t.reports[n-1].Status
+		}
+	}
+	s.traces.mu.Unlock()
+	if t == nil {
+		return MessageTrace{}, false
+	}
+	// The channels tried are those the reports so far are about, in order.
+	out.Channels = []TraceChannel{}
+	msg := typedMessage(t.message)
+	seen := map[channelIdentity]bool{}
+	for _, r := range out.Path {
+		ci := channelIdentity{r.Channel, r.Identity}
+		if seen[ci] {
+			continue
+		}
+		seen[ci] = true
+		tc := TraceChannel{Channel: ci.channel, Identity: ci.identity}
+		if msg != nil {
+			if r, err := transcode.Transcode(transcode.Channel(ci.channel), *msg, transcode.Options{ChannelProperties: t.props, To: ci.identity}); err == nil {
+				tc.Form, tc.Text, tc.Payload = string(r.Form), r.Text, json.RawMessage(r.JSON)
+				if !json.Valid(tc.Payload) {
+					tc.Payload, _ = json.Marshal(r.JSON)
+				}
+			}
+		}
+		out.Channels = append(out.Channels, tc)
+	}
+	return out, true
+}
+
+func formatTTL(d time.Duration) string {
+	b, _ := json.Marshal(d.Seconds())
+	return string(b) + "s"
+}

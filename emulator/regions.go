@@ -1,0 +1,170 @@
+package emulator
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+)
+
+// Regions. The Conversation, Template and Batch APIs are each served per region (us, eu, br:
+// https://developers.sinch.com/docs/conversation/api-reference/conversation, "Base URL"), and an
+// app lives in the region where it was created: the same request on another region's URL
+// answers 404 (the same page: the base URL must match the app's region, and a mismatch fails;
+// a 404 is the first thing to check for it). The emulator serves each region under a path prefix of its listeners
+// (http://127.0.0.1:8787/eu/v1/projects/...); the un-prefixed URLs serve Config.DefaultRegion.
+
+// Regions are the regions the emulator serves, in the order GET /_emulator/info lists them.
+var Regions = []string{"us", "eu", "br"}
+
+// DefaultRegion is the region the un-prefixed URLs serve unless Config.DefaultRegion says
+// otherwise.
+const DefaultRegion = "us"
+
+type regionKey struct{}
+
+// regionOf is the region a request was made to.
+func regionOf(ctx context.Context) string {
+	if r, ok := ctx.Value(regionKey{}).(string); ok {
+		return r
+	}
+	return ""
+}
+
+// withRegions routes /{region}/... to next with the prefix removed and the region in the
+// request's context; other paths go to next in the default region.
+func (s *Server) withRegions(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		region := s.cfg.DefaultRegion
+		for _, reg := range Regions {
+			if rest, ok := strings.CutPrefix(r.URL.Path, "/"+reg+"/"); ok {
+				region = reg
+				r2 := new(http.Request)
+				*r2 = *r
+				u := *r.URL
+				u.Path = "/" + rest
+				u.RawPath = ""
+				if r.URL.RawPath != "" {
+					u.RawPath = "/" + strings.TrimPrefix(r.URL.RawPath, "/"+reg+"/")
+				}
+				r2.URL = &u
+				r = r2
+				break
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), regionKey{}, region)))
+	})
+}
+
+// appRegions remembers the region of every app.
+type appRegions struct {
+	mu sync.Mutex
+	of map[string]string // project/app → region
+}
+
+func (a *appRegions) set(projectID, appID, region string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.of == nil {
+		a.of = map[string]string{}
+	}
+	a.of[projectID+"/"+appID] = region
+}
+
+func (a *appRegions) get(projectID, appID string) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.of[projectID+"/"+appID]
+}
+
+func (a *appRegions) forget(projectID, appID string) {
+	a.mu.Lock()
+	delete(a.of, projectID+"/"+appID)
+	a.mu.Unlock()
+}
+
+func (a *appRegions) reset() {
+	a.mu.Lock()
+	clear(a.of)
+	a.mu.Unlock()
+}
+
+// checkRegion answers 404, as for an app that does not exist, when the request names an app
+// (path, query or body app_id) that lives in another region than the URL's.
+func (s *Server) checkRegion(c *call) error {
+	region := regionOf(c.r.Context())
+	if region == "" {
+		return nil
+	}
+	for _, id := range []string{c.param("app_id"), c.query("app_id"), str(c.body, "app_id")} {
+		if id == "" {
+			continue
+		}
+		if home := s.regions.get(c.projectID, id); home != "" && home != region {
+			return errNotFound("app %s not found in region %s (it was created in region %s: use that region's URL)", quoteID(id), region, home)
+		}
+	}
+	return nil
+}
+
+// afterRegion keeps the region bookkeeping of the app operations: a created app lives in
+// the request's region, a deleted one is forgotten, and a list shows only the region's apps.
+func (s *Server) afterRegion(c *call, opID string, res any) any {
+	region := regionOf(c.r.Context())
+	if region == "" {
+		return res
+	}
+	switch opID {
+	case "createApp":
+		s.regions.set(c.projectID, idOf(asDoc(res)), region)
+	case "deleteApp":
+		s.regions.forget(c.projectID, c.param("app_id"))
+	case "listApps":
+		d := asDoc(res)
+		if d == nil {
+			return res
+		}
+		apps := arr(d["apps"])
+		kept := make([]any, 0, len(apps))
+		for _, x := range apps {
+			if home := s.regions.get(c.projectID, idOf(obj(x))); home == "" || home == region {
+				kept = append(kept, x)
+			}
+		}
+		d["apps"] = kept
+		return d
+	}
+	return res
+}
+
+// asDoc gives a handler's result as a JSON object (typed results go through JSON).
+func asDoc(res any) doc {
+	if d, ok := res.(doc); ok {
+		return d
+	}
+	var d doc
+	if b, err := json.Marshal(res); err == nil {
+		_ = json.Unmarshal(b, &d)
+	}
+	return d
+}
+
+// RegionInfo holds the base URLs of one region.
+type RegionInfo struct {
+	ConversationURL string `json:"conversation_url"`
+	TemplateURL     string `json:"template_url"`
+	BatchURL        string `json:"batch_url"`
+}
+
+// RegionURLs gives the base URLs of a region's Conversation, Template and Batch APIs on this
+// emulator (region is us, eu or br).
+func (s *Server) RegionURLs(region string) (conversation, template, batch string, err error) {
+	for _, r := range Regions {
+		if r == region {
+			return s.convURL + "/" + r, s.convURL + "/" + r, s.batchURL + "/" + r, nil
+		}
+	}
+	return "", "", "", fmt.Errorf("emulator: unknown region %q (want us, eu or br)", region)
+}

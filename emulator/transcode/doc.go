@@ -1,0 +1,43 @@
+// Package transcode renders a Conversation API app message the way each channel receives it.
+//
+// The Conversation API takes one generic message (text, media, template, choice, card,
+// carousel, location, contact info, list, or a raw per-channel payload) and transcodes it
+// for every channel it tries: natively where the channel has the kind, as plain text where it
+// does not (https://developers.sinch.com/docs/conversation/message-types/ has the table of
+// native support). This package is that transcoder for the emulator. It is pure Go and does no
+// I/O, so the same code answers POST /v1/projects/{project}/messages:transcode, records what
+// delivery put on each channel it tried, and draws each message in the web inbox.
+//
+// # Using it
+//
+//	res, err := transcode.Transcode(transcode.SMS, msg, transcode.Options{
+//		ChannelProperties: map[string]string{"SMS_MAX_NUMBER_OF_MESSAGE_PARTS": "2"},
+//	})
+//	if err != nil { ... }            // the message cannot be transcoded at all (a 400)
+//	res.Native                       // the channel shows this kind natively
+//	res.Form                         // what the channel shows, e.g. FormWhatsAppButtons
+//	res.JSON                         // the channel payload messages:transcode answers
+//	res.Text                         // what a text-only screen shows
+//	res.SMS                          // encoding and parts (SMS channel only)
+//	if v, failed := res.Failure(); failed { ... v.Reason ... } // delivery fails with this code
+//
+// [Transcode] returns an error only for a request the API rejects outright (no content, two
+// kinds at once, an unknown channel, a malformed channel property); each such error wraps
+// [ErrInvalid]. A message that is valid but breaks a channel's limit is not an error: the
+// [Result] lists the [Violation]s with the reason code the API reports in its MESSAGE_DELIVERY
+// callback, and [Result.Failure] says whether delivery on that channel fails.
+//
+// # What each channel gets
+//
+// The mapping of every kind on every channel is in the table of [Native] and in the files
+// named after the channels (whatsapp.go, rcs.go, messenger.go, ...), each rule with the Sinch
+// page it comes from. The plain-text rendering (text.go) is shared by every channel that lacks a
+// kind: a choice message lists its choices, a card shows its title, description, media URL and
+// choices, a carousel its cards, a location its title, label, coordinates and a maps link, a
+// list its sections and items, and a contact card its fields.
+//
+// The SMS facts (sms.go) follow Sinch's character-support page: GSM-7 when every character is
+// in the GSM 03.38 default alphabet or its extension table (extension characters count twice),
+// UCS-2 otherwise; one part holds 160 GSM-7 or 70 UCS-2 units, a part of a longer message 153
+// or 67. SMS_MAX_NUMBER_OF_MESSAGE_PARTS caps the parts; a message needing more fails.
+package transcode
