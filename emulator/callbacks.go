@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -23,6 +24,9 @@ type CallbackAttempt struct {
 	Error string `json:"error,omitempty"`
 	// Duration is how long the attempt took.
 	Duration time.Duration `json:"duration_ns"`
+	// Headers are the signature headers the attempt carried (none when the webhook has no
+	// secret), as the target received them.
+	Headers map[string]string `json:"headers,omitempty"`
 }
 
 // Callback states.
@@ -51,6 +55,8 @@ type CallbackRecord struct {
 	Attempts []CallbackAttempt `json:"attempts"`
 	// CreatedAt is when the callback was queued (emulator clock).
 	CreatedAt time.Time `json:"created_at"`
+	// secret signs the callback (kept for a resend; never shown).
+	secret string
 }
 
 // maxRecords and maxRecordBytes bound the callback history kept in memory: the number of
@@ -149,22 +155,24 @@ func newDispatcher(s *Server) *dispatcher {
 	return &dispatcher{s: s, queues: map[string]*cbQueue{}, limits: map[string]*rate.Limiter{}}
 }
 
-// send queues one callback body for each webhook.
-func (d *dispatcher) send(projectID, appID, trigger string, hooks []webhookRef, body []byte) {
+// send queues one callback body for each webhook; it returns the id of the last record.
+func (d *dispatcher) send(projectID, appID, trigger string, hooks []webhookRef, body []byte) (id string) {
 	if len(hooks) == 0 {
-		return
+		return ""
 	}
 	now := d.s.now()
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.stopped {
-		return
+		return ""
 	}
+	defer d.s.changed()
 	for _, h := range hooks {
 		rec := &CallbackRecord{
 			ID: d.s.newID(), ProjectID: projectID, AppID: appID, WebhookID: h.id, Target: h.target,
-			Trigger: trigger, Body: body, State: CallbackPending, CreatedAt: now,
+			Trigger: trigger, Body: body, State: CallbackPending, CreatedAt: now, secret: h.secret,
 		}
+		id = rec.ID
 		d.records = append(d.records, rec)
 		d.recordBytes += len(body)
 		d.trimRecords()
@@ -179,6 +187,7 @@ func (d *dispatcher) send(projectID, appID, trigger string, hooks []webhookRef, 
 		d.wg.Add(1)
 		go d.work(key, q, d.limiter(projectID, appID))
 	}
+	return id
 }
 
 // work drains one target's queue, then removes it and exits.
@@ -219,6 +228,7 @@ func (d *dispatcher) deliver(ctx context.Context, item outbound, lim *rate.Limit
 			done = true
 		}
 		d.mu.Unlock()
+		d.s.changed()
 		d.s.log.Debug("callback attempt", "trigger", item.rec.Trigger, "webhook", item.rec.WebhookID, "attempt", attempt, "status", a.StatusCode, "err", a.Error)
 		if done {
 			return
@@ -250,6 +260,12 @@ func (d *dispatcher) attempt(ctx context.Context, item outbound) CallbackAttempt
 	if item.secret != "" {
 		// Signed as Sinch signs: only webhooks with a secret get the signature headers.
 		hmac.SignRequest(req, item.secret, item.rec.Body, d.s.now())
+		a.Headers = make(map[string]string, len(req.Header))
+		for k, v := range req.Header {
+			if strings.HasPrefix(strings.ToLower(k), "x-sinch-") && len(v) > 0 {
+				a.Headers[k] = v[0]
+			}
+		}
 	}
 	resp, err := cfg.HTTPClient.Do(req)
 	a.Duration = time.Since(start)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 
 	"github.com/go-chi/chi/v5"
 )
@@ -20,6 +21,7 @@ func (s *Server) mountControl(r chi.Router) {
 		r.Get("/clock", s.controlClock)
 		r.Post("/clock/advance", s.controlAdvance)
 		r.Get("/messages/{message_id}", s.controlMessage)
+		s.mountInboxControl(r)
 	})
 }
 
@@ -71,11 +73,19 @@ func (s *Server) controlInboundEvent(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"event_id": id})
 }
 
-// controlCallbacks is GET /_emulator/callbacks[?project_id=&app_id=&webhook_id=&trigger=]; it
-// answers {"callbacks": [CallbackRecord...]}, oldest first.
+// controlCallbacks is GET /_emulator/callbacks[?project_id=&app_id=&webhook_id=&trigger=&limit=];
+// it answers {"callbacks": [CallbackRecord...]}, oldest first; limit keeps only the newest.
 func (s *Server) controlCallbacks(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	recs := s.Callbacks(CallbackFilter{ProjectID: q.Get("project_id"), AppID: q.Get("app_id"), WebhookID: q.Get("webhook_id"), Trigger: q.Get("trigger")})
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			writeError(w, errInvalid("limit must be a whole number of 1 or more"))
+			return
+		}
+		recs = recs[max(0, len(recs)-n):]
+	}
 	if recs == nil {
 		recs = []CallbackRecord{}
 	}
@@ -100,4 +110,5 @@ func (s *Server) Reset() {
 	s.sched.mu.Lock()
 	clear(s.sched.due)
 	s.sched.mu.Unlock()
+	s.feed.reset()
 }

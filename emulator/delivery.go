@@ -101,6 +101,9 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (doc, error) {
 	if in.message == nil {
 		return nil, errInvalid("message is required")
 	}
+	if err := refuseAtOnce(in.message); err != nil {
+		return nil, err
+	}
 	mode := str(app, "processing_mode")
 	if mode == "" || in.dispatchOnly {
 		mode = "DISPATCH"
@@ -221,6 +224,7 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (doc, error) {
 		batchID: in.batchID, messageIndex: in.messageIndex, ttl: in.ttl,
 	}
 	s.traces.start(sim, in.message, in.channelProperties)
+	s.feed.sent(idOf(m), order)
 	ob.after = append(ob.after, func() { s.ingress.push(p, sim) })
 	return m, nil
 }
@@ -323,6 +327,7 @@ func (s *Server) simulate(p *project, sim *simulation) {
 // report records one delivery report of a message and posts it as MESSAGE_DELIVERY.
 func (s *Server) report(p *project, sim *simulation, st deliveryStep) {
 	s.traces.step(sim, st, s.now())
+	defer s.changed() // the inbox shows the new status
 	report := doc{
 		"message_id":       sim.messageID,
 		"status":           st.status,
@@ -591,5 +596,6 @@ func (s *Server) inbound(projectID, appID, channel, identity, kind string, conte
 	out := clone(d)
 	p.mu.Unlock()
 	ob.flush()
+	s.changed()
 	return out, nil
 }

@@ -63,6 +63,13 @@
 // batch can be cancelled); each change is posted as BATCH_STATUS_UPDATE. Scheduled batches
 // follow Config.Clock, so tests can move a fake clock forward.
 //
+// # Web inbox
+//
+// The Conversation listener serves a web page at "/" (package inbox): every conversation as a
+// phone-like thread drawn as each channel shows it, each message's delivery path, replies as
+// the contact, the callback log with its attempts, and the controls below. Open
+// ConversationURL() in a browser.
+//
 // # Control endpoints
 //
 // Under the prefix /_emulator (which no Sinch path uses), on the Conversation listener:
@@ -70,10 +77,14 @@
 //	POST /_emulator/projects/{project_id}/inbound/messages   a contact sends a message (MESSAGE_INBOUND)
 //	POST /_emulator/projects/{project_id}/inbound/events     a contact sends an event (EVENT_INBOUND)
 //	GET  /_emulator/callbacks                                 callbacks sent, with their delivery attempts
+//	POST /_emulator/callbacks/{id}/resend                     send a recorded callback again
+//	GET  /_emulator/faults, PUT /_emulator/faults             the injected faults, changed at run time
+//	GET  /_emulator/unreachable, PUT /_emulator/unreachable   identities made unreachable at run time
 //	POST /_emulator/reset                                     forget all state and callbacks
 //
 // The same operations are available in Go: Server.InjectInbound, Server.InjectInboundEvent,
-// Server.Callbacks and Server.Reset.
+// Server.Callbacks, Server.ResendCallback, Server.SetFaults, Server.SetUnreachable and
+// Server.Reset.
 package emulator
 
 import (
@@ -236,6 +247,7 @@ type Server struct {
 	limits *rateLimits
 	faults *faultInjector
 	cb     *dispatcher
+	feed   *inboxFeed // what the web inbox follows
 	sched  *scheduler
 	convIx *specIndex
 	rules  *exactlyOneRules
@@ -359,13 +371,8 @@ func newServer(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	for _, r := range []float64{cfg.Faults.Rate429, cfg.Faults.Rate503, cfg.Faults.DropRate} {
-		if r < 0 || r > 1 {
-			return nil, fmt.Errorf("emulator: fault rates must be between 0 and 1, got %v", r)
-		}
-	}
-	if cfg.Faults.Rate429+cfg.Faults.Rate503+cfg.Faults.DropRate > 1 {
-		return nil, errors.New("emulator: fault rates add up to more than 1")
+	if err := cfg.Faults.check(); err != nil {
+		return nil, err
 	}
 	for _, c := range cfg.Credentials {
 		if c.KeyID == "" || c.KeySecret == "" {
@@ -407,6 +414,7 @@ func newServer(cfg Config) (*Server, error) {
 	s.limits = newRateLimits(cfg.RateLimit)
 	s.faults = newFaultInjector(cfg.Faults)
 	s.cb = newDispatcher(s)
+	s.feed = newInboxFeed()
 	s.sched = newScheduler(s)
 
 	if !cfg.DisableValidation {
@@ -463,6 +471,7 @@ func (s *Server) Shutdown(ctx context.Context) error { return s.shutdown(ctx, fa
 
 func (s *Server) shutdown(ctx context.Context, force bool) error {
 	s.closeOnce.Do(func() {
+		s.feed.close() // ends the inbox's event streams, which Shutdown would wait for
 		var errs []error
 		for _, srv := range []*http.Server{s.conv, s.batch} {
 			if srv == nil {

@@ -195,7 +195,8 @@ func (sc *sendContext) check(ci channelIdentity) failure {
 	case strings.HasSuffix(ci.identity, suffixUnreachable),
 		strings.HasSuffix(ci.identity, suffixOffNetwork) && (ci.channel == "SMS" || ci.channel == "MMS"),
 		strings.HasSuffix(ci.identity, suffixNoRCS) && ci.channel == "RCS",
-		sc.s.cfg.Undeliverable != nil && sc.s.cfg.Undeliverable(ci.channel, ci.identity):
+		sc.s.cfg.Undeliverable != nil && sc.s.cfg.Undeliverable(ci.channel, ci.identity),
+		sc.s.feed.isUnreachable(ci.channel, ci.identity):
 		return failure{code: "RECIPIENT_NOT_REACHABLE", queued: true, description: reasonText["RECIPIENT_NOT_REACHABLE"]}
 	case strings.HasSuffix(ci.identity, suffixSwitchedOff):
 		return failure{hold: true, queued: true}
@@ -354,4 +355,17 @@ func (w *windowTracker) reset() {
 	w.mu.Lock()
 	clear(w.last)
 	w.mu.Unlock()
+}
+
+// refuseAtOnce is what the API answers 400 for before accepting a message, beyond what the
+// spec's schema says: a template_message needs an omni_template or a channel_template
+// (https://developers.sinch.com/docs/conversation/message-types/template-message).
+func refuseAtOnce(msg doc) error {
+	if tm, ok := msg["template_message"]; ok {
+		t := obj(tm)
+		if obj(t["omni_template"]) == nil && len(obj(t["channel_template"])) == 0 {
+			return errInvalid("template_message needs omni_template or channel_template (a template of the template store, or a channel's own template per channel)")
+		}
+	}
+	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -93,6 +94,7 @@ func (s *Server) ConversationHandler() http.Handler {
 	r := chi.NewRouter()
 	r.Post("/oauth2/token", s.handleToken)
 	s.mountControl(r)
+	r.Get("/", inboxPage(s))
 	s.mountOps(r, s.conversationOps(), s.convIx)
 	s.mountOps(r, s.templateOps(), s.convIx)
 	r.NotFound(noOperation)
@@ -230,6 +232,9 @@ func (s *Server) serveCall(o op, v *requestValidator, w http.ResponseWriter, r *
 		res = s.afterRegion(c, o.id, res)
 	}
 	c.flush()
+	if r.Method != http.MethodGet {
+		s.changed() // the inbox shows the new state
+	}
 	if err != nil {
 		writeError(w, err)
 		if ae, ok := err.(*apiError); ok {
@@ -302,35 +307,44 @@ const (
 	faultDrop
 )
 
-// faultInjector draws the faults of Config.Faults.
+// faultInjector draws the faults of Config.Faults, or of the last Server.SetFaults.
 type faultInjector struct {
-	cfg Faults
+	cur atomic.Pointer[Faults]
 }
 
-func newFaultInjector(cfg Faults) *faultInjector { return &faultInjector{cfg: cfg} }
+func newFaultInjector(cfg Faults) *faultInjector {
+	f := &faultInjector{}
+	f.cur.Store(&cfg)
+	return f
+}
+
+// get returns the faults in force.
+func (f *faultInjector) get() Faults { return *f.cur.Load() }
 
 // delay waits Faults.Latency, or until ctx is done; it reports whether the request should go
 // on. A request whose client has gone, or whose connection Close has cut, does not hold its
 // goroutine for the rest of the latency.
 func (f *faultInjector) delay(ctx context.Context) bool {
-	if f.cfg.Latency <= 0 {
+	lat := f.cur.Load().Latency
+	if lat <= 0 {
 		return true
 	}
-	return sleepCtx(ctx, f.cfg.Latency)
+	return sleepCtx(ctx, lat)
 }
 
 // pick draws the fault of one request, if any.
 func (f *faultInjector) pick() fault {
-	if f.cfg.Rate429 == 0 && f.cfg.Rate503 == 0 && f.cfg.DropRate == 0 {
+	cfg := f.cur.Load()
+	if cfg.Rate429 == 0 && cfg.Rate503 == 0 && cfg.DropRate == 0 {
 		return faultNone
 	}
 	x := rand.Float64()
 	switch {
-	case x < f.cfg.Rate429:
+	case x < cfg.Rate429:
 		return fault429
-	case x < f.cfg.Rate429+f.cfg.Rate503:
+	case x < cfg.Rate429+cfg.Rate503:
 		return fault503
-	case x < f.cfg.Rate429+f.cfg.Rate503+f.cfg.DropRate:
+	case x < cfg.Rate429+cfg.Rate503+cfg.DropRate:
 		return faultDrop
 	}
 	return faultNone
