@@ -18,7 +18,7 @@ trap cleanup EXIT
 mkdir -p .cache
 go build -o .cache/sinch ./cmd/sinch
 go build -o .cache/bare ./bench/bare
-.cache/sinch emulator --addr 127.0.0.1:$emu_port --batch-addr 127.0.0.1:$emu_batch_port --rate-limit 0 >/dev/null 2>&1 &
+.cache/sinch emulator --addr 127.0.0.1:$emu_port --batch-addr 127.0.0.1:$emu_batch_port --rate-limit 0 --ingress-rate 0 >/dev/null 2>&1 &
 pids+=($!)
 .cache/bare -addr 127.0.0.1:$bare_port &
 pids+=($!)
