@@ -23,14 +23,95 @@
 // recipient's channel identities (for a contact_id recipient: the contact's channel_priority,
 // else the order of its identities).
 //
-// An identity is undeliverable on a channel when it ends in "0000" (for example
-// +15550100000), or when Config.Undeliverable says so: the emulator reports QUEUED_ON_CHANNEL
-// and then SWITCHING_CHANNEL (reason RECIPIENT_NOT_REACHABLE) for it and moves on to the next
-// channel. When no channel is left, the last report is FAILED with reason NO_CHANNELS_LEFT
-// (or RECIPIENT_NOT_REACHABLE when only one channel was tried). An identity that ends in
-// "9999" is rejected at once (FAILED, RECIPIENT_INVALID_CHANNEL_IDENTITY), without fallback.
-// Events (events:send) follow the same rules without fallback: EVENT_DELIVERY reports
+// Each channel is checked in turn, by the rules below; a channel that cannot take the message
+// hands over to the next with SWITCHING_CHANNEL (carrying that channel's reason), and when no
+// channel is left the last report is FAILED: with the channel's own reason when only one
+// channel was tried, NO_CHANNELS_LEFT (its description naming the last channel's reason)
+// otherwise. Failures marked "at once" come without QUEUED_ON_CHANNEL (the API refuses before
+// the channel sees the message); the others follow QUEUED_ON_CHANNEL. On WhatsApp, RCS,
+// Messenger, Instagram, Viber Business and Apple Messages, DELIVERED is followed by READ
+// (Config.DisableReadReceipts turns that off); SMS and MMS report no reads.
+//
+// # Reason codes
+//
+// The reason codes the emulator reports, and how to reach each (the condition the API
+// documents for it; failures.go cites the page of each rule):
+//
+//	CHANNEL_CONFIGURATION_MISSING              at once: the app has no channel_credentials for the channel
+//	TEMPLATE_NOT_FOUND                         at once: omni_template names no template of the template store
+//	                                           (or only other channels have a channel_template)
+//	TEMPLATE_NON_EXISTING_LANGUAGE_OR_VERSION  at once: the template has no translation with that
+//	                                           language_code and version ("latest" or empty: any)
+//	TEMPLATE_INSUFFICIENT_PARAMETERS           at once: parameters lacks a variable of the translation
+//	OUTSIDE_ALLOWED_SENDING_WINDOW             at once: a WhatsApp message other than a template, more than
+//	                                           24 hours (emulator clock) after the contact last wrote on
+//	                                           WhatsApp to the app (or when it never wrote)
+//	RECIPIENT_INVALID_CHANNEL_IDENTITY         at once: not an international phone number on SMS, MMS,
+//	                                           WhatsApp, RCS or Viber Business (for example "+1 555 123 4567"),
+//	                                           or any identity ending in 9999
+//	RECIPIENT_NOT_OPTED_IN                     at once: the identity is on the app's OPT_OUT_ALL consent list,
+//	                                           or on OPT_OUT_MARKETING / OPT_OUT_NOTIFICATION for a message
+//	                                           with that message_content_type
+//	MEDIA_TYPE_UNSUPPORTED                     at once: a media URL whose file type MMS or RCS does not take
+//	                                           (for example .docx on RCS)
+//	MEDIA_NOT_REACHABLE                        at once: a media URL on a host under .invalid
+//	(transcoder limits)                        at once: a limit emulator/transcode reports as failing, with
+//	                                           its code (for example SMS parts beyond
+//	                                           SMS_MAX_NUMBER_OF_MESSAGE_PARTS)
+//	RECIPIENT_NOT_REACHABLE                    queued: a test number (below) or Config.Undeliverable
+//	MESSAGE_EXPIRED                            queued: the ttl ran out before delivery (a test number ending in
+//	                                           4444, or a message waiting in the ingress queue); no fallback
+//	NO_CHANNELS_LEFT                           every channel of the order failed
+//	any other code                             queued: Config.Failures returns it for the channel and identity
+//
+// The remaining codes of the reference (UNKNOWN, INTERNAL_ERROR, RATE_LIMITED,
+// CHANNEL_FAILURE, CHANNEL_BAD_CONFIGURATION, MEDIA_TOO_LARGE, DELIVERY_TIMED_OUT,
+// DELIVERY_REJECTED_DUE_TO_POLICY, CONTACT_NOT_FOUND, BAD_REQUEST, UNKNOWN_APP,
+// NO_CHANNEL_IDENTITY_FOR_CONTACT, CHANNEL_REJECT, NO_PERMISSION, NO_PROFILE_AVAILABLE,
+// UNSUPPORTED_OPERATION, INACTIVE_CREDENTIAL, MESSAGE_SPLIT_REQUIRED,
+// DELIVERY_REPORT_TIME_OUT) depend on the channel's or Sinch's side (a carrier's policy, a
+// file's size on a server, an outage): they are reached through Config.Failures. Requests the
+// API refuses outright stay 400 INVALID_ARGUMENT: a template_message with neither
+// omni_template nor channel_template, a choice carrying two kinds, an invalid ttl.
+//
+// Test numbers choose a failure by their last four digits, per channel, so that one number
+// can fail on one channel and succeed on the next:
+//
+//	...0000  off the mobile network: SMS and MMS report RECIPIENT_NOT_REACHABLE, other channels
+//	         deliver (SMS -> WhatsApp fallback with one number)
+//	...3333  no RCS on the handset: RCS reports RECIPIENT_NOT_REACHABLE (RCS -> SMS fallback)
+//	...4040  unreachable on every channel (NO_CHANNELS_LEFT after fallback)
+//	...4444  switched off: QUEUED_ON_CHANNEL and never delivered; FAILED MESSAGE_EXPIRED when its
+//	         ttl runs out
+//	...9999  invalid on every channel (RECIPIENT_INVALID_CHANNEL_IDENTITY)
+//
+// Events (events:send) follow the channel rules (credentials, identities, opt-outs, test
+// numbers), without fallback and without the WhatsApp window: EVENT_DELIVERY reports
 // DELIVERED or FAILED.
+//
+// # Clock
+//
+// One clock drives token expiry, the WhatsApp window, ttl, batch send_after, the ingress queue
+// and the spacing of delivery reports: Config.Clock (the system clock by default) plus what
+// Server.Advance (or POST /_emulator/clock/advance) added. Advancing it wakes every wait that
+// the new time ends: a test can close a WhatsApp window, expire a token or a ttl, or release a
+// scheduled batch without sleeping. Server.Now reads it.
+//
+// # Regions
+//
+// Each region is served under a path prefix of both listeners: ConversationURL()+"/eu" is the
+// EU Conversation and Template APIs, BatchURL()+"/eu" the EU Batch API (Server.RegionURLs,
+// Server.Info). An app lives in the region whose URL created it; a request naming it (path,
+// query or body app_id) on another region's URL answers 404, as the API does, and listApps
+// shows the region's apps only. The un-prefixed URLs serve Config.DefaultRegion (us).
+//
+// # Ingress queue
+//
+// Each app's messages leave its ingress queue towards the channels at Config.IngressRate per
+// second (20, as documented; IngressUnlimited for load tests); the queue holds
+// Config.IngressQueue messages (500,000) and past that messages:send answers 429
+// RESOURCE_EXHAUSTED. A message is stored, and listed, as soon as it is accepted; only its
+// delivery reports wait. The pacing follows the emulator clock.
 //
 // A message sent with callback_url has its delivery reports posted there instead of to the
 // webhooks, signed with the app's callback_settings.secret_for_overridden_callback_urls when
@@ -61,7 +142,7 @@
 // than 7 days ahead; more than a minute ahead it is rounded up to the next 5 minutes, as the
 // API does. Statuses: READY (being sent), SCHEDULED, PROCESSED, CANCELLED (only a scheduled
 // batch can be cancelled); each change is posted as BATCH_STATUS_UPDATE. Scheduled batches
-// follow Config.Clock, so tests can move a fake clock forward.
+// follow the emulator clock, so Server.Advance releases them.
 //
 // # Web inbox
 //
@@ -81,10 +162,20 @@
 //	GET  /_emulator/faults, PUT /_emulator/faults             the injected faults, changed at run time
 //	GET  /_emulator/unreachable, PUT /_emulator/unreachable   identities made unreachable at run time
 //	POST /_emulator/reset                                     forget all state and callbacks
+//	GET  /_emulator/info                                      per region (us, eu, br) its conversation_url,
+//	                                                          template_url and batch_url; token_url;
+//	                                                          default_region
+//	GET  /_emulator/clock                                     {"now": "<RFC 3339>"}, the emulator's time
+//	POST /_emulator/clock/advance                             {"duration": "25h"} moves the clock; answers
+//	                                                          the new time as GET /_emulator/clock does
+//	GET  /_emulator/messages/{message_id}                     a message's delivery path (every report) and
+//	                                                          its transcoded form per channel tried
 //
 // The same operations are available in Go: Server.InjectInbound, Server.InjectInboundEvent,
-// Server.Callbacks, Server.ResendCallback, Server.SetFaults, Server.SetUnreachable and
-// Server.Reset.
+// Server.Callbacks, Server.ResendCallback, Server.SetFaults, Server.SetUnreachable,
+// Server.Reset, Server.Info, Server.Now, Server.Advance and Server.MessageTrace. The CLI wraps
+// them: sinch emulator inject, sinch emulator callbacks [--follow], sinch emulator clock
+// [advance 25h].
 package emulator
 
 import (

@@ -193,17 +193,17 @@ func TestInboxInChromium(t *testing.T) {
 		ch := ch
 		creds = append(creds, conversation.ChannelCredentials{Channel: &ch, StaticBearer: &conversation.StaticBearerCredential{ClaimedIdentity: "inbox-" + string(ch), Token: "t"}})
 	}
-	app, err := c.Conversation.CreateApp(ctx, conversation.CreateAppRequest{DisplayName: "Shop", ProcessingMode: &mode, ChannelCredentials: creds})
+	app, err := c.Conversation.Apps.Create(ctx, conversation.CreateAppRequest{DisplayName: "Shop", ProcessingMode: &mode, ChannelCredentials: creds})
 	if err != nil {
 		t.Fatal(err)
 	}
 	appID := *app.ID
 	sec := secret
-	if _, err := c.Conversation.CreateWebhook(ctx, conversation.CreateWebhookRequest{AppID: appID, Target: hook.URL + "/callbacks", Secret: &sec,
+	if _, err := c.Conversation.Webhooks.Create(ctx, conversation.CreateWebhookRequest{AppID: appID, Target: hook.URL + "/callbacks", Secret: &sec,
 		Triggers: []conversation.WebhookTrigger{"MESSAGE_DELIVERY", "MESSAGE_INBOUND", "EVENT_INBOUND"}}); err != nil {
 		t.Fatal(err)
 	}
-	down, err := c.Conversation.CreateWebhook(ctx, conversation.CreateWebhookRequest{AppID: appID, Target: failing.URL + "/down",
+	down, err := c.Conversation.Webhooks.Create(ctx, conversation.CreateWebhookRequest{AppID: appID, Target: failing.URL + "/down",
 		Triggers: []conversation.WebhookTrigger{"MESSAGE_SUBMIT"}})
 	if err != nil {
 		t.Fatal(err)
@@ -218,17 +218,15 @@ func TestInboxInChromium(t *testing.T) {
 	send := func(what string, req conversation.SendMessageRequest) string {
 		t.Helper()
 		req.AppID = appID
-		res, err := c.Conversation.SendMessage(ctx, req)
+		res, err := c.Conversation.Messages.Send(ctx, req)
 		if err != nil {
 			t.Fatalf("send %s: %v", what, err)
 		}
 		return *res.MessageID
 	}
-	rcpt, order := recipient.Fallback(recipient.SMS(customer), recipient.WhatsApp(customer))
-	textID := send("the text", conversation.SendMessageRequest{Recipient: rcpt, ChannelPriorityOrder: order,
+	textID := send("the text", conversation.SendMessageRequest{Recipient: recipient.Fallback(recipient.SMS(customer), recipient.WhatsApp(customer)),
 		Message: message.Text("Your order #4711 ships today. Reply to change the delivery time.")})
-	choiceRcpt, choiceOrder := recipient.Fallback(recipient.WhatsApp(customer), recipient.SMS(customer))
-	choiceID := send("the choice", conversation.SendMessageRequest{Recipient: choiceRcpt, ChannelPriorityOrder: choiceOrder,
+	choiceID := send("the choice", conversation.SendMessageRequest{Recipient: recipient.Fallback(recipient.WhatsApp(customer), recipient.SMS(customer)),
 		Message: message.Choices("When should we deliver?", message.TextChoice("Morning", "slot-morning"), message.TextChoice("Evening", "slot-evening"))})
 	cardID := send("the card", conversation.SendMessageRequest{Recipient: recipient.Identity("RCS", rcsPhone),
 		Message: message.Card("Spring collection", "New arrivals are in.", pics.URL+"/spring.png",
@@ -443,7 +441,7 @@ func TestInboxInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	late, err := c2.Conversation.SendMessage(ctx, conversation.SendMessageRequest{AppID: appID, Recipient: recipient.Identity("WHATSAPP", customer),
+	late, err := c2.Conversation.Messages.Send(ctx, conversation.SendMessageRequest{AppID: appID, Recipient: recipient.Identity("WHATSAPP", customer),
 		Message: message.Text("Are you still there?")})
 	if err != nil {
 		t.Fatal(err)
