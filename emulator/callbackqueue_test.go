@@ -118,7 +118,7 @@ func TestCallbacksInFlightKeepEachMessageInOrder(t *testing.T) {
 func TestLaneOf(t *testing.T) {
 	for body, want := range map[string]string{
 		`{"app_id":"a","message_delivery_report":{"channel_identity":{},"message_id":"01K","status":"DELIVERED"}}`: "01K",
-		`{"message_metadata":"{\"message_id\":\"x\"}","contact_create_notification":{}}`:                        "",
+		`{"message_metadata":"{\"message_id\":\"x\"}","contact_create_notification":{}}`:                           "",
 		`{"message":{"id":"01K"}}`: "",
 	} {
 		if got := laneOf([]byte(body)); got != want {
