@@ -241,8 +241,22 @@ function drawThread() {
   } else {
     updateComposerChannels(thread);
   }
+  // A live update redraws the messages: keep the keyboard focus on the same control.
+  const focused = list.contains(document.activeElement) ? focusKey(document.activeElement) : null;
   list.replaceChildren(...thread.messages.map((m) => drawMessage(project, app, thread, m)));
+  if (focused) {
+    const again = [...list.querySelectorAll("button, a, summary")].find((el) => focusKey(el) === focused);
+    if (again) again.focus({ preventScroll: true });
+  }
   if (stick) list.scrollTop = list.scrollHeight;
+}
+
+// focusKey names a control inside a message so that it can be found again after a redraw.
+function focusKey(el) {
+  const msg = el.closest(".msg");
+  if (!msg) return null;
+  const same = [...msg.querySelectorAll(el.tagName)].indexOf(el);
+  return `${msg.dataset.messageId}/${el.tagName}/${el.dataset.postback || el.dataset.channel || ""}/${same}`;
 }
 
 function drawMessage(project, app, thread, m) {
