@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"encoding/json"
-	"strings"
 
 	"github.com/relaykit/sinch-go/emulator/transcode"
 	"github.com/relaykit/sinch-go/gen/conversation"
@@ -31,7 +30,7 @@ func transcodeMessage(c *call) (any, error) {
 		name, _ := ch.(string)
 		r, err := transcode.Transcode(transcode.Channel(name), msg, opts)
 		if err != nil {
-			return nil, errInvalid("%s", strings.TrimPrefix(err.Error(), transcode.ErrInvalid.Error()+": "))
+			return nil, errInvalid("%s", err.Error())
 		}
 		out[name] = r.JSON
 	}

@@ -23,11 +23,15 @@
 //
 // [Transcode] returns an error only for a request the API rejects outright (no content, two
 // kinds at once, an unknown channel, a malformed channel property); each such error wraps
-// [ErrInvalid]. A message that is valid but breaks a channel's limit is not an error: the
+// [ErrInvalid] and its text is the sentence to put in the 400. A message that is valid but breaks a channel's limit is not an error: the
 // [Result] lists the [Violation]s with the reason code the API reports in its MESSAGE_DELIVERY
 // callback, and [Result.Failure] says whether delivery on that channel fails.
 //
 // # What each channel gets
+//
+// A template_message is sent as the channel's own template where channel_template names one
+// (WhatsApp, KakaoTalk); an omni_template is looked up through [Options].Template, filled with
+// its parameters and transcoded as its content; without a lookup it shows as its reference.
 //
 // The mapping of every kind on every channel is in the table of [Native] and in the files
 // named after the channels (whatsapp.go, rcs.go, messenger.go, ...), each rule with the Sinch

@@ -149,11 +149,17 @@ type Violation struct {
 }
 
 // ErrInvalid is wrapped by every error Transcode returns: the request is one the API rejects
-// with 400 INVALID_ARGUMENT.
+// with 400 INVALID_ARGUMENT. The error's text is a sentence saying what to fix, fit to be the
+// message of that 400 as it is.
 var ErrInvalid = errors.New("transcode: invalid message")
 
+type invalidError struct{ msg string }
+
+func (e *invalidError) Error() string { return e.msg }
+func (e *invalidError) Unwrap() error { return ErrInvalid }
+
 func invalid(format string, a ...any) error {
-	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, a...))
+	return &invalidError{fmt.Sprintf(format, a...)}
 }
 
 // SMSMaxPartsProperty is the channel property capping the number of SMS parts
