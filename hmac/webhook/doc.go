@@ -13,7 +13,7 @@
 // hmac/callback), deduplicated, and passed to the function registered for its type. The status
 // codes tell Sinch what to do next: 200 when done (or already done), 500 when your function
 // failed so that Sinch retries, 503 when the same event is being processed by another delivery
-// at that moment, and 400, 401, 405 or 413 for requests that are not valid callbacks.
+// at that moment (or the dedup store cannot be reached), and 400, 401, 405 or 413 for requests that are not valid callbacks.
 //
 // # Deduplication
 //
@@ -22,5 +22,6 @@
 // [DedupStore] before running your function, marks it done when the function returns nil, and
 // releases it when the function fails or panics, so that the retry runs it again. The default
 // [MemoryStore] is bounded and forgets keys after a TTL; replicas behind a load balancer need a
-// shared store implementing [DedupStore].
+// shared store implementing [DedupStore], such as the Redis one in package
+// hmac/webhook/redisstore.
 package webhook

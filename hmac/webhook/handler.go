@@ -29,7 +29,8 @@ var ErrNoVerification = errors.New("webhook: no secret configured (use WithSecre
 //   - parses the typed event (400 when the body does not parse);
 //   - claims the event's dedup key: an event already processed is answered 200 without running
 //     anything; one being processed by another delivery right now is answered 503 with
-//     Retry-After, so that Sinch tries again later instead of losing it;
+//     Retry-After, so that Sinch tries again later instead of losing it; so is every event
+//     while the store fails (Claim returns an error), without running anything;
 //   - runs the function registered for the trigger (or the catch-all; with neither, nothing);
 //   - answers 200 when it returns nil, and 500 when it returns an error, releasing the claim so
 //     that Sinch's retry is processed. A panic also releases the claim, then propagates to
@@ -253,7 +254,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		res, err := h.store.Claim(ctx, key)
 		switch {
 		case err != nil:
-			h.replyEvent(w, r, ev, key, http.StatusInternalServerError, fmt.Errorf("dedup store: %w", err))
+			// Without a claim the event is not processed (a store that should let events
+			// through when it fails says Claimed instead); 503 makes Sinch retry later.
+			w.Header().Set("Retry-After", "5")
+			h.replyEvent(w, r, ev, key, http.StatusServiceUnavailable, fmt.Errorf("dedup store: %w", err))
 			return
 		case res == AlreadyDone:
 			h.replyEvent(w, r, ev, key, http.StatusOK, nil, slog.String("outcome", "duplicate"))

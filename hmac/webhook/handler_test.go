@@ -336,14 +336,17 @@ func (failingStore) Claim(context.Context, string) (webhook.ClaimResult, error) 
 	return 0, errors.New("redis unreachable")
 }
 
-func TestStoreFailureIs500(t *testing.T) {
+// A store that cannot claim (Redis down, failing closed) gets 503 with Retry-After, so Sinch
+// retries later, and the function does not run without a claim.
+func TestStoreFailureIs503(t *testing.T) {
 	var runs atomic.Int32
 	h := newHandler(t, webhook.WithDedupStore(failingStore{}), webhook.OnAny(func(context.Context, callback.Event) error {
 		runs.Add(1)
 		return nil
 	}))
-	if rec := post(t, h, fixture(t, "OPT_OUT.json")); rec.Code != http.StatusInternalServerError || runs.Load() != 0 {
-		t.Fatalf("status %d, runs %d; want 500 and no run", rec.Code, runs.Load())
+	rec := post(t, h, fixture(t, "OPT_OUT.json"))
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" || runs.Load() != 0 {
+		t.Fatalf("status %d, Retry-After %q, runs %d; want 503 with Retry-After and no run", rec.Code, rec.Header().Get("Retry-After"), runs.Load())
 	}
 }
 
