@@ -10,7 +10,6 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"golang.org/x/time/rate"
 
 	"github.com/relaykit/sinch-go/cmd/sinch/internal/config"
 	"github.com/relaykit/sinch-go/cmd/sinch/internal/csvbatch"
@@ -69,6 +68,7 @@ func batchCommands(a *app) []*cobra.Command {
 	var csvPath, message, channel, sendAfter string
 	var chunk int
 	var perSecond float64
+	var redisURL string
 	var meta []string
 	send := &cobra.Command{
 		Use:   "send",
@@ -78,13 +78,16 @@ identity; or contact_id) and one column per ${parameter} of --message, optionall
 column. The whole file is checked first: every malformed row is reported with its line number
 and nothing is sent. The recipients then go out in batches of up to 1000, paced so that the
 recipients per second stay under --rate (the API processes 800 messages per second per
-project). A progress bar is drawn when stderr is a terminal; the batch ids are printed at the
-end. When a batch fails, the ids of the batches already accepted are printed before the error.`,
+project). With --redis, every batch send of the project that names the same Redis (on any
+machine) shares --rate; if Redis cannot be reached the run stops, as after a failed batch. A
+progress bar is drawn when stderr is a terminal; the batch ids are printed at the end. When a
+batch fails, the ids of the batches already accepted are printed before the error.`,
 		Example: `  # recipients.csv:
   #   phone,name,code
   #   +15551230001,Ada,1234
   sinch batch send --csv recipients.csv --message 'Hi ${name}, your code is ${code}'
-  sinch batch send --csv recipients.csv --message 'Sale starts now' --send-after 2026-12-01T09:00:00Z --metadata campaign=winter`,
+  sinch batch send --csv recipients.csv --message 'Sale starts now' --send-after 2026-12-01T09:00:00Z --metadata campaign=winter
+  sinch batch send --csv part1.csv --message 'Sale starts now' --redis redis://localhost:6379/0   # with part2.csv elsewhere`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			after, err := parseSendAfter(sendAfter, time.Now())
@@ -120,7 +123,11 @@ end. When a batch fails, the ids of the batches already accepted are printed bef
 			}
 			sender := a.resolver(cmd).Get(config.SMSSender)
 			chunks := csvbatch.Split(rows, chunk)
-			limiter := rate.NewLimiter(rate.Limit(perSecond), chunk) // the first batch goes at once, each next one when its recipients fit under --rate
+			limiter, closeLimiter, err := newRecipientPacer(redisURL, c.ProjectID(), perSecond, chunk)
+			if err != nil {
+				return err
+			}
+			defer closeLimiter()
 			var bar *progressbar.ProgressBar
 			if a.env.IsTerminal && !a.json {
 				bar = progressbar.NewOptions(len(rows), progressbar.OptionSetWriter(a.env.Stderr),
@@ -201,6 +208,7 @@ end. When a batch fails, the ids of the batches already accepted are printed bef
 	fs.StringSliceVar(&meta, "metadata", nil, "batch metadata as KEY=VALUE, to find the batches later with batch status/cancel --metadata-key KEY --metadata-value VALUE")
 	fs.IntVar(&chunk, "chunk-size", csvbatch.MaxRecipients, "recipients per batch request (at most 1000)")
 	fs.Float64Var(&perSecond, "rate", 800, "recipients per second to stay under (the API's per-project message rate)")
+	fs.StringVar(&redisURL, "redis", "", "share --rate with every `batch send` of the project through this Redis (redis://host:port/db); without Redis reachable the run stops")
 	config.Register(fs, config.SMSSender)
 	_ = send.MarkFlagRequired("csv")
 	_ = send.MarkFlagRequired("message")
