@@ -11,10 +11,7 @@ package transcode
 // media, and a text with an image and one button
 // (https://developers.sinch.com/docs/conversation/channel-support/viberbm/message-support/).
 
-const (
-	viberBMTextMax = 1000
-	viberRichMax   = 6 // buttons a Viber rich media card shows (6 rows of the 6-column grid)
-)
+const viberBMTextMax = 1000
 
 func viberBase(o Options, typ string) obj {
 	m := obj{"type": typ}
@@ -96,10 +93,7 @@ func viber(r *Result, v view, o Options) any {
 			r.Form = FormCarousel
 		}
 		var bs []any
-		for i, c := range cards {
-			if len(c.choices) > viberRichMax {
-				reject(r, "cards["+itoa(i)+"].choices", viberRichMax, len(c.choices), "the number of buttons on a Viber rich card")
-			}
+		for _, c := range cards {
 			bs = append(bs, viberRichCard(c)...)
 		}
 		m := viberBase(o, "rich_media")

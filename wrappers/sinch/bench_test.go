@@ -64,8 +64,12 @@ func BenchmarkSendMessage(b *testing.B) {
 
 // handWritten is the baseline: the same messages:send with net/http and encoding/json only.
 func handWritten(ctx context.Context, f *fakeSinch, req conversation.SendMessageRequest) func() (*conversation.SendMessageResponse, error) {
-	hc := f.srv.Client()
-	url := f.srv.URL + "/v1/projects/" + testProject + "/messages:send"
+	return handWrittenTo(ctx, f.srv.Client(), f.srv.URL, req)
+}
+
+// handWrittenTo is handWritten for any server and *http.Client.
+func handWrittenTo(ctx context.Context, hc *http.Client, base string, req conversation.SendMessageRequest) func() (*conversation.SendMessageResponse, error) {
+	url := base + "/v1/projects/" + testProject + "/messages:send"
 	return func() (*conversation.SendMessageResponse, error) {
 		body, err := json.Marshal(req)
 		if err != nil {

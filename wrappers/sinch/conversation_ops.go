@@ -649,6 +649,9 @@ func (s *MessagesService) Get(ctx context.Context, messageId string, params conv
 
 // ListPage calls GET /v1/projects/{project_id}/messages (listMessages): List messages.
 // It returns one page; List iterates over every page.
+//
+// A DISPATCH-mode app's messages are listed only with MessagesSource DISPATCH_SOURCE (the default
+// is CONVERSATION_SOURCE); ListForApp chooses the store from the app's processing mode.
 func (s *MessagesService) ListPage(ctx context.Context, params conversation.ListMessagesParams, opts ...Option) (*conversation.ListMessagesResponse, error) {
 	cfg, err := s.c.callConfig(opts)
 	if err != nil {
@@ -668,6 +671,9 @@ func (s *MessagesService) ListPage(ctx context.Context, params conversation.List
 // List iterates over every item of every page, fetching pages lazily with page_token as
 // the loop advances; breaking out of the loop stops it. A PageToken in params is where the walk
 // starts. An error is yielded once, and ends the walk.
+//
+// A DISPATCH-mode app's messages are listed only with MessagesSource DISPATCH_SOURCE (the default
+// is CONVERSATION_SOURCE); ListForApp chooses the store from the app's processing mode.
 func (s *MessagesService) List(ctx context.Context, params conversation.ListMessagesParams, opts ...Option) iter.Seq2[conversation.ConversationMessage, error] {
 	return paging.All(func(token string) ([]conversation.ConversationMessage, string, error) {
 		q := params

@@ -1,6 +1,7 @@
 package sinch
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -127,6 +128,7 @@ type attempt struct {
 	answer  bool // and an answer came back
 	retries int
 	req     *http.Request // the first try, for log lines
+	body    bytes.Reader  // the first try's body
 }
 
 // try sends one attempt: it waits for the limiter, authenticates, and on a 401 with an OAuth2

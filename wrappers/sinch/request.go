@@ -80,12 +80,6 @@ func (c *Client) callConfig(opts []Option) (*config, error) {
 // pathProject is the project id as it goes into a request path.
 func (cfg *config) pathProject() string { return url.PathEscape(cfg.projectID) }
 
-// requestBody is a replayable request body with a single allocation per read.
-type requestBody struct{ bytes.Reader }
-
-// Close does nothing: the body is in memory.
-func (*requestBody) Close() error { return nil }
-
 // exec sends one API call through the pipeline and decodes a 2xx answer into out (a pointer to
 // the expected type; nil to ignore the body; *[]byte or *json.RawMessage for the raw body).
 // path is the escaped path below the API's base URL; rawQuery is already encoded. A non-2xx
@@ -137,20 +131,16 @@ func (c *Client) exec(ctx context.Context, cfg *config, api apiID, method, path,
 			h[k] = vs
 		}
 	}
+	a := &attempt{p: p, cfg: cfg, send: p.send, req: req}
 	if body != nil {
-		rb := &requestBody{}
-		rb.Reset(body)
-		req.Body = rb
+		// io.NopCloser over a *bytes.Reader is a body net/http knows to be in memory: it writes
+		// the headers and the body in one write instead of flushing the headers first.
+		a.body.Reset(body)
+		req.Body = io.NopCloser(&a.body)
 		req.ContentLength = int64(len(body))
-		req.GetBody = func() (io.ReadCloser, error) {
-			again := &requestBody{}
-			again.Reset(body)
-			return again, nil
-		}
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 		h["Content-Type"] = contentTypeJSON
 	}
-
-	a := &attempt{p: p, cfg: cfg, send: p.send, req: req}
 	if len(cfg.middleware) > len(c.cfg.middleware) { // the call added middleware
 		a.send = chain(p.send, cfg.middleware[len(c.cfg.middleware):])
 	}
