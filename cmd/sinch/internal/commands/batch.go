@@ -208,7 +208,7 @@ batch fails, the ids of the batches already accepted are printed before the erro
 	fs.StringSliceVar(&meta, "metadata", nil, "batch metadata as KEY=VALUE, to find the batches later with batch status/cancel --metadata-key KEY --metadata-value VALUE")
 	fs.IntVar(&chunk, "chunk-size", csvbatch.MaxRecipients, "recipients per batch request (at most 1000)")
 	fs.Float64Var(&perSecond, "rate", 800, "recipients per second to stay under (the API's per-project message rate)")
-	fs.StringVar(&redisURL, "redis", "", "share --rate with every `batch send` of the project through this Redis (redis://host:port/db); without Redis reachable the run stops")
+	fs.StringVar(&redisURL, "redis", "", "share --rate with every batch send of the project through this Redis (redis://host:port/db); without Redis reachable the run stops")
 	config.Register(fs, config.SMSSender)
 	_ = send.MarkFlagRequired("csv")
 	_ = send.MarkFlagRequired("message")
