@@ -14,6 +14,9 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first Ctrl-C asks the command to stop cleanly (batch send lets the batch in flight
+	// finish and prints where to resume); a second one ends the process at once.
+	go func() { <-ctx.Done(); stop() }()
 	code := commands.Run(ctx, os.Args[1:], commands.OSEnv())
 	stop()
 	os.Exit(code)

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -166,5 +167,109 @@ func TestBatchPartialFailureReportsWhatWasSent(t *testing.T) {
 	}
 	if posts.Load() != 2 {
 		t.Errorf("%d batch requests, want 2 (nothing after the failure)", posts.Load())
+	}
+}
+
+// batchFront puts a proxy in front of the emulator's Batch API that calls onPost with the
+// number of each batch request as it arrives (before forwarding it).
+func batchFront(t *testing.T, srv *emulator.Server, onPost func(n int32)) string {
+	t.Helper()
+	target, _ := url.Parse(srv.BatchURL())
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var posts atomic.Int32
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			onPost(posts.Add(1))
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	return front.URL
+}
+
+// Ctrl-C between batches stops before the next one, prints the batches that went and the line
+// to resume from; --resume-from sends exactly the rest.
+func TestBatchInterruptAndResume(t *testing.T) {
+	srv := startEmulator(t, emulator.Config{})
+	env := emuEnv(srv)
+	env["SINCH_APP_ID"] = createApp(t, env)
+	csv := writeCSV(t, "phone,name\n+15551230001,A\n+15551230002,B\n+15551230003,C\n+15551230004,D\n+15551230005,E\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	env["SINCH_BATCH_URL"] = batchFront(t, srv, func(n int32) {
+		if n == 1 {
+			cancel() // Ctrl-C while the first batch is in flight: it still completes
+		}
+	})
+	// One recipient per batch at 2 per second: the second batch waits half a second.
+	r := runEnv(ctx, env, "", false, "batch", "send", "--csv", csv, "--message", "Hi ${name}", "--chunk-size", "1", "--rate", "2")
+	if r.code != 1 {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"interrupted: 1 of 5 batches were accepted (CSV lines 2-2", "--resume-from 3"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr %q lacks %q", r.stderr, want)
+		}
+	}
+	if !strings.Contains(r.stdout, "sent 1 recipient in 1 batch") || !strings.Contains(r.stdout, "2-2") {
+		t.Errorf("stdout %q", r.stdout)
+	}
+	var sum batchSummary
+	okJSON(t, env, &sum, "batch", "send", "--csv", csv, "--message", "Hi ${name}", "--chunk-size", "2", "--resume-from", "3")
+	if sum.Recipients != 4 || len(sum.Batches) != 2 || sum.Batches[0].FirstLine != 3 || sum.Batches[1].LastLine != 6 || sum.ResumeFrom != 0 {
+		t.Errorf("resumed %+v", sum)
+	}
+	fails(t, env, 2, []string{"--resume-from 9", "lines 2 to 6"}, "batch", "send", "--csv", csv, "--message", "x", "--resume-from", "9")
+}
+
+// A failed batch names the line to resume from, in the error and in the JSON summary.
+func TestBatchFailureSaysWhereToResume(t *testing.T) {
+	srv := startEmulator(t, emulator.Config{})
+	env := emuEnv(srv)
+	env["SINCH_APP_ID"] = createApp(t, env)
+	csv := writeCSV(t, "phone\n+15551230001\n+15551230002\n+15551230003\n")
+	env["SINCH_BATCH_URL"] = batchFront(t, srv, func(int32) {})
+	env["SINCH_APP_ID"] = "01NOSUCHAPP"
+	r := run(t, env, "batch", "send", "--csv", csv, "--message", "x", "--chunk-size", "2", "--json", "--max-retries", "0")
+	if r.code != 1 || !strings.Contains(r.stderr, "no batch was sent; to send the rest, run the same command with --resume-from 2") {
+		t.Fatalf("exit %d stderr %q", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stdout, `"resume_from": 2`) {
+		t.Errorf("json %s", r.stdout)
+	}
+}
+
+// --csv - reads standard input (checked whole, then streamed from a spooled copy).
+func TestBatchCSVFromStdin(t *testing.T) {
+	srv := startEmulator(t, emulator.Config{})
+	env := emuEnv(srv)
+	env["SINCH_APP_ID"] = createApp(t, env)
+	in := "to,code\n+15551230001,1\n+15551230002,2\n+15551230003,3\n"
+	r := runWith(t, context.Background(), env, in, "batch", "send", "--csv", "-", "--message", "code ${code}", "--chunk-size", "2", "--json")
+	var sum batchSummary
+	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &sum) != nil || sum.Recipients != 3 || len(sum.Batches) != 2 {
+		t.Fatalf("exit %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	r = runWith(t, context.Background(), env, "to\nnope\n", "batch", "send", "--csv", "-", "--message", "x")
+	if r.code != 1 || !strings.Contains(r.stderr, "standard input: line 2") || !strings.Contains(r.stderr, "nothing was sent") {
+		t.Errorf("bad stdin: %d %q", r.code, r.stderr)
+	}
+}
+
+// On a terminal the progress line counts recipients and ends erased, before the table.
+func TestBatchProgressLine(t *testing.T) {
+	srv := startEmulator(t, emulator.Config{})
+	env := emuEnv(srv)
+	env["SINCH_APP_ID"] = createApp(t, env)
+	csv := writeCSV(t, "phone\n+15551230001\n+15551230002\n+15551230003\n+15551230004\n")
+	r := runEnv(context.Background(), env, "", true, "batch", "send", "--csv", csv, "--message", "x", "--chunk-size", "1", "--rate", "8")
+	if r.code != 0 {
+		t.Fatalf("exit %d %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "/4 recipients") || !strings.HasSuffix(r.stderr, "\r\x1b[K") {
+		t.Errorf("stderr %q", r.stderr)
+	}
+	if !strings.Contains(r.stdout, "sent 4 recipients in 4 batches") {
+		t.Errorf("stdout %q", r.stdout)
 	}
 }

@@ -2,10 +2,7 @@
 // that address people by number, in international (E.164) form.
 package phone
 
-import (
-	"regexp"
-	"strings"
-)
+import "strings"
 
 // channels address recipients by phone number: SMS, MMS, WhatsApp, RCS and Viber Business
 // Messages take an MSISDN in E.164 form
@@ -16,13 +13,27 @@ var channels = map[string]bool{"SMS": true, "MMS": true, "WHATSAPP": true, "RCS"
 // phone number.
 func Channel(ch string) bool { return channels[ch] }
 
-// e164 is an E.164 number: up to 15 digits, no leading zero, the + optional as the API accepts.
-var e164 = regexp.MustCompile(`^\+?[1-9][0-9]{6,14}$`)
+
+// separators are what people write between digits.
+var separators = strings.NewReplacer(" ", "", "-", "", "(", "", ")", "", ".", "")
 
 // Normalize removes the spaces, dashes, dots and parentheses people write in numbers.
-func Normalize(s string) string {
-	return strings.NewReplacer(" ", "", "-", "", "(", "", ")", "", ".", "").Replace(strings.TrimSpace(s))
-}
+func Normalize(s string) string { return separators.Replace(strings.TrimSpace(s)) }
 
-// Valid reports whether s, normalized, is a phone number in E.164 form.
-func Valid(s string) bool { return e164.MatchString(Normalize(s)) }
+// Valid reports whether s, normalized, is a phone number in E.164 form: 7 to 15 digits, the
+// first not 0, the + optional as the API accepts.
+func Valid(s string) bool {
+	n := Normalize(s)
+	if len(n) > 0 && n[0] == '+' {
+		n = n[1:]
+	}
+	if len(n) < 7 || len(n) > 15 || n[0] == '0' {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		if n[i] < '0' || n[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
