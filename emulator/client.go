@@ -101,8 +101,8 @@ func NewTestWith(t TB, cfg Config, opts ...sinch.Option) (*Server, *sinch.Client
 	req := conversation.CreateAppRequest{DisplayName: "Test app"}
 	for _, ch := range testChannels {
 		req.ChannelCredentials = append(req.ChannelCredentials, conversation.ChannelCredentials{
-			Channel:      &ch,
-			StaticBearer: &conversation.StaticBearerCredential{ClaimedIdentity: "emulator-" + string(ch), Token: "emulator-token"},
+			Channel:      ch,
+			StaticBearer: conversation.StaticBearerCredential{ClaimedIdentity: "emulator-" + string(ch), Token: "emulator-token"},
 		})
 	}
 	app, err := c.Conversation.Apps.Create(ctx, req)
@@ -121,12 +121,12 @@ func NewTestWith(t TB, cfg Config, opts ...sinch.Option) (*Server, *sinch.Client
 	go func() { _ = sink.Serve(ln) }()
 	t.Cleanup(func() { _ = sink.Close() })
 	_, err = c.Conversation.Webhooks.Create(ctx, conversation.CreateWebhookRequest{
-		AppID: *app.ID, Target: "http://" + ln.Addr().String() + "/callbacks", Triggers: allTriggers,
+		AppID: app.ID, Target: "http://" + ln.Addr().String() + "/callbacks", Triggers: allTriggers,
 	})
 	if err != nil {
 		t.Fatalf("emulator: create the test webhook: %v", err)
 	}
-	if c, err = srv.Client(append([]sinch.Option{sinch.WithAppID(*app.ID)}, opts...)...); err != nil {
+	if c, err = srv.Client(append([]sinch.Option{sinch.WithAppID(app.ID)}, opts...)...); err != nil {
 		t.Fatalf("emulator: client: %v", err)
 	}
 	return srv, c

@@ -26,7 +26,7 @@ func TestNewTestHandsBackAReadyClient(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
 	rec, err := srv.WaitCallback(ctx, emulator.CallbackFilter{Trigger: "MESSAGE_DELIVERY"}, func(r emulator.CallbackRecord) bool {
-		return bytes.Contains(r.Body, []byte(*sent.MessageID)) && bytes.Contains(r.Body, []byte(`"DELIVERED"`))
+		return bytes.Contains(r.Body, []byte(sent.MessageID)) && bytes.Contains(r.Body, []byte(`"DELIVERED"`))
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -73,19 +73,19 @@ func TestEndToEndEveryOperation(t *testing.T) {
 	// Apps and webhooks.
 	app, err := cv.Apps.Create(ctx, conversation.CreateAppRequest{
 		DisplayName:    "e2e",
-		ProcessingMode: ptr(conversation.ProcessingModeConversation),
+		ProcessingMode: conversation.ProcessingModeConversation,
 		ChannelCredentials: []conversation.ChannelCredentials{{
-			Channel:      ptr(conversation.ConversationChannel("SMS")),
-			StaticBearer: &conversation.StaticBearerCredential{ClaimedIdentity: "plan", Token: "tok"},
+			Channel:      conversation.ConversationChannel("SMS"),
+			StaticBearer: conversation.StaticBearerCredential{ClaimedIdentity: "plan", Token: "tok"},
 		}},
 	})
 	must("createApp", err)
-	appID := *app.ID
+	appID := app.ID
 	_, err = cv.Apps.Get(ctx, appID)
 	must("getApp", err)
 	up, err := cv.Apps.Update(ctx, appID, conversation.UpdateAppParams{UpdateMask: []string{"display_name"}}, conversation.UpdateAppRequest{DisplayName: ptr("e2e renamed")})
 	must("updateApp", err)
-	if *up.DisplayName != "e2e renamed" {
+	if up.DisplayName != "e2e renamed" {
 		t.Fatalf("updateApp: %+v", up)
 	}
 	apps, err := cv.Apps.List(ctx)
@@ -93,18 +93,18 @@ func TestEndToEndEveryOperation(t *testing.T) {
 	if len(apps.Apps) != 1 {
 		t.Fatalf("listApps: %+v", apps)
 	}
-	hook, err := cv.Webhooks.Create(ctx, conversation.CreateWebhookRequest{AppID: appID, Target: "http://127.0.0.1:1/hook", TargetType: ptr(conversation.WebhookTargetType("HTTP")), Triggers: []conversation.WebhookTrigger{conversation.WebhookTriggerMessageDelivery}})
+	hook, err := cv.Webhooks.Create(ctx, conversation.CreateWebhookRequest{AppID: appID, Target: "http://127.0.0.1:1/hook", TargetType: conversation.WebhookTargetType("HTTP"), Triggers: []conversation.WebhookTrigger{conversation.WebhookTriggerMessageDelivery}})
 	must("createWebhook", err)
-	_, err = cv.Webhooks.Get(ctx, *hook.ID)
+	_, err = cv.Webhooks.Get(ctx, hook.ID)
 	must("getWebhook", err)
-	_, err = cv.Webhooks.Update(ctx, *hook.ID, conversation.UpdateWebhookParams{UpdateMask: []string{"target"}}, conversation.UpdateWebhookRequest{Target: "http://127.0.0.1:2/hook"})
+	_, err = cv.Webhooks.Update(ctx, hook.ID, conversation.UpdateWebhookParams{UpdateMask: []string{"target"}}, conversation.UpdateWebhookRequest{Target: "http://127.0.0.1:2/hook"})
 	must("updateWebhook", err)
 	hooks, err := cv.Webhooks.List(ctx, appID)
 	must("listWebhooks", err)
 	if len(hooks.Webhooks) != 1 || hooks.Webhooks[0].Target != "http://127.0.0.1:2/hook" {
 		t.Fatalf("listWebhooks: %+v", hooks)
 	}
-	err = cv.Webhooks.Delete(ctx, *hook.ID)
+	err = cv.Webhooks.Delete(ctx, hook.ID)
 	must("deleteWebhook", err)
 
 	// Contacts.
@@ -114,7 +114,7 @@ func TestEndToEndEveryOperation(t *testing.T) {
 			Language:          conversation.ContactLanguageENUS,
 		})
 		must("createContact", err)
-		return *ct.ID
+		return ct.ID
 	}
 	a, b := newContact("+15557000001"), newContact("+15557000002")
 	_, err = cv.Contacts.Get(ctx, a)
@@ -141,10 +141,10 @@ func TestEndToEndEveryOperation(t *testing.T) {
 	rcp := recipient.Fallback(recipient.SMS("+15557000000"), recipient.WhatsApp("+15557000003"))
 	sent, err := cv.Messages.Send(ctx, conversation.SendMessageRequest{AppID: appID, Recipient: rcp, Message: message.Text("hello")})
 	must("sendMessage", err)
-	msgID := *sent.MessageID
+	msgID := sent.MessageID
 	got, err := cv.Messages.Get(ctx, msgID, conversation.GetMessageParams{MessagesSource: ptr(conversation.MessageSource("CONVERSATION_SOURCE"))})
 	must("getMessage", err)
-	if got.ConversationID == nil || *got.ConversationID == "" {
+	if got.ConversationID == "" {
 		t.Fatalf("CONVERSATION mode message without conversation: %+v", got)
 	}
 	_, err = cv.Messages.UpdateMetadata(ctx, msgID, conversation.UpdateMessageMetadataParams{MessagesSource: ptr(conversation.MessageSource("CONVERSATION_SOURCE"))}, conversation.UpdateMessageMetadataRequest{Metadata: "m"})
@@ -169,7 +169,7 @@ func TestEndToEndEveryOperation(t *testing.T) {
 	var convID string
 	for cvs, err := range cv.Conversations.List(ctx, conversation.ListConversationsParams{AppID: &appID}) {
 		must("listConversations", err)
-		convID = *cvs.ID
+		convID = cvs.ID
 	}
 	_, err = cv.Conversations.Get(ctx, convID)
 	must("getConversation", err)
@@ -180,23 +180,23 @@ func TestEndToEndEveryOperation(t *testing.T) {
 	}
 	err = cv.Conversations.InjectMessage(ctx, convID, conversation.InjectMessageRequest{
 		AcceptTime: time.Now().UTC(), ChannelIdentity: conversation.ChannelIdentity{Channel: "SMS", Identity: "+15557000001"},
-		ContactID: a, Direction: conversation.ConversationDirectionToApp, ContactMessage: &conversation.ContactMessage{TextMessage: &conversation.TextMessage{Text: "earlier"}},
+		ContactID: a, Direction: conversation.ConversationDirectionToApp, ContactMessage: conversation.ContactMessage{TextMessage: conversation.TextMessage{Text: "earlier"}},
 	})
 	must("injectMessage", err)
-	ie, err := cv.Conversations.InjectEvent(ctx, convID, conversation.InjectEventRequest{AcceptTime: time.Now().UTC(), AppEvent: &conversation.AppEvent{ComposingEvent: &conversation.ComposingEvent{}}})
+	ie, err := cv.Conversations.InjectEvent(ctx, convID, conversation.InjectEventRequest{AcceptTime: time.Now().UTC(), AppEvent: conversation.AppEvent{ComposingEvent: conversation.ComposingEvent{}}})
 	must("injectEvent", err)
 	err = cv.Conversations.Stop(ctx, convID)
 	must("stopConversation", err)
 
 	// Events and capability.
-	ev, err := cv.Events.Send(ctx, conversation.SendEventRequest{AppID: appID, Recipient: recipient.Contact(a), Event: conversation.AppEvent{ComposingEvent: &conversation.ComposingEvent{}}})
+	ev, err := cv.Events.Send(ctx, conversation.SendEventRequest{AppID: appID, Recipient: recipient.Contact(a), Event: conversation.AppEvent{ComposingEvent: conversation.ComposingEvent{}}})
 	must("sendEvent", err)
-	_, err = cv.Events.Get(ctx, *ev.EventID)
+	_, err = cv.Events.Get(ctx, ev.EventID)
 	must("getEvent", err)
 	for _, err := range cv.Events.List(ctx, conversation.ListEventsParams{}) {
 		must("listEvents", err)
 	}
-	err = cv.Events.Delete(ctx, *ie.EventID)
+	err = cv.Events.Delete(ctx, ie.EventID)
 	must("deleteEvent", err)
 	_, err = cv.Capability.Query(ctx, conversation.QueryCapabilityRequest{AppID: appID, Recipient: recipient.Contact(a)})
 	must("queryCapability", err)
@@ -214,14 +214,14 @@ func TestEndToEndEveryOperation(t *testing.T) {
 	// Batch API, consents.
 	bs, err := c.Batch.Send(ctx, batch.SendBatchMessageRequest{
 		AppID: appID, Message: message.Text("Hi ${name}"), BatchMetadata: map[string]any{"wave": "1"},
-		SendAfter:          ptr(time.Now().Add(time.Hour)),
+		SendAfter:          time.Now().Add(time.Hour),
 		RecipientAndParams: []batch.BatchRecipient{{Recipient: recipient.Identity("SMS", "+15557000010"), Parameters: map[string]string{"name": "Ann"}}},
 	})
 	must("sendBatchMessage", err)
-	bm, err := c.Batch.Get(ctx, *bs.BatchID)
+	bm, err := c.Batch.Get(ctx, bs.BatchID)
 	must("getBatchMessage", err)
-	if string(*bm.Status) != "SCHEDULED" {
-		t.Fatalf("batch status %v", *bm.Status)
+	if string(bm.Status) != "SCHEDULED" {
+		t.Fatalf("batch status %v", bm.Status)
 	}
 	list, err := c.Batch.List(ctx, batch.ListBatchMessagesParams{MetadataKey: "wave", MetadataValue: "1"})
 	must("listBatchMessages", err)
@@ -246,17 +246,17 @@ func TestEndToEndEveryOperation(t *testing.T) {
 	}
 
 	// Templates.
-	tp, err := c.Templates.Create(ctx, templates.CreateTemplateRequest{DefaultTranslation: "en", Translations: []templates.TemplateTranslation{{LanguageCode: "en", TextMessage: &conversation.TextMessage{Text: "Hi ${name}"}}}})
+	tp, err := c.Templates.Create(ctx, templates.CreateTemplateRequest{DefaultTranslation: "en", Translations: []templates.TemplateTranslation{{LanguageCode: "en", TextMessage: conversation.TextMessage{Text: "Hi ${name}"}}}})
 	must("createTemplate", err)
-	_, err = c.Templates.Get(ctx, *tp.ID)
+	_, err = c.Templates.Get(ctx, tp.ID)
 	must("getTemplate", err)
-	_, err = c.Templates.Update(ctx, *tp.ID, templates.UpdateTemplateRequest{ID: *tp.ID, Version: *tp.Version, DefaultTranslation: "en", Translations: tp.Translations})
+	_, err = c.Templates.Update(ctx, tp.ID, templates.UpdateTemplateRequest{ID: tp.ID, Version: tp.Version, DefaultTranslation: "en", Translations: tp.Translations})
 	must("updateTemplate", err)
 	_, err = c.Templates.List(ctx)
 	must("listTemplates", err)
-	_, err = c.Templates.ListTranslations(ctx, *tp.ID, templates.ListTemplateTranslationsParams{})
+	_, err = c.Templates.ListTranslations(ctx, tp.ID, templates.ListTemplateTranslationsParams{})
 	must("listTemplateTranslations", err)
-	err = c.Templates.Delete(ctx, *tp.ID)
+	err = c.Templates.Delete(ctx, tp.ID)
 	must("deleteTemplate", err)
 
 	// Deletes really delete, and the error is the wrappers' typed 404.
@@ -314,23 +314,23 @@ func TestEndToEndSignedCallbacks(t *testing.T) {
 	}))
 	defer recv.Close()
 	app, err := c.Conversation.Apps.Create(ctx, conversation.CreateAppRequest{DisplayName: "cb", ChannelCredentials: []conversation.ChannelCredentials{
-		{Channel: ptr(conversation.ConversationChannel("SMS")), StaticBearer: &conversation.StaticBearerCredential{ClaimedIdentity: "plan", Token: "tok"}},
-		{Channel: ptr(conversation.ConversationChannel("WHATSAPP")), StaticBearer: &conversation.StaticBearerCredential{ClaimedIdentity: "waba", Token: "tok"}},
+		{Channel: conversation.ConversationChannel("SMS"), StaticBearer: conversation.StaticBearerCredential{ClaimedIdentity: "plan", Token: "tok"}},
+		{Channel: conversation.ConversationChannel("WHATSAPP"), StaticBearer: conversation.StaticBearerCredential{ClaimedIdentity: "waba", Token: "tok"}},
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The customer writes on WhatsApp first: free-form WhatsApp messages are allowed for 24
 	// hours after that.
-	if _, err := srv.InjectInbound(ctx, emulator.InboundMessage{ProjectID: "e2e-project", AppID: *app.ID, Channel: "WHATSAPP", Identity: "+15558000000", ContactMessage: []byte(`{"text_message":{"text":"hi"}}`)}); err != nil {
+	if _, err := srv.InjectInbound(ctx, emulator.InboundMessage{ProjectID: "e2e-project", AppID: app.ID, Channel: "WHATSAPP", Identity: "+15558000000", ContactMessage: []byte(`{"text_message":{"text":"hi"}}`)}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.Conversation.Webhooks.Create(ctx, conversation.CreateWebhookRequest{AppID: *app.ID, Target: recv.URL, Secret: ptr(secret), Triggers: []conversation.WebhookTrigger{conversation.WebhookTriggerMessageDelivery}})
+	_, err = c.Conversation.Webhooks.Create(ctx, conversation.CreateWebhookRequest{AppID: app.ID, Target: recv.URL, Secret: secret, Triggers: []conversation.WebhookTrigger{conversation.WebhookTriggerMessageDelivery}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	rcp := recipient.Fallback(recipient.SMS("+15558000000"), recipient.WhatsApp("+15558000000"))
-	if _, err := c.Conversation.Messages.Send(ctx, conversation.SendMessageRequest{AppID: *app.ID, Recipient: rcp, Message: message.Text("hi")}); err != nil {
+	if _, err := c.Conversation.Messages.Send(ctx, conversation.SendMessageRequest{AppID: app.ID, Recipient: rcp, Message: message.Text("hi")}); err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < 5; i++ {

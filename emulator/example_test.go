@@ -58,20 +58,20 @@ func ExampleStart() {
 
 	// The app sends on the channels it has credentials for.
 	app, err := client.Conversation.Apps.Create(ctx, conversation.CreateAppRequest{DisplayName: "Shop", ChannelCredentials: []conversation.ChannelCredentials{
-		{Channel: ptr(conversation.ConversationChannel("SMS")), StaticBearer: &conversation.StaticBearerCredential{ClaimedIdentity: "plan-id", Token: "sms-token"}},
-		{Channel: ptr(conversation.ConversationChannel("WHATSAPP")), StaticBearer: &conversation.StaticBearerCredential{ClaimedIdentity: "sender-id", Token: "wa-token"}},
+		{Channel: conversation.ConversationChannel("SMS"), StaticBearer: conversation.StaticBearerCredential{ClaimedIdentity: "plan-id", Token: "sms-token"}},
+		{Channel: conversation.ConversationChannel("WHATSAPP"), StaticBearer: conversation.StaticBearerCredential{ClaimedIdentity: "sender-id", Token: "wa-token"}},
 	}})
 	if err != nil {
 		log.Fatal(err)
 	}
 	// The customer wrote on WhatsApp, which opens its 24-hour window for free-form messages.
-	_, err = srv.InjectInbound(ctx, emulator.InboundMessage{ProjectID: "my-project", AppID: *app.ID, Channel: "WHATSAPP", Identity: "+15550100000",
+	_, err = srv.InjectInbound(ctx, emulator.InboundMessage{ProjectID: "my-project", AppID: app.ID, Channel: "WHATSAPP", Identity: "+15550100000",
 		ContactMessage: json.RawMessage(`{"text_message": {"text": "Where is my order?"}}`)})
 	if err != nil {
 		log.Fatal(err)
 	}
 	_, err = client.Conversation.Webhooks.Create(ctx, conversation.CreateWebhookRequest{
-		AppID: *app.ID, Target: hook.URL,
+		AppID: app.ID, Target: hook.URL,
 		Triggers: []conversation.WebhookTrigger{conversation.WebhookTriggerMessageDelivery},
 	})
 	if err != nil {
@@ -82,7 +82,7 @@ func ExampleStart() {
 	// WhatsApp, which delivers, and reports the read.
 	to := recipient.Fallback(recipient.SMS("+15550100000"), recipient.WhatsApp("+15550100000"))
 	_, err = client.Conversation.Messages.Send(ctx, conversation.SendMessageRequest{
-		AppID: *app.ID, Recipient: to, Message: message.Text("Your order has shipped"),
+		AppID: app.ID, Recipient: to, Message: message.Text("Your order has shipped"),
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -117,13 +117,13 @@ func ExampleServer_InjectInbound() {
 		log.Fatal(err)
 	}
 	app, err := client.Conversation.Apps.Create(ctx, conversation.CreateAppRequest{
-		DisplayName: "Support", ProcessingMode: ptr(conversation.ProcessingModeConversation), ChannelCredentials: []conversation.ChannelCredentials{},
+		DisplayName: "Support", ProcessingMode: conversation.ProcessingModeConversation, ChannelCredentials: []conversation.ChannelCredentials{},
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
 	id, err := srv.InjectInbound(ctx, emulator.InboundMessage{
-		ProjectID: "my-project", AppID: *app.ID, Channel: "WHATSAPP", Identity: "+15550100001",
+		ProjectID: "my-project", AppID: app.ID, Channel: "WHATSAPP", Identity: "+15550100001",
 		ContactMessage: json.RawMessage(`{"text_message": {"text": "Can it come after 5 pm?"}}`),
 	})
 	if err != nil {
@@ -133,6 +133,6 @@ func ExampleServer_InjectInbound() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(msg.Direction != nil && *msg.Direction == conversation.ConversationDirectionToApp, msg.ContactMessage.TextMessage.Text)
+	fmt.Println(msg.Direction == conversation.ConversationDirectionToApp, msg.ContactMessage.TextMessage.Text)
 	// Output: true Can it come after 5 pm?
 }

@@ -52,7 +52,6 @@ type inboxFeed struct {
 	unreachable map[string]bool
 }
 
-
 func newInboxFeed() *inboxFeed {
 	return &inboxFeed{subs: map[chan struct{}]struct{}{}, orders: map[string][]channelIdentity{}, unreachable: map[string]bool{}}
 }

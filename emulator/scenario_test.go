@@ -85,9 +85,9 @@ func TestScenarioSeedGotchas(t *testing.T) {
 		return c
 	}
 	eu, us := regional("eu"), regional("us")
-	ch := func(c string) *conversation.ConversationChannel { v := conversation.ConversationChannel(c); return &v }
+	ch := func(c string) conversation.ConversationChannel { return conversation.ConversationChannel(c) }
 	bearer := func(c, id string) conversation.ChannelCredentials {
-		return conversation.ChannelCredentials{Channel: ch(c), StaticBearer: &conversation.StaticBearerCredential{ClaimedIdentity: id, Token: "tok"}}
+		return conversation.ChannelCredentials{Channel: ch(c), StaticBearer: conversation.StaticBearerCredential{ClaimedIdentity: id, Token: "tok"}}
 	}
 	app, err := eu.Conversation.Apps.Create(ctx, conversation.CreateAppRequest{DisplayName: "Shop (EU)",
 		ChannelCredentials: []conversation.ChannelCredentials{bearer("SMS", "plan"), bearer("WHATSAPP", "waba")}})

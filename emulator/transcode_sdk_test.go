@@ -22,7 +22,7 @@ func TestTranscodeThroughSDK(t *testing.T) {
 	}
 	card := message.Card("Lemon tart", "Today only", "https://cdn.example.test/tart.jpg", message.TextChoice("Order", "order-tart"))
 	tr, err := sc.Conversation.Messages.Transcode(ctx, conversation.TranscodeMessageRequest{
-		AppID: *app.ID, AppMessage: card, Channels: []conversation.ConversationChannel{"SMS", "RCS"},
+		AppID: app.ID, AppMessage: card, Channels: []conversation.ConversationChannel{"SMS", "RCS"},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -191,15 +191,15 @@ func TestInboxInChromium(t *testing.T) {
 	var creds []conversation.ChannelCredentials
 	for _, ch := range []conversation.ConversationChannel{"SMS", "WHATSAPP", "RCS"} {
 		ch := ch
-		creds = append(creds, conversation.ChannelCredentials{Channel: &ch, StaticBearer: &conversation.StaticBearerCredential{ClaimedIdentity: "inbox-" + string(ch), Token: "t"}})
+		creds = append(creds, conversation.ChannelCredentials{Channel: ch, StaticBearer: conversation.StaticBearerCredential{ClaimedIdentity: "inbox-" + string(ch), Token: "t"}})
 	}
-	app, err := c.Conversation.Apps.Create(ctx, conversation.CreateAppRequest{DisplayName: "Shop", ProcessingMode: &mode, ChannelCredentials: creds})
+	app, err := c.Conversation.Apps.Create(ctx, conversation.CreateAppRequest{DisplayName: "Shop", ProcessingMode: mode, ChannelCredentials: creds})
 	if err != nil {
 		t.Fatal(err)
 	}
-	appID := *app.ID
+	appID := app.ID
 	sec := secret
-	if _, err := c.Conversation.Webhooks.Create(ctx, conversation.CreateWebhookRequest{AppID: appID, Target: hook.URL + "/callbacks", Secret: &sec,
+	if _, err := c.Conversation.Webhooks.Create(ctx, conversation.CreateWebhookRequest{AppID: appID, Target: hook.URL + "/callbacks", Secret: sec,
 		Triggers: []conversation.WebhookTrigger{"MESSAGE_DELIVERY", "MESSAGE_INBOUND", "EVENT_INBOUND"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +222,7 @@ func TestInboxInChromium(t *testing.T) {
 		if err != nil {
 			t.Fatalf("send %s: %v", what, err)
 		}
-		return *res.MessageID
+		return res.MessageID
 	}
 	textID := send("the text", conversation.SendMessageRequest{Recipient: recipient.Fallback(recipient.SMS(customer), recipient.WhatsApp(customer)),
 		Message: message.Text("Your order #4711 ships today. Reply to change the delivery time.")})
@@ -396,7 +396,7 @@ func TestInboxInChromium(t *testing.T) {
 
 	// The callback log: the failing webhook's MESSAGE_SUBMIT was tried three times, 503 each.
 	do("open the callback log", chromedp.Click(css(`#tab-callbacks`)), chromedp.WaitVisible(css(`#cb-list`)),
-		chromedp.SetValue(css(`#cb-filter select[name="webhook"]`), *down.ID),
+		chromedp.SetValue(css(`#cb-filter select[name="webhook"]`), down.ID),
 		chromedp.Evaluate[chromedp.Void](`document.querySelector('#cb-filter').dispatchEvent(new Event('input'))`),
 		chromedp.WaitVisible(css(`.cb-item[data-state="FAILED"][data-trigger="MESSAGE_SUBMIT"]`)),
 		chromedp.Click(css(`.cb-item[data-state="FAILED"] summary`)),
@@ -448,10 +448,10 @@ func TestInboxInChromium(t *testing.T) {
 	}
 	do("the late WhatsApp text fails outside the window", chromedp.Click(css(`#tab-threads`)))
 	openThreadOf(textID)
-	do("the failure shows its reason", chromedp.WaitVisible(css(msg(*late.MessageID)+`[data-status="FAILED"]`)),
-		chromedp.Click(css(msg(*late.MessageID)+` details.path summary`)),
-		chromedp.WaitVisible(css(msg(*late.MessageID)+` li[data-status="FAILED"] .reason`)))
-	why, err := chromedp.Run(bctx, chromedp.Text(css(msg(*late.MessageID)+` li[data-status="FAILED"] .reason`)))
+	do("the failure shows its reason", chromedp.WaitVisible(css(msg(late.MessageID)+`[data-status="FAILED"]`)),
+		chromedp.Click(css(msg(late.MessageID)+` details.path summary`)),
+		chromedp.WaitVisible(css(msg(late.MessageID)+` li[data-status="FAILED"] .reason`)))
+	why, err := chromedp.Run(bctx, chromedp.Text(css(msg(late.MessageID)+` li[data-status="FAILED"] .reason`)))
 	if err != nil || !strings.Contains(why, "OUTSIDE_ALLOWED_SENDING_WINDOW") {
 		t.Fatalf("the late text fails with %q (%v), want OUTSIDE_ALLOWED_SENDING_WINDOW", why, err)
 	}
@@ -490,4 +490,3 @@ func darkMode() chromedp.Action[chromedp.Void] {
 		return err
 	})
 }
-

@@ -10,11 +10,11 @@ import (
 // A choice message on SMS is sent as text listing its choices; on WhatsApp it becomes reply
 // buttons.
 func ExampleTranscode() {
-	msg := conversation.AppMessage{ChoiceMessage: &conversation.ChoiceMessage{
-		TextMessage: &conversation.TextMessage{Text: "Keep your 10:15 appointment?"},
+	msg := conversation.AppMessage{ChoiceMessage: conversation.ChoiceMessage{
+		TextMessage: conversation.TextMessage{Text: "Keep your 10:15 appointment?"},
 		Choices: []conversation.Choice{
-			{TextMessage: &conversation.TextMessage{Text: "Keep it"}},
-			{TextMessage: &conversation.TextMessage{Text: "Cancel"}},
+			{TextMessage: conversation.TextMessage{Text: "Keep it"}},
+			{TextMessage: conversation.TextMessage{Text: "Cancel"}},
 		},
 	}}
 	sms, err := transcode.Transcode(transcode.SMS, msg, transcode.Options{})
@@ -51,7 +51,7 @@ func ExampleResult_Failure() {
 	for i := range long {
 		long[i] = 'a'
 	}
-	msg := conversation.AppMessage{TextMessage: &conversation.TextMessage{Text: string(long)}}
+	msg := conversation.AppMessage{TextMessage: conversation.TextMessage{Text: string(long)}}
 	r, _ := transcode.Transcode(transcode.SMS, msg, transcode.Options{ChannelProperties: map[string]string{"SMS_MAX_NUMBER_OF_MESSAGE_PARTS": "2"}})
 	if v, failed := r.Failure(); failed {
 		fmt.Println(v.Reason, v.Actual, "parts >", v.Limit)

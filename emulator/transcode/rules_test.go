@@ -208,7 +208,9 @@ func TestInvalidMessages(t *testing.T) {
 		{"unknown channel", `{"text_message":{"text":"a"}}`, "FAX", `unknown channel "FAX"`},
 		{"choice with two kinds", choiceMsg("x", `{"text_message":{"text":"a"},"url_message":{"title":"b","url":"https://example.test"}}`), "SMS", "choice_message.choices[0]"},
 		{"choice with no kind", choiceMsg("x", `{"postback_data":"p"}`), "RCS", "choice_message.choices[0]"},
-		{"template with neither reference", `{"template_message":{}}`, "WHATSAPP", "omni_template or channel_template"},
+		// The models are value types: an empty template_message reads as no content at all.
+		{"template with neither reference", `{"template_message":{}}`, "WHATSAPP", "has no content"},
+		{"template with an empty omni reference", `{"template_message":{"omni_template":{}}}`, "WHATSAPP", "has no content"},
 		{"template for another channel only", `{"template_message":{"channel_template":{"WHATSAPP":{"template_id":"t"}}}}`, "SMS", "none for SMS"},
 		{"override for another channel only", `{"explicit_channel_message":{"WHATSAPP":"{}"}}`, "SMS", "content only for WHATSAPP"},
 		{"list mixing items", `{"list_message":{"title":"t","sections":[{"items":[{"choice":{"title":"a"}},{"product":{"id":"p","marketplace":"FACEBOOK"}}]}]}}`, "WHATSAPP", "mixes choice and product"},

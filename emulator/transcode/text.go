@@ -152,28 +152,28 @@ func plainText(v view) string {
 func contactText(l *lines, v view) {
 	c := v.contact
 	l.add(c.Name.FullName)
-	if o := c.Organization; o != nil {
-		l.add(joinNonEmpty(", ", str(o.Company), str(o.Department), str(o.Title)))
+	if o := c.Organization; present(o) {
+		l.add(joinNonEmpty(", ", o.Company, o.Department, o.Title))
 	}
 	for _, p := range c.PhoneNumbers {
-		l.add(typed("Phone", str(p.Type)) + p.PhoneNumber)
+		l.add(typed("Phone", p.Type) + p.PhoneNumber)
 	}
 	for _, e := range c.EmailAddresses {
-		l.add(typed("Email", str(e.Type)) + e.EmailAddress)
+		l.add(typed("Email", e.Type) + e.EmailAddress)
 	}
 	for _, u := range c.Urls {
-		l.add(typed("URL", str(u.Type)) + u.URL)
+		l.add(typed("URL", u.Type) + u.URL)
 	}
 	for _, a := range c.Addresses {
-		addr := joinNonEmpty(", ", str(a.City), str(a.State), str(a.Zip), str(a.Country))
+		addr := joinNonEmpty(", ", a.City, a.State, a.Zip, a.Country)
 		if addr == "" {
-			addr = str(a.CountryCode)
+			addr = a.CountryCode
 		}
 		if addr != "" {
-			l.add(typed("Address", str(a.Type)) + addr)
+			l.add(typed("Address", a.Type) + addr)
 		}
 	}
-	if b := str(c.Birthday); b != "" {
+	if b := c.Birthday; b != "" {
 		l.add("Birthday: " + b)
 	}
 }

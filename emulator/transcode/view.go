@@ -2,6 +2,7 @@ package transcode
 
 import (
 	"encoding/json"
+	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -95,12 +96,9 @@ type templateView struct {
 	channelSpecific       bool // the reference came from channel_template for this channel
 }
 
-func str(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
-}
+// present reports whether v, an optional object of a generated model, was present: the
+// models are value types, so an absent object is its zero value.
+func present[T any](v T) bool { return !reflect.ValueOf(&v).Elem().IsZero() }
 
 // contentKinds lists the kinds of generic content msg sets.
 func contentKinds(msg conversation.AppMessage) []Kind {
@@ -110,15 +108,15 @@ func contentKinds(msg conversation.AppMessage) []Kind {
 			ks = append(ks, k)
 		}
 	}
-	add(msg.TextMessage != nil, KindText)
-	add(msg.MediaMessage != nil, KindMedia)
-	add(msg.TemplateMessage != nil, KindTemplate)
-	add(msg.ChoiceMessage != nil, KindChoice)
-	add(msg.CardMessage != nil, KindCard)
-	add(msg.CarouselMessage != nil, KindCarousel)
-	add(msg.LocationMessage != nil, KindLocation)
-	add(msg.ContactInfoMessage != nil, KindContactInfo)
-	add(msg.ListMessage != nil, KindList)
+	add(present(msg.TextMessage), KindText)
+	add(present(msg.MediaMessage), KindMedia)
+	add(present(msg.TemplateMessage), KindTemplate)
+	add(present(msg.ChoiceMessage), KindChoice)
+	add(present(msg.CardMessage), KindCard)
+	add(present(msg.CarouselMessage), KindCarousel)
+	add(present(msg.LocationMessage), KindLocation)
+	add(present(msg.ContactInfoMessage), KindContactInfo)
+	add(present(msg.ListMessage), KindList)
 	return ks
 }
 
@@ -131,8 +129,8 @@ func newView(msg conversation.AppMessage, channel Channel, opts Options) (view, 
 			CardMessage: o.CardMessage, CarouselMessage: o.CarouselMessage, LocationMessage: o.LocationMessage,
 			ContactInfoMessage: o.ContactInfoMessage, ListMessage: o.ListMessage,
 		}
-		if o.TemplateReference != nil {
-			om.TemplateMessage = &conversation.TemplateMessage{OmniTemplate: o.TemplateReference}
+		if present(o.TemplateReference) {
+			om.TemplateMessage = conversation.TemplateMessage{OmniTemplate: o.TemplateReference}
 		}
 		ks := contentKinds(om)
 		if len(ks) != 1 {
@@ -142,45 +140,45 @@ func newView(msg conversation.AppMessage, channel Channel, opts Options) (view, 
 	}
 	var v view
 	switch {
-	case msg.TextMessage != nil:
+	case present(msg.TextMessage):
 		v.kind, v.text = KindText, msg.TextMessage.Text
-	case msg.MediaMessage != nil:
+	case present(msg.MediaMessage):
 		v.kind, v.media = KindMedia, mediaOf(msg.MediaMessage)
-	case msg.TemplateMessage != nil:
+	case present(msg.TemplateMessage):
 		t, err := templateOf(msg.TemplateMessage, channel)
 		if err != nil {
 			return view{}, err
 		}
-		if !t.channelSpecific && opts.Template != nil {
+		if !t.channelSpecific && present(opts.Template) {
 			if content, ok := opts.Template(TemplateRef{ID: t.id, Version: t.version, Language: t.language}); ok {
 				return templateContent(content, t, channel)
 			}
 		}
 		v.kind, v.template = KindTemplate, t
-	case msg.ChoiceMessage != nil:
+	case present(msg.ChoiceMessage):
 		cm := msg.ChoiceMessage
 		v.kind = KindChoice
-		if cm.TextMessage != nil {
+		if present(cm.TextMessage) {
 			v.text = cm.TextMessage.Text
 		}
-		if cm.MessageProperties != nil {
-			v.footer = str(cm.MessageProperties.WhatsappFooter)
+		if present(cm.MessageProperties) {
+			v.footer = cm.MessageProperties.WhatsappFooter
 		}
 		cs, err := choicesOf(cm.Choices, "choice_message.choices")
 		if err != nil {
 			return view{}, err
 		}
 		v.choices = cs
-	case msg.CardMessage != nil:
+	case present(msg.CardMessage):
 		c, err := cardOf(msg.CardMessage, "card_message")
 		if err != nil {
 			return view{}, err
 		}
 		v.kind, v.card = KindCard, &c
-	case msg.CarouselMessage != nil:
+	case present(msg.CarouselMessage):
 		v.kind = KindCarousel
 		for i := range msg.CarouselMessage.Cards {
-			c, err := cardOf(&msg.CarouselMessage.Cards[i], "carousel_message.cards["+itoa(i)+"]")
+			c, err := cardOf(msg.CarouselMessage.Cards[i], "carousel_message.cards["+itoa(i)+"]")
 			if err != nil {
 				return view{}, err
 			}
@@ -191,13 +189,13 @@ func newView(msg conversation.AppMessage, channel Channel, opts Options) (view, 
 			return view{}, err
 		}
 		v.choices = cs
-	case msg.LocationMessage != nil:
+	case present(msg.LocationMessage):
 		l := msg.LocationMessage
 		v.kind = KindLocation
-		v.location = &locationView{title: l.Title, label: str(l.Label), lat: l.Coordinates.Latitude, lng: l.Coordinates.Longitude}
-	case msg.ContactInfoMessage != nil:
-		v.kind, v.contact = KindContactInfo, msg.ContactInfoMessage
-	case msg.ListMessage != nil:
+		v.location = &locationView{title: l.Title, label: l.Label, lat: l.Coordinates.Latitude, lng: l.Coordinates.Longitude}
+	case present(msg.ContactInfoMessage):
+		v.kind, v.contact = KindContactInfo, &msg.ContactInfoMessage
+	case present(msg.ListMessage):
 		l, err := listOf(msg.ListMessage)
 		if err != nil {
 			return view{}, err
@@ -208,20 +206,18 @@ func newView(msg conversation.AppMessage, channel Channel, opts Options) (view, 
 	return v, nil
 }
 
-func mediaOf(m *conversation.MediaMessage) *mediaView {
-	if m == nil {
+func mediaOf(m conversation.MediaMessage) *mediaView {
+	if !present(m) {
 		return nil
 	}
-	return &mediaView{url: m.URL, thumbnail: str(m.ThumbnailURL), filename: str(m.FilenameOverride)}
+	return &mediaView{url: m.URL, thumbnail: m.ThumbnailURL, filename: m.FilenameOverride}
 }
 
-func cardOf(c *conversation.CardMessage, path string) (cardView, error) {
-	cv := cardView{title: str(c.Title), description: str(c.Description), media: mediaOf(c.MediaMessage)}
-	if c.Height != nil {
-		cv.height = string(*c.Height)
-	}
-	if c.MessageProperties != nil {
-		cv.header = str(c.MessageProperties.WhatsappHeader)
+func cardOf(c conversation.CardMessage, path string) (cardView, error) {
+	cv := cardView{title: c.Title, description: c.Description, media: mediaOf(c.MediaMessage)}
+	cv.height = string(c.Height)
+	if present(c.MessageProperties) {
+		cv.header = c.MessageProperties.WhatsappHeader
 	}
 	cs, err := choicesOf(c.Choices, path+".choices")
 	if err != nil {
@@ -236,30 +232,30 @@ func choicesOf(cs []conversation.Choice, path string) ([]choiceView, error) {
 	for i, c := range cs {
 		n := 0
 		var cv choiceView
-		if c.TextMessage != nil {
+		if present(c.TextMessage) {
 			n++
 			cv = choiceView{kind: choiceText, title: c.TextMessage.Text}
 		}
-		if c.URLMessage != nil {
+		if present(c.URLMessage) {
 			n++
 			cv = choiceView{kind: choiceURL, title: c.URLMessage.Title, url: c.URLMessage.URL}
 		}
-		if c.CallMessage != nil {
+		if present(c.CallMessage) {
 			n++
 			cv = choiceView{kind: choiceCall, title: c.CallMessage.Title, phone: c.CallMessage.PhoneNumber}
 		}
-		if c.LocationMessage != nil {
+		if present(c.LocationMessage) {
 			n++
 			l := c.LocationMessage
-			cv = choiceView{kind: choiceLocation, title: l.Title, label: str(l.Label), lat: l.Coordinates.Latitude, lng: l.Coordinates.Longitude}
+			cv = choiceView{kind: choiceLocation, title: l.Title, label: l.Label, lat: l.Coordinates.Latitude, lng: l.Coordinates.Longitude}
 		}
-		if c.CalendarMessage != nil {
+		if present(c.CalendarMessage) {
 			n++
 			m := c.CalendarMessage
 			cv = choiceView{kind: choiceCalendar, title: m.Title, url: m.FallbackURL,
-				event: &calendarView{title: m.EventTitle, description: str(m.EventDescription), start: m.EventStart, end: m.EventEnd}}
+				event: &calendarView{title: m.EventTitle, description: m.EventDescription, start: m.EventStart, end: m.EventEnd}}
 		}
-		if c.ShareLocationMessage != nil {
+		if present(c.ShareLocationMessage) {
 			n++
 			cv = choiceView{kind: choiceShareLocation, title: c.ShareLocationMessage.Title, url: c.ShareLocationMessage.FallbackURL}
 		}
@@ -268,27 +264,27 @@ func choicesOf(cs []conversation.Choice, path string) ([]choiceView, error) {
 			// (https://developers.sinch.com/docs/conversation/message-types/choice-message/).
 			return nil, invalid("%s[%d] must set exactly one of text_message, url_message, call_message, location_message, calendar_message or share_location_message, it sets %d", path, i, n)
 		}
-		cv.postback = str(c.PostbackData)
+		cv.postback = c.PostbackData
 		out = append(out, cv)
 	}
 	return out, nil
 }
 
-func listOf(l *conversation.ListMessage) (*listView, error) {
-	lv := &listView{title: l.Title, description: str(l.Description), media: mediaOf(l.Media)}
-	if p := l.MessageProperties; p != nil {
-		lv.menu, lv.header, lv.catalogID = str(p.Menu), str(p.WhatsappHeader), str(p.CatalogID)
+func listOf(l conversation.ListMessage) (*listView, error) {
+	lv := &listView{title: l.Title, description: l.Description, media: mediaOf(l.Media)}
+	if p := l.MessageProperties; present(p) {
+		lv.menu, lv.header, lv.catalogID = p.Menu, p.WhatsappHeader, p.CatalogID
 	}
 	var products, choices int
 	for si, s := range l.Sections {
-		ls := listSection{title: str(s.Title)}
+		ls := listSection{title: s.Title}
 		for ii, it := range s.Items {
 			switch {
-			case it.Choice != nil && it.Product == nil:
+			case present(it.Choice) && !present(it.Product):
 				choices++
 				c := it.Choice
-				ls.items = append(ls.items, listItem{title: c.Title, description: str(c.Description), postback: str(c.PostbackData), media: mediaOf(c.Media)})
-			case it.Product != nil && it.Choice == nil:
+				ls.items = append(ls.items, listItem{title: c.Title, description: c.Description, postback: c.PostbackData, media: mediaOf(c.Media)})
+			case present(it.Product) && !present(it.Choice):
 				products++
 				ls.items = append(ls.items, listItem{product: true, productID: it.Product.ID, marketplace: it.Product.Marketplace, title: it.Product.ID})
 			default:
@@ -305,12 +301,12 @@ func listOf(l *conversation.ListMessage) (*listView, error) {
 	return lv, nil
 }
 
-func templateOf(t *conversation.TemplateMessage, channel Channel) (*templateView, error) {
+func templateOf(t conversation.TemplateMessage, channel Channel) (*templateView, error) {
 	if ref, ok := t.ChannelTemplate[string(channel)]; ok {
 		return refOf(ref, true), nil
 	}
-	if t.OmniTemplate != nil {
-		return refOf(*t.OmniTemplate, false), nil
+	if present(t.OmniTemplate) {
+		return refOf(t.OmniTemplate, false), nil
 	}
 	if len(t.ChannelTemplate) == 0 {
 		return nil, invalid("template_message needs omni_template or channel_template")
@@ -319,7 +315,7 @@ func templateOf(t *conversation.TemplateMessage, channel Channel) (*templateView
 }
 
 func refOf(r conversation.TemplateReference, channelSpecific bool) *templateView {
-	return &templateView{id: r.TemplateID, version: str(r.Version), language: str(r.LanguageCode), params: r.Parameters, channelSpecific: channelSpecific}
+	return &templateView{id: r.TemplateID, version: r.Version, language: r.LanguageCode, params: r.Parameters, channelSpecific: channelSpecific}
 }
 
 func sortedKeys[V any](m map[string]V) string {
@@ -335,7 +331,7 @@ func sortedKeys[V any](m map[string]V) string {
 // from the reference's parameters (a variable without a parameter is left as written; the
 // emulator's delivery reports TEMPLATE_INSUFFICIENT_PARAMETERS for it).
 func templateContent(content conversation.AppMessage, t *templateView, channel Channel) (view, error) {
-	if content.TemplateMessage != nil {
+	if present(content.TemplateMessage) {
 		return view{}, invalid("template %s holds a template_message; a template's content must be a message of its own", clip(t.id))
 	}
 	if len(t.params) > 0 {

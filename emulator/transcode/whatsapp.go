@@ -288,17 +288,17 @@ func whatsAppList(r *Result, v view, o Options) any {
 func whatsAppContact(v view) obj {
 	c := v.contact
 	name := obj{"formatted_name": c.Name.FullName}
-	set(name, "first_name", str(c.Name.FirstName))
-	set(name, "last_name", str(c.Name.LastName))
-	set(name, "middle_name", str(c.Name.MiddleName))
-	set(name, "prefix", str(c.Name.Prefix))
-	set(name, "suffix", str(c.Name.Suffix))
+	set(name, "first_name", c.Name.FirstName)
+	set(name, "last_name", c.Name.LastName)
+	set(name, "middle_name", c.Name.MiddleName)
+	set(name, "prefix", c.Name.Prefix)
+	set(name, "suffix", c.Name.Suffix)
 	out := obj{"name": name}
 	if len(c.PhoneNumbers) > 0 {
 		ps := make([]any, len(c.PhoneNumbers))
 		for i, p := range c.PhoneNumbers {
 			e := obj{"phone": p.PhoneNumber}
-			set(e, "type", str(p.Type))
+			set(e, "type", p.Type)
 			ps[i] = e
 		}
 		out["phones"] = ps
@@ -307,7 +307,7 @@ func whatsAppContact(v view) obj {
 		es := make([]any, len(c.EmailAddresses))
 		for i, e := range c.EmailAddresses {
 			x := obj{"email": e.EmailAddress}
-			set(x, "type", str(e.Type))
+			set(x, "type", e.Type)
 			es[i] = x
 		}
 		out["emails"] = es
@@ -316,7 +316,7 @@ func whatsAppContact(v view) obj {
 		us := make([]any, len(c.Urls))
 		for i, u := range c.Urls {
 			x := obj{"url": u.URL}
-			set(x, "type", str(u.Type))
+			set(x, "type", u.Type)
 			us[i] = x
 		}
 		out["urls"] = us
@@ -325,24 +325,24 @@ func whatsAppContact(v view) obj {
 		as := make([]any, len(c.Addresses))
 		for i, a := range c.Addresses {
 			x := obj{}
-			set(x, "city", str(a.City))
-			set(x, "country", str(a.Country))
-			set(x, "country_code", str(a.CountryCode))
-			set(x, "state", str(a.State))
-			set(x, "zip", str(a.Zip))
-			set(x, "type", str(a.Type))
+			set(x, "city", a.City)
+			set(x, "country", a.Country)
+			set(x, "country_code", a.CountryCode)
+			set(x, "state", a.State)
+			set(x, "zip", a.Zip)
+			set(x, "type", a.Type)
 			as[i] = x
 		}
 		out["addresses"] = as
 	}
-	if org := c.Organization; org != nil {
+	if org := c.Organization; present(org) {
 		x := obj{}
-		set(x, "company", str(org.Company))
-		set(x, "department", str(org.Department))
-		set(x, "title", str(org.Title))
+		set(x, "company", org.Company)
+		set(x, "department", org.Department)
+		set(x, "title", org.Title)
 		out["org"] = x
 	}
-	set(out, "birthday", str(c.Birthday))
+	set(out, "birthday", c.Birthday)
 	return out
 }
 

@@ -66,35 +66,35 @@ func (e ConsentRecordConsentType) Valid() bool {
 // Batch The status of one batch of messages.
 type Batch struct {
 	// BatchID The batch's ID.
-	BatchID *string `json:"batch_id,omitempty"`
+	BatchID string `json:"batch_id,omitempty,omitzero"`
 
 	// MetaData The `batch_metadata` the batch was sent with.
-	MetaData map[string]interface{} `json:"meta_data,omitempty"`
+	MetaData map[string]interface{} `json:"meta_data,omitempty,omitzero"`
 
 	// SendAfter When the batch is, or was, to be sent.
-	SendAfter *time.Time `json:"send_after,omitempty"`
+	SendAfter time.Time `json:"send_after,omitempty,omitzero"`
 
 	// Status Where a batch stands. READY: accepted and being (or about to be) sent. SCHEDULED: waiting
 	// for its `send_after` time; the only state from which it can be cancelled. PROCESSED: every
 	// message has been handed on (delivery itself is reported per message). CANCELLED: cancelled
 	// before it was sent.
-	Status *BatchStatus `json:"status,omitempty"`
+	Status BatchStatus `json:"status,omitempty,omitzero"`
 }
 
 // BatchRecipient One recipient of a batch, with the values of the message's placeholders for that recipient.
 type BatchRecipient struct {
 	// ConversationMetadata Conversation metadata for this recipient only, merged over the request's `conversation_metadata`. Do not use the key `_batch_id`.
-	ConversationMetadata map[string]interface{} `json:"conversation_metadata,omitempty"`
+	ConversationMetadata map[string]interface{} `json:"conversation_metadata,omitempty,omitzero"`
 
 	// MessageMetadata Message metadata for this recipient only, merged over the request's `message_metadata`. Do not use the key `_batch_id`.
-	MessageMetadata map[string]interface{} `json:"message_metadata,omitempty"`
+	MessageMetadata map[string]interface{} `json:"message_metadata,omitempty,omitzero"`
 
 	// Parameters The placeholder values for this recipient: each key `name` replaces `${name}` in the
 	// message's string fields.
 	//
 	//
 	// Example: {"code":"4821","first_name":"Jane"}
-	Parameters map[string]string `json:"parameters,omitempty"`
+	Parameters map[string]string `json:"parameters,omitempty,omitzero"`
 
 	// Recipient Who a message or event is for. Exactly one of contact_id or identified_by is set.
 	Recipient externalRef0.Recipient `json:"recipient"`
@@ -125,22 +125,22 @@ type BatchStatus string
 // Confirm against a real callback; until then `status` stays a free string.
 type BatchStatusUpdateEvent struct {
 	// AcceptedTime When the Conversation API recorded the status change.
-	AcceptedTime *time.Time `json:"accepted_time,omitempty"`
+	AcceptedTime time.Time `json:"accepted_time,omitempty,omitzero"`
 
 	// AppID The ID of the app that sent the batch.
 	AppID string `json:"app_id"`
 
 	// BatchStatusUpdateNotification The `batch_status_update_notification` of a BATCH_STATUS_UPDATE callback.
-	BatchStatusUpdateNotification *BatchStatusUpdateNotification `json:"batch_status_update_notification,omitempty"`
+	BatchStatusUpdateNotification BatchStatusUpdateNotification `json:"batch_status_update_notification,omitempty,omitzero"`
 
 	// CorrelationID The `correlation_id` of the batch request, if it had one.
-	CorrelationID *string `json:"correlation_id,omitempty"`
+	CorrelationID string `json:"correlation_id,omitempty,omitzero"`
 
 	// EventTime When the status change happened.
-	EventTime *time.Time `json:"event_time,omitempty"`
+	EventTime time.Time `json:"event_time,omitempty,omitzero"`
 
 	// MessageMetadata Trigger-dependent metadata, as on the other callbacks.
-	MessageMetadata *string `json:"message_metadata,omitempty"`
+	MessageMetadata string `json:"message_metadata,omitempty,omitzero"`
 
 	// ProjectID The ID of the project that owns the app.
 	ProjectID string `json:"project_id"`
@@ -149,21 +149,21 @@ type BatchStatusUpdateEvent struct {
 // BatchStatusUpdateNotification The `batch_status_update_notification` of a BATCH_STATUS_UPDATE callback.
 type BatchStatusUpdateNotification struct {
 	// BatchID The ID of the batch whose status changed.
-	BatchID *string `json:"batch_id,omitempty"`
+	BatchID string `json:"batch_id,omitempty,omitzero"`
 
 	// MetaData The `batch_metadata` the batch was sent with.
-	MetaData map[string]interface{} `json:"meta_data,omitempty"`
+	MetaData map[string]interface{} `json:"meta_data,omitempty,omitzero"`
 
 	// Reason Why a message, event or request failed (or fell back to another channel).
-	Reason *externalRef0.Reason `json:"reason,omitempty"`
+	Reason externalRef0.Reason `json:"reason,omitempty,omitzero"`
 
 	// SendAfter When the batch is, or was, to be sent.
-	SendAfter *time.Time `json:"send_after,omitempty"`
+	SendAfter time.Time `json:"send_after,omitempty,omitzero"`
 
 	// Status The batch's new status: one of the BatchStatus values (READY, SCHEDULED, PROCESSED,
 	// CANCELLED) or, when the batch failed as a whole after it was accepted, an error status.
 	// Kept as a plain string so that statuses not listed here still validate.
-	Status *string `json:"status,omitempty"`
+	Status string `json:"status,omitempty,omitzero"`
 }
 
 // CancelBatchMessagesRequest Which scheduled batches to cancel: exactly one of a batch ID, or a batch-metadata key and
@@ -178,20 +178,20 @@ type BatchStatusUpdateNotification struct {
 // the outcome with getBatchMessage or listBatchMessages.
 type CancelBatchMessagesRequest struct {
 	// BatchID The ID of the batch to cancel.
-	BatchID *string `json:"batch_id,omitempty"`
+	BatchID string `json:"batch_id,omitempty,omitzero"`
 
 	// MetadataKey Cancel every batch whose batch metadata has this key set to `metadata_value`. Field name unconfirmed (see the schema's description).
-	MetadataKey *string `json:"metadata_key,omitempty"`
+	MetadataKey string `json:"metadata_key,omitempty,omitzero"`
 
 	// MetadataValue The value `metadata_key` must have. Field name unconfirmed (see the schema's description).
-	MetadataValue *string `json:"metadata_value,omitempty"`
+	MetadataValue string `json:"metadata_value,omitempty,omitzero"`
 }
 
 // ConsentRecord One consent record.
 type ConsentRecord struct {
 	// ConsentType The list the identity is put on: OPT_OUT_ALL (no messages at all), OPT_OUT_MARKETING
 	// (no marketing messages) or OPT_OUT_NOTIFICATION (no notifications).
-	ConsentType *ConsentRecordConsentType `json:"consent_type,omitempty"`
+	ConsentType ConsentRecordConsentType `json:"consent_type,omitempty,omitzero"`
 
 	// Identification Who the record is about, for example an E.164 phone number or a contact ID.
 	//
@@ -217,7 +217,7 @@ type CreateBatchConsentsRequest struct {
 // CreateBatchConsentsResponse The answer to createBatchConsents.
 type CreateBatchConsentsResponse struct {
 	// BatchID The ID given to this batch of consent records.
-	BatchID *string `json:"batch_id,omitempty"`
+	BatchID string `json:"batch_id,omitempty,omitzero"`
 }
 
 // CreateBatchContactsRequest The body of createBatchContacts.
@@ -251,23 +251,23 @@ type SendBatchMessageRequest struct {
 	// listBatchMessages (as `meta_data`). A key and value of it select batches in
 	// listBatchMessages and cancelBatchMessages, so string values are the useful kind.
 	// Do not use the key `_batch_id`.
-	BatchMetadata map[string]interface{} `json:"batch_metadata,omitempty"`
+	BatchMetadata map[string]interface{} `json:"batch_metadata,omitempty,omitzero"`
 
 	// CallbackURL As in sendMessage, sends the delivery receipts of this batch's messages to this URL (http://host[:port]/path) instead of the app's webhooks. BATCH_STATUS_UPDATE callbacks still go to the app's webhooks.
-	CallbackURL *string `json:"callback_url,omitempty"`
+	CallbackURL string `json:"callback_url,omitempty,omitzero"`
 
 	// ChannelPriorityOrder As in sendMessage, the channels to try for each recipient, in order; each must be configured on the app.
-	ChannelPriorityOrder []externalRef0.ConversationChannel `json:"channel_priority_order,omitempty"`
+	ChannelPriorityOrder []externalRef0.ConversationChannel `json:"channel_priority_order,omitempty,omitzero"`
 
 	// ChannelProperties As in sendMessage, channel-specific settings keyed by property name (SMS_SENDER, WHATSAPP_..., ...), each value at most 1024 characters.
-	ChannelProperties map[string]string `json:"channel_properties,omitempty"`
+	ChannelProperties map[string]string `json:"channel_properties,omitempty,omitzero"`
 
 	// ConversationMetadata Conversation metadata for every message of the batch, merged with each recipient's
 	// `conversation_metadata` (the recipient's value wins). As with sendMessage, it is kept
 	// with the conversation (or, in Dispatch mode, with the recipient's identity) and comes
 	// back on inbound messages; the service adds `_batch_id`, so a reply can be tied to the
 	// batch. `_batch_id` is reserved: a value given for it here is overwritten.
-	ConversationMetadata map[string]interface{} `json:"conversation_metadata,omitempty"`
+	ConversationMetadata map[string]interface{} `json:"conversation_metadata,omitempty,omitzero"`
 
 	// CorrelationID As in sendMessage, an ID of your choice echoed on the callbacks about the batch's
 	// messages. Unconfirmed: the parts of the API reference we could read do not show it,
@@ -275,7 +275,7 @@ type SendBatchMessageRequest struct {
 	// channel_priority_order, ttl, channel_properties) but not this one. The community .NET
 	// fork sends it, and it is kept for that reason; the 128-character limit is the one
 	// sendMessage states.
-	CorrelationID *string `json:"correlation_id,omitempty"`
+	CorrelationID string `json:"correlation_id,omitempty,omitzero"`
 
 	// Message A message sent by an app. Exactly one message kind (text_message, media_message, ...) is set; the other fields add overrides and sender details.
 	Message externalRef0.AppMessage `json:"message"`
@@ -284,10 +284,10 @@ type SendBatchMessageRequest struct {
 	// `message_metadata` (the recipient's value wins for a key set in both) and comes back
 	// as a JSON string in the `metadata` of the messages' delivery receipts, with the key
 	// `_batch_id` added. `_batch_id` is reserved: a value given for it here is overwritten.
-	MessageMetadata map[string]interface{} `json:"message_metadata,omitempty"`
+	MessageMetadata map[string]interface{} `json:"message_metadata,omitempty,omitzero"`
 
 	// ProcessingStrategy Per-request override of the app's processing mode. DEFAULT uses the app's mode; DISPATCH_ONLY handles this message in Dispatch mode even if the app is in Conversation mode.
-	ProcessingStrategy *externalRef0.ProcessingStrategy `json:"processing_strategy,omitempty"`
+	ProcessingStrategy externalRef0.ProcessingStrategy `json:"processing_strategy,omitempty,omitzero"`
 
 	// RecipientAndParams The recipients, 1 to 1000, each with its own placeholder values and metadata. Each
 	// entry produces one message. Failed delivery receipts name the entry by its position
@@ -302,12 +302,12 @@ type SendBatchMessageRequest struct {
 	//
 	//
 	// Example: 2026-12-01T09:00:00Z
-	SendAfter *time.Time `json:"send_after,omitempty"`
+	SendAfter time.Time `json:"send_after,omitempty,omitzero"`
 
 	// TTL As in sendMessage, how long delivery of each message may be attempted, as seconds with an `s` suffix, for example `86400s`.
 	//
 	// Example: 86400s
-	TTL *string `json:"ttl,omitempty"`
+	TTL string `json:"ttl,omitempty,omitzero"`
 }
 
 // SendBatchMessageResponse The answer to sendBatchMessage.
@@ -315,10 +315,10 @@ type SendBatchMessageResponse struct {
 	// BatchID The batch's ID. It is also the `_batch_id` found in the metadata of the batch's delivery receipts.
 	//
 	// Example: 01JCRB9R1ZK3Q5T0BATCH00001
-	BatchID *string `json:"batch_id,omitempty"`
+	BatchID string `json:"batch_id,omitempty,omitzero"`
 
 	// SendAfter When the batch is sent. For a scheduled batch this is `send_after` as the service settled it (rounded up to a 5-minute mark).
-	SendAfter *time.Time `json:"send_after,omitempty"`
+	SendAfter time.Time `json:"send_after,omitempty,omitzero"`
 }
 
 // ProjectID defines model for ProjectId.

@@ -27,10 +27,7 @@ func (e *BatchStatusUpdateEvent) Envelope() Envelope {
 // DedupKey identifies the callback by the batch id and its new status.
 func (e *BatchStatusUpdateEvent) DedupKey() string {
 	n := e.BatchStatusUpdateNotification
-	if n == nil {
-		return bodyKey(e.Trigger(), e.raw)
-	}
-	return dedupKey(e.Trigger(), e.raw, deref(n.BatchID), deref(n.Status))
+	return dedupKey(e.Trigger(), e.raw, n.BatchID, n.Status)
 }
 
 func (e *BatchStatusUpdateEvent) payload() any { return &e.BatchStatusUpdateEvent }

@@ -69,23 +69,15 @@ type Envelope struct {
 	CorrelationID   string    // the correlation_id of the send request this callback relates to
 }
 
-func envelope(appID, projectID string, accepted, eventTime *time.Time, metadata, correlation *string) Envelope {
+func envelope(appID, projectID string, accepted, eventTime time.Time, metadata, correlation string) Envelope {
 	return Envelope{
 		AppID:           appID,
 		ProjectID:       projectID,
-		AcceptedTime:    deref(accepted),
-		EventTime:       deref(eventTime),
-		MessageMetadata: deref(metadata),
-		CorrelationID:   deref(correlation),
+		AcceptedTime:    accepted,
+		EventTime:       eventTime,
+		MessageMetadata: metadata,
+		CorrelationID:   correlation,
 	}
-}
-
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
 }
 
 // rawBody is embedded in every event to hold the bytes it was parsed from.

@@ -23,10 +23,7 @@ func (e *MessageDeliveryEvent) Envelope() Envelope {
 // DedupKey identifies the callback by the message id, the status and the channel.
 func (e *MessageDeliveryEvent) DedupKey() string {
 	r := e.MessageDeliveryReport
-	if r == nil {
-		return bodyKey(e.Trigger(), e.raw)
-	}
-	return dedupKey(e.Trigger(), e.raw, deref(r.MessageID), string(deref(r.Status)), channelOf(r.ChannelIdentity))
+	return dedupKey(e.Trigger(), e.raw, r.MessageID, string(r.Status), channelOf(r.ChannelIdentity))
 }
 
 func (e *MessageDeliveryEvent) payload() any { return &e.MessageDeliveryEvent }
@@ -50,10 +47,7 @@ func (e *MessageSubmitEvent) Envelope() Envelope {
 // DedupKey identifies the callback by the message id and the channel.
 func (e *MessageSubmitEvent) DedupKey() string {
 	n := e.MessageSubmitNotification
-	if n == nil {
-		return bodyKey(e.Trigger(), e.raw)
-	}
-	return dedupKey(e.Trigger(), e.raw, deref(n.MessageID), channelOf(n.ChannelIdentity))
+	return dedupKey(e.Trigger(), e.raw, n.MessageID, channelOf(n.ChannelIdentity))
 }
 
 func (e *MessageSubmitEvent) payload() any { return &e.MessageSubmitEvent }
@@ -76,10 +70,7 @@ func (e *MessageInboundEvent) Envelope() Envelope {
 
 // DedupKey identifies the callback by the message id.
 func (e *MessageInboundEvent) DedupKey() string {
-	if e.Message == nil {
-		return bodyKey(e.Trigger(), e.raw)
-	}
-	return dedupKey(e.Trigger(), e.raw, deref(e.Message.ID))
+	return dedupKey(e.Trigger(), e.raw, e.Message.ID)
 }
 
 func (e *MessageInboundEvent) payload() any { return &e.MessageInboundEvent }
@@ -104,10 +95,7 @@ func (e *MessageInboundSmartConversationRedactionEvent) Envelope() Envelope {
 
 // DedupKey identifies the callback by the message id.
 func (e *MessageInboundSmartConversationRedactionEvent) DedupKey() string {
-	if e.MessageRedaction == nil {
-		return bodyKey(e.Trigger(), e.raw)
-	}
-	return dedupKey(e.Trigger(), e.raw, deref(e.MessageRedaction.ID))
+	return dedupKey(e.Trigger(), e.raw, e.MessageRedaction.ID)
 }
 
 func (e *MessageInboundSmartConversationRedactionEvent) payload() any {
@@ -133,10 +121,7 @@ func (e *EventDeliveryEvent) Envelope() Envelope {
 // DedupKey identifies the callback by the event id, the status and the channel.
 func (e *EventDeliveryEvent) DedupKey() string {
 	r := e.EventDeliveryReport
-	if r == nil {
-		return bodyKey(e.Trigger(), e.raw)
-	}
-	return dedupKey(e.Trigger(), e.raw, deref(r.EventID), string(deref(r.Status)), channelOf(r.ChannelIdentity))
+	return dedupKey(e.Trigger(), e.raw, r.EventID, string(r.Status), channelOf(r.ChannelIdentity))
 }
 
 func (e *EventDeliveryEvent) payload() any { return &e.EventDeliveryEvent }
@@ -159,10 +144,7 @@ func (e *EventInboundEvent) Envelope() Envelope {
 
 // DedupKey identifies the callback by the event id.
 func (e *EventInboundEvent) DedupKey() string {
-	if e.Event == nil {
-		return bodyKey(e.Trigger(), e.raw)
-	}
-	return dedupKey(e.Trigger(), e.raw, deref(e.Event.ID))
+	return dedupKey(e.Trigger(), e.raw, e.Event.ID)
 }
 
 func (e *EventInboundEvent) payload() any { return &e.EventInboundEvent }
@@ -186,10 +168,7 @@ func (e *SmartConversationsEvent) Envelope() Envelope {
 // DedupKey identifies the callback by the analysed message id.
 func (e *SmartConversationsEvent) DedupKey() string {
 	n := e.SmartConversationNotification
-	if n == nil {
-		return bodyKey(e.Trigger(), e.raw)
-	}
-	return dedupKey(e.Trigger(), e.raw, deref(n.MessageID))
+	return dedupKey(e.Trigger(), e.raw, n.MessageID)
 }
 
 func (e *SmartConversationsEvent) payload() any { return &e.SmartConversationsEvent }
@@ -328,10 +307,7 @@ func (e *ContactMergeEvent) Envelope() Envelope {
 // DedupKey identifies the callback by the ids of the preserved and the deleted contact.
 func (e *ContactMergeEvent) DedupKey() string {
 	n := e.ContactMergeNotification
-	if n == nil || n.PreservedContact == nil || n.DeletedContact == nil {
-		return bodyKey(e.Trigger(), e.raw)
-	}
-	return dedupKey(e.Trigger(), e.raw, deref(n.PreservedContact.ID), deref(n.DeletedContact.ID))
+	return dedupKey(e.Trigger(), e.raw, n.PreservedContact.ID, n.DeletedContact.ID)
 }
 
 func (e *ContactMergeEvent) payload() any { return &e.ContactMergeEvent }
@@ -405,10 +381,7 @@ func (e *UnsupportedCallbackEvent) Envelope() Envelope {
 
 // DedupKey identifies the callback by its id (a digest of the body when it has none).
 func (e *UnsupportedCallbackEvent) DedupKey() string {
-	if e.UnsupportedCallback == nil {
-		return bodyKey(e.Trigger(), e.raw)
-	}
-	return dedupKey(e.Trigger(), e.raw, deref(e.UnsupportedCallback.ID))
+	return dedupKey(e.Trigger(), e.raw, e.UnsupportedCallback.ID)
 }
 
 func (e *UnsupportedCallbackEvent) payload() any { return &e.UnsupportedCallbackEvent }
@@ -431,10 +404,7 @@ func (e *OptInEvent) Envelope() Envelope {
 
 // DedupKey identifies the callback by the request id (a digest of the body when it has none).
 func (e *OptInEvent) DedupKey() string {
-	if e.OptInNotification == nil {
-		return bodyKey(e.Trigger(), e.raw)
-	}
-	return dedupKey(e.Trigger(), e.raw, deref(e.OptInNotification.RequestID))
+	return dedupKey(e.Trigger(), e.raw, e.OptInNotification.RequestID)
 }
 
 func (e *OptInEvent) payload() any { return &e.OptInEvent }
@@ -457,10 +427,7 @@ func (e *OptOutEvent) Envelope() Envelope {
 
 // DedupKey identifies the callback by the request id (a digest of the body when it has none).
 func (e *OptOutEvent) DedupKey() string {
-	if e.OptOutNotification == nil {
-		return bodyKey(e.Trigger(), e.raw)
-	}
-	return dedupKey(e.Trigger(), e.raw, deref(e.OptOutNotification.RequestID))
+	return dedupKey(e.Trigger(), e.raw, e.OptOutNotification.RequestID)
 }
 
 func (e *OptOutEvent) payload() any { return &e.OptOutEvent }
@@ -506,10 +473,7 @@ func (e *CapabilityEvent) Envelope() Envelope {
 
 // DedupKey identifies the callback by the request id.
 func (e *CapabilityEvent) DedupKey() string {
-	if e.CapabilityNotification == nil {
-		return bodyKey(e.Trigger(), e.raw)
-	}
-	return dedupKey(e.Trigger(), e.raw, deref(e.CapabilityNotification.RequestID))
+	return dedupKey(e.Trigger(), e.raw, e.CapabilityNotification.RequestID)
 }
 
 func (e *CapabilityEvent) payload() any { return &e.CapabilityEvent }
@@ -533,10 +497,7 @@ func (e *RecordNotificationEvent) Envelope() Envelope {
 // DedupKey identifies the callback by the entity id and the record status.
 func (e *RecordNotificationEvent) DedupKey() string {
 	n := e.RecordNotification
-	if n == nil {
-		return bodyKey(e.Trigger(), e.raw)
-	}
-	return dedupKey(e.Trigger(), e.raw, deref(n.EntityID), string(deref(n.RecordStatus)))
+	return dedupKey(e.Trigger(), e.raw, n.EntityID, string(n.RecordStatus))
 }
 
 func (e *RecordNotificationEvent) payload() any { return &e.RecordNotificationEvent }

@@ -25,7 +25,7 @@ func ExampleParse() {
 	switch e := ev.(type) {
 	case *callback.MessageDeliveryEvent:
 		r := e.MessageDeliveryReport
-		fmt.Println(*r.MessageID, *r.Status, *r.Reason.Code)
+		fmt.Println(r.MessageID, r.Status, r.Reason.Code)
 	case *callback.MessageInboundEvent:
 		fmt.Println("from", e.Message.ChannelIdentity.Identity)
 	case *callback.UnknownEvent:

@@ -199,25 +199,16 @@ func parseUnknown(raw []byte) (Event, error) {
 
 // Helpers for the dedup keys of the typed events.
 
-func channelOf(ci *conversation.ChannelIdentity) string {
-	if ci == nil {
-		return ""
-	}
+func channelOf(ci conversation.ChannelIdentity) string {
 	return string(ci.Channel)
 }
 
-func conversationKey(t Trigger, raw []byte, n *conversation.ConversationNotification) string {
-	if n == nil || n.Conversation == nil {
-		return bodyKey(t, raw)
-	}
-	return dedupKey(t, raw, deref(n.Conversation.ID))
+func conversationKey(t Trigger, raw []byte, n conversation.ConversationNotification) string {
+	return dedupKey(t, raw, n.Conversation.ID)
 }
 
-func contactKey(t Trigger, raw []byte, n *conversation.ContactNotification) string {
-	if n == nil || n.Contact == nil {
-		return bodyKey(t, raw)
-	}
-	return dedupKey(t, raw, deref(n.Contact.ID))
+func contactKey(t Trigger, raw []byte, n conversation.ContactNotification) string {
+	return dedupKey(t, raw, n.Contact.ID)
 }
 
 // kinds maps each trigger key to its trigger and a constructor for its event.

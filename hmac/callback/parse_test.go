@@ -147,7 +147,7 @@ func TestParseTypedFieldsReachable(t *testing.T) {
 	}
 	d := ev.(*callback.MessageDeliveryEvent)
 	r := d.MessageDeliveryReport
-	if *r.MessageID != "01HZX6D8E2G4J6L8N0Q2S4U6WX" || *r.Status != conversation.DeliveryStatus("FAILED") ||
+	if r.MessageID != "01HZX6D8E2G4J6L8N0Q2S4U6WX" || r.Status != conversation.DeliveryStatus("FAILED") ||
 		r.ChannelIdentity.Channel != conversation.ConversationChannel("WHATSAPP") {
 		t.Errorf("report = %+v", r)
 	}
@@ -163,7 +163,7 @@ func TestParseTypedFieldsReachable(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := in.(*callback.MessageInboundEvent)
-	if m.Message.ContactMessage == nil || m.Message.ContactMessage.TextMessage == nil || m.Message.ContactMessage.TextMessage.Text == "" {
+	if m.Message.ContactMessage.TextMessage.Text == "" {
 		t.Errorf("text not reachable: %+v", m.Message)
 	}
 	if got, want := m.DedupKey(), "MESSAGE_INBOUND:01HZX7A1B3D5F7H9K1M3P5R7T9"; got != want {
@@ -289,7 +289,7 @@ func TestParseEscapedKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m, ok := ev.(*callback.MessageInboundEvent); !ok || m.Message == nil || *m.Message.ID != "M9" {
+	if m, ok := ev.(*callback.MessageInboundEvent); !ok || m.Message.ID != "M9" {
 		t.Fatalf("got %T %+v", ev, ev)
 	}
 }

@@ -22,7 +22,7 @@ func Example() {
 			return nil
 		}),
 		webhook.On(func(ctx context.Context, ev *callback.MessageDeliveryEvent) error {
-			fmt.Println("delivery:", *ev.MessageDeliveryReport.MessageID, *ev.MessageDeliveryReport.Status)
+			fmt.Println("delivery:", ev.MessageDeliveryReport.MessageID, ev.MessageDeliveryReport.Status)
 			return nil
 		}),
 	)

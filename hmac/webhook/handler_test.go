@@ -58,14 +58,14 @@ func TestDispatchTyped(t *testing.T) {
 	record := func(s string) { mu.Lock(); got = append(got, s); mu.Unlock() }
 	h := newHandler(t,
 		webhook.On(func(ctx context.Context, ev *callback.MessageInboundEvent) error {
-			if ctx == nil || ev.Message == nil {
+			if ctx == nil {
 				t.Error("no context or no message")
 			}
-			record("inbound:" + *ev.Message.ID)
+			record("inbound:" + ev.Message.ID)
 			return nil
 		}),
 		webhook.On(func(ctx context.Context, ev *callback.MessageDeliveryEvent) error {
-			record("delivery:" + string(*ev.MessageDeliveryReport.Status))
+			record("delivery:" + string(ev.MessageDeliveryReport.Status))
 			return nil
 		}),
 		webhook.OnAny(func(ctx context.Context, ev callback.Event) error {

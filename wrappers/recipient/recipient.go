@@ -6,13 +6,13 @@ import "github.com/relaykit/sinch-go/gen/conversation"
 
 // Contact addresses a contact by its Conversation API contact id.
 func Contact(contactID string) conversation.Recipient {
-	return conversation.Recipient{ContactID: &contactID}
+	return conversation.Recipient{ContactID: contactID}
 }
 
 // Identity addresses one channel identity directly (a phone number for SMS, WhatsApp, RCS and
 // MMS; a page-scoped id for Messenger; ...), without a contact id.
 func Identity(channel conversation.ConversationChannel, identity string) conversation.Recipient {
-	return conversation.Recipient{IdentifiedBy: &conversation.IdentifiedBy{
+	return conversation.Recipient{IdentifiedBy: conversation.IdentifiedBy{
 		ChannelIdentities: []conversation.ChannelRecipientIdentity{{Channel: channel, Identity: identity}},
 	}}
 }
@@ -51,5 +51,5 @@ func Fallback(targets ...Target) conversation.Recipient {
 	for _, t := range targets {
 		ids = append(ids, conversation.ChannelRecipientIdentity{Channel: t.Channel, Identity: t.Identity})
 	}
-	return conversation.Recipient{IdentifiedBy: &conversation.IdentifiedBy{ChannelIdentities: ids}}
+	return conversation.Recipient{IdentifiedBy: conversation.IdentifiedBy{ChannelIdentities: ids}}
 }

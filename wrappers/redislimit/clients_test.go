@@ -78,7 +78,7 @@ func createApp(t *testing.T, c *sinch.Client) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return *app.ID
+	return app.ID
 }
 
 // run sends messages from workers goroutines until ctx ends and reports the calls' errors

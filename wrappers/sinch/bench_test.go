@@ -40,7 +40,7 @@ func BenchmarkSendMessage(b *testing.B) {
 		b.ResetTimer()
 		for b.Loop() {
 			resp, err := c.Conversation.Messages.Send(ctx, req)
-			if err != nil || resp.MessageID == nil {
+			if err != nil || resp.MessageID == "" {
 				b.Fatal(err)
 			}
 		}
@@ -55,7 +55,7 @@ func BenchmarkSendMessage(b *testing.B) {
 		b.ResetTimer()
 		for b.Loop() {
 			resp, err := send()
-			if err != nil || resp.MessageID == nil {
+			if err != nil || resp.MessageID == "" {
 				b.Fatal(err)
 			}
 		}

@@ -20,8 +20,8 @@ import (
 
 func textTo(phone string) conversation.SendMessageRequest {
 	return conversation.SendMessageRequest{
-		Message: conversation.AppMessage{TextMessage: &conversation.TextMessage{Text: "hello"}},
-		Recipient: conversation.Recipient{IdentifiedBy: &conversation.IdentifiedBy{ChannelIdentities: []conversation.ChannelRecipientIdentity{
+		Message: conversation.AppMessage{TextMessage: conversation.TextMessage{Text: "hello"}},
+		Recipient: conversation.Recipient{IdentifiedBy: conversation.IdentifiedBy{ChannelIdentities: []conversation.ChannelRecipientIdentity{
 			{Channel: conversation.ConversationChannel("SMS"), Identity: phone},
 		}}},
 	}
@@ -43,7 +43,7 @@ func TestSendMessageRequestShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if resp.MessageID == nil || *resp.MessageID != "01W4FFL35P4NC4K35MSG0001" {
+	if resp.MessageID != "01W4FFL35P4NC4K35MSG0001" {
 		t.Fatalf("resp = %+v", resp)
 	}
 	if got.method != "POST" || got.path != "/v1/projects/p-123/messages:send" || got.auth != "Bearer tok-1" || got.accept != "application/json" {
@@ -678,7 +678,7 @@ func TestSendAfterWriteIsMaybeSentWithCorrelationID(t *testing.T) {
 	c := f.client(t, WithAppID("app"))
 	req := textTo("+46701234567")
 	corr := "order-4711"
-	req.CorrelationID = &corr
+	req.CorrelationID = corr
 	_, err := c.Conversation.Messages.Send(t.Context(), req)
 	var te *TransportError
 	if !errors.Is(err, ErrMaybeSent) || errors.Is(err, ErrNotSent) || !errors.As(err, &te) || te.CorrelationID != "order-4711" {

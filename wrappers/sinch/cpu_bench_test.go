@@ -90,7 +90,7 @@ func BenchmarkSendMessageClientCPU(b *testing.B) {
 	hand := handWrittenTo(ctx, hc, base, req)
 	sdk := func() error {
 		resp, err := c.Conversation.Messages.Send(ctx, req)
-		if err == nil && resp.MessageID == nil {
+		if err == nil && resp.MessageID == "" {
 			err = fmt.Errorf("no message id")
 		}
 		return err

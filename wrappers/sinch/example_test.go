@@ -70,7 +70,7 @@ func ExampleMessagesService_Send() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("sent", *resp.MessageID)
+	fmt.Println("sent", resp.MessageID)
 	// Output: sent 01W4FFL35P4NC4K35MSG00001
 }
 
@@ -88,7 +88,7 @@ func Example_sendWithFallback() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("sent", *resp.MessageID)
+	fmt.Println("sent", resp.MessageID)
 	// Output: sent 01W4FFL35P4NC4K35MSG00001
 }
 
@@ -102,7 +102,7 @@ func ExampleMessagesService_List() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(*msg.ID)
+		fmt.Println(msg.ID)
 	}
 	// Output:
 	// msg-1

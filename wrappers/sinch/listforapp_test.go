@@ -15,14 +15,14 @@ func TestListForAppFindsWhatADispatchAppSent(t *testing.T) {
 	ctx := t.Context()
 	mode := conversation.ProcessingModeDispatch
 	sms := conversation.ConversationChannelSMS
-	app, err := client.Conversation.Apps.Create(ctx, conversation.CreateAppRequest{DisplayName: "dispatch", ProcessingMode: &mode,
-		ChannelCredentials: []conversation.ChannelCredentials{{Channel: &sms, StaticBearer: &conversation.StaticBearerCredential{ClaimedIdentity: "p", Token: "t"}}}})
+	app, err := client.Conversation.Apps.Create(ctx, conversation.CreateAppRequest{DisplayName: "dispatch", ProcessingMode: mode,
+		ChannelCredentials: []conversation.ChannelCredentials{{Channel: sms, StaticBearer: conversation.StaticBearerCredential{ClaimedIdentity: "p", Token: "t"}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	sent, err := client.Conversation.Messages.Send(ctx, sinch.SendMessageRequest{
 		Recipient: sinch.To(sinch.SMS("+15551230001")), Message: sinch.Text("hi"),
-	}, sinch.WithAppID(*app.ID))
+	}, sinch.WithAppID(app.ID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,14 +32,14 @@ func TestListForAppFindsWhatADispatchAppSent(t *testing.T) {
 				t.Fatal(err)
 			}
 			n++
-			found = found || (m.ID != nil && *m.ID == *sent.MessageID)
+			found = found || (m.ID != "" && m.ID == sent.MessageID)
 		}
 		return n, found
 	}
-	if _, found := count(client.Conversation.Messages.List(ctx, sinch.ListMessagesParams{AppID: app.ID})); found {
+	if _, found := count(client.Conversation.Messages.List(ctx, sinch.ListMessagesParams{AppID: &app.ID})); found {
 		t.Fatal("List (CONVERSATION_SOURCE) found a DISPATCH app's message: the test no longer shows the trap")
 	}
-	if _, found := count(client.Conversation.Messages.ListForApp(ctx, sinch.ListMessagesParams{}, sinch.WithAppID(*app.ID))); !found {
+	if _, found := count(client.Conversation.Messages.ListForApp(ctx, sinch.ListMessagesParams{}, sinch.WithAppID(app.ID))); !found {
 		t.Fatal("ListForApp did not find the message just sent")
 	}
 	// The test app (CONVERSATION mode) lists from the default store.

@@ -65,7 +65,7 @@ func TestListMessagesIteratesLazily(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, *m.ID)
+		ids = append(ids, m.ID)
 	}
 	if !slices.Equal(ids, []string{"msg-0", "msg-1", "msg-2", "msg-3", "msg-4"}) {
 		t.Fatalf("ids %v", ids)
@@ -105,7 +105,7 @@ func TestListMessagesErrorEndsWalk(t *testing.T) {
 			errs = append(errs, err)
 			continue
 		}
-		ids = append(ids, *m.ID)
+		ids = append(ids, m.ID)
 	}
 	if len(ids) != 2 || len(errs) != 1 {
 		t.Fatalf("ids %v errs %v", ids, errs)
@@ -124,7 +124,7 @@ func TestListMessagesPageReturnsOnePage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(page.Messages) != 2 || *page.Messages[0].ID != "msg-2" || page.NextPageToken == nil || *page.NextPageToken != "from-4" || len(*queries) != 1 {
+	if len(page.Messages) != 2 || page.Messages[0].ID != "msg-2" || page.NextPageToken != "from-4" || len(*queries) != 1 {
 		t.Fatalf("page %+v", page)
 	}
 }

@@ -22,11 +22,11 @@ const maxSendAfter = 7 * 24 * time.Hour
 
 // sentBatch is one accepted batch of a `batch send` run.
 type sentBatch struct {
-	BatchID    string     `json:"batch_id"`
-	Recipients int        `json:"recipients"`
-	FirstLine  int        `json:"first_line"`
-	LastLine   int        `json:"last_line"`
-	SendAfter  *time.Time `json:"send_after,omitempty"`
+	BatchID    string    `json:"batch_id"`
+	Recipients int       `json:"recipients"`
+	FirstLine  int       `json:"first_line"`
+	LastLine   int       `json:"last_line"`
+	SendAfter  time.Time `json:"send_after,omitzero"`
 }
 
 // batchSummary is the outcome of `batch send`.
@@ -38,24 +38,23 @@ type batchSummary struct {
 }
 
 // parseSendAfter accepts an RFC 3339 time or a delay from now such as 10m or 2h.
-func parseSendAfter(s string, now time.Time) (*time.Time, error) {
+func parseSendAfter(s string, now time.Time) (time.Time, error) {
 	if s == "" {
-		return nil, nil
+		return time.Time{}, nil
 	}
 	var t time.Time
 	if d, err := time.ParseDuration(s); err == nil {
 		t = now.Add(d)
 	} else if t, err = time.Parse(time.RFC3339, s); err != nil {
-		return nil, usagef("--send-after %q: give an RFC 3339 time (2026-12-01T09:00:00Z) or a delay (30m)", s)
+		return time.Time{}, usagef("--send-after %q: give an RFC 3339 time (2026-12-01T09:00:00Z) or a delay (30m)", s)
 	}
 	if t.Before(now.Add(-time.Minute)) {
-		return nil, usagef("--send-after %s is in the past", t.UTC().Format(time.RFC3339))
+		return time.Time{}, usagef("--send-after %s is in the past", t.UTC().Format(time.RFC3339))
 	}
 	if t.After(now.Add(maxSendAfter)) {
-		return nil, usagef("--send-after %s is more than 7 days ahead, which the Batch API refuses", t.UTC().Format(time.RFC3339))
+		return time.Time{}, usagef("--send-after %s is more than 7 days ahead, which the Batch API refuses", t.UTC().Format(time.RFC3339))
 	}
-	t = t.UTC()
-	return &t, nil
+	return t.UTC(), nil
 }
 
 func batchCommands(a *app) []*cobra.Command {
@@ -170,7 +169,7 @@ that went are printed with the line to resume from: run the same command with
 				return err
 			}
 			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Empty, error) {
-				req := batch.CancelBatchMessagesRequest{BatchID: optional(batchID), MetadataKey: optional(metaKey), MetadataValue: optional(metaValue)}
+				req := batch.CancelBatchMessagesRequest{BatchID: batchID, MetadataKey: metaKey, MetadataValue: metaValue}
 				return emptyAnswer(c.Batch.Cancel(ctx, req))
 			}, func(*conversation.Empty) {
 				if batchID != "" {

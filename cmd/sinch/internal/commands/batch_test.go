@@ -86,7 +86,7 @@ func TestBatchScheduleAndCancel(t *testing.T) {
 	var sum batchSummary
 	okJSON(t, env, &sum, "batch", "send", "--csv", csv, "--message", "later", "--send-after", "2h")
 	id := sum.Batches[0].BatchID
-	if sum.Batches[0].SendAfter == nil {
+	if sum.Batches[0].SendAfter.IsZero() {
 		t.Errorf("no send_after in %+v", sum.Batches[0])
 	}
 	if out := ok(t, env, "batch", "status", "--batch-id", id); !strings.Contains(out, "SCHEDULED") {

@@ -157,7 +157,7 @@ func (a *app) batchSend(cmd *cobra.Command, f *batchFlags) error {
 			out.ResumeFrom = ch[0].Line
 			break
 		}
-		out.Batches = append(out.Batches, sentBatch{BatchID: deref(resp.BatchID), Recipients: len(ch), FirstLine: ch[0].Line, LastLine: ch[len(ch)-1].Line, SendAfter: resp.SendAfter})
+		out.Batches = append(out.Batches, sentBatch{BatchID: resp.BatchID, Recipients: len(ch), FirstLine: ch[0].Line, LastLine: ch[len(ch)-1].Line, SendAfter: resp.SendAfter})
 		out.Recipients += len(ch)
 		if bar != nil {
 			bar.Accepted(len(ch))

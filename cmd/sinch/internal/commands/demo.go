@@ -248,20 +248,20 @@ func (a *app) runDemo(ctx context.Context) (err error) {
 	var creds []conversation.ChannelCredentials
 	for _, ch := range []conversation.ConversationChannel{"SMS", "WHATSAPP", "RCS"} {
 		ch := ch
-		creds = append(creds, conversation.ChannelCredentials{Channel: &ch, StaticBearer: &conversation.StaticBearerCredential{ClaimedIdentity: "demo-" + string(ch), Token: "demo-token"}})
+		creds = append(creds, conversation.ChannelCredentials{Channel: ch, StaticBearer: conversation.StaticBearerCredential{ClaimedIdentity: "demo-" + string(ch), Token: "demo-token"}})
 	}
-	ap, err := c.Conversation.Apps.Create(ctx, conversation.CreateAppRequest{DisplayName: "Demo app", ProcessingMode: &mode, ChannelCredentials: creds})
+	ap, err := c.Conversation.Apps.Create(ctx, conversation.CreateAppRequest{DisplayName: "Demo app", ProcessingMode: mode, ChannelCredentials: creds})
 	if err != nil {
 		return fail("create the app", err)
 	}
-	appID := deref(ap.ID)
+	appID := string(ap.ID)
 	tl.step("app created", "%s (CONVERSATION mode; SMS, WHATSAPP, RCS)", appID)
-	wh, err := c.Conversation.Webhooks.Create(ctx, conversation.CreateWebhookRequest{AppID: appID, Target: target, Secret: &secret,
+	wh, err := c.Conversation.Webhooks.Create(ctx, conversation.CreateWebhookRequest{AppID: appID, Target: target, Secret: secret,
 		Triggers: []conversation.WebhookTrigger{"MESSAGE_SUBMIT", "MESSAGE_DELIVERY", "MESSAGE_INBOUND", "BATCH_STATUS_UPDATE"}})
 	if err != nil {
 		return fail("create the webhook", err)
 	}
-	tl.step("webhook created", "%s for MESSAGE_SUBMIT, MESSAGE_DELIVERY, MESSAGE_INBOUND, BATCH_STATUS_UPDATE", deref(wh.ID))
+	tl.step("webhook created", "%s for MESSAGE_SUBMIT, MESSAGE_DELIVERY, MESSAGE_INBOUND, BATCH_STATUS_UPDATE", string(wh.ID))
 
 	delivered := func(id, channel string) func(eventSummary) bool {
 		return func(e eventSummary) bool {
@@ -283,7 +283,7 @@ func (a *app) runDemo(ctx context.Context) (err error) {
 		sent, err := c.Conversation.Messages.Send(ctx, conversation.SendMessageRequest{AppID: appID, Recipient: rcpt,
 			Message: message.Text("Your order #4711 ships today. Reply to change the delivery time.")})
 		if err == nil {
-			textID = deref(sent.MessageID)
+			textID = string(sent.MessageID)
 		}
 		return err
 	}, "sent", func() string {
@@ -307,7 +307,7 @@ func (a *app) runDemo(ctx context.Context) (err error) {
 			Message: message.Card("Spring collection", "New arrivals are in.", "https://example.com/spring.jpg",
 				message.TextChoice("Show me", "show"), message.TextChoice("Later", "later"))})
 		if err == nil {
-			cardID = deref(sent.MessageID)
+			cardID = string(sent.MessageID)
 		}
 		return err
 	}, "sent", func() string { return fmt.Sprintf("card %s to %s over RCS", cardID, demoCardPhone) }); err != nil {
@@ -327,7 +327,7 @@ func (a *app) runDemo(ctx context.Context) (err error) {
 	if err := tl.do(func() error {
 		bresp, err := c.Batch.Send(ctx, breq)
 		if err == nil {
-			batchID = deref(bresp.BatchID)
+			batchID = string(bresp.BatchID)
 		}
 		return err
 	}, "batch sent", func() string { return fmt.Sprintf("%s to %d recipients", batchID, len(demoBatchPhones)) }); err != nil {

@@ -31,70 +31,47 @@ type eventSummary struct {
 func summarizeEvent(ev callback.Event, now time.Time) eventSummary {
 	env := ev.Envelope()
 	s := eventSummary{Time: now.UTC(), Trigger: string(ev.Trigger()), AppID: env.AppID, Metadata: env.MessageMetadata}
-	ident := func(ci *conversation.ChannelIdentity) {
-		if ci != nil {
-			s.Channel, s.Identity = string(ci.Channel), ci.Identity
-		}
+	ident := func(ci conversation.ChannelIdentity) {
+		s.Channel, s.Identity = string(ci.Channel), ci.Identity
 	}
 	switch e := ev.(type) {
 	case *callback.MessageDeliveryEvent:
-		if r := e.MessageDeliveryReport; r != nil {
-			s.MessageID, s.Status, s.ContactID = deref(r.MessageID), deref(r.Status), deref(r.ContactID)
-			s.BatchID = deref(r.BatchID)
-			ident(r.ChannelIdentity)
-			if r.Reason != nil {
-				s.Reason = deref(r.Reason.Code)
-				if d := deref(r.Reason.Description); d != "" {
-					s.Reason += ": " + d
-				}
-			}
+		r := e.MessageDeliveryReport
+		s.MessageID, s.Status, s.ContactID = r.MessageID, string(r.Status), r.ContactID
+		s.BatchID = r.BatchID
+		ident(r.ChannelIdentity)
+		s.Reason = string(r.Reason.Code)
+		if d := r.Reason.Description; d != "" {
+			s.Reason += ": " + d
 		}
 	case *callback.MessageSubmitEvent:
-		if n := e.MessageSubmitNotification; n != nil {
-			s.MessageID, s.ContactID = deref(n.MessageID), deref(n.ContactID)
-			ident(n.ChannelIdentity)
-			if n.SubmittedMessage != nil {
-				s.Text = summarizeApp(*n.SubmittedMessage)
-			}
-		}
+		n := e.MessageSubmitNotification
+		s.MessageID, s.ContactID = n.MessageID, n.ContactID
+		ident(n.ChannelIdentity)
+		s.Text = summarizeApp(n.SubmittedMessage)
 	case *callback.MessageInboundEvent:
-		if m := e.Message; m != nil {
-			s.MessageID, s.ContactID = deref(m.ID), deref(m.ContactID)
-			ident(m.ChannelIdentity)
-			if m.ContactMessage != nil {
-				s.Text = summarize(conversation.ConversationMessage{ContactMessage: m.ContactMessage})
-			}
-		}
+		m := e.Message
+		s.MessageID, s.ContactID = m.ID, m.ContactID
+		ident(m.ChannelIdentity)
+		s.Text = summarize(conversation.ConversationMessage{ContactMessage: m.ContactMessage})
 	case *callback.BatchStatusUpdateEvent:
-		if n := e.BatchStatusUpdateNotification; n != nil {
-			s.BatchID, s.Status = deref(n.BatchID), deref(n.Status)
-			if n.Reason != nil {
-				s.Reason = deref(n.Reason.Code)
-			}
-		}
+		n := e.BatchStatusUpdateNotification
+		s.BatchID, s.Status = n.BatchID, n.Status
+		s.Reason = string(n.Reason.Code)
 	case *callback.ContactCreateEvent:
-		if n := e.ContactCreateNotification; n != nil && n.Contact != nil {
-			s.ContactID = deref(n.Contact.ID)
-		}
+		s.ContactID = e.ContactCreateNotification.Contact.ID
 	case *callback.ConversationStartEvent:
-		if n := e.ConversationStartNotification; n != nil && n.Conversation != nil {
-			s.ContactID = deref(n.Conversation.ContactID)
-			s.Text = "conversation " + deref(n.Conversation.ID)
+		n := e.ConversationStartNotification
+		s.ContactID = n.Conversation.ContactID
+		if n.Conversation.ID != "" {
+			s.Text = "conversation " + n.Conversation.ID
 		}
 	case *callback.EventInboundEvent:
-		if it := e.Event; it != nil {
-			s.EventID, s.ContactID = deref(it.ID), deref(it.ContactID)
-			ident(it.ChannelIdentity)
-		}
+		it := e.Event
+		s.EventID, s.ContactID = it.ID, it.ContactID
+		ident(it.ChannelIdentity)
 	}
 	return s
-}
-
-func deref[S ~string](p *S) string {
-	if p == nil {
-		return ""
-	}
-	return string(*p)
 }
 
 // line is the human form: time, trigger, then the fields that are set.

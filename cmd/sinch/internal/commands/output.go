@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -41,16 +42,20 @@ func (a *app) table(rows [][]string) {
 }
 
 // str dereferences an optional string ("-" when absent).
-func str[S ~string](p *S) string {
-	if p == nil || *p == "" {
+func str[S ~string](s S) string {
+	if s == "" {
 		return "-"
 	}
-	return string(*p)
+	return string(s)
 }
 
+// set reports whether v is not its type's zero value: whether an optional object of a
+// generated model (one alternative of a message, say) was present in the JSON.
+func set[T any](v T) bool { return !reflect.ValueOf(&v).Elem().IsZero() }
+
 // ts formats an optional time ("-" when absent).
-func ts(t *time.Time) string {
-	if t == nil || t.IsZero() {
+func ts(t time.Time) string {
+	if t.IsZero() {
 		return "-"
 	}
 	return t.UTC().Format(time.RFC3339)

@@ -39,9 +39,9 @@ func (p *pageFlags) sizePtr() (*int32, error) {
 }
 
 // nextPage prints the next page token, if any, after a human listing.
-func (a *app) nextPage(token *string) {
-	if token != nil && *token != "" {
-		a.printf("next page: --page-token %s\n", *token)
+func (a *app) nextPage(token string) {
+	if token != "" {
+		a.printf("next page: --page-token %s\n", token)
 	}
 }
 
@@ -86,7 +86,7 @@ func (a *app) messageSource(ctx context.Context, c *sinch.Client, flag, appID st
 	}
 	// DISPATCH is the API's default processing mode.
 	s := conversation.MessageSourceDispatch
-	if ap.ProcessingMode != nil && *ap.ProcessingMode == "CONVERSATION" {
+	if ap.ProcessingMode == "CONVERSATION" {
 		s = conversation.MessageSourceConversation
 	}
 	a.verbosef("app %s is in %s mode: reading the %s store", appID, str(ap.ProcessingMode), s)
@@ -156,10 +156,7 @@ or --source dispatch chooses it explicitly.`,
 			return a.emit(resp, func() {
 				rows := [][]string{{"ID", "DIRECTION", "CHANNEL", "IDENTITY", "ACCEPTED", "CONTENT"}}
 				for _, m := range resp.Messages {
-					ch, id := "-", "-"
-					if m.ChannelIdentity != nil {
-						ch, id = string(m.ChannelIdentity.Channel), m.ChannelIdentity.Identity
-					}
+					ch, id := str(m.ChannelIdentity.Channel), str(m.ChannelIdentity.Identity)
 					rows = append(rows, []string{str(m.ID), str(m.Direction), ch, id, ts(m.AcceptTime), summarize(m)})
 				}
 				if len(resp.Messages) == 0 {
@@ -227,16 +224,16 @@ or --source dispatch chooses it explicitly.`,
 // summarize describes a message's content in a few words.
 func summarize(m conversation.ConversationMessage) string {
 	switch {
-	case m.AppMessage != nil:
-		return summarizeApp(*m.AppMessage)
-	case m.ContactMessage != nil:
+	case set(m.AppMessage):
+		return summarizeApp(m.AppMessage)
+	case set(m.ContactMessage):
 		cm := m.ContactMessage
 		switch {
-		case cm.TextMessage != nil:
+		case set(cm.TextMessage):
 			return "text: " + clip(cm.TextMessage.Text)
-		case cm.MediaMessage != nil:
+		case set(cm.MediaMessage):
 			return "media: " + cm.MediaMessage.URL
-		case cm.ChoiceResponseMessage != nil:
+		case set(cm.ChoiceResponseMessage):
 			return "choice: " + cm.ChoiceResponseMessage.PostbackData
 		}
 		return "contact message"
@@ -246,26 +243,26 @@ func summarize(m conversation.ConversationMessage) string {
 
 func summarizeApp(am conversation.AppMessage) string {
 	switch {
-	case am.TextMessage != nil:
+	case set(am.TextMessage):
 		return "text: " + clip(am.TextMessage.Text)
-	case am.CardMessage != nil:
+	case set(am.CardMessage):
 		return "card: " + clip(str(am.CardMessage.Title))
-	case am.CarouselMessage != nil:
+	case set(am.CarouselMessage):
 		return fmt.Sprintf("carousel of %d cards", len(am.CarouselMessage.Cards))
-	case am.ChoiceMessage != nil:
+	case set(am.ChoiceMessage):
 		return fmt.Sprintf("choice of %d", len(am.ChoiceMessage.Choices))
-	case am.MediaMessage != nil:
+	case set(am.MediaMessage):
 		return "media: " + am.MediaMessage.URL
-	case am.LocationMessage != nil:
+	case set(am.LocationMessage):
 		return "location: " + clip(am.LocationMessage.Title)
-	case am.TemplateMessage != nil:
-		if am.TemplateMessage.OmniTemplate != nil {
+	case set(am.TemplateMessage):
+		if set(am.TemplateMessage.OmniTemplate) {
 			return "template " + am.TemplateMessage.OmniTemplate.TemplateID
 		}
 		return "channel template"
-	case am.ListMessage != nil:
+	case set(am.ListMessage):
 		return "list: " + clip(am.ListMessage.Title)
-	case am.ContactInfoMessage != nil:
+	case set(am.ContactInfoMessage):
 		return "contact: " + clip(am.ContactInfoMessage.Name.FullName)
 	}
 	return "app message"
@@ -341,8 +338,8 @@ func (a *app) appsCommand() *cobra.Command {
 					if err != nil {
 						return err
 					}
-					req.ChannelCredentials = append(req.ChannelCredentials, conversation.ChannelCredentials{Channel: &ch,
-						StaticBearer: &conversation.StaticBearerCredential{ClaimedIdentity: parts[1], Token: parts[2]}})
+					req.ChannelCredentials = append(req.ChannelCredentials, conversation.ChannelCredentials{Channel: ch,
+						StaticBearer: conversation.StaticBearerCredential{ClaimedIdentity: parts[1], Token: parts[2]}})
 				}
 			}
 			if mode != "" {
@@ -350,7 +347,7 @@ func (a *app) appsCommand() *cobra.Command {
 				if !m.Valid() {
 					return usagef("unknown --mode %q: DISPATCH or CONVERSATION", mode)
 				}
-				req.ProcessingMode = &m
+				req.ProcessingMode = m
 			}
 			return runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.App, error) {
 				return c.Conversation.Apps.Create(ctx, req)
@@ -442,7 +439,7 @@ func (a *app) contactsCommand() *cobra.Command {
 		Use: "create", Short: "Create a contact", Args: cobra.NoArgs,
 		Example: "  sinch contacts create --name \"Ada Lovelace\" --identity SMS:+15551234567,WHATSAPP:+15551234567 --language EN_US",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			req := conversation.ContactCreateRequest{DisplayName: optional(name), Email: optional(email), ExternalID: optional(externalID),
+			req := conversation.ContactCreateRequest{DisplayName: name, Email: email, ExternalID: externalID,
 				Language: conversation.ContactLanguage(strings.ToUpper(language))}
 			if !req.Language.Valid() {
 				return usagef("unknown --language %q (for example EN_US, FR, PT_BR)", language)
@@ -584,7 +581,7 @@ func (a *app) conversationsCommand() *cobra.Command {
 					rows := [][]string{{"ID", "CONTACT", "ACTIVE", "CHANNEL", "LAST RECEIVED"}}
 					for _, cv := range resp.Conversations {
 						active := "no"
-						if cv.Active != nil && *cv.Active {
+						if cv.Active {
 							active = "yes"
 						}
 						rows = append(rows, []string{str(cv.ID), str(cv.ContactID), active, str(cv.ActiveChannel), ts(cv.LastReceived)})
@@ -610,7 +607,7 @@ func (a *app) conversationsCommand() *cobra.Command {
 		RunE: runCall(a, func(ctx context.Context, c *sinch.Client, _ settings) (*conversation.Conversation, error) {
 			return c.Conversation.Conversations.Get(ctx, convID)
 		}, func(cv *conversation.Conversation) {
-			active := cv.Active != nil && *cv.Active
+			active := cv.Active
 			a.printf("conversation %s\n  app      %s\n  contact  %s\n  active   %t\n  channel  %s\n", str(cv.ID), str(cv.AppID), str(cv.ContactID), active, str(cv.ActiveChannel))
 		}),
 	}
@@ -655,7 +652,7 @@ func (a *app) transcodeCommand() *cobra.Command {
 			if err := decodeJSONFlag("message", message, &am); err != nil {
 				return err
 			}
-			req := conversation.TranscodeMessageRequest{AppMessage: am, From: optional(from), To: optional(to)}
+			req := conversation.TranscodeMessageRequest{AppMessage: am, From: from, To: to}
 			for _, ch := range channels {
 				c, err := parseChannel(ch)
 				if err != nil {

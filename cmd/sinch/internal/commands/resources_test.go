@@ -21,10 +21,10 @@ func TestTemplatesLifecycleAndSendTemplate(t *testing.T) {
 
 	var tpl templates.Template
 	okJSON(t, env, &tpl, "templates", "create", "--description", "Greeting", "--language", "en-US", "--text", "Hello ${name}")
-	if tpl.ID == nil || len(tpl.Translations) != 1 || len(tpl.Translations[0].Variables) != 1 || *tpl.Translations[0].Variables[0].Key != "name" {
+	if tpl.ID == "" || len(tpl.Translations) != 1 || len(tpl.Translations[0].Variables) != 1 || tpl.Translations[0].Variables[0].Key != "name" {
 		t.Fatalf("created %+v", tpl)
 	}
-	id := *tpl.ID
+	id := tpl.ID
 	if out := ok(t, env, "templates", "list"); !strings.Contains(out, id) || !strings.Contains(out, "Greeting") {
 		t.Errorf("list %q", out)
 	}
@@ -36,15 +36,15 @@ func TestTemplatesLifecycleAndSendTemplate(t *testing.T) {
 	if str(upd.Description) != "Greeting v2" || upd.Translations[0].TextMessage.Text != "Hi ${name}!" {
 		t.Errorf("updated %+v", upd)
 	}
-	if tpl.Version != nil && upd.Version != nil && *upd.Version <= *tpl.Version {
-		t.Errorf("version did not move: %d -> %d", *tpl.Version, *upd.Version)
+	if tpl.Version != 0 && upd.Version != 0 && upd.Version <= tpl.Version {
+		t.Errorf("version did not move: %d -> %d", tpl.Version, upd.Version)
 	}
 
 	// send rcs template looks the version up and sends an omni template.
 	ok(t, env, "send", "rcs", "template", "--to", "+15551230001", "--template-id", id, "--params", `{"name":"Ada"}`, "--language", "en-US")
 	m := lastSent(t, env)
 	ref := m.AppMessage.TemplateMessage.OmniTemplate
-	if ref == nil || ref.TemplateID != id || ref.Parameters["name"] != "Ada" || ref.Version == nil || *ref.Version == "" {
+	if ref.TemplateID != id || ref.Parameters["name"] != "Ada" || ref.Version == "" {
 		t.Errorf("sent template %+v", ref)
 	}
 	fails(t, env, 2, []string{"--params"}, "send", "rcs", "template", "--to", "+15551230001", "--template-id", id, "--params", `{"name":1}`)
@@ -73,21 +73,21 @@ func TestContactsAndConversations(t *testing.T) {
 
 	var ct conversation.Contact
 	okJSON(t, env, &ct, "contacts", "create", "--name", "Ada", "--identity", "SMS:+15551230001,WHATSAPP:+15551230001")
-	if ct.ID == nil || len(ct.ChannelIdentities) != 2 {
+	if ct.ID == "" || len(ct.ChannelIdentities) != 2 {
 		t.Fatalf("created %+v", ct)
 	}
-	if out := ok(t, env, "contacts", "list"); !strings.Contains(out, *ct.ID) || !strings.Contains(out, "SMS:+15551230001") {
+	if out := ok(t, env, "contacts", "list"); !strings.Contains(out, ct.ID) || !strings.Contains(out, "SMS:+15551230001") {
 		t.Errorf("list %q", out)
 	}
-	if out := ok(t, env, "contacts", "get", "--contact-id", *ct.ID); !strings.Contains(out, "Ada") {
+	if out := ok(t, env, "contacts", "get", "--contact-id", ct.ID); !strings.Contains(out, "Ada") {
 		t.Errorf("get %q", out)
 	}
 	var upd conversation.Contact
-	okJSON(t, env, &upd, "contacts", "update", "--contact-id", *ct.ID, "--name", "Ada King", "--language", "fr")
-	if str(upd.DisplayName) != "Ada King" || upd.Language == nil || *upd.Language != "FR" || len(upd.ChannelIdentities) != 2 {
+	okJSON(t, env, &upd, "contacts", "update", "--contact-id", ct.ID, "--name", "Ada King", "--language", "fr")
+	if str(upd.DisplayName) != "Ada King" || upd.Language != "FR" || len(upd.ChannelIdentities) != 2 {
 		t.Errorf("updated %+v", upd)
 	}
-	fails(t, env, 2, []string{"nothing to change"}, "contacts", "update", "--contact-id", *ct.ID)
+	fails(t, env, 2, []string{"nothing to change"}, "contacts", "update", "--contact-id", ct.ID)
 	fails(t, env, 1, []string{"404"}, "contacts", "update", "--contact-id", "01NOSUCHCONTACT", "--name", "x")
 	fails(t, env, 2, []string{"CHANNEL:IDENTITY"}, "contacts", "create", "--identity", "+1555")
 	fails(t, env, 2, []string{"--language"}, "contacts", "create", "--identity", "SMS:+1555", "--language", "klingon")
@@ -103,7 +103,7 @@ func TestContactsAndConversations(t *testing.T) {
 	if len(convs.Conversations) == 0 {
 		t.Fatal("no conversation")
 	}
-	cid := *convs.Conversations[0].ID
+	cid := convs.Conversations[0].ID
 	if out := ok(t, env, "conversations", "list", "--only-active"); !strings.Contains(out, cid) {
 		t.Errorf("list --only-active %q", out)
 	}
@@ -117,8 +117,8 @@ func TestContactsAndConversations(t *testing.T) {
 	ok(t, env, "conversations", "delete", "-y", "--conversation-id", cid)
 	fails(t, env, 1, []string{"404"}, "conversations", "get", "--conversation-id", cid)
 
-	ok(t, env, "contacts", "delete", "--contact-id", *ct.ID, "-y")
-	fails(t, env, 1, []string{"404"}, "contacts", "get", "--contact-id", *ct.ID)
+	ok(t, env, "contacts", "delete", "--contact-id", ct.ID, "-y")
+	fails(t, env, 1, []string{"404"}, "contacts", "get", "--contact-id", ct.ID)
 	delete(env, "SINCH_APP_ID")
 	fails(t, env, 2, []string{"--app-id"}, "conversations", "list")
 }
@@ -132,7 +132,7 @@ func TestMessagesListGetDelete(t *testing.T) {
 	}
 	var page conversation.ListMessagesResponse
 	okJSON(t, env, &page, "messages", "list", "--page-size", "2")
-	if len(page.Messages) != 2 || page.NextPageToken == nil || *page.NextPageToken == "" {
+	if len(page.Messages) != 2 || page.NextPageToken == "" {
 		t.Fatalf("page 1: %d messages, token %v", len(page.Messages), page.NextPageToken)
 	}
 	out := ok(t, env, "messages", "list", "--page-size", "2")
@@ -140,7 +140,7 @@ func TestMessagesListGetDelete(t *testing.T) {
 		t.Errorf("human list %q", out)
 	}
 	var page2 conversation.ListMessagesResponse
-	okJSON(t, env, &page2, "messages", "list", "--page-size", "2", "--page-token", *page.NextPageToken)
+	okJSON(t, env, &page2, "messages", "list", "--page-size", "2", "--page-token", page.NextPageToken)
 	if len(page2.Messages) != 1 {
 		t.Errorf("page 2: %d messages", len(page2.Messages))
 	}
@@ -159,7 +159,7 @@ func TestMessagesListGetDelete(t *testing.T) {
 	if len(limited.Messages) != 2 {
 		t.Errorf("--all --limit 2: %d messages", len(limited.Messages))
 	}
-	id := *page2.Messages[0].ID
+	id := page2.Messages[0].ID
 	if out := ok(t, env, "messages", "get", "--message-id", id); !strings.Contains(out, id) {
 		t.Errorf("get %q", out)
 	}

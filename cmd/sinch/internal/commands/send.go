@@ -128,7 +128,7 @@ func (a *app) sendRequest(cmd *cobra.Command, f *recipientFlags, appID string, m
 			}
 		}
 	}
-	req.MessageMetadata = optional(f.metadata)
+	req.MessageMetadata = f.metadata
 	return req, nil
 }
 

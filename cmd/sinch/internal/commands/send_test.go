@@ -30,56 +30,56 @@ func TestSendKinds(t *testing.T) {
 		check func(t *testing.T, m conversation.AppMessage)
 	}{
 		{"sms", []string{"send", "sms", "--to", "+15551230001", "--message", "Hello there"}, func(t *testing.T, m conversation.AppMessage) {
-			if m.TextMessage == nil || m.TextMessage.Text != "Hello there" {
+			if m.TextMessage.Text != "Hello there" {
 				t.Errorf("text %+v", m.TextMessage)
 			}
 		}},
 		{"rcs text", []string{"send", "rcs", "text", "--to", "+15551230001", "--message", "hi rcs"}, func(t *testing.T, m conversation.AppMessage) {
-			if m.TextMessage == nil || m.TextMessage.Text != "hi rcs" {
+			if m.TextMessage.Text != "hi rcs" {
 				t.Errorf("text %+v", m.TextMessage)
 			}
 		}},
 		{"rcs card", []string{"send", "rcs", "card", "--to", "+15551230001", "--title", "T", "--description", "D", "--image-url", "https://example.com/a.png", "--choices", "Yes, No"}, func(t *testing.T, m conversation.AppMessage) {
 			c := m.CardMessage
-			if c == nil || str(c.Title) != "T" || str(c.Description) != "D" || c.MediaMessage == nil || c.MediaMessage.URL != "https://example.com/a.png" || len(c.Choices) != 2 || c.Choices[1].TextMessage.Text != "No" {
+			if str(c.Title) != "T" || str(c.Description) != "D" || c.MediaMessage.URL != "https://example.com/a.png" || len(c.Choices) != 2 || c.Choices[1].TextMessage.Text != "No" {
 				t.Errorf("card %+v", c)
 			}
 		}},
 		{"rcs carousel", []string{"send", "rcs", "carousel", "--to", "+15551230001", "--cards", `[{"title":"A","image_url":"https://example.com/a.png","choices":["Buy A"]},{"title":"B","description":"second"}]`, "--outer-choices", "More"}, func(t *testing.T, m conversation.AppMessage) {
 			c := m.CarouselMessage
-			if c == nil || len(c.Cards) != 2 || str(c.Cards[0].Title) != "A" || len(c.Cards[0].Choices) != 1 || len(c.Choices) != 1 {
+			if len(c.Cards) != 2 || str(c.Cards[0].Title) != "A" || len(c.Cards[0].Choices) != 1 || len(c.Choices) != 1 {
 				t.Errorf("carousel %+v", c)
 			}
 		}},
 		{"rcs choice", []string{"send", "rcs", "choice", "--to", "+15551230001", "--message", "Pick", "--choices", "A,B,C"}, func(t *testing.T, m conversation.AppMessage) {
 			c := m.ChoiceMessage
-			if c == nil || c.TextMessage.Text != "Pick" || len(c.Choices) != 3 {
+			if c.TextMessage.Text != "Pick" || len(c.Choices) != 3 {
 				t.Errorf("choice %+v", c)
 			}
 		}},
 		{"rcs media", []string{"send", "rcs", "media", "--to", "+15551230001", "--url", "https://example.com/v.mp4", "--thumbnail-url", "https://example.com/t.png"}, func(t *testing.T, m conversation.AppMessage) {
-			if m.MediaMessage == nil || m.MediaMessage.URL != "https://example.com/v.mp4" || str(m.MediaMessage.ThumbnailURL) != "https://example.com/t.png" {
+			if m.MediaMessage.URL != "https://example.com/v.mp4" || str(m.MediaMessage.ThumbnailURL) != "https://example.com/t.png" {
 				t.Errorf("media %+v", m.MediaMessage)
 			}
 		}},
 		{"rcs location", []string{"send", "rcs", "location", "--to", "+15551230001", "--lat", "59.33", "--lon", "18.07", "--label", "Office"}, func(t *testing.T, m conversation.AppMessage) {
 			l := m.LocationMessage
-			if l == nil || l.Coordinates.Latitude != 59.33 || l.Coordinates.Longitude != 18.07 || str(l.Label) != "Office" || l.Title == "" {
+			if l.Coordinates.Latitude != 59.33 || l.Coordinates.Longitude != 18.07 || str(l.Label) != "Office" || l.Title == "" {
 				t.Errorf("location %+v", l)
 			}
 		}},
 		{"list", []string{"send", "list", "--to", "+15551230001", "--title", "Menu", "--sections", `[{"title":"Drinks","items":["Tea","Coffee"]}]`}, func(t *testing.T, m conversation.AppMessage) {
-			if m.ListMessage == nil || m.ListMessage.Title != "Menu" || len(m.ListMessage.Sections[0].Items) != 2 {
+			if m.ListMessage.Title != "Menu" || len(m.ListMessage.Sections[0].Items) != 2 {
 				t.Errorf("list %+v", m.ListMessage)
 			}
 		}},
 		{"contact info", []string{"send", "contact-info", "--to", "+15551230001", "--name", "Ada Lovelace", "--phone", "+15557654321"}, func(t *testing.T, m conversation.AppMessage) {
-			if m.ContactInfoMessage == nil || m.ContactInfoMessage.Name.FullName != "Ada Lovelace" {
+			if m.ContactInfoMessage.Name.FullName != "Ada Lovelace" {
 				t.Errorf("contact info %+v", m.ContactInfoMessage)
 			}
 		}},
 		{"raw message", []string{"send", "message", "--channel", "whatsapp", "--to", "+15551230001", "--message", `{"text_message":{"text":"raw"}}`}, func(t *testing.T, m conversation.AppMessage) {
-			if m.TextMessage == nil || m.TextMessage.Text != "raw" {
+			if m.TextMessage.Text != "raw" {
 				t.Errorf("text %+v", m.TextMessage)
 			}
 		}},
@@ -91,10 +91,10 @@ func TestSendKinds(t *testing.T) {
 				t.Errorf("output %q", out)
 			}
 			m := lastSent(t, env)
-			if m.AppMessage == nil {
+			if !set(m.AppMessage) {
 				t.Fatalf("stored message has no app message: %+v", m)
 			}
-			c.check(t, *m.AppMessage)
+			c.check(t, m.AppMessage)
 		})
 	}
 }
@@ -105,12 +105,12 @@ func TestSendJSONAndFallback(t *testing.T) {
 	env["SINCH_APP_ID"] = createApp(t, env)
 	var resp conversation.SendMessageResponse
 	okJSON(t, env, &resp, "send", "rcs", "text", "--to", "+15551230000", "--message", "hi", "--fallback-sms", "--sender", "+15550009999")
-	if resp.MessageID == nil || *resp.MessageID == "" {
+	if resp.MessageID == "" {
 		t.Fatalf("no message id in %+v", resp)
 	}
 	m := lastSent(t, env)
-	if m.ID == nil || *m.ID != *resp.MessageID {
-		t.Fatalf("stored %v, sent %v", m.ID, *resp.MessageID)
+	if m.ID != resp.MessageID {
+		t.Fatalf("stored %v, sent %v", m.ID, resp.MessageID)
 	}
 	out := ok(t, env, "send", "sms", "--to", "+15551230001", "--message", "x", "--channel", "WHATSAPP", "--fallback", "SMS:+15551230002,RCS")
 	if !strings.Contains(out, "WHATSAPP +15551230001, then SMS +15551230002, then RCS +15551230001") {
@@ -241,7 +241,7 @@ func TestSendDryRunNeedsNoCredentials(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &req); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
-	if req.AppID != "APP" || req.Message.CardMessage == nil || len(req.ChannelPriorityOrder) != 2 || req.ChannelProperties["SMS_SENDER"] != "ACME" {
+	if req.AppID != "APP" || len(req.ChannelPriorityOrder) != 2 || req.ChannelProperties["SMS_SENDER"] != "ACME" {
 		t.Errorf("request %s", out)
 	}
 	out = ok(t, nil, "send", "rcs", "template", "--to", "+15551230001", "--template-id", "T1", "--params", `{"a":"b"}`, "--dry-run")

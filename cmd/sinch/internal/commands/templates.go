@@ -29,10 +29,10 @@ func (a *app) templateVersion(cmd *cobra.Command, id string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if t.Version == nil {
+	if t.Version == 0 {
 		return "", errors.New("template " + id + " has no version: pass --version")
 	}
-	return strconv.Itoa(int(*t.Version)), nil
+	return strconv.Itoa(int(t.Version)), nil
 }
 
 // confirmFlag registers --confirm (-y) on a delete command; every delete asks the same way.
@@ -80,9 +80,9 @@ func textTranslation(language, text string) (templates.TemplateTranslation, erro
 	if err != nil {
 		return templates.TemplateTranslation{}, usagef("--text: %v", err)
 	}
-	tr := templates.TemplateTranslation{LanguageCode: language, TextMessage: &conversation.TextMessage{Text: text}}
+	tr := templates.TemplateTranslation{LanguageCode: language, TextMessage: conversation.TextMessage{Text: text}}
 	for _, n := range names {
-		tr.Variables = append(tr.Variables, templates.TemplateVariable{Key: ptr(n), PreviewValue: ptr(n)})
+		tr.Variables = append(tr.Variables, templates.TemplateVariable{Key: n, PreviewValue: n})
 	}
 	return tr, nil
 }
@@ -96,8 +96,8 @@ func templateCommands(a *app) []*cobra.Command {
 			langs = append(langs, tr.LanguageCode)
 		}
 		v := "-"
-		if t.Version != nil {
-			v = strconv.Itoa(int(*t.Version))
+		if t.Version != 0 {
+			v = strconv.Itoa(int(t.Version))
 		}
 		a.printf("template %s\n  description  %s\n  version      %s\n  default      %s\n  languages    %s\n", str(t.ID), str(t.Description), v, str(t.DefaultTranslation), strings.Join(langs, ","))
 	}
@@ -113,8 +113,8 @@ func templateCommands(a *app) []*cobra.Command {
 			rows := [][]string{{"ID", "VERSION", "DEFAULT", "DESCRIPTION"}}
 			for _, t := range resp.Templates {
 				v := "-"
-				if t.Version != nil {
-					v = strconv.Itoa(int(*t.Version))
+				if t.Version != 0 {
+					v = strconv.Itoa(int(t.Version))
 				}
 				rows = append(rows, []string{str(t.ID), v, str(t.DefaultTranslation), clip(str(t.Description))})
 			}
@@ -155,7 +155,7 @@ func templateCommands(a *app) []*cobra.Command {
 				if err != nil {
 					return err
 				}
-				req = templates.CreateTemplateRequest{DefaultTranslation: language, Description: optional(description), Translations: []templates.TemplateTranslation{tr}}
+				req = templates.CreateTemplateRequest{DefaultTranslation: language, Description: description, Translations: []templates.TemplateTranslation{tr}}
 			default:
 				return usagef("give --text or --file")
 			}
@@ -203,12 +203,12 @@ read, changed and written back with its current version.`,
 			if file == "" {
 				req = templates.UpdateTemplateRequest{DefaultTranslation: str(cur.DefaultTranslation), Description: cur.Description, Translations: cur.Translations}
 				if changeDesc {
-					req.Description = optional(description)
+					req.Description = description
 				}
 				if changeText {
 					lang := language
-					if !cmd.Flags().Changed("language") && cur.DefaultTranslation != nil {
-						lang = *cur.DefaultTranslation
+					if !cmd.Flags().Changed("language") && cur.DefaultTranslation != "" {
+						lang = cur.DefaultTranslation
 					}
 					tr, err := textTranslation(lang, text)
 					if err != nil {
@@ -227,8 +227,8 @@ read, changed and written back with its current version.`,
 					}
 				}
 			}
-			if req.Version == 0 && cur.Version != nil {
-				req.Version = *cur.Version
+			if req.Version == 0 {
+				req.Version = cur.Version
 			}
 			t, err := c.Templates.Update(cmd.Context(), id, req)
 			if err != nil {

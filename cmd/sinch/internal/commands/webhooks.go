@@ -100,11 +100,11 @@ func triggerNames(ts []conversation.WebhookTrigger) string {
 
 func (a *app) printWebhook(w *conversation.Webhook) {
 	secret := "no"
-	if w.Secret != nil && *w.Secret != "" {
+	if w.Secret != "" {
 		secret = "yes"
 	}
 	oauth := "no"
-	if w.ClientCredentials != nil {
+	if w.ClientCredentials.Endpoint != "" {
 		oauth = "yes (" + w.ClientCredentials.Endpoint + ")"
 	}
 	a.printf("webhook %s\n  app       %s\n  target    %s\n  triggers  %s\n  secret    %s\n  oauth     %s\n", str(w.ID), str(w.AppID), w.Target, triggerNames(w.Triggers), secret, oauth)
@@ -137,9 +137,13 @@ func webhookCommands(a *app) []*cobra.Command {
 			if len(trs) == 0 {
 				return usagef("--triggers needs at least one trigger")
 			}
-			req := conversation.CreateWebhookRequest{Target: target, Triggers: trs, Secret: optional(secret), TargetType: ptr(conversation.WebhookTargetType("HTTP"))}
-			if req.ClientCredentials, err = oauth.credentials(); err != nil {
+			req := conversation.CreateWebhookRequest{Target: target, Triggers: trs, Secret: secret, TargetType: conversation.WebhookTargetType("HTTP")}
+			creds, err := oauth.credentials()
+			if err != nil {
 				return err
+			}
+			if creds != nil {
+				req.ClientCredentials = *creds
 			}
 			return runCall(a, func(ctx context.Context, c *sinch.Client, s settings) (*conversation.Webhook, error) {
 				var err error
@@ -366,8 +370,8 @@ refuses them.`,
 				if len(want) > 0 {
 					trs = want
 				}
-				if secret == "" && w.Secret != nil {
-					secret = *w.Secret
+				if secret == "" {
+					secret = w.Secret
 				}
 				appID, projectID = str(w.AppID), s.projectID
 			case len(want) == 0:

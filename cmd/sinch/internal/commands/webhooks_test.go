@@ -17,10 +17,10 @@ func TestWebhooksLifecycle(t *testing.T) {
 
 	var w conversation.Webhook
 	okJSON(t, env, &w, "webhooks", "create", "--target", "https://example.com/hook", "--triggers", "message_delivery,MESSAGE_INBOUND", "--secret", "s1")
-	if w.ID == nil || w.Target != "https://example.com/hook" || len(w.Triggers) != 2 {
+	if w.ID == "" || w.Target != "https://example.com/hook" || len(w.Triggers) != 2 {
 		t.Fatalf("created %+v", w)
 	}
-	id := *w.ID
+	id := w.ID
 	if out := ok(t, env, "webhooks", "list"); !strings.Contains(out, id) || !strings.Contains(out, "MESSAGE_DELIVERY,MESSAGE_INBOUND") {
 		t.Errorf("list %q", out)
 	}
@@ -35,8 +35,8 @@ func TestWebhooksLifecycle(t *testing.T) {
 	}
 	var noSecret conversation.Webhook
 	okJSON(t, env, &noSecret, "webhooks", "update", "--webhook-id", id, "--clear-secret")
-	if noSecret.Secret != nil && *noSecret.Secret != "" {
-		t.Errorf("secret not cleared: %q", *noSecret.Secret)
+	if noSecret.Secret != "" {
+		t.Errorf("secret not cleared: %q", noSecret.Secret)
 	}
 	if len(noSecret.Triggers) != 1 || noSecret.Target != "https://example.com/new" {
 		t.Errorf("clearing the secret changed other fields: %+v", noSecret)
@@ -44,12 +44,12 @@ func TestWebhooksLifecycle(t *testing.T) {
 	w = conversation.Webhook{}
 	okJSON(t, env, &w, "webhooks", "create", "--target", "https://example.com/oauth", "--triggers", "MESSAGE_INBOUND",
 		"--oauth-client-id", "cid", "--oauth-client-secret", "csec", "--oauth-endpoint", "https://auth.example.com/token")
-	if w.ClientCredentials == nil || w.ClientCredentials.ClientID != "cid" {
+	if w.ClientCredentials.ClientID != "cid" {
 		t.Fatalf("oauth webhook %+v", w)
 	}
 	var cleared conversation.Webhook
-	okJSON(t, env, &cleared, "webhooks", "update", "--webhook-id", *w.ID, "--clear-oauth")
-	if cleared.ClientCredentials != nil || cleared.Target != "https://example.com/oauth" {
+	okJSON(t, env, &cleared, "webhooks", "update", "--webhook-id", w.ID, "--clear-oauth")
+	if set(cleared.ClientCredentials) || cleared.Target != "https://example.com/oauth" {
 		t.Errorf("oauth not cleared: %+v", cleared)
 	}
 
@@ -64,7 +64,7 @@ func TestWebhooksLifecycle(t *testing.T) {
 		t.Fatalf("delete with y: %d %s", r.code, r.stderr)
 	}
 	fails(t, env, 1, []string{"404", "check the id"}, "webhooks", "get", "--webhook-id", id)
-	ok(t, env, "webhooks", "delete", "--webhook-id", *w.ID, "--confirm")
+	ok(t, env, "webhooks", "delete", "--webhook-id", w.ID, "--confirm")
 }
 
 func TestWebhooksErrors(t *testing.T) {
@@ -79,7 +79,7 @@ func TestWebhooksErrors(t *testing.T) {
 	fails(t, env, 1, []string{"400"}, "webhooks", "create", "--target", "https://example.com/dup", "--triggers", "MESSAGE_INBOUND")
 	var w conversation.Webhook
 	okJSON(t, env, &w, "webhooks", "create", "--target", "https://example.com/x", "--triggers", "MESSAGE_INBOUND")
-	fails(t, env, 2, []string{"nothing to change"}, "webhooks", "update", "--webhook-id", *w.ID)
+	fails(t, env, 2, []string{"nothing to change"}, "webhooks", "update", "--webhook-id", w.ID)
 	fails(t, env, 1, []string{"404"}, "webhooks", "list", "--app-id", "01NOSUCHAPP")
 }
 
@@ -91,7 +91,7 @@ func TestWebhooksTestTriggersAgainstListen(t *testing.T) {
 	okJSON(t, env, &w, "webhooks", "create", "--target", "https://example.com/t", "--triggers", "MESSAGE_DELIVERY,MESSAGE_INBOUND,CONTACT_CREATE", "--secret", "hooksecret")
 
 	url, out, _, stop := startListen(t, nil, "--secret", "hooksecret")
-	got := ok(t, env, "webhooks", "test-triggers", "--webhook-id", *w.ID, "--test-url", url)
+	got := ok(t, env, "webhooks", "test-triggers", "--webhook-id", w.ID, "--test-url", url)
 	for _, trig := range []string{"MESSAGE_DELIVERY", "MESSAGE_INBOUND", "CONTACT_CREATE"} {
 		if !strings.Contains(got, trig) {
 			t.Errorf("report lacks %s: %q", trig, got)
@@ -101,16 +101,16 @@ func TestWebhooksTestTriggersAgainstListen(t *testing.T) {
 		t.Errorf("report %q", got)
 	}
 	var results []triggerResult
-	okJSON(t, env, &results, "webhooks", "test-triggers", "--webhook-id", *w.ID, "--test-url", url, "--triggers", "MESSAGE_INBOUND")
+	okJSON(t, env, &results, "webhooks", "test-triggers", "--webhook-id", w.ID, "--test-url", url, "--triggers", "MESSAGE_INBOUND")
 	if len(results) != 1 || results[0].StatusCode != 200 || !results[0].Signed {
 		t.Errorf("json report %+v", results)
 	}
 	// A wrong secret: the receiver answers 401 and the command fails.
-	r := fails(t, env, 1, []string{"3 of 3", "not accepted"}, "webhooks", "test-triggers", "--webhook-id", *w.ID, "--test-url", url, "--secret", "wrong")
+	r := fails(t, env, 1, []string{"3 of 3", "not accepted"}, "webhooks", "test-triggers", "--webhook-id", w.ID, "--test-url", url, "--secret", "wrong")
 	if !strings.Contains(r.stdout, "401") {
 		t.Errorf("report %q", r.stdout)
 	}
-	fails(t, env, 2, []string{"not subscribed"}, "webhooks", "test-triggers", "--webhook-id", *w.ID, "--test-url", url, "--triggers", "OPT_IN")
+	fails(t, env, 2, []string{"not subscribed"}, "webhooks", "test-triggers", "--webhook-id", w.ID, "--test-url", url, "--triggers", "OPT_IN")
 	stop()
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	// Three events from the first run; the second run repeats MESSAGE_INBOUND's sample, which
@@ -152,8 +152,8 @@ func TestSendFallbackSeenByListen(t *testing.T) {
 		}
 		return -1
 	}
-	sw := find("status=SWITCHING_CHANNEL", "message="+*resp.MessageID, "channel=SMS", "reason=")
-	del := find("status=DELIVERED", "message="+*resp.MessageID, "channel=WHATSAPP", "identity=+15551230000")
+	sw := find("status=SWITCHING_CHANNEL", "message="+resp.MessageID, "channel=SMS", "reason=")
+	del := find("status=DELIVERED", "message="+resp.MessageID, "channel=WHATSAPP", "identity=+15551230000")
 	if sw < 0 || del < 0 || del < sw {
 		t.Errorf("listen output:\n%s", got)
 	}
