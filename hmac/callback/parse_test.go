@@ -346,3 +346,4 @@ func TestParseErrorsQuoteNoBodyValues(t *testing.T) {
 		}
 	}
 }
+
