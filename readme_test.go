@@ -1,6 +1,7 @@
-package sinch
+package sinch_test
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,88 +10,59 @@ import (
 	"testing"
 )
 
-// readmeImports are the packages README snippets may use; each is kept in use by a blank
-// declaration, so a snippet need not use them all.
-var readmeImports = map[string]string{
-	"context":       "context.Background",
-	"encoding/json": "json.Marshal",
-	"errors":        "errors.New",
-	"fmt":           "fmt.Sprint",
-	"log":           "log.Println",
-	"net/http":      "http.NewServeMux",
-	"os":            "os.Getenv",
-	"testing":       "testing.Short",
-	"time":          "time.Now",
-	"github.com/relaykit/sinch-go/wrappers/sinch": "sinch.NewClient",
-	"github.com/relaykit/sinch-go/emulator":       "emulator.Start",
-	"github.com/relaykit/sinch-go/hmac/webhook":   "webhook.New",
-}
-
 var goBlock = regexp.MustCompile("(?s)```go\n(.*?)```")
 
-// TestReadmeSnippetsCompile extracts every Go snippet of README.md and type-checks it: the
-// snippets that declare functions as they are, the others in order as the body of one function
-// (a reader follows them top to bottom) with ctx, contactID and appID in scope.
+// Every Go snippet of the READMEs is complete: its imports, then declarations, so that a reader
+// can paste it into a main.go. Each is compiled as package main (a snippet without func main
+// gets an empty one), inside this module, without writing into the checkout (go build -overlay).
 func TestReadmeSnippetsCompile(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds a package with the go command")
+		t.Skip("compiles every snippet with the go command")
 	}
-	readme, err := os.ReadFile("README.md")
+	root, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
 	}
-	blocks := goBlock.FindAllStringSubmatch(string(readme), -1)
-	if len(blocks) < 5 {
-		t.Fatalf("README.md has %d Go snippets; expected the everyday tasks", len(blocks))
-	}
-	var top, body strings.Builder
-	for _, b := range blocks {
-		if strings.HasPrefix(b[1], "func ") {
-			top.WriteString(b[1] + "\n")
-		} else {
-			body.WriteString(b[1] + "\n")
+	n := 0
+	for _, readme := range []string{"README.md", "cmd/sinch/README.md", "wrappers/README.md"} {
+		b, err := os.ReadFile(readme)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, m := range goBlock.FindAllStringSubmatch(string(b), -1) {
+			n++
+			snippet := m[1]
+			name := strings.NewReplacer("/", "_", ".", "_").Replace(readme) + "_" + string(rune('a'+i))
+			t.Run(name, func(t *testing.T) {
+				if !strings.HasPrefix(strings.TrimSpace(snippet), "import") && !strings.HasPrefix(strings.TrimSpace(snippet), "package") {
+					t.Fatalf("%s snippet %d does not start with its imports:\n%s", readme, i+1, snippet)
+				}
+				src := snippet
+				if !strings.HasPrefix(strings.TrimSpace(src), "package") {
+					src = "package main\n\n" + src
+				}
+				if !strings.Contains(src, "func main()") {
+					src += "\nfunc main() {}\n"
+				}
+				dir := t.TempDir()
+				file := filepath.Join(dir, "main.go")
+				if err := os.WriteFile(file, []byte(src), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				target := filepath.Join(root, "_readme_snippets", name, "main.go")
+				overlay, _ := json.Marshal(map[string]map[string]string{"Replace": {target: file}})
+				ovFile := filepath.Join(dir, "overlay.json")
+				if err := os.WriteFile(ovFile, overlay, 0o600); err != nil {
+					t.Fatal(err)
+				}
+				cmd := exec.Command("go", "build", "-o", os.DevNull, "-overlay", ovFile, "./_readme_snippets/"+name)
+				if out, err := cmd.CombinedOutput(); err != nil {
+					t.Errorf("%s snippet %d does not compile: %v\n%s\n%s", readme, i+1, err, out, src)
+				}
+			})
 		}
 	}
-	var src strings.Builder
-	src.WriteString("// Code assembled by TestReadmeSnippetsCompile from README.md.\n\npackage readme\n\nimport (\n")
-	for imp := range readmeImports {
-		src.WriteString("\t\"" + imp + "\"\n")
+	if n < 4 {
+		t.Errorf("found only %d Go snippets", n)
 	}
-	src.WriteString(")\n\n")
-	for _, use := range readmeImports {
-		src.WriteString("var _ = " + use + "\n")
-	}
-	src.WriteString("\n" + top.String() + "\nfunc readme(ctx context.Context, contactID, appID string) {\n" + body.String() + "}\n")
-
-	dir, err := os.MkdirTemp(".", "_readme_snippets_")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	if err := os.WriteFile(filepath.Join(dir, "readme.go"), []byte(src.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("go", "vet", "./"+filepath.Base(dir)).CombinedOutput()
-	if err != nil {
-		t.Fatalf("README snippets do not compile:\n%s\n--- assembled source ---\n%s", out, numbered(src.String()))
-	}
-}
-
-func numbered(s string) string {
-	lines := strings.Split(s, "\n")
-	for i := range lines {
-		lines[i] = strings.Repeat(" ", 4-len(itoa(i+1))) + itoa(i+1) + "  " + lines[i]
-	}
-	return strings.Join(lines, "\n")
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; n > 0; n /= 10 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-	}
-	return string(b)
 }
