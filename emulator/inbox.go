@@ -50,7 +50,7 @@ type inboxFeed struct {
 	watched atomic.Int32
 	mu      sync.Mutex
 	subs    map[chan struct{}]struct{}
-	closed bool
+	closed  bool
 	// orders holds the channel order each sent message was sent with (its
 	// channel_priority_order, or its recipient's identities), by message id; orderIDs is
 	// their order of arrival. The delivery path itself is in the message traces.
