@@ -1915,7 +1915,7 @@ type ChannelCredentials struct {
 	// State How far the channel integration has got (set by the API).
 	State ChannelIntegrationState `json:"state,omitempty,omitzero"`
 
-	// StaticBearer A claimed identity and bearer token, used by SMS, WHATSAPP, RCS and VIBERBM.
+	// StaticBearer A claimed identity and bearer token, used by SMS, WHATSAPP, RCS and VIBERBM. Viber Business Messages takes the claimed identity (the Viber service ID) alone, as Sinch's Viber BM setup page shows (https://developers.sinch.com/docs/conversation/channel-support/viber-bm/set-up); the other channels need the token too, which the API checks per channel rather than in this schema.
 	StaticBearer StaticBearerCredential `json:"static_bearer,omitempty,omitzero"`
 
 	// StaticToken A single static token, used by MESSENGER.
@@ -3078,7 +3078,7 @@ type FetchLastMessageRequest struct {
 	// MessagesSource Which message store an operation reads or changes. CONVERSATION_SOURCE (the default for most operations) holds messages of apps in Conversation mode; DISPATCH_SOURCE holds messages handled in Dispatch mode.
 	MessagesSource MessageSource `json:"messages_source,omitempty,omitzero"`
 
-	// PageSize Messages per page; defaults to 10, at most 1000.
+	// PageSize Messages per page; defaults to 10, at most 1000. Over the maximum the request is refused with 400 INVALID_ARGUMENT, not clamped, because the reference states the maximum as a limit of the parameter (and the Node SDK's documentation repeats it), and nothing documents clamping, so we refuse, as the emulator does.
 	PageSize int32 `json:"page_size,omitempty,omitzero"`
 
 	// PageToken The next_page_token of a previous page.
@@ -4660,13 +4660,13 @@ type SmartConversationsEvent struct {
 	SmartConversationNotification SmartConversationNotification `json:"smart_conversation_notification,omitempty,omitzero"`
 }
 
-// StaticBearerCredential A claimed identity and bearer token, used by SMS, WHATSAPP, RCS and VIBERBM.
+// StaticBearerCredential A claimed identity and bearer token, used by SMS, WHATSAPP, RCS and VIBERBM. Viber Business Messages takes the claimed identity (the Viber service ID) alone, as Sinch's Viber BM setup page shows (https://developers.sinch.com/docs/conversation/channel-support/viber-bm/set-up); the other channels need the token too, which the API checks per channel rather than in this schema.
 type StaticBearerCredential struct {
 	// ClaimedIdentity The identity the token is for (for SMS the service plan ID, for WhatsApp the sender ID).
 	ClaimedIdentity string `json:"claimed_identity"`
 
 	// Token The bearer token for the channel.
-	Token string `json:"token"`
+	Token string `json:"token,omitempty,omitzero"`
 }
 
 // StaticTokenCredential A single static token, used by MESSENGER.
@@ -5384,7 +5384,7 @@ type ListConsentsParams struct {
 
 // ListContactsParams defines parameters for ListContacts.
 type ListContactsParams struct {
-	// PageSize How many contacts to return in one page. The API uses 10 when it is omitted; 20 is the most it allows.
+	// PageSize How many contacts to return in one page. The API uses 10 when it is omitted; 20 is the most it allows. Over the maximum the request is refused with 400 INVALID_ARGUMENT, not clamped, because the reference states the maximum as a limit of the parameter (and the Node SDK's documentation repeats it), and nothing documents clamping, so we refuse, as the emulator does.
 	PageSize *int32 `form:"page_size,omitempty" json:"page_size,omitempty"`
 
 	// PageToken The `next_page_token` of the previous page; omit it for the first page.
@@ -5430,7 +5430,7 @@ type ListConversationsParams struct {
 	// OnlyActive true lists only active conversations; false lists only inactive ones.
 	OnlyActive *bool `form:"only_active,omitempty" json:"only_active,omitempty"`
 
-	// PageSize How many conversations to return in one page. The API uses 10 when it is omitted; 20 is the most it allows.
+	// PageSize How many conversations to return in one page. The API uses 10 when it is omitted; 20 is the most it allows. Over the maximum the request is refused with 400 INVALID_ARGUMENT, not clamped, because the reference states the maximum as a limit of the parameter (and the Node SDK's documentation repeats it), and nothing documents clamping, so we refuse, as the emulator does.
 	PageSize *int32 `form:"page_size,omitempty" json:"page_size,omitempty"`
 
 	// PageToken The `next_page_token` of the previous page; omit it for the first page.
@@ -5505,7 +5505,7 @@ type ListMessagesParams struct {
 	// EndTime Only messages accepted before this time.
 	EndTime *time.Time `form:"end_time,omitempty" json:"end_time,omitempty"`
 
-	// PageSize Messages per page; defaults to 10, at most 1000.
+	// PageSize Messages per page; defaults to 10, at most 1000. Over the maximum the request is refused with 400 INVALID_ARGUMENT, not clamped, because the reference states the maximum as a limit of the parameter (and the Node SDK's documentation repeats it), and nothing documents clamping, so we refuse, as the emulator does.
 	PageSize *int32 `form:"page_size,omitempty" json:"page_size,omitempty"`
 
 	// PageToken The next_page_token of a previous page. Send the same filters as the request that produced it.
