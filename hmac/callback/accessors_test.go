@@ -137,3 +137,26 @@ func TestNormalizeTrigger(t *testing.T) {
 		t.Errorf("a Smart Conversations callback: %v, %v", ev, err)
 	}
 }
+
+// TestExampleOnEveryFixture runs ExampleParse's event printer over every callback fixture of
+// the contract corpus: every one parses, and the printer never panics.
+func TestExampleOnEveryFixture(t *testing.T) {
+	for _, api := range []string{"conversation", "batch"} {
+		fixtures, err := contracttests.Callbacks(api)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range fixtures {
+			ev, err := callback.Parse(f.Body)
+			if err != nil {
+				t.Errorf("%s: %v", f.File, err)
+				continue
+			}
+			var out strings.Builder
+			printEvent(&out, ev)
+			if !strings.HasPrefix(out.String(), f.Trigger+" ") {
+				t.Errorf("%s: printed %q", f.File, out.String())
+			}
+		}
+	}
+}

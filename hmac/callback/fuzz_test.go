@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	contracttests "github.com/relaykit/sinch-go/contract_tests"
 	"github.com/relaykit/sinch-go/hmac/callback"
 )
 
@@ -43,6 +44,26 @@ func FuzzParse(f *testing.F) {
 			f.Fatal(err)
 		}
 		f.Add(b)
+	}
+	for _, api := range []string{"conversation", "batch"} { // the contract corpus, 2020 shapes included
+		fixtures, err := contracttests.Callbacks(api)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, fx := range fixtures {
+			f.Add(fx.Body)
+		}
+	}
+	for _, s := range []string{ // the tolerant reader: shapes the generated types do not hold
+		`{"message_delivery_report":{"message_id":"M","status":"DELIVERED","reason":""}}`,
+		`{"message_delivery_report":{"reason":"x","channel_identity":"SMS"},"accepted_time":"2020-13-45"}`,
+		`{"event_delivery_report":{"reason":[1,{"code":7}]}}`,
+		`{"message":{"channel":"MESSENGER","contact_message":{"media_message":{"url":5}},"accept_time":0}}`,
+		`{"conversation_start_notification":{"conversation":{"active_channel_senders":[{},3,null]}}}`,
+		`{"contact_create_notification":{"contact":{"channel_identities":{"a":1}}}}`,
+		`{"app_id":"A","project_id":"P"}`, `{"message":null,"event_time":"2020-01-01T00:00:00Z"}`,
+	} {
+		f.Add([]byte(s))
 	}
 	for _, s := range []string{`{}`, `[]`, `null`, `{"message":null}`, `{"\u006dessage":{}}`,
 		`{"message":{},"event":{}}`, `{"a":[{"b":"}"}],"message":{"id":"x\"y"}}`, `{"message":{"id":1}}`,
