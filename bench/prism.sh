@@ -18,7 +18,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 go build -o .cache/sinch ./cmd/sinch
-.cache/sinch emulator --addr 127.0.0.1:$emu_port --batch-addr 127.0.0.1:$emu_batch_port --rate-limit 0 >/dev/null 2>&1 &
+.cache/sinch emulator --addr 127.0.0.1:$emu_port --batch-addr 127.0.0.1:$emu_batch_port --rate-limit 0 --ingress-rate 0 >/dev/null 2>&1 &
 pids+=($!)
 .cache/prism/node_modules/.bin/prism mock --errors -p $prism_port specs/conversation.yaml >/dev/null 2>&1 &
 pids+=($!)

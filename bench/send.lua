@@ -1,9 +1,12 @@
--- wrk script: POST a valid messages:send body with a bearer token, as an SDK would.
+-- wrk script: POST a valid messages:send body with a bearer token, as an SDK would. The app
+-- id comes from SINCH_BENCH_APP (bench/floor.sh and bench/prism.sh create the app first, so
+-- that the emulator answers 200 and does the whole send).
+local app = os.getenv("SINCH_BENCH_APP") or "01BENCHAPP0000000000000000"
 wrk.method = "POST"
 wrk.path = "/v1/projects/bench-project/messages:send"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer bench-token"
-wrk.body = [[{"app_id":"01BENCHAPP0000000000000000","recipient":{"identified_by":{"channel_identities":[{"channel":"SMS","identity":"+15551230001"}]}},"message":{"text_message":{"text":"Your code is 123456"}},"channel_properties":{"SMS_SENDER":"+15559876543"}}]]
+wrk.body = [[{"app_id":"]] .. app .. [[","recipient":{"identified_by":{"channel_identities":[{"channel":"SMS","identity":"+15551230001"}]}},"message":{"text_message":{"text":"Your code is 123456"}},"channel_properties":{"SMS_SENDER":"+15559876543"}}]]
 
 local non2xx = 0
 response = function(status, headers, body)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -18,11 +19,21 @@ import (
 	"time"
 )
 
-// benchEnv starts an emulator with the rate limit off and validation on, and a DISPATCH app
-// without webhooks.
+// benchEnv starts an emulator with the rate limit and the ingress pacing off and validation
+// on, and a DISPATCH app without webhooks.
 func benchEnv(b *testing.B) (*Server, []byte) {
 	b.Helper()
-	s, err := Start(context.Background(), Config{RateLimit: RateLimitOff})
+	return benchEnvWith(b)
+}
+
+// benchEnvWith is benchEnv with changes to the configuration.
+func benchEnvWith(b *testing.B, mod ...func(*Config)) (*Server, []byte) {
+	b.Helper()
+	cfg := Config{RateLimit: RateLimitOff, IngressRate: IngressUnlimited} // as for load tests
+	for _, m := range mod {
+		m(&cfg)
+	}
+	s, err := Start(context.Background(), cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -116,8 +127,12 @@ func pidCPU(pid string) time.Duration {
 }
 
 func throughput(b *testing.B, url string, body []byte, measureCPU bool) {
+	throughputN(b, url, body, 32, measureCPU)
+}
+
+// throughputN sends body to url b.N times from workers concurrent clients.
+func throughputN(b *testing.B, url string, body []byte, workers int, measureCPU bool) {
 	c := benchClient()
-	const workers = 32
 	var next atomic.Int64
 	lat := make([]time.Duration, b.N)
 	b.ReportAllocs()
@@ -219,4 +234,74 @@ func reportCPU(b *testing.B, cpu time.Duration) {
 	per := float64(cpu.Microseconds()) / float64(b.N)
 	b.ReportMetric(per, "cpu-us/op")
 	b.ReportMetric(float64(runtime.NumCPU())*1e6/per, "cpu-bound-req/s")
+}
+
+// BenchmarkSendWithWebhooks measures validated messages:send (16 clients) with 0, 1 and 5
+// webhooks subscribed to MESSAGE_SUBMIT and MESSAGE_DELIVERY, whose target answers at once,
+// at the default callback rate: what subscribing costs the sends (run with -count to
+// interleave the cases). callbacks/s is the rate at which the targets received them.
+func BenchmarkSendWithWebhooks(b *testing.B) {
+	for _, hooks := range []int{0, 1, 5} {
+		b.Run(fmt.Sprintf("webhooks=%d", hooks), func(b *testing.B) {
+			var got atomic.Int64
+			target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				_, _ = io.Copy(io.Discard, r.Body)
+				got.Add(1)
+			}))
+			b.Cleanup(target.Close)
+			s, body := benchEnvWith(b, func(c *Config) { c.Callbacks.StepDelay = time.Millisecond })
+			var app map[string]any
+			_ = json.Unmarshal(body, &app)
+			for i := 0; i < hooks; i++ {
+				hook, _ := json.Marshal(map[string]any{"app_id": app["app_id"], "target": fmt.Sprintf("%s/hook%d", target.URL, i),
+					"triggers": []string{"MESSAGE_SUBMIT", "MESSAGE_DELIVERY"}})
+				req, _ := http.NewRequest("POST", s.ConversationURL()+"/v1/projects/bench/webhooks", bytes.NewReader(hook))
+				req.Header.Set("Authorization", "Bearer t")
+				req.Header.Set("Content-Type", "application/json")
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil || resp.StatusCode != 200 {
+					b.Fatalf("webhook: %v %v", err, resp)
+				}
+				resp.Body.Close()
+			}
+			start := time.Now()
+			throughputN(b, s.ConversationURL()+"/v1/projects/bench/messages:send", body, 16, true)
+			b.ReportMetric(float64(got.Load())/time.Since(start).Seconds(), "callbacks/s")
+		})
+	}
+}
+
+// BenchmarkCallbackDelivery measures how fast callbacks reach one target that takes 2ms to
+// answer, with one callback in flight at a time and with the default four: each op is one
+// callback, queued to the dispatcher and delivered.
+func BenchmarkCallbackDelivery(b *testing.B) {
+	for _, inFlight := range []int{1, 4} {
+		b.Run(fmt.Sprintf("inflight=%d", inFlight), func(b *testing.B) {
+			var got atomic.Int64
+			done := make(chan struct{})
+			target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				_, _ = io.Copy(io.Discard, r.Body)
+				time.Sleep(2 * time.Millisecond)
+				if got.Add(1) == int64(b.N) {
+					close(done)
+				}
+			}))
+			b.Cleanup(target.Close)
+			s, _ := benchEnvWith(b, func(c *Config) {
+				c.Callbacks.RatePerApp = 1e6
+				c.Callbacks.InFlight = inFlight
+				c.Callbacks.MaxQueued = b.N + 1
+			})
+			hook := []webhookRef{{id: "w", target: target.URL}}
+			b.ReportAllocs()
+			b.ResetTimer()
+			start := time.Now()
+			for i := 0; i < b.N; i++ {
+				body := fmt.Appendf(nil, `{"message_delivery_report":{"message_id":"m%d","status":"DELIVERED"}}`, i)
+				s.cb.send("bench", "app", "MESSAGE_DELIVERY", hook, body)
+			}
+			<-done
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "callbacks/s")
+		})
+	}
 }

@@ -100,10 +100,15 @@ type webhookRef struct {
 type outbound struct {
 	rec    *CallbackRecord
 	secret string
+	// lane orders callbacks within a target's queue: callbacks of one lane are sent one after
+	// the other, those of different lanes side by side. A message's callbacks share the
+	// message's lane; all other callbacks share the lane "".
+	lane string
 }
 
-// dispatcher sends callbacks: one FIFO queue per webhook (so that one message's reports
-// arrive in order), a token bucket per app, retries with exponential backoff.
+// dispatcher sends callbacks: one queue per target, bounded (CallbackConfig.MaxQueued),
+// drained by up to CallbackConfig.InFlight workers that keep each message's callbacks in
+// order; a token bucket per app; retries with exponential backoff.
 type dispatcher struct {
 	s       *Server
 	mu      sync.Mutex
@@ -116,8 +121,35 @@ type dispatcher struct {
 	stopped     bool
 }
 
+// cbQueue is one target's queue. Its fields are guarded by dispatcher.mu.
 type cbQueue struct {
-	items []outbound
+	key     string
+	items   []outbound
+	busy    map[string]bool // lanes with a callback on its way
+	workers int
+	lim     *rate.Limiter
+	wake    *sync.Cond // signalled when a lane frees up or an item arrives
+}
+
+// maxLaneScan bounds how far a worker looks past the head of a queue for a callback whose
+// lane is free.
+const maxLaneScan = 256
+
+// laneOf returns the ordering lane of a callback body: its message_id, when it is about one
+// message. Bodies are written by encoding/json, so the name appears exactly like this, and
+// never inside a string value (where its quotes would be escaped).
+func laneOf(body []byte) string {
+	const name = `"message_id":"`
+	i := bytes.Index(body, []byte(name))
+	if i < 0 {
+		return ""
+	}
+	rest := body[i+len(name):]
+	j := bytes.IndexByte(rest, '"')
+	if j < 0 {
+		return ""
+	}
+	return string(rest[:j])
 }
 
 // maxIdleLimiters is how many per-app limiters the dispatcher keeps before it forgets the
@@ -161,6 +193,8 @@ func (d *dispatcher) send(projectID, appID, trigger string, hooks []webhookRef, 
 		return ""
 	}
 	now := d.s.now()
+	lane := laneOf(body)
+	cfg := d.s.cfg.Callbacks
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.stopped {
@@ -177,36 +211,94 @@ func (d *dispatcher) send(projectID, appID, trigger string, hooks []webhookRef, 
 		d.recordBytes += len(body)
 		d.trimRecords()
 		key := queueKey(projectID, h)
-		item := outbound{rec: rec, secret: h.secret}
-		if q, ok := d.queues[key]; ok {
-			q.items = append(q.items, item) // its worker is running
+		q, ok := d.queues[key]
+		if !ok {
+			q = &cbQueue{key: key, busy: map[string]bool{}, lim: d.limiter(projectID, appID)}
+			q.wake = sync.NewCond(&d.mu)
+			d.queues[key] = q
+		}
+		if len(q.items) >= cfg.MaxQueued {
+			rec.State = CallbackFailed
+			rec.Attempts = append(rec.Attempts, CallbackAttempt{At: now,
+				Error: fmt.Sprintf("not sent: %d callbacks were already waiting for this target (CallbackConfig.MaxQueued)", len(q.items))})
+			d.s.log.Warn("callback dropped: the target's queue is full", "webhook", h.id, "trigger", trigger, "queued", len(q.items))
 			continue
 		}
-		q := &cbQueue{items: []outbound{item}}
-		d.queues[key] = q
-		d.wg.Add(1)
-		go d.work(key, q, d.limiter(projectID, appID))
+		q.items = append(q.items, outbound{rec: rec, secret: h.secret, lane: lane})
+		if q.workers < cfg.InFlight {
+			q.workers++
+			d.wg.Add(1)
+			go d.work(q)
+		} else {
+			q.wake.Signal()
+		}
 	}
 	return id
 }
 
-// work drains one target's queue, then removes it and exits.
-func (d *dispatcher) work(key string, q *cbQueue, lim *rate.Limiter) {
+// next takes the next callback of q that may go now, waiting while none may; ok is false
+// when the queue is drained (or the emulator stops), and the worker should exit. A message's
+// callback may go when no earlier callback of the same message is on its way, passing the
+// waiting callbacks of other messages. Every other callback (a contact or conversation
+// notification, an inbound message, ...) is a barrier: it goes once everything queued before
+// it is done, and nothing queued after it passes it. So a conversation's start still arrives
+// before its first message's submit notification. The caller holds d.mu.
+func (d *dispatcher) next(q *cbQueue) (item outbound, ok bool) {
+	for {
+		if len(q.items) == 0 || d.s.ctx.Err() != nil {
+			return outbound{}, false
+		}
+		if !q.busy[""] {
+			for i := 0; i < len(q.items) && i < maxLaneScan; i++ {
+				it := q.items[i]
+				if it.lane == "" && (i > 0 || len(q.busy) > 0) {
+					break // a barrier: wait for what is before it
+				}
+				if it.lane != "" && q.busy[it.lane] {
+					continue
+				}
+				if i == 0 {
+					q.items[0] = outbound{}
+					q.items = q.items[1:]
+				} else {
+					q.items = append(q.items[:i], q.items[i+1:]...)
+				}
+				q.busy[it.lane] = true
+				return it, true
+			}
+		}
+		q.wake.Wait()
+	}
+}
+
+// work sends q's callbacks, one at a time, until the queue is drained; the last worker
+// out removes the queue.
+func (d *dispatcher) work(q *cbQueue) {
 	defer d.wg.Done()
 	ctx := d.s.ctx
+	d.mu.Lock()
 	for {
-		d.mu.Lock()
-		if len(q.items) == 0 || ctx.Err() != nil {
-			q.items = nil
-			delete(d.queues, key)
-			d.mu.Unlock()
-			return
+		item, ok := d.next(q)
+		if !ok {
+			break
 		}
-		item := q.items[0]
-		q.items = q.items[1:]
 		d.mu.Unlock()
-		d.deliver(ctx, item, lim)
+		d.deliver(ctx, item, q.lim)
+		d.mu.Lock()
+		delete(q.busy, item.lane)
+		q.wake.Broadcast()
 	}
+	q.workers--
+	if q.workers == 0 {
+		if ctx.Err() != nil {
+			q.items = nil
+		}
+		if len(q.items) == 0 && d.queues[q.key] == q {
+			delete(d.queues, q.key)
+		}
+	}
+	q.wake.Broadcast() // the others re-check: the queue may be drained
+	d.mu.Unlock()
 }
 
 // deliver tries one callback until it succeeds, MaxAttempts is reached, or the emulator stops.

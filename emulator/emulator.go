@@ -253,6 +253,14 @@ type CallbackConfig struct {
 	StepDelay time.Duration
 	// HTTPClient sends the callbacks (default: a client with Timeout).
 	HTTPClient *http.Client
+	// InFlight is how many callbacks may be on their way to one target at once (default 4).
+	// The callbacks of one message (its MESSAGE_SUBMIT and delivery reports) still arrive in
+	// order: one of them is sent only once the one before it is done.
+	InFlight int
+	// MaxQueued bounds the callbacks waiting for one target (default 10,000). A callback
+	// that finds the queue full is not sent: its record in Server.Callbacks says FAILED,
+	// with the reason, and a warning is logged.
+	MaxQueued int
 }
 
 // Config configures an emulator. The zero value is usable: both listeners on 127.0.0.1 with
@@ -489,11 +497,18 @@ func newServer(cfg Config) (*Server, error) {
 	if cb.StepDelay <= 0 {
 		cb.StepDelay = 20 * time.Millisecond
 	}
+	if cb.InFlight <= 0 {
+		cb.InFlight = 4
+	}
+	if cb.MaxQueued <= 0 {
+		cb.MaxQueued = 10_000
+	}
 	var ownTransport *http.Transport
 	if cb.HTTPClient == nil {
 		// A transport of its own, so that Close can end its keep-alive connections without
 		// touching the process's http.DefaultTransport.
 		ownTransport = http.DefaultTransport.(*http.Transport).Clone()
+		ownTransport.MaxIdleConnsPerHost = 64 // several callbacks in flight per target
 		cb.HTTPClient = &http.Client{Timeout: cb.Timeout, Transport: ownTransport}
 	}
 

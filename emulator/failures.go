@@ -252,22 +252,10 @@ func (sc *sendContext) checkTemplate(channel string, tm doc) failure {
 	if !ok {
 		return failure{code: "TEMPLATE_NOT_FOUND", description: "No template " + quoteID(id) + " in the project's template store (create it with the Template Management API)."}
 	}
-	lang := str(ref, "language_code")
+	lang, version := str(ref, "language_code"), str(ref, "version")
+	tr := findTranslation(t, lang, version)
 	if lang == "" {
 		lang = str(t, "default_translation")
-	}
-	version := str(ref, "version")
-	var tr doc
-	for _, x := range arr(t["translations"]) {
-		cand := obj(x)
-		if lang != "" && !sameLanguage(str(cand, "language_code"), lang) {
-			continue
-		}
-		if version != "" && version != "latest" && str(cand, "version") != version && str(t, "version") != version {
-			continue
-		}
-		tr = cand
-		break
 	}
 	if tr == nil {
 		return failure{code: "TEMPLATE_NON_EXISTING_LANGUAGE_OR_VERSION", description: "Template " + quoteID(id) + " has no translation for language " + quoteID(lang) + " and version " + quoteID(version) + "."}
@@ -284,6 +272,26 @@ func (sc *sendContext) checkTemplate(channel string, tm doc) failure {
 		return failure{code: "TEMPLATE_INSUFFICIENT_PARAMETERS", description: "omni_template.parameters lacks " + strings.Join(missing, ", ") + "."}
 	}
 	return failure{}
+}
+
+// findTranslation picks the translation of a stored template that an omni_template asks for:
+// its language (the template's default_translation when none is given) and version (any when
+// none or "latest" is given). It returns nil when there is none.
+func findTranslation(t doc, lang, version string) doc {
+	if lang == "" {
+		lang = str(t, "default_translation")
+	}
+	for _, x := range arr(t["translations"]) {
+		cand := obj(x)
+		if lang != "" && !sameLanguage(str(cand, "language_code"), lang) {
+			continue
+		}
+		if version != "" && version != "latest" && str(cand, "version") != version && str(t, "version") != version {
+			continue
+		}
+		return cand
+	}
+	return nil
 }
 
 // sameLanguage compares BCP-47 codes, taking en_US and en-US as the same.

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -217,4 +218,44 @@ func TestRefusedAtOnce(t *testing.T) {
 			t.Errorf("%s: %d %v, want 400", name, st, out)
 		}
 	}
+}
+
+// What the API accepts, the emulator accepts: a message holding only
+// explicit_channel_message (it is sent as given on that channel).
+func TestExplicitChannelMessageAlone(t *testing.T) {
+	e := newEnv(t)
+	app := e.createApp("DISPATCH")
+	e.openWindow(app, "WHATSAPP", "+15551118888")
+	payload := `{"type":"text","text":{"body":"raw WhatsApp payload"}}`
+	id := e.send(map[string]any{"app_id": app, "recipient": smsRecipient("WHATSAPP", "+15551118888"),
+		"message": map[string]any{"explicit_channel_message": map[string]any{"WHATSAPP": payload}}})
+	if got := e.path(id, 2); got[1] != "WHATSAPP:DELIVERED" {
+		t.Fatalf("explicit only: %v", got)
+	}
+	tr := e.must(200, "GET", e.srv.ControlURL()+"/messages/"+id, nil)
+	if c := obj(arr(tr["channels"])[0]); !strings.Contains(string(mustJSON(t, c["transcoded"])), "raw WhatsApp payload") {
+		t.Errorf("sent payload: %v", c)
+	}
+	// Still refused: nothing at all, or two kinds.
+	for name, msg := range map[string]any{
+		"empty":                  map[string]any{},
+		"empty explicit":         map[string]any{"explicit_channel_message": map[string]any{}},
+		"text and media at once": map[string]any{"text_message": map[string]any{"text": "a"}, "media_message": map[string]any{"url": "https://example.com/a.jpg"}},
+	} {
+		if st, _ := e.do("POST", e.conv("/messages:send"), map[string]any{"app_id": app, "recipient": smsRecipient("SMS", "+15551234567"), "message": msg}); st != 400 {
+			t.Errorf("%s: %d, want 400", name, st)
+		}
+	}
+	// Beside a kind it overrides that channel.
+	e.send(map[string]any{"app_id": app, "recipient": smsRecipient("SMS", "+15551234567"),
+		"message": map[string]any{"text_message": map[string]any{"text": "hi"}, "explicit_channel_message": map[string]any{"WHATSAPP": payload}}})
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -18,7 +18,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/getkin/kin-openapi/routers"
 	"github.com/go-chi/chi/v5"
 	"golang.org/x/time/rate"
 )
@@ -122,17 +121,19 @@ func noOperation(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) mountOps(r chi.Router, ops []op, ix *specIndex) {
 	for _, o := range ops {
-		route := ix.find(o.method, o.path)
-		if ix != nil && route == nil {
+		var v *requestValidator
+		if route := ix.find(o.method, o.path); route != nil {
+			v = newRequestValidator(route, ix.checkers)
+		} else if ix != nil {
 			s.log.Debug("operation not in the specification; served without validation", "op", o.id)
 		}
-		r.Method(o.method, o.path, s.serveOp(o, route))
+		r.Method(o.method, o.path, s.serveOp(o, v))
 	}
 }
 
 // serveOp wraps an operation with, in order: fault injection, authentication, the rate
 // limit, request validation, and JSON decoding.
-func (s *Server) serveOp(o op, route *routers.Route) http.Handler {
+func (s *Server) serveOp(o op, v *requestValidator) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		defer func() {
@@ -145,12 +146,12 @@ func (s *Server) serveOp(o op, route *routers.Route) http.Handler {
 				writeError(w, errors.New("panic"))
 			}
 		}()
-		status := s.serveCall(o, route, w, r)
+		status := s.serveCall(o, v, w, r)
 		s.log.Debug("request", "op", o.id, "method", r.Method, "path", r.URL.Path, "status", status, "duration", time.Since(start))
 	})
 }
 
-func (s *Server) serveCall(o op, route *routers.Route, w http.ResponseWriter, r *http.Request) int {
+func (s *Server) serveCall(o op, v *requestValidator, w http.ResponseWriter, r *http.Request) int {
 	if !s.faults.delay(r.Context()) {
 		return 0 // the client went away (or the server closed) during the injected latency
 	}
@@ -188,7 +189,7 @@ func (s *Server) serveCall(o op, route *routers.Route, w http.ResponseWriter, r 
 		r.Header.Set("Content-Type", "application/json")
 	}
 	c := &call{s: s, w: w, r: r, projectID: projectID, opID: o.id}
-	if route != nil {
+	if v != nil {
 		params := map[string]string{}
 		rc := chi.RouteContext(r.Context())
 		for _, k := range rc.URLParams.Keys {
@@ -197,17 +198,16 @@ func (s *Server) serveCall(o op, route *routers.Route, w http.ResponseWriter, r 
 		if s.checkResponse != nil {
 			rec := &recordingWriter{ResponseWriter: w}
 			w, c.w = rec, rec
-			defer func() { s.checkResponse(route, r, params, rec.status, rec.Header(), rec.body.Bytes()) }()
+			defer func() { s.checkResponse(v.route, r, params, rec.status, rec.Header(), rec.body.Bytes()) }()
 		}
-		if err := validateRequest(r.Context(), r, route, params); err != nil {
+		body, err := v.validate(r.Context(), r, params, raw)
+		if err != nil {
 			writeError(w, err)
 			return http.StatusBadRequest
 		}
-		if vb, ok := r.Body.(interface{ ValidatedValue() any }); ok {
-			c.body, _ = vb.ValidatedValue().(map[string]any)
-		}
-		if c.body != nil && route.Operation.RequestBody != nil && route.Operation.RequestBody.Value != nil {
-			if mt := route.Operation.RequestBody.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
+		c.body, _ = body.(map[string]any)
+		if c.body != nil && v.route.Operation.RequestBody != nil && v.route.Operation.RequestBody.Value != nil {
+			if mt := v.route.Operation.RequestBody.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
 				if err := s.rules.check(mt.Schema.Value, c.body); err != nil {
 					writeError(w, err)
 					return http.StatusBadRequest

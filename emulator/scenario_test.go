@@ -149,6 +149,13 @@ func TestScenarioSeedGotchas(t *testing.T) {
 		t.Fatalf("SMS -> WhatsApp: %v", got)
 	}
 
+	// A message holding only explicit_channel_message is accepted, as the API accepts it.
+	id = mustSend(conversation.SendMessageRequest{Recipient: recipient.Fallback(recipient.WhatsApp(customer)),
+		Message: conversation.AppMessage{ExplicitChannelMessage: map[string]string{"WHATSAPP": `{"type":"text","text":{"body":"raw"}}`}}})
+	if got := waitPath(t, srv, project, id, 2); got[1] != "WHATSAPP:DELIVERED" {
+		t.Fatalf("explicit_channel_message alone: %v", got)
+	}
+
 	// 4. Rich messages are transcoded to text on channels without them: a card on SMS shows
 	// its title and media URL as text.
 	id = mustSend(conversation.SendMessageRequest{Recipient: recipient.Fallback(recipient.SMS("+15551231111")),

@@ -65,7 +65,14 @@ func loadSpecs(override *Specs) (Specs, *exactlyOneRules, error) {
 type exactlyOneRules struct {
 	alts map[*openapi3.Schema][][]string // schema → its alternatives' required fields
 	has  map[*openapi3.Schema]bool       // schema → it or a schema below it has a rule
+	// alone lists, per schema, the fields that may stand in for every alternative (the
+	// schema's x-or-alone extension): an AppMessage may hold only explicit_channel_message.
+	alone map[*openapi3.Schema][]string
 }
+
+// orAloneExtension names the spec extension listing the fields that may replace a oneOf's
+// alternatives when none of them is set.
+const orAloneExtension = "x-or-alone"
 
 // extract finds the rules in every schema of doc, records them and removes the oneOfs.
 func (r *exactlyOneRules) extract(doc *openapi3.T) {
@@ -87,6 +94,16 @@ func (r *exactlyOneRules) extract(doc *openapi3.T) {
 			r.alts[s] = alts
 			s.OneOf = nil
 			found = true
+			if list, ok := s.Extensions[orAloneExtension].([]any); ok {
+				if r.alone == nil {
+					r.alone = map[*openapi3.Schema][]string{}
+				}
+				for _, x := range list {
+					if k, ok := x.(string); ok {
+						r.alone[s] = append(r.alone[s], k)
+					}
+				}
+			}
 		}
 		children := []*openapi3.SchemaRef{s.Items, s.Not}
 		if s.AdditionalProperties.Schema != nil {
@@ -186,6 +203,13 @@ func (r *exactlyOneRules) checkAt(s *openapi3.Schema, value any, at string) erro
 				}
 				if all {
 					n++
+				}
+			}
+			if n == 0 {
+				for _, k := range r.alone[s] {
+					if m, ok := v[k].(map[string]any); ok && len(m) > 0 {
+						n = 1 // the field stands in for the alternatives
+					}
 				}
 			}
 			if n != 1 {

@@ -8,14 +8,9 @@ import (
 )
 
 // transcodeMessage answers messages:transcode with each channel's payload, from the
-// transcoder that delivery and the inbox use too (emulator/transcode).
+// transcoder that delivery and the inbox use too (emulator/transcode). An omni_template is
+// rendered from the project's template store, as the API renders it.
 func transcodeMessage(c *call) (any, error) {
-	c.proj.mu.Lock()
-	_, err := c.app(str(c.body, "app_id"))
-	c.proj.mu.Unlock()
-	if err != nil {
-		return nil, err
-	}
 	raw, err := json.Marshal(c.body["app_message"])
 	if err != nil {
 		return nil, errInvalid("app_message: %v", err)
@@ -24,7 +19,12 @@ func transcodeMessage(c *call) (any, error) {
 	if err := json.Unmarshal(raw, &msg); err != nil {
 		return nil, errInvalid("app_message: %v", err)
 	}
-	opts := transcode.Options{To: str(c.body, "to"), From: str(c.body, "from")}
+	c.proj.mu.Lock()
+	defer c.proj.mu.Unlock()
+	if _, err := c.app(str(c.body, "app_id")); err != nil {
+		return nil, err
+	}
+	opts := transcode.Options{To: str(c.body, "to"), From: str(c.body, "from"), Template: c.proj.templateLookup()}
 	out := doc{}
 	for _, ch := range arr(c.body["channels"]) {
 		name, _ := ch.(string)
@@ -35,4 +35,29 @@ func transcodeMessage(c *call) (any, error) {
 		out[name] = r.JSON
 	}
 	return doc{"transcoded_message": out}, nil
+}
+
+// templateLookup is transcode.Options.Template over the project's template store: an
+// omni_template's content is the message of the stored translation it names (findTranslation
+// picks it as delivery does). The caller holds p.mu while the transcoder runs.
+func (p *project) templateLookup() func(transcode.TemplateRef) (conversation.AppMessage, bool) {
+	return func(ref transcode.TemplateRef) (conversation.AppMessage, bool) {
+		t, ok := p.col(colTemplates).get(ref.ID)
+		if !ok {
+			return conversation.AppMessage{}, false
+		}
+		tr := findTranslation(t, ref.Language, ref.Version)
+		if tr == nil || tr["template_message"] != nil {
+			return conversation.AppMessage{}, false
+		}
+		b, err := json.Marshal(tr)
+		if err != nil {
+			return conversation.AppMessage{}, false
+		}
+		var m conversation.AppMessage
+		if json.Unmarshal(b, &m) != nil {
+			return conversation.AppMessage{}, false
+		}
+		return m, true
+	}
 }

@@ -58,3 +58,48 @@ func TestTranscodeOverHTTP(t *testing.T) {
 		t.Errorf("mixed list: %d %v, want 400 saying the list mixes kinds", st, body)
 	}
 }
+
+// TestTranscodeTemplateOverHTTP: an omni_template is rendered from the template store with
+// its parameters, in the language asked; a channel_template stays the channel's template.
+func TestTranscodeTemplateOverHTTP(t *testing.T) {
+	e := newEnv(t)
+	app := e.createApp("DISPATCH")
+	tp := e.must(200, "POST", e.tmpl("/templates"), map[string]any{
+		"description": "Shipped", "default_translation": "en-US",
+		"translations": []any{
+			map[string]any{"language_code": "en-US", "text_message": map[string]any{"text": "Hi ${name}, order ${order} has shipped"},
+				"variables": []any{map[string]any{"key": "name", "preview_value": "Jo"}, map[string]any{"key": "order", "preview_value": "1"}}},
+			map[string]any{"language_code": "sv-SE", "text_message": map[string]any{"text": "Hej ${name}, order ${order} har skickats"}},
+		},
+	})
+	ref := func(lang string) map[string]any {
+		return map[string]any{"template_id": str(tp, "id"), "language_code": lang, "parameters": map[string]any{"name": "Ada", "order": "4471"}}
+	}
+	body := func(ch string, omni map[string]any) map[string]any {
+		return map[string]any{"app_id": app, "channels": []any{ch}, "app_message": map[string]any{"template_message": map[string]any{
+			"omni_template": omni, "channel_template": map[string]any{"WHATSAPP": map[string]any{"template_id": "shipped_wa", "language_code": "en_US"}},
+		}}}
+	}
+	smsBody := func(out map[string]any) string {
+		var d struct{ Body string }
+		if err := json.Unmarshal([]byte(str(out, "transcoded_message", "SMS")), &d); err != nil {
+			t.Fatal(err)
+		}
+		return d.Body
+	}
+	if got := smsBody(e.must(200, "POST", e.conv("/messages:transcode"), body("SMS", ref("")))); got != "Hi Ada, order 4471 has shipped" {
+		t.Errorf("default translation on SMS: %q", got)
+	}
+	if got := smsBody(e.must(200, "POST", e.conv("/messages:transcode"), body("SMS", ref("sv-SE")))); got != "Hej Ada, order 4471 har skickats" {
+		t.Errorf("sv-SE translation on SMS: %q", got)
+	}
+	wa := e.must(200, "POST", e.conv("/messages:transcode"), body("WHATSAPP", ref("")))
+	if s := str(wa, "transcoded_message", "WHATSAPP"); !strings.Contains(s, `"name":"shipped_wa"`) {
+		t.Errorf("WhatsApp channel_template: %s", s)
+	}
+	// A template the store lacks shows as its reference.
+	missing := map[string]any{"template_id": "nope"}
+	if got := smsBody(e.must(200, "POST", e.conv("/messages:transcode"), body("SMS", missing))); got != "[template nope]" {
+		t.Errorf("missing template on SMS: %q", got)
+	}
+}

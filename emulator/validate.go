@@ -19,11 +19,12 @@ import (
 // method and template, once, when the server starts: no router runs per request, and colon
 // verbs need no special handling.
 type specIndex struct {
-	routes map[string]*routers.Route // "METHOD path-template" → route
+	routes   map[string]*routers.Route // "METHOD path-template" → route
+	checkers *checkerCompiler          // the body schemas compiled so far
 }
 
 func newSpecIndex(docs ...*openapi3.T) *specIndex {
-	ix := &specIndex{routes: map[string]*routers.Route{}}
+	ix := &specIndex{routes: map[string]*routers.Route{}, checkers: newCheckerCompiler()}
 	for _, doc := range docs {
 		if doc == nil || doc.Paths == nil {
 			continue
@@ -70,7 +71,8 @@ var validationOptions = &openapi3filter.Options{
 	KeepValidatedValue:         true,
 }
 
-// validateRequest checks r against route and returns a 400 *apiError that says what is wrong.
+// validateRequest checks r against route with kin-openapi and returns a 400 *apiError that
+// says what is wrong.
 func validateRequest(ctx context.Context, r *http.Request, route *routers.Route, pathParams map[string]string) error {
 	in := &openapi3filter.RequestValidationInput{
 		Request:    r,
@@ -82,6 +84,92 @@ func validateRequest(ctx context.Context, r *http.Request, route *routers.Route,
 		return errInvalid("%s", describeValidationError(err))
 	}
 	return nil
+}
+
+// requestValidator validates the requests of one operation. Parameters are checked by
+// kin-openapi one by one (they are few and short); a JSON body by the operation's compiled
+// checker. Whatever the checker refuses, or cannot check, is validated again by kin-openapi
+// as a whole, so that a 400 says exactly what kin-openapi says; see checker.
+type requestValidator struct {
+	route  *routers.Route
+	params []*openapi3.Parameter // those of the path item not overridden, then the operation's
+	body   *checker              // nil: the body is left to kin-openapi
+	// bodyRequired and hasBody describe the operation's request body.
+	bodyRequired, hasBody bool
+}
+
+// newRequestValidator prepares the validation of route's requests; cc shares the compiled
+// schemas between operations.
+func newRequestValidator(route *routers.Route, cc *checkerCompiler) *requestValidator {
+	v := &requestValidator{route: route}
+	opParams := route.Operation.Parameters
+	for _, ref := range route.PathItem.Parameters {
+		if ref.Value == nil {
+			continue
+		}
+		if opParams != nil && opParams.GetByInAndName(ref.Value.In, ref.Value.Name) != nil {
+			continue
+		}
+		v.params = append(v.params, ref.Value)
+	}
+	for _, ref := range opParams {
+		if ref.Value != nil {
+			v.params = append(v.params, ref.Value)
+		}
+	}
+	if rb := route.Operation.RequestBody; rb != nil && rb.Value != nil {
+		v.hasBody, v.bodyRequired = true, rb.Value.Required
+		mt := rb.Value.Content.Get("application/json")
+		if route.Spec.IsOpenAPI31OrLater() || mt == nil || mt.Schema == nil || mt.Schema.Value == nil || len(mt.Encoding) > 0 || len(rb.Value.Content) != 1 {
+			return v
+		}
+		if c, err := cc.compile(mt.Schema.Value); err == nil {
+			v.body = c
+		}
+	}
+	return v
+}
+
+// validate checks r, whose body is raw, and returns its decoded JSON body (nil when there is
+// none), or a 400 *apiError. r.Body must read raw.
+func (v *requestValidator) validate(ctx context.Context, r *http.Request, pathParams map[string]string, raw []byte) (any, error) {
+	if v.hasBody && v.body == nil {
+		return v.slow(ctx, r, pathParams)
+	}
+	in := &openapi3filter.RequestValidationInput{Request: r, PathParams: pathParams, Route: v.route, Options: validationOptions}
+	for _, p := range v.params {
+		if err := openapi3filter.ValidateParameter(ctx, in, p); err != nil {
+			return nil, errInvalid("%s", describeValidationError(err))
+		}
+	}
+	if !v.hasBody {
+		return nil, nil
+	}
+	if len(raw) == 0 {
+		if v.bodyRequired {
+			return v.slow(ctx, r, pathParams)
+		}
+		return nil, nil
+	}
+	if r.Header.Get("Content-Type") != "application/json" {
+		return v.slow(ctx, r, pathParams)
+	}
+	body, err := decodeBody(raw) // as kin-openapi decodes: numbers keep their text
+	if err != nil || !v.body.valid(body) {
+		return v.slow(ctx, r, pathParams)
+	}
+	return body, nil
+}
+
+// slow validates r with kin-openapi alone.
+func (v *requestValidator) slow(ctx context.Context, r *http.Request, pathParams map[string]string) (any, error) {
+	if err := validateRequest(ctx, r, v.route, pathParams); err != nil {
+		return nil, err
+	}
+	if vb, ok := r.Body.(interface{ ValidatedValue() any }); ok {
+		return vb.ValidatedValue(), nil
+	}
+	return nil, nil
 }
 
 // describeValidationError turns a kin-openapi error into one readable line that never

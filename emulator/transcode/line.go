@@ -2,7 +2,7 @@ package transcode
 
 // LINE payloads follow the LINE Messaging API push message (to, and a list of message
 // objects: text, image, video, audio, location, and templates of buttons or a carousel).
-// Sinch's mapping: https://developers.sinch.com/docs/conversation/channel-support/line/message-support/
+// Sinch's mapping: https://developers.sinch.com/docs/conversation/channel-support/line/
 
 // LINE template limits (https://developers.line.biz/en/reference/messaging-api/#buttons,
 // #carousel): at most 4 actions on a buttons template and 3 on each carousel column, all

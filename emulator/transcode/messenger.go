@@ -2,8 +2,8 @@ package transcode
 
 // Messenger and Instagram payloads follow Meta's Send API (recipient, messaging_type and a
 // message holding text, an attachment or a template).
-// Sinch's mapping: https://developers.sinch.com/docs/conversation/channel-support/messenger/message-support/
-// and https://developers.sinch.com/docs/conversation/channel-support/instagram/message-support/.
+// Sinch's mapping: https://developers.sinch.com/docs/conversation/channel-support/messenger/
+// and https://developers.sinch.com/docs/conversation/channel-support/instagram/.
 
 // Messenger shows at most 3 choices in one message, of the text, URL and location kinds
 // (https://developers.sinch.com/docs/conversation/message-types/choice-message/, Facebook

@@ -3,7 +3,7 @@ package transcode
 // Telegram payloads follow the Telegram Bot API: the method to call and its parameters
 // (sendMessage, sendPhoto, sendVideo, sendAudio, sendDocument, sendVenue), with choices as an
 // inline keyboard (https://core.telegram.org/bots/api#inlinekeyboardmarkup).
-// Sinch's mapping: https://developers.sinch.com/docs/conversation/channel-support/telegram/message-support/
+// Sinch's mapping: https://developers.sinch.com/docs/conversation/channel-support/telegram/
 
 // Telegram limits (https://core.telegram.org/bots/api#sendmessage, #sendphoto,
 // #inlinekeyboardbutton): a text of 4096 characters, a caption of 1024, callback data of

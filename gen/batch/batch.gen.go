@@ -277,7 +277,7 @@ type SendBatchMessageRequest struct {
 	// sendMessage states.
 	CorrelationID string `json:"correlation_id,omitempty,omitzero"`
 
-	// Message A message sent by an app. Exactly one message kind (text_message, media_message, ...) is set; the other fields add overrides and sender details.
+	// Message A message sent by an app. Exactly one message kind (text_message, media_message, ...) is set, or none when explicit_channel_message alone carries the content (Sinch's channel pages show messages holding only explicit_channel_message, for example https://developers.sinch.com/docs/conversation/channel-support/whatsapp/message-support); the other fields add overrides and sender details. The x-or-alone extension names that field for validators that read it; a plain oneOf validator is stricter than the API here.
 	Message externalRef0.AppMessage `json:"message"`
 
 	// MessageMetadata Metadata given to every message of the batch. It is merged with each recipient's

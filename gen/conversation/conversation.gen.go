@@ -1668,7 +1668,7 @@ type AppEvent struct {
 	GenericEvent GenericEvent `json:"generic_event,omitempty,omitzero"`
 }
 
-// AppMessage A message sent by an app. Exactly one message kind (text_message, media_message, ...) is set; the other fields add overrides and sender details.
+// AppMessage A message sent by an app. Exactly one message kind (text_message, media_message, ...) is set, or none when explicit_channel_message alone carries the content (Sinch's channel pages show messages holding only explicit_channel_message, for example https://developers.sinch.com/docs/conversation/channel-support/whatsapp/message-support); the other fields add overrides and sender details. The x-or-alone extension names that field for validators that read it; a plain oneOf validator is stricter than the API here.
 type AppMessage struct {
 	// Agent The agent shown as the sender. A stored message read back may carry `"agent": null`
 	// (the Node SDK's tests of a fetched message do), so null is accepted here.
@@ -2631,7 +2631,7 @@ type ConversationMessage struct {
 	// AcceptTime Output only. When the API accepted the message.
 	AcceptTime time.Time `json:"accept_time,omitempty,omitzero"`
 
-	// AppMessage A message sent by an app. Exactly one message kind (text_message, media_message, ...) is set; the other fields add overrides and sender details.
+	// AppMessage A message sent by an app. Exactly one message kind (text_message, media_message, ...) is set, or none when explicit_channel_message alone carries the content (Sinch's channel pages show messages holding only explicit_channel_message, for example https://developers.sinch.com/docs/conversation/channel-support/whatsapp/message-support); the other fields add overrides and sender details. The x-or-alone extension names that field for validators that read it; a plain oneOf validator is stricter than the API here.
 	AppMessage AppMessage `json:"app_message,omitempty,omitzero"`
 
 	// ChannelIdentity How one contact is reached on one channel (a phone number on SMS, WhatsApp or Viber Business; a page-scoped id on Messenger, ...).
@@ -3187,7 +3187,7 @@ type InjectMessageRequest struct {
 	// AcceptTime When the message was processed, in UTC. Must lie in the past 30 days.
 	AcceptTime time.Time `json:"accept_time"`
 
-	// AppMessage A message sent by an app. Exactly one message kind (text_message, media_message, ...) is set; the other fields add overrides and sender details.
+	// AppMessage A message sent by an app. Exactly one message kind (text_message, media_message, ...) is set, or none when explicit_channel_message alone carries the content (Sinch's channel pages show messages holding only explicit_channel_message, for example https://developers.sinch.com/docs/conversation/channel-support/whatsapp/message-support); the other fields add overrides and sender details. The x-or-alone extension names that field for validators that read it; a plain oneOf validator is stricter than the API here.
 	AppMessage AppMessage `json:"app_message,omitempty,omitzero"`
 
 	// ChannelIdentity How one contact is reached on one channel (a phone number on SMS, WhatsApp or Viber Business; a page-scoped id on Messenger, ...).
@@ -4000,7 +4000,7 @@ type MessageSubmitNotification struct {
 	// ProcessingMode Whether the app stores contacts and conversations (CONVERSATION) or only relays messages (DISPATCH).
 	ProcessingMode ProcessingMode `json:"processing_mode,omitempty,omitzero"`
 
-	// SubmittedMessage A message sent by an app. Exactly one message kind (text_message, media_message, ...) is set; the other fields add overrides and sender details.
+	// SubmittedMessage A message sent by an app. Exactly one message kind (text_message, media_message, ...) is set, or none when explicit_channel_message alone carries the content (Sinch's channel pages show messages holding only explicit_channel_message, for example https://developers.sinch.com/docs/conversation/channel-support/whatsapp/message-support); the other fields add overrides and sender details. The x-or-alone extension names that field for validators that read it; a plain oneOf validator is stricter than the API here.
 	SubmittedMessage AppMessage `json:"submitted_message,omitempty,omitzero"`
 }
 
@@ -4549,7 +4549,7 @@ type SendMessageRequest struct {
 	// CorrelationID An id of your choice, echoed on every callback about this message and on later inbound messages from the recipient (until replaced). In DISPATCH mode kept only if the dispatch retention period is above zero.
 	CorrelationID string `json:"correlation_id,omitempty,omitzero"`
 
-	// Message A message sent by an app. Exactly one message kind (text_message, media_message, ...) is set; the other fields add overrides and sender details.
+	// Message A message sent by an app. Exactly one message kind (text_message, media_message, ...) is set, or none when explicit_channel_message alone carries the content (Sinch's channel pages show messages holding only explicit_channel_message, for example https://developers.sinch.com/docs/conversation/channel-support/whatsapp/message-support); the other fields add overrides and sender details. The x-or-alone extension names that field for validators that read it; a plain oneOf validator is stricter than the API here.
 	Message AppMessage `json:"message"`
 
 	// MessageContentType Classifies message content for Sinch consent management (opt-out lists for marketing or notifications). Not used elsewhere by the API. Defaults to CONTENT_UNKNOWN.
@@ -4743,7 +4743,7 @@ type TranscodeMessageRequest struct {
 	// AppID The app whose channel configuration is used for transcoding.
 	AppID string `json:"app_id"`
 
-	// AppMessage A message sent by an app. Exactly one message kind (text_message, media_message, ...) is set; the other fields add overrides and sender details.
+	// AppMessage A message sent by an app. Exactly one message kind (text_message, media_message, ...) is set, or none when explicit_channel_message alone carries the content (Sinch's channel pages show messages holding only explicit_channel_message, for example https://developers.sinch.com/docs/conversation/channel-support/whatsapp/message-support); the other fields add overrides and sender details. The x-or-alone extension names that field for validators that read it; a plain oneOf validator is stricter than the API here.
 	AppMessage AppMessage `json:"app_message"`
 
 	// Channels The channels to transcode the message for.

@@ -12,33 +12,9 @@ import (
 // conversation.WebhookTrigger, so the values match those used when registering a webhook.
 type Trigger = conversation.WebhookTrigger
 
-// The triggers whose callbacks Parse recognises, and the key that identifies each payload.
-const (
-	TriggerMessageDelivery                          Trigger = "MESSAGE_DELIVERY"                             // message_delivery_report
-	TriggerMessageSubmit                            Trigger = "MESSAGE_SUBMIT"                               // message_submit_notification
-	TriggerMessageInbound                           Trigger = "MESSAGE_INBOUND"                              // message
-	TriggerMessageInboundSmartConversationRedaction Trigger = "MESSAGE_INBOUND_SMART_CONVERSATION_REDACTION" // message_redaction
-	TriggerEventDelivery                            Trigger = "EVENT_DELIVERY"                               // event_delivery_report
-	TriggerEventInbound                             Trigger = "EVENT_INBOUND"                                // event
-	TriggerSmartConversation                        Trigger = "SMART_CONVERSATION"                           // smart_conversation_notification
-	TriggerConversationStart                        Trigger = "CONVERSATION_START"                           // conversation_start_notification
-	TriggerConversationStop                         Trigger = "CONVERSATION_STOP"                            // conversation_stop_notification
-	TriggerConversationDelete                       Trigger = "CONVERSATION_DELETE"                          // conversation_delete_notification
-	TriggerContactCreate                            Trigger = "CONTACT_CREATE"                               // contact_create_notification
-	TriggerContactDelete                            Trigger = "CONTACT_DELETE"                               // contact_delete_notification
-	TriggerContactMerge                             Trigger = "CONTACT_MERGE"                                // contact_merge_notification
-	TriggerContactUpdate                            Trigger = "CONTACT_UPDATE"                               // contact_update_notification
-	TriggerContactIdentitiesDuplication             Trigger = "CONTACT_IDENTITIES_DUPLICATION"               // duplicated_contact_identities_notification
-	TriggerUnsupported                              Trigger = "UNSUPPORTED"                                  // unsupported_callback
-	TriggerOptIn                                    Trigger = "OPT_IN"                                       // opt_in_notification
-	TriggerOptOut                                   Trigger = "OPT_OUT"                                      // opt_out_notification
-	TriggerChannelEvent                             Trigger = "CHANNEL_EVENT"                                // channel_event_notification
-	TriggerCapability                               Trigger = "CAPABILITY"                                   // capability_notification
-	TriggerRecordNotification                       Trigger = "RECORD_NOTIFICATION"                          // record_notification
-
-	// TriggerUnknown is what an [*UnknownEvent] reports: a payload with no key Parse knows.
-	TriggerUnknown Trigger = ""
-)
+// TriggerUnknown is what an [*UnknownEvent] reports: a payload with no key Parse knows. The
+// other triggers, one per typed event, are in events_gen.go.
+const TriggerUnknown Trigger = ""
 
 // Event is a parsed callback. Every event type of this package implements it; the concrete type
 // (found with a type switch, or by registering a typed function with hmac/webhook) gives access
@@ -67,17 +43,6 @@ type Envelope struct {
 	EventTime       time.Time // when the event happened, as the channel reports it
 	MessageMetadata string    // metadata whose meaning depends on the trigger
 	CorrelationID   string    // the correlation_id of the send request this callback relates to
-}
-
-func envelope(appID, projectID string, accepted, eventTime time.Time, metadata, correlation string) Envelope {
-	return Envelope{
-		AppID:           appID,
-		ProjectID:       projectID,
-		AcceptedTime:    accepted,
-		EventTime:       eventTime,
-		MessageMetadata: metadata,
-		CorrelationID:   correlation,
-	}
 }
 
 // rawBody is embedded in every event to hold the bytes it was parsed from, and the paths of

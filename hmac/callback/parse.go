@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"time"
-
-	"github.com/relaykit/sinch-go/gen/conversation"
 )
 
 // Errors returned (wrapped) by Parse; test for them with [errors.Is].
@@ -221,44 +219,4 @@ func parseUnknown(raw []byte) (Event, error) {
 	}
 	ev.setRaw(raw)
 	return ev, nil
-}
-
-// Helpers for the dedup keys of the typed events.
-
-func channelOf(ci conversation.ChannelIdentity) string {
-	return string(ci.Channel)
-}
-
-func conversationKey(t Trigger, raw []byte, n conversation.ConversationNotification) string {
-	return dedupKey(t, raw, n.Conversation.ID)
-}
-
-func contactKey(t Trigger, raw []byte, n conversation.ContactNotification) string {
-	return dedupKey(t, raw, n.Contact.ID)
-}
-
-// kinds maps each trigger key to its trigger and a constructor for its event.
-var kinds = map[string]kind{
-	"message_delivery_report":                    {TriggerMessageDelivery, func() decodable { return new(MessageDeliveryEvent) }},
-	"message_submit_notification":                {TriggerMessageSubmit, func() decodable { return new(MessageSubmitEvent) }},
-	"message":                                    {TriggerMessageInbound, func() decodable { return new(MessageInboundEvent) }},
-	"message_redaction":                          {TriggerMessageInboundSmartConversationRedaction, func() decodable { return new(MessageInboundSmartConversationRedactionEvent) }},
-	"event_delivery_report":                      {TriggerEventDelivery, func() decodable { return new(EventDeliveryEvent) }},
-	"event":                                      {TriggerEventInbound, func() decodable { return new(EventInboundEvent) }},
-	"smart_conversation_notification":            {TriggerSmartConversation, func() decodable { return new(SmartConversationsEvent) }},
-	"conversation_start_notification":            {TriggerConversationStart, func() decodable { return new(ConversationStartEvent) }},
-	"conversation_stop_notification":             {TriggerConversationStop, func() decodable { return new(ConversationStopEvent) }},
-	"conversation_delete_notification":           {TriggerConversationDelete, func() decodable { return new(ConversationDeleteEvent) }},
-	"contact_create_notification":                {TriggerContactCreate, func() decodable { return new(ContactCreateEvent) }},
-	"contact_delete_notification":                {TriggerContactDelete, func() decodable { return new(ContactDeleteEvent) }},
-	"contact_merge_notification":                 {TriggerContactMerge, func() decodable { return new(ContactMergeEvent) }},
-	"contact_update_notification":                {TriggerContactUpdate, func() decodable { return new(ContactUpdateEvent) }},
-	"duplicated_contact_identities_notification": {TriggerContactIdentitiesDuplication, func() decodable { return new(ContactIdentitiesDuplicationEvent) }},
-	"unsupported_callback":                       {TriggerUnsupported, func() decodable { return new(UnsupportedCallbackEvent) }},
-	"opt_in_notification":                        {TriggerOptIn, func() decodable { return new(OptInEvent) }},
-	"opt_out_notification":                       {TriggerOptOut, func() decodable { return new(OptOutEvent) }},
-	"channel_event_notification":                 {TriggerChannelEvent, func() decodable { return new(ChannelEvent) }},
-	"capability_notification":                    {TriggerCapability, func() decodable { return new(CapabilityEvent) }},
-	"record_notification":                        {TriggerRecordNotification, func() decodable { return new(RecordNotificationEvent) }},
-	"batch_status_update_notification":           {TriggerBatchStatusUpdate, func() decodable { return new(BatchStatusUpdateEvent) }},
 }

@@ -43,20 +43,22 @@ func TestREADMEHandlerIsThisCopy(t *testing.T) {
 	if !ok {
 		t.Fatal(`README has no "### Receive webhooks" Go snippet`)
 	}
-	snippet, _, _ := strings.Cut(after, "```")
-	snippet, _, _ = strings.Cut(snippet, "http.Handle(")
+	block, _, _ := strings.Cut(after, "```")
+	// The handler construction: from webhook.New to its closing parenthesis.
+	start := strings.Index(block, "\th, err := webhook.New(")
+	end := strings.Index(block, "\n\t)\n")
+	if start < 0 || end < start {
+		t.Fatalf("README webhook snippet has no `h, err := webhook.New(...)`:\n%s", block)
+	}
+	snippet := block[start : end+len("\n\t)\n")]
 	self, err := os.ReadFile("fixtures_test.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, copied, _ := strings.Cut(string(self), "// README:begin\n")
 	copied, _, _ = strings.Cut(copied, "\t// README:end")
-	var lines []string
-	for _, l := range strings.SplitAfter(copied, "\n") {
-		lines = append(lines, strings.TrimPrefix(l, "\t"))
-	}
-	if got := strings.Join(lines, ""); got != snippet {
-		t.Errorf("README snippet and readmeHandler differ:\nREADME:\n%s\ncopy:\n%s", snippet, got)
+	if copied != snippet {
+		t.Errorf("README snippet and readmeHandler differ:\nREADME:\n%s\ncopy:\n%s", snippet, copied)
 	}
 }
 

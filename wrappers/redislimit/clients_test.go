@@ -115,8 +115,9 @@ func (s *sender) run(ctx context.Context, appID string, workers int, errs chan<-
 // The count is of requests leaving the replicas in a 10 s window that starts after a second of
 // warm-up (so the initial burst is spent and every replica is saturated). GCRA bounds it from
 // above by rate×10 s + 1 while the budget is saturated; from below only if the replicas keep
-// asking, which each replica's 64 workers do (unpaced, four replicas sent 1,800/s at a load
-// average of 24); each replica reports how often none of its workers was waiting.
+// asking, which each replica's 64 workers do (unpaced, four replicas sent 1,460 sends/s at a
+// load average of 28); each replica reports how often none of its workers was waiting, and the
+// lower bound is asserted when that was under 2% of the samples.
 func TestFourReplicasShare800PerSecond(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a 12-second measurement")
@@ -182,9 +183,20 @@ func TestFourReplicasShare800PerSecond(t *testing.T) {
 	if codes[http.StatusTooManyRequests] > 0 {
 		t.Errorf("the emulator answered 429 %d times", codes[http.StatusTooManyRequests])
 	}
-	if rate < 800*0.98 || rate > 800*1.02 {
-		t.Errorf("together %.1f requests/s, want 800 within 2%% (unsaturated in %d of %d samples: "+
-			"a high count means the machine could not keep the replicas busy)", rate, unsaturated, samples)
+	// The upper bound is the limiter's guarantee and always holds. The lower bound holds when
+	// the replicas kept asking: a sample with no worker waiting means every worker was busy
+	// sending, so the machine (not the limiter, which makes workers wait, never the opposite)
+	// set the pace then. When that happens in more than 2% of the samples, the lower bound says
+	// nothing about the limiter and is not asserted.
+	if rate > 800*1.02 {
+		t.Errorf("together %.1f requests/s, want at most 816 (800 + 2%%)", rate)
+	}
+	switch saturated := float64(samples-unsaturated) / float64(max(samples, 1)); {
+	case saturated >= 0.98 && rate < 800*0.98:
+		t.Errorf("together %.1f requests/s while the replicas were kept waiting (%d of %d samples), want at least 784 (800 - 2%%)",
+			rate, samples-unsaturated, samples)
+	case saturated < 0.98:
+		t.Logf("lower bound not assessed: the machine kept the replicas busy in only %.1f%% of the samples", 100*saturated)
 	}
 	for i, r := range reports {
 		if r.InWindow == 0 {

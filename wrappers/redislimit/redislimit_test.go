@@ -68,10 +68,10 @@ func TestReplicasShareOneBudget(t *testing.T) {
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	// At most rate*1s + burst (the guarantee); at least 75% of the rate, a sanity floor only (on
+	// At most rate*1s + burst (the guarantee); at least half the rate, a sanity floor only (on
 	// a loaded machine the test process stalls; TestFourReplicasShare800PerSecond measures).
-	if got > 200+10+2 || got < 150 {
-		t.Fatalf("two replicas admitted %d in 1s at 200/s (burst 10), want 150..212", got)
+	if got > 200+10+2 || got < 100 {
+		t.Fatalf("two replicas admitted %d in 1s at 200/s (burst 10), want 100..212", got)
 	}
 	if err := other.Wait(t.Context()); err != nil {
 		t.Fatal(err)
@@ -112,15 +112,15 @@ func TestRedisStoppedMidRun(t *testing.T) {
 	if len(errs) > 0 {
 		t.Fatalf("Redis down, local fallback: %v", errs)
 	}
-	// 400/4 = 100/s for 2s, burst 1: at most 201; at least 75% (a sanity floor, as above).
-	if got > 201 || got < 150 {
+	// 400/4 = 100/s for 2s, burst 1: at most 201; at least half (a sanity floor, as above).
+	if got > 201 || got < 100 {
 		t.Fatalf("Redis down, local fallback admitted %d in 2s, want about 200 (100/s)", got)
 	}
 
 	srv.Restart()
 	time.Sleep(250 * time.Millisecond) // past WithRetryAfter
 	got, errs = admitted(t.Context(), time.Second, 4, strict, local)
-	if len(errs) > 0 || got > 400+4+2 || got < 300 {
+	if len(errs) > 0 || got > 400+4+2 || got < 200 || srv.Client(t).Exists(t.Context(), strict.Key()).Val() != 1 {
 		t.Fatalf("Redis back: %d admitted in 1s at 400/s, errors %v", got, errs)
 	}
 	out := logs.String()

@@ -67,6 +67,15 @@ func generateAll() (map[string][]byte, error) {
 		}
 		out[filepath.Join("wrappers", "sinch", a.pkg+"_ops.go")] = src
 	}
+	ev, err := loadEvents()
+	if err != nil {
+		return nil, err
+	}
+	src, err := render("events.go.tmpl", ev)
+	if err != nil {
+		return nil, fmt.Errorf("events: %w", err)
+	}
+	out[filepath.Join("hmac", "callback", "events_gen.go")] = src
 	return out, nil
 }
 

@@ -72,7 +72,9 @@ ${parameter} of --message, optionally a channel column.
 The whole file is checked first: every malformed row is reported with its line number and
 nothing is sent. The file is then read again and streamed, so memory does not grow with it.
 The recipients go out in batches of up to 1000, paced so that recipients per second stay under
---rate (the API processes 800 messages per second per project).
+--rate (the API processes 800 messages per second per project). With --redis, every batch
+send of the project that names the same Redis (on any machine) shares --rate; if Redis cannot
+be reached the run stops as after a failed batch.
 
 On a terminal a progress line shows the recipients sent, the rate and the time left; otherwise
 nothing is drawn. The table of batch ids (with their CSV lines) is printed at the end. When a
@@ -97,6 +99,7 @@ that went are printed with the line to resume from: run the same command with
 	fs.StringSliceVar(&bf.meta, "metadata", nil, "batch metadata as KEY=VALUE, to find the batches later with batch status/cancel --metadata-key KEY --metadata-value VALUE")
 	fs.IntVar(&bf.chunk, "chunk-size", csvbatch.MaxRecipients, "recipients per batch request (at most 1000)")
 	fs.Float64Var(&bf.perSecond, "rate", 800, "recipients per second to stay under (the API's per-project message rate)")
+	fs.StringVar(&bf.redisURL, "redis", "", "share --rate with every batch send of the project through this Redis (redis://host:port/db); without Redis reachable the run stops")
 	fs.IntVar(&bf.resumeFrom, "resume-from", 0, "send only the rows from this CSV line on (the line an interrupted run printed)")
 	config.Register(fs, config.SMSSender)
 	_ = send.MarkFlagRequired("csv")

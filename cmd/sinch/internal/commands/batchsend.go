@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/time/rate"
 
 	"github.com/relaykit/sinch-go/cmd/sinch/internal/config"
 	"github.com/relaykit/sinch-go/cmd/sinch/internal/csvbatch"
@@ -28,6 +27,7 @@ type batchFlags struct {
 	meta                                 []string
 	chunk, resumeFrom                    int
 	perSecond                            float64
+	redisURL                             string // --redis: share --rate through Redis
 }
 
 // batchRequestTimeout bounds one batch request, which an interrupt lets finish.
@@ -87,8 +87,12 @@ func (a *app) batchSend(cmd *cobra.Command, f *batchFlags) error {
 	chunks := (sum.Pending + f.chunk - 1) / f.chunk
 
 	// Pass 2: streamed, paced. The first batch goes at once; each next one when its recipients
-	// fit under --rate.
-	limiter := rate.NewLimiter(rate.Limit(f.perSecond), f.chunk)
+	// fit under --rate (shared through Redis with --redis, see batch_redis.go).
+	limiter, closeLimiter, err := newRecipientPacer(f.redisURL, c.ProjectID(), f.perSecond, f.chunk)
+	if err != nil {
+		return err
+	}
+	defer closeLimiter()
 	var bar *progress.Bar
 	if a.env.IsTerminal && !a.json {
 		bar = progress.New(a.env.Stderr, sum.Pending, f.perSecond, nil)
