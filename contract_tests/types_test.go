@@ -8,9 +8,6 @@ package contracttests
 import (
 	"bytes"
 	"encoding/json"
-	"io"
-	"net/http"
-	"reflect"
 	"testing"
 
 	"github.com/relaykit/sinch-go/gen/batch"
@@ -18,120 +15,103 @@ import (
 	"github.com/relaykit/sinch-go/gen/templates"
 )
 
-// opTypes holds what the generated client knows of one operation.
+// opTypes holds the generated model types of one operation.
 type opTypes struct {
-	request func() any                        // a new pointer to the request body type; nil when none
-	parse   func(*http.Response) (any, error) // the generated Parse<Op>HTTPResponse
+	request  func() any // a new pointer to the request body type; nil when none
+	response func() any // a new pointer to the type of the 200 answer
 }
 
-func withBody[Req, Resp any](parse func(*http.Response) (*Resp, error)) opTypes {
-	return opTypes{request: func() any { return new(Req) }, parse: parseAny(parse)}
+func withBody[Req, Resp any]() opTypes {
+	return opTypes{request: func() any { return new(Req) }, response: func() any { return new(Resp) }}
 }
 
-func noBody[Resp any](parse func(*http.Response) (*Resp, error)) opTypes {
-	return opTypes{parse: parseAny(parse)}
+func noBody[Resp any]() opTypes {
+	return opTypes{response: func() any { return new(Resp) }}
 }
 
-func parseAny[Resp any](parse func(*http.Response) (*Resp, error)) func(*http.Response) (any, error) {
-	return func(r *http.Response) (any, error) { return parse(r) }
-}
-
-// assertResponseRoundTrip feeds a 200 body through the generated client's response parser and
-// requires its typed JSON200 value to encode back to the same JSON.
+// assertResponseRoundTrip decodes a 200 body into the operation's generated answer type, as the
+// SDK does, and requires it to encode back to the same JSON.
 func assertResponseRoundTrip(t *testing.T, types opTypes, body []byte) {
 	t.Helper()
-	resp := &http.Response{
-		StatusCode: http.StatusOK,
-		Header:     http.Header{"Content-Type": {"application/json"}},
-		Body:       io.NopCloser(bytes.NewReader(body)),
+	v := types.response()
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(v); err != nil {
+		t.Errorf("the answer does not decode into %T: %v", v, err)
+		return
 	}
-	parsed, err := types.parse(resp)
+	again, err := json.Marshal(v)
 	if err != nil {
-		t.Errorf("the generated client cannot parse the response: %v", err)
-		return
-	}
-	field := reflect.ValueOf(parsed).Elem().FieldByName("JSON200")
-	if !field.IsValid() {
-		t.Errorf("%T has no JSON200: the spec's 200 answer has no JSON schema", parsed)
-		return
-	}
-	if field.IsNil() {
-		t.Errorf("%T.JSON200 is nil after parsing a 200 JSON body", parsed)
-		return
-	}
-	again, err := json.Marshal(field.Interface())
-	if err != nil {
-		t.Errorf("%s does not encode: %v", field.Type(), err)
+		t.Errorf("%T does not encode: %v", v, err)
 		return
 	}
 	assertSameJSON(t, "response", body, again)
 }
 
 var conversationOps = map[string]opTypes{
-	"createApp":               withBody[conversation.CreateAppJSONRequestBody](conversation.ParseCreateAppHTTPResponse),
-	"createContact":           withBody[conversation.CreateContactJSONRequestBody](conversation.ParseCreateContactHTTPResponse),
-	"createConversation":      withBody[conversation.CreateConversationJSONRequestBody](conversation.ParseCreateConversationHTTPResponse),
-	"createProjectSettings":   withBody[conversation.CreateProjectSettingsJSONRequestBody](conversation.ParseCreateProjectSettingsHTTPResponse),
-	"createWebhook":           withBody[conversation.CreateWebhookJSONRequestBody](conversation.ParseCreateWebhookHTTPResponse),
-	"deleteApp":               noBody(conversation.ParseDeleteAppHTTPResponse),
-	"deleteContact":           noBody(conversation.ParseDeleteContactHTTPResponse),
-	"deleteConversation":      noBody(conversation.ParseDeleteConversationHTTPResponse),
-	"deleteEvent":             noBody(conversation.ParseDeleteEventHTTPResponse),
-	"deleteMessage":           noBody(conversation.ParseDeleteMessageHTTPResponse),
-	"deleteProjectSettings":   noBody(conversation.ParseDeleteProjectSettingsHTTPResponse),
-	"deleteWebhook":           noBody(conversation.ParseDeleteWebhookHTTPResponse),
-	"fetchLastMessage":        withBody[conversation.FetchLastMessageJSONRequestBody](conversation.ParseFetchLastMessageHTTPResponse),
-	"getApp":                  noBody(conversation.ParseGetAppHTTPResponse),
-	"getChannelProfile":       withBody[conversation.GetChannelProfileJSONRequestBody](conversation.ParseGetChannelProfileHTTPResponse),
-	"getContact":              noBody(conversation.ParseGetContactHTTPResponse),
-	"getConversation":         noBody(conversation.ParseGetConversationHTTPResponse),
-	"getEvent":                noBody(conversation.ParseGetEventHTTPResponse),
-	"getMessage":              noBody(conversation.ParseGetMessageHTTPResponse),
-	"getProjectSettings":      noBody(conversation.ParseGetProjectSettingsHTTPResponse),
-	"getWebhook":              noBody(conversation.ParseGetWebhookHTTPResponse),
-	"injectEvent":             withBody[conversation.InjectEventJSONRequestBody](conversation.ParseInjectEventHTTPResponse),
-	"injectMessage":           withBody[conversation.InjectMessageJSONRequestBody](conversation.ParseInjectMessageHTTPResponse),
-	"listApps":                noBody(conversation.ParseListAppsHTTPResponse),
-	"listConsentAuditRecords": noBody(conversation.ParseListConsentAuditRecordsHTTPResponse),
-	"listConsents":            noBody(conversation.ParseListConsentsHTTPResponse),
-	"listContacts":            noBody(conversation.ParseListContactsHTTPResponse),
-	"listConversations":       noBody(conversation.ParseListConversationsHTTPResponse),
-	"listEvents":              noBody(conversation.ParseListEventsHTTPResponse),
-	"listIdentityConflicts":   noBody(conversation.ParseListIdentityConflictsHTTPResponse),
-	"listMessages":            noBody(conversation.ParseListMessagesHTTPResponse),
-	"listRecentConversations": noBody(conversation.ParseListRecentConversationsHTTPResponse),
-	"listWebhooks":            noBody(conversation.ParseListWebhooksHTTPResponse),
-	"mergeContact":            withBody[conversation.MergeContactJSONRequestBody](conversation.ParseMergeContactHTTPResponse),
-	"queryCapability":         withBody[conversation.QueryCapabilityJSONRequestBody](conversation.ParseQueryCapabilityHTTPResponse),
-	"sendEvent":               withBody[conversation.SendEventJSONRequestBody](conversation.ParseSendEventHTTPResponse),
-	"sendMessage":             withBody[conversation.SendMessageJSONRequestBody](conversation.ParseSendMessageHTTPResponse),
-	"stopConversation":        noBody(conversation.ParseStopConversationHTTPResponse),
-	"transcodeMessage":        withBody[conversation.TranscodeMessageJSONRequestBody](conversation.ParseTranscodeMessageHTTPResponse),
-	"updateApp":               withBody[conversation.UpdateAppJSONRequestBody](conversation.ParseUpdateAppHTTPResponse),
-	"updateContact":           withBody[conversation.UpdateContactJSONRequestBody](conversation.ParseUpdateContactHTTPResponse),
-	"updateConversation":      withBody[conversation.UpdateConversationJSONRequestBody](conversation.ParseUpdateConversationHTTPResponse),
-	"updateMessageMetadata":   withBody[conversation.UpdateMessageMetadataJSONRequestBody](conversation.ParseUpdateMessageMetadataHTTPResponse),
-	"updateProjectSettings":   withBody[conversation.UpdateProjectSettingsJSONRequestBody](conversation.ParseUpdateProjectSettingsHTTPResponse),
-	"updateWebhook":           withBody[conversation.UpdateWebhookJSONRequestBody](conversation.ParseUpdateWebhookHTTPResponse),
+	"createApp":               withBody[conversation.CreateAppJSONRequestBody, conversation.App](),
+	"createContact":           withBody[conversation.CreateContactJSONRequestBody, conversation.Contact](),
+	"createConversation":      withBody[conversation.CreateConversationJSONRequestBody, conversation.Conversation](),
+	"createProjectSettings":   withBody[conversation.CreateProjectSettingsJSONRequestBody, conversation.ProjectSettings](),
+	"createWebhook":           withBody[conversation.CreateWebhookJSONRequestBody, conversation.Webhook](),
+	"deleteApp":               noBody[conversation.Empty](),
+	"deleteContact":           noBody[conversation.Empty](),
+	"deleteConversation":      noBody[conversation.Empty](),
+	"deleteEvent":             noBody[conversation.Empty](),
+	"deleteMessage":           noBody[conversation.Empty](),
+	"deleteProjectSettings":   noBody[conversation.Empty](),
+	"deleteWebhook":           noBody[conversation.Empty](),
+	"fetchLastMessage":        withBody[conversation.FetchLastMessageJSONRequestBody, conversation.ListMessagesResponse](),
+	"getApp":                  noBody[conversation.App](),
+	"getChannelProfile":       withBody[conversation.GetChannelProfileJSONRequestBody, conversation.GetChannelProfileResponse](),
+	"getContact":              noBody[conversation.Contact](),
+	"getConversation":         noBody[conversation.Conversation](),
+	"getEvent":                noBody[conversation.ConversationEvent](),
+	"getMessage":              noBody[conversation.ConversationMessage](),
+	"getProjectSettings":      noBody[conversation.ProjectSettings](),
+	"getWebhook":              noBody[conversation.Webhook](),
+	"injectEvent":             withBody[conversation.InjectEventJSONRequestBody, conversation.InjectEventResponse](),
+	"injectMessage":           withBody[conversation.InjectMessageJSONRequestBody, conversation.Empty](),
+	"listApps":                noBody[conversation.ListAppsResponse](),
+	"listConsentAuditRecords": noBody[conversation.ListConsentAuditRecordsResponse](),
+	"listConsents":            noBody[conversation.ListConsentsResponse](),
+	"listContacts":            noBody[conversation.ListContactsResponse](),
+	"listConversations":       noBody[conversation.ListConversationsResponse](),
+	"listEvents":              noBody[conversation.ListEventsResponse](),
+	"listIdentityConflicts":   noBody[conversation.ListIdentityConflictsResponse](),
+	"listMessages":            noBody[conversation.ListMessagesResponse](),
+	"listRecentConversations": noBody[conversation.ListRecentConversationsResponse](),
+	"listWebhooks":            noBody[conversation.ListWebhooksResponse](),
+	"mergeContact":            withBody[conversation.MergeContactJSONRequestBody, conversation.Contact](),
+	"queryCapability":         withBody[conversation.QueryCapabilityJSONRequestBody, conversation.QueryCapabilityResponse](),
+	"sendEvent":               withBody[conversation.SendEventJSONRequestBody, conversation.SendEventResponse](),
+	"sendMessage":             withBody[conversation.SendMessageJSONRequestBody, conversation.SendMessageResponse](),
+	"stopConversation":        noBody[conversation.Empty](),
+	"transcodeMessage":        withBody[conversation.TranscodeMessageJSONRequestBody, conversation.TranscodeMessageResponse](),
+	"updateApp":               withBody[conversation.UpdateAppJSONRequestBody, conversation.App](),
+	"updateContact":           withBody[conversation.UpdateContactJSONRequestBody, conversation.Contact](),
+	"updateConversation":      withBody[conversation.UpdateConversationJSONRequestBody, conversation.Conversation](),
+	"updateMessageMetadata":   withBody[conversation.UpdateMessageMetadataJSONRequestBody, conversation.ConversationMessage](),
+	"updateProjectSettings":   withBody[conversation.UpdateProjectSettingsJSONRequestBody, conversation.ProjectSettings](),
+	"updateWebhook":           withBody[conversation.UpdateWebhookJSONRequestBody, conversation.Webhook](),
 }
 
 var templatesOps = map[string]opTypes{
-	"createTemplate":           withBody[templates.CreateTemplateJSONRequestBody](templates.ParseCreateTemplateHTTPResponse),
-	"deleteTemplate":           noBody(templates.ParseDeleteTemplateHTTPResponse),
-	"getTemplate":              noBody(templates.ParseGetTemplateHTTPResponse),
-	"listTemplateTranslations": noBody(templates.ParseListTemplateTranslationsHTTPResponse),
-	"listTemplates":            noBody(templates.ParseListTemplatesHTTPResponse),
-	"updateTemplate":           withBody[templates.UpdateTemplateJSONRequestBody](templates.ParseUpdateTemplateHTTPResponse),
+	"createTemplate":           withBody[templates.CreateTemplateJSONRequestBody, templates.Template](),
+	"deleteTemplate":           noBody[conversation.Empty](),
+	"getTemplate":              noBody[templates.Template](),
+	"listTemplateTranslations": noBody[templates.ListTemplateTranslationsResponse](),
+	"listTemplates":            noBody[templates.ListTemplatesResponse](),
+	"updateTemplate":           withBody[templates.UpdateTemplateJSONRequestBody, templates.Template](),
 }
 
 var batchOps = map[string]opTypes{
-	"cancelBatchMessages": withBody[batch.CancelBatchMessagesJSONRequestBody](batch.ParseCancelBatchMessagesHTTPResponse),
-	"createBatchConsents": withBody[batch.CreateBatchConsentsJSONRequestBody](batch.ParseCreateBatchConsentsHTTPResponse),
-	"createBatchContacts": withBody[batch.CreateBatchContactsJSONRequestBody](batch.ParseCreateBatchContactsHTTPResponse),
-	"deleteBatchContacts": withBody[batch.DeleteBatchContactsJSONRequestBody](batch.ParseDeleteBatchContactsHTTPResponse),
-	"getBatchMessage":     noBody(batch.ParseGetBatchMessageHTTPResponse),
-	"listBatchMessages":   noBody(batch.ParseListBatchMessagesHTTPResponse),
-	"sendBatchMessage":    withBody[batch.SendBatchMessageJSONRequestBody](batch.ParseSendBatchMessageHTTPResponse),
+	"cancelBatchMessages": withBody[batch.CancelBatchMessagesJSONRequestBody, conversation.Empty](),
+	"createBatchConsents": withBody[batch.CreateBatchConsentsJSONRequestBody, batch.CreateBatchConsentsResponse](),
+	"createBatchContacts": withBody[batch.CreateBatchContactsJSONRequestBody, conversation.Empty](),
+	"deleteBatchContacts": withBody[batch.DeleteBatchContactsJSONRequestBody, conversation.Empty](),
+	"getBatchMessage":     noBody[batch.Batch](),
+	"listBatchMessages":   noBody[batch.ListBatchMessagesResponse](),
+	"sendBatchMessage":    withBody[batch.SendBatchMessageJSONRequestBody, batch.SendBatchMessageResponse](),
 }
 
 var callbackTypes = map[string]func() any{

@@ -114,8 +114,8 @@ func mergeContact(c *call) (any, error) {
 	for _, name := range []string{colConversations, colMessages, colEvents} {
 		col := c.proj.col(name)
 		for _, id := range col.ids {
-			if d := col.docs[id]; str(d, "contact_id") == srcID {
-				d["contact_id"] = idOf(dst)
+			if str(col.docs[id], "contact_id") == srcID {
+				col.update(id, func(d doc) { d["contact_id"] = idOf(dst) })
 			}
 		}
 	}

@@ -159,15 +159,7 @@ func listRecentConversations(c *call) (any, error) {
 	onlyActive := c.query("only_active") == "true"
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	// Last message of each conversation.
-	last := map[string]doc{}
 	mc := c.proj.col(colMessages)
-	for _, id := range mc.ids {
-		m := mc.docs[id]
-		if cid := str(m, "conversation_id"); cid != "" {
-			last[cid] = m
-		}
-	}
 	keep := func(d doc) bool {
 		return (appID == "" || str(d, "app_id") == appID) && (!onlyActive || boolean(d["active"]))
 	}
@@ -180,8 +172,9 @@ func listRecentConversations(c *call) (any, error) {
 	items := make([]any, 0, len(p.items))
 	for _, conv := range p.items {
 		item := doc{"conversation": clone(conv)}
-		if m := last[idOf(conv)]; m != nil {
-			item["last_message"] = clone(m)
+		// The conversation's last message: the newest id of its index entry.
+		if ids, _ := mc.candidates("conversation", idOf(conv)); len(ids) > 0 {
+			item["last_message"] = clone(mc.docs[ids[len(ids)-1]])
 		}
 		items = append(items, item)
 	}

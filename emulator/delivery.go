@@ -179,7 +179,7 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (doc, error) {
 	m := doc{
 		"id":               s.newID(),
 		"direction":        "TO_CONTACT",
-		"app_message":      clone(in.message),
+		"app_message":      in.message, // frozen by keep
 		"channel_identity": doc{"channel": final.channel, "identity": final.identity, "app_id": in.appID},
 		"accept_time":      rfc3339(now),
 		"processing_mode":  mode,
@@ -201,7 +201,7 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (doc, error) {
 
 	ci := doc{"channel": order[0].channel, "identity": order[0].identity}
 	submit := doc{
-		"message_id": idOf(m), "channel_identity": ci, "submitted_message": clone(in.message),
+		"message_id": idOf(m), "channel_identity": ci, "submitted_message": in.message,
 		"processing_mode": mode,
 	}
 	if convID != "" {

@@ -196,6 +196,23 @@ import (
 // DefaultRateLimit is the API's documented per-project request rate, in requests per second.
 const DefaultRateLimit = 800
 
+// DefaultReadTimeout is how long the emulator waits for one request, headers and body, by
+// default.
+const DefaultReadTimeout = 30 * time.Second
+
+// httpServer returns a server of h with the emulator's timeouts: the headers within 10s (or
+// ReadTimeout when shorter), the whole request within ReadTimeout, an idle connection kept
+// as long. There is no write timeout: the control endpoints may stream.
+func (s *Server) httpServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: min(10*time.Second, s.cfg.ReadTimeout),
+		ReadTimeout:       s.cfg.ReadTimeout,
+		IdleTimeout:       s.cfg.ReadTimeout,
+		ErrorLog:          slogErrorLog(s.log),
+	}
+}
+
 // DefaultMaxStored is the default of Config.MaxStored.
 const DefaultMaxStored = 200_000
 
@@ -311,6 +328,10 @@ type Config struct {
 	// the oldest are forgotten, so that a long load test runs in bounded memory. 0 means
 	// DefaultMaxStored; a negative value keeps everything.
 	MaxStored int
+	// ReadTimeout bounds the reading of one request, body included (default
+	// DefaultReadTimeout), so that a client that stops sending halfway does not hold its
+	// connection forever; a keep-alive connection may idle as long between requests.
+	ReadTimeout time.Duration
 	// TokenTTL is the lifetime of issued access tokens (default 1h).
 	TokenTTL time.Duration
 	// Clock gives the time (default the system clock).
@@ -411,8 +432,8 @@ func (s *Server) listen(ctx context.Context) error {
 	}
 	s.convURL = "http://" + s.convLn.Addr().String()
 	s.batchURL = "http://" + s.batchLn.Addr().String()
-	s.conv = &http.Server{Handler: s.ConversationHandler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slogErrorLog(s.log)}
-	s.batch = &http.Server{Handler: s.BatchHandler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slogErrorLog(s.log)}
+	s.conv = s.httpServer(s.ConversationHandler())
+	s.batch = s.httpServer(s.BatchHandler())
 	for _, pair := range []struct {
 		srv *http.Server
 		ln  net.Listener
@@ -442,6 +463,9 @@ func newServer(cfg Config) (*Server, error) {
 	}
 	if cfg.RateLimit == 0 {
 		cfg.RateLimit = DefaultRateLimit
+	}
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = DefaultReadTimeout
 	}
 	if cfg.MaxStored == 0 {
 		cfg.MaxStored = DefaultMaxStored

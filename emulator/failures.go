@@ -377,3 +377,20 @@ func refuseAtOnce(msg doc) error {
 	}
 	return nil
 }
+
+// checkCredentials refuses a static_bearer credential without a token, except on VIBERBM,
+// whose credential is the claimed identity (the Viber service ID) alone
+// (https://developers.sinch.com/docs/conversation/channel-support/viber-bm/set-up).
+func checkCredentials(body doc) error {
+	for i, x := range arr(body["channel_credentials"]) {
+		cred := obj(x)
+		sb := obj(cred["static_bearer"])
+		if sb == nil || str(cred, "channel") == "VIBERBM" {
+			continue
+		}
+		if str(sb, "token") == "" {
+			return errInvalid("channel_credentials[%d].static_bearer.token is required for %s (only VIBERBM takes the claimed_identity alone)", i, str(cred, "channel"))
+		}
+	}
+	return nil
+}

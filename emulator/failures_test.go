@@ -259,3 +259,33 @@ func mustJSON(t *testing.T, v any) []byte {
 	}
 	return b
 }
+
+// A VIBERBM credential is its claimed identity alone; other static_bearer channels need the
+// token.
+func TestViberCredentialWithoutToken(t *testing.T) {
+	e := newEnv(t)
+	viber := e.must(200, "POST", e.conv("/apps"), map[string]any{"display_name": "viber", "channel_credentials": []any{
+		map[string]any{"channel": "VIBERBM", "static_bearer": map[string]any{"claimed_identity": "viber-service-id"}},
+	}})
+	id := e.send(map[string]any{"app_id": str(viber, "id"), "recipient": smsRecipient("VIBERBM", "+15551117777"), "message": textMessage("x")})
+	if got := e.path(id, 2); got[1] != "VIBERBM:DELIVERED" {
+		t.Fatalf("viber: %v", got)
+	}
+	if st, out := e.do("POST", e.conv("/apps"), map[string]any{"display_name": "sms", "channel_credentials": []any{
+		map[string]any{"channel": "SMS", "static_bearer": map[string]any{"claimed_identity": "plan"}},
+	}}); st != 400 || !strings.Contains(str(out, "error", "message"), "token") {
+		t.Fatalf("SMS without token: %d %v", st, out)
+	}
+}
+
+// page_size over the documented maximum is refused, not clamped (as the spec says).
+func TestPageSizeOverMaximumIsRefused(t *testing.T) {
+	e := newEnv(t)
+	for _, u := range []string{e.conv("/messages?page_size=1001"), e.conv("/contacts?page_size=21"), e.conv("/conversations?only_active=false&page_size=21")} {
+		if st, out := e.do("GET", u, nil); st != 400 || str(out, "error", "status") != "INVALID_ARGUMENT" {
+			t.Errorf("%s: %d %v, want 400", u, st, out)
+		}
+	}
+	e.must(200, "GET", e.conv("/messages?page_size=1000"), nil)
+	e.must(200, "GET", e.conv("/contacts?page_size=20"), nil)
+}

@@ -48,6 +48,74 @@ func sourceOf(m doc) string {
 	return "CONVERSATION_SOURCE"
 }
 
+// messageIndexes are the indexes of the messages collection: one per equality filter of
+// messages:list, so that a listing reads only the candidates of its most selective filter.
+var messageIndexes = map[string]func(m doc, add func(string)){
+	"source": func(m doc, add func(string)) { add(sourceOf(m)) },
+	"app": func(m doc, add func(string)) {
+		a, b := str(m, "app_id"), str(m, "channel_identity", "app_id")
+		if a != "" {
+			add(a)
+		}
+		if b != "" && b != a {
+			add(b)
+		}
+	},
+	"conversation": func(m doc, add func(string)) { add(str(m, "conversation_id")) },
+	"contact":      func(m doc, add func(string)) { add(str(m, "contact_id")) },
+	"identity":     func(m doc, add func(string)) { add(str(m, "channel_identity", "identity")) },
+	"channel":      func(m doc, add func(string)) { add(str(m, "channel_identity", "channel")) },
+	"direction":    func(m doc, add func(string)) { add(str(m, "direction")) },
+}
+
+// candidates returns the ids (sorted) of the messages that may match f, from the most
+// selective index of its equality filters, and whether they all match (f has no other
+// filter).
+func (f messageFilter) candidates(mc *collection) (ids []string, exact bool) {
+	type use struct{ field, value string }
+	var uses []use
+	add := func(field, value string) {
+		if value != "" {
+			uses = append(uses, use{field, value})
+		}
+	}
+	add("source", f.source)
+	add("app", f.appID)
+	add("conversation", f.conversationID)
+	add("channel", f.channel)
+	add("direction", f.direction)
+	if f.onlyRecipientOriginated {
+		add("direction", "TO_APP")
+	}
+	if len(f.contactIDs) == 1 {
+		add("contact", f.contactIDs[0])
+	}
+	if len(f.identities) == 1 {
+		add("identity", f.identities[0])
+	}
+	if len(uses) == 0 {
+		return mc.ids, !f.timed() && len(f.contactIDs)+len(f.identities) == 0
+	}
+	best := -1
+	for i, u := range uses {
+		l, ok := mc.candidates(u.field, u.value)
+		if !ok {
+			continue
+		}
+		if best < 0 || len(l) < len(ids) {
+			best, ids = i, l
+		}
+	}
+	if best < 0 {
+		return mc.ids, false
+	}
+	exact = len(uses) == 1 && !f.timed() && len(f.contactIDs) <= 1 && len(f.identities) <= 1
+	return ids, exact
+}
+
+// timed reports whether f filters on the accept time.
+func (f messageFilter) timed() bool { return !f.start.IsZero() || !f.end.IsZero() }
+
 // messageFilter builds the filter shared by listMessages and fetchLastMessage.
 type messageFilter struct {
 	source, appID, conversationID, channel, direction string
@@ -125,7 +193,9 @@ func listMessages(c *call) (any, error) {
 	}
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	p, err := c.proj.col(colMessages).list(f.keep, size, q.Get("page_token"), true)
+	mc := c.proj.col(colMessages)
+	ids, exact := f.candidates(mc)
+	p, err := mc.listIn(ids, f.keep, exact, size, q.Get("page_token"), true)
 	if err != nil {
 		return nil, err
 	}

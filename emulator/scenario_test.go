@@ -112,6 +112,12 @@ func TestScenarioSeedGotchas(t *testing.T) {
 		return id
 	}
 
+	// A Viber Business Messages credential is its claimed identity alone.
+	if _, err := eu.Conversation.Apps.Create(ctx, conversation.CreateAppRequest{DisplayName: "Viber",
+		ChannelCredentials: []conversation.ChannelCredentials{{Channel: ch("VIBERBM"), StaticBearer: conversation.StaticBearerCredential{ClaimedIdentity: "viber-service-id"}}}}); err != nil {
+		t.Fatalf("VIBERBM with claimed_identity alone: %v", err)
+	}
+
 	// 1. Region mismatch: the EU app does not exist on the US URL (404), as in production.
 	_, err = us.Conversation.Apps.Get(ctx, appID)
 	var apiErr *sinch.APIError

@@ -24,27 +24,104 @@ const (
 )
 
 // collection holds documents keyed by id, with the ids kept sorted. Ids come from idGen, so
-// sorted order is creation order.
+// sorted order is creation order. An indexed collection (messages) also keeps, for each
+// filterable field, the ids of the documents holding each value, so that a filtered listing
+// reads only its candidates; a document's indexed fields change only through update.
 type collection struct {
-	ids  []string
-	docs map[string]doc
+	ids     []string
+	docs    map[string]doc
+	indexes map[string]*index // by field name; nil when the collection has none
+}
+
+// index maps the values of one field to the ids of the documents that hold them, sorted.
+type index struct {
+	keys func(d doc, add func(key string)) // the values of the field in d
+	ids  map[string][]string
 }
 
 func newCollection() *collection { return &collection{docs: map[string]doc{}} }
 
+// newIndexedCollection returns a collection with an index per field of keys.
+func newIndexedCollection(keys map[string]func(d doc, add func(key string))) *collection {
+	c := newCollection()
+	c.indexes = make(map[string]*index, len(keys))
+	for name, k := range keys {
+		c.indexes[name] = &index{keys: k, ids: map[string][]string{}}
+	}
+	return c
+}
+
+// insertSorted adds id to the sorted list (at the end when it is the newest, which is the
+// usual case).
+func insertSorted(list []string, id string) []string {
+	n := len(list)
+	if n == 0 || list[n-1] < id {
+		return append(list, id)
+	}
+	i := sort.SearchStrings(list, id)
+	if i < n && list[i] == id {
+		return list
+	}
+	list = append(list, "")
+	copy(list[i+1:], list[i:])
+	list[i] = id
+	return list
+}
+
+// removeSorted takes id out of the sorted list; the oldest (the first) goes without a copy.
+func removeSorted(list []string, id string) []string {
+	i := sort.SearchStrings(list, id)
+	switch {
+	case i >= len(list) || list[i] != id:
+		return list
+	case i == 0:
+		list[0] = ""
+		return list[1:]
+	}
+	return append(list[:i], list[i+1:]...)
+}
+
+func (c *collection) indexDoc(id string, d doc) {
+	for _, ix := range c.indexes {
+		ix.keys(d, func(k string) { ix.ids[k] = insertSorted(ix.ids[k], id) })
+	}
+}
+
+func (c *collection) unindexDoc(id string, d doc) {
+	for _, ix := range c.indexes {
+		ix.keys(d, func(k string) {
+			if l := removeSorted(ix.ids[k], id); len(l) > 0 {
+				ix.ids[k] = l
+			} else {
+				delete(ix.ids, k)
+			}
+		})
+	}
+}
+
 func (c *collection) put(id string, d doc) {
-	if _, ok := c.docs[id]; !ok {
-		n := len(c.ids)
-		if n == 0 || c.ids[n-1] < id {
-			c.ids = append(c.ids, id)
-		} else {
-			i := sort.SearchStrings(c.ids, id)
-			c.ids = append(c.ids, "")
-			copy(c.ids[i+1:], c.ids[i:])
-			c.ids[i] = id
-		}
+	if old, ok := c.docs[id]; !ok {
+		c.ids = insertSorted(c.ids, id)
+	} else if c.indexes != nil {
+		c.unindexDoc(id, old)
 	}
 	c.docs[id] = d
+	if c.indexes != nil {
+		c.indexDoc(id, d)
+	}
+}
+
+// update changes the document id in place through change, keeping the indexes right.
+func (c *collection) update(id string, change func(d doc)) {
+	d, ok := c.docs[id]
+	if !ok {
+		return
+	}
+	if c.indexes != nil {
+		c.unindexDoc(id, d)
+		defer c.indexDoc(id, d)
+	}
+	change(d)
 }
 
 func (c *collection) get(id string) (doc, bool) {
@@ -53,15 +130,26 @@ func (c *collection) get(id string) (doc, bool) {
 }
 
 func (c *collection) remove(id string) bool {
-	if _, ok := c.docs[id]; !ok {
+	d, ok := c.docs[id]
+	if !ok {
 		return false
 	}
-	delete(c.docs, id)
-	i := sort.SearchStrings(c.ids, id)
-	if i < len(c.ids) && c.ids[i] == id {
-		c.ids = append(c.ids[:i], c.ids[i+1:]...)
+	if c.indexes != nil {
+		c.unindexDoc(id, d)
 	}
+	delete(c.docs, id)
+	c.ids = removeSorted(c.ids, id)
 	return true
+}
+
+// candidates returns the sorted ids whose field holds value, and whether the field is
+// indexed at all.
+func (c *collection) candidates(field, value string) ([]string, bool) {
+	ix, ok := c.indexes[field]
+	if !ok {
+		return nil, false
+	}
+	return ix.ids[value], true
 }
 
 // page is one page of a listing.
@@ -75,6 +163,14 @@ type page struct {
 // desc), one page at a time. The page token is opaque: the encoded id of the last document
 // of the previous page, so that pages stay stable while documents are added or deleted.
 func (c *collection) list(keep func(doc) bool, size int, token string, desc bool) (page, error) {
+	return c.listIn(c.ids, keep, false, size, token, desc)
+}
+
+// listIn lists like list, but only among ids (sorted; a subset of the collection's, such as
+// an index's candidates). When exact, every one of ids is known to be kept, so the total is
+// their number. It reads from the page token's position on, and reads everything only to
+// count the total when it is not exact.
+func (c *collection) listIn(ids []string, keep func(doc) bool, exact bool, size int, token string, desc bool) (page, error) {
 	after := ""
 	if token != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(token)
@@ -84,32 +180,50 @@ func (c *collection) list(keep func(doc) bool, size int, token string, desc bool
 		after = string(raw[3:])
 	}
 	var p page
+	// The page: from the token's position, in the listing's direction.
+	start, end, step := 0, len(ids), 1
+	if after != "" {
+		i := sort.SearchStrings(ids, after) // the first id >= after
+		if desc {
+			end = i // ids < after
+		} else {
+			if i < len(ids) && ids[i] == after {
+				i++
+			}
+			start = i // ids > after
+		}
+	}
+	k, stop := start, end
+	if desc {
+		k, stop, step = end-1, start-1, -1
+	}
 	var lastID string
 	more := false
-	n := len(c.ids)
-	for k := 0; k < n; k++ {
-		i := k
-		if desc {
-			i = n - 1 - k
-		}
-		id := c.ids[i]
+	for ; k != stop; k += step {
+		id := ids[k]
 		d := c.docs[id]
 		if keep != nil && !keep(d) {
 			continue
 		}
-		p.total++
-		if after != "" && ((!desc && id <= after) || (desc && id >= after)) {
-			continue
-		}
-		if len(p.items) < size {
-			p.items = append(p.items, d)
-			lastID = id
-		} else {
+		if len(p.items) == size {
 			more = true
+			break
 		}
+		p.items = append(p.items, d)
+		lastID = id
 	}
 	if more {
 		p.nextToken = base64.RawURLEncoding.EncodeToString([]byte("p1:" + lastID))
+	}
+	// The total counts every kept document, whatever the page.
+	if exact || keep == nil {
+		p.total = len(ids)
+	} else {
+		for _, id := range ids {
+			if keep(c.docs[id]) {
+				p.total++
+			}
+		}
 	}
 	return p, nil
 }
@@ -131,7 +245,11 @@ type project struct {
 func (p *project) col(name string) *collection {
 	c, ok := p.cols[name]
 	if !ok {
-		c = newCollection()
+		if name == colMessages {
+			c = newIndexedCollection(messageIndexes)
+		} else {
+			c = newCollection()
+		}
 		p.cols[name] = c
 	}
 	return c
@@ -177,8 +295,8 @@ func str(d doc, path ...string) string {
 func dig(d doc, path ...string) any {
 	var cur any = d
 	for _, k := range path {
-		m, ok := cur.(map[string]any)
-		if !ok {
+		m := obj(cur)
+		if m == nil {
 			return nil
 		}
 		cur = m[k]
@@ -187,8 +305,35 @@ func dig(d doc, path ...string) any {
 }
 
 func obj(v any) doc {
-	m, _ := v.(map[string]any)
-	return m
+	switch x := v.(type) {
+	case map[string]any:
+		return x
+	case json.RawMessage: // frozen content (see freezeContent)
+		d, _ := decodeBody(x)
+		m, _ := d.(map[string]any)
+		return m
+	}
+	return nil
+}
+
+// contentKeys are the fields of a stored message that hold its content.
+var contentKeys = []string{"app_message", "contact_message"}
+
+// freezeContent replaces the content of a message about to be stored by its JSON encoding
+// (the same bytes the API answers with), which takes a fraction of the memory of the decoded
+// maps: stored messages are the bulk of a long run's state. The content is never changed in
+// place; obj decodes it for the code that reads into it.
+func freezeContent(m doc) {
+	for _, k := range contentKeys {
+		if v, ok := m[k]; ok && v != nil {
+			if _, done := v.(json.RawMessage); done {
+				continue
+			}
+			if raw, err := json.Marshal(v); err == nil {
+				m[k] = json.RawMessage(raw)
+			}
+		}
+	}
 }
 
 func arr(v any) []any {
@@ -249,12 +394,13 @@ func jsonEqual(a, b any) bool {
 // p.mu.
 func (s *Server) keep(p *project, name string, d doc) {
 	c := p.col(name)
+	if name == colMessages {
+		freezeContent(d)
+	}
 	c.put(idOf(d), d)
 	if s.cfg.MaxStored > 0 {
 		for len(c.ids) > s.cfg.MaxStored {
-			oldest := c.ids[0]
-			delete(c.docs, oldest)
-			c.ids = c.ids[1:]
+			c.remove(c.ids[0])
 		}
 	}
 }

@@ -40,6 +40,27 @@
 // choices, a carousel its cards, a location its title, label, coordinates and a maps link, a
 // list its sections and items, and a contact card its fields.
 //
+// # Limits
+//
+// Where the message breaks a channel's limit, the API either changes the message and delivers it
+// (a [Violation] with Fails false) or fails delivery on that channel (Fails true, with Reason):
+//
+//   - sent as text instead: WhatsApp reply buttons and button cards outside their documented
+//     conditions (at most 3 text choices of at most 20 characters without Markdown, distinct,
+//     postback data of at most 229, a body of at most 1024, a card description of at most 60;
+//     a card with media becomes a captioned media message); Messenger choices beyond 3 and cards
+//     with more than 3 buttons; Instagram choices that are not text or beyond 13; LINE choice
+//     messages beyond 4 choices or 160 characters; Viber Business choices other than one URL;
+//     KakaoTalk beyond 5 buttons; Apple list pickers with non-text choices;
+//   - cut: Viber Business text at 1000 characters, an MMS subject (a card title) at 80;
+//   - MESSAGE_SPLIT_REQUIRED: an SMS needing more parts than SMS_MAX_NUMBER_OF_MESSAGE_PARTS;
+//   - CHANNEL_REJECT: WhatsApp text beyond 4096 characters, list messages beyond 10 items or
+//     with row titles beyond 24 or descriptions beyond 72 characters; RCS card titles beyond 200,
+//     descriptions beyond 2000, more than 4 choices on a card, suggestion texts beyond 25;
+//     Telegram texts beyond 4096, captions beyond 1024, callback data beyond 64 bytes; LINE
+//     templates beyond their action, title, text and label limits;
+//   - BAD_REQUEST: a WhatsApp product list without message_properties.catalog_id.
+//
 // The SMS facts (sms.go) follow Sinch's character-support page: GSM-7 when every character is
 // in the GSM 03.38 default alphabet or its extension table (extension characters count twice),
 // UCS-2 otherwise; one part holds 160 GSM-7 or 70 UCS-2 units, a part of a longer message 153

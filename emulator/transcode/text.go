@@ -152,7 +152,7 @@ func plainText(v view) string {
 func contactText(l *lines, v view) {
 	c := v.contact
 	l.add(c.Name.FullName)
-	if o := c.Organization; present(o) {
+	if o := c.Organization; present(&o) {
 		l.add(joinNonEmpty(", ", o.Company, o.Department, o.Title))
 	}
 	for _, p := range c.PhoneNumbers {

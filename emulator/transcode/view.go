@@ -96,9 +96,9 @@ type templateView struct {
 	channelSpecific       bool // the reference came from channel_template for this channel
 }
 
-// present reports whether v, an optional object of a generated model, was present: the
+// present reports whether *p, an optional object of a generated model, was present: the
 // models are value types, so an absent object is its zero value.
-func present[T any](v T) bool { return !reflect.ValueOf(&v).Elem().IsZero() }
+func present[T any](p *T) bool { return !reflect.ValueOf(p).Elem().IsZero() }
 
 // contentKinds lists the kinds of generic content msg sets.
 func contentKinds(msg conversation.AppMessage) []Kind {
@@ -108,15 +108,15 @@ func contentKinds(msg conversation.AppMessage) []Kind {
 			ks = append(ks, k)
 		}
 	}
-	add(present(msg.TextMessage), KindText)
-	add(present(msg.MediaMessage), KindMedia)
-	add(present(msg.TemplateMessage), KindTemplate)
-	add(present(msg.ChoiceMessage), KindChoice)
-	add(present(msg.CardMessage), KindCard)
-	add(present(msg.CarouselMessage), KindCarousel)
-	add(present(msg.LocationMessage), KindLocation)
-	add(present(msg.ContactInfoMessage), KindContactInfo)
-	add(present(msg.ListMessage), KindList)
+	add(present(&msg.TextMessage), KindText)
+	add(present(&msg.MediaMessage), KindMedia)
+	add(present(&msg.TemplateMessage), KindTemplate)
+	add(present(&msg.ChoiceMessage), KindChoice)
+	add(present(&msg.CardMessage), KindCard)
+	add(present(&msg.CarouselMessage), KindCarousel)
+	add(present(&msg.LocationMessage), KindLocation)
+	add(present(&msg.ContactInfoMessage), KindContactInfo)
+	add(present(&msg.ListMessage), KindList)
 	return ks
 }
 
@@ -129,7 +129,7 @@ func newView(msg conversation.AppMessage, channel Channel, opts Options) (view, 
 			CardMessage: o.CardMessage, CarouselMessage: o.CarouselMessage, LocationMessage: o.LocationMessage,
 			ContactInfoMessage: o.ContactInfoMessage, ListMessage: o.ListMessage,
 		}
-		if present(o.TemplateReference) {
+		if present(&o.TemplateReference) {
 			om.TemplateMessage = conversation.TemplateMessage{OmniTemplate: o.TemplateReference}
 		}
 		ks := contentKinds(om)
@@ -140,28 +140,28 @@ func newView(msg conversation.AppMessage, channel Channel, opts Options) (view, 
 	}
 	var v view
 	switch {
-	case present(msg.TextMessage):
+	case present(&msg.TextMessage):
 		v.kind, v.text = KindText, msg.TextMessage.Text
-	case present(msg.MediaMessage):
+	case present(&msg.MediaMessage):
 		v.kind, v.media = KindMedia, mediaOf(msg.MediaMessage)
-	case present(msg.TemplateMessage):
+	case present(&msg.TemplateMessage):
 		t, err := templateOf(msg.TemplateMessage, channel)
 		if err != nil {
 			return view{}, err
 		}
-		if !t.channelSpecific && present(opts.Template) {
+		if !t.channelSpecific && opts.Template != nil {
 			if content, ok := opts.Template(TemplateRef{ID: t.id, Version: t.version, Language: t.language}); ok {
 				return templateContent(content, t, channel)
 			}
 		}
 		v.kind, v.template = KindTemplate, t
-	case present(msg.ChoiceMessage):
+	case present(&msg.ChoiceMessage):
 		cm := msg.ChoiceMessage
 		v.kind = KindChoice
-		if present(cm.TextMessage) {
+		if present(&cm.TextMessage) {
 			v.text = cm.TextMessage.Text
 		}
-		if present(cm.MessageProperties) {
+		if present(&cm.MessageProperties) {
 			v.footer = cm.MessageProperties.WhatsappFooter
 		}
 		cs, err := choicesOf(cm.Choices, "choice_message.choices")
@@ -169,13 +169,13 @@ func newView(msg conversation.AppMessage, channel Channel, opts Options) (view, 
 			return view{}, err
 		}
 		v.choices = cs
-	case present(msg.CardMessage):
+	case present(&msg.CardMessage):
 		c, err := cardOf(msg.CardMessage, "card_message")
 		if err != nil {
 			return view{}, err
 		}
 		v.kind, v.card = KindCard, &c
-	case present(msg.CarouselMessage):
+	case present(&msg.CarouselMessage):
 		v.kind = KindCarousel
 		for i := range msg.CarouselMessage.Cards {
 			c, err := cardOf(msg.CarouselMessage.Cards[i], "carousel_message.cards["+itoa(i)+"]")
@@ -189,13 +189,13 @@ func newView(msg conversation.AppMessage, channel Channel, opts Options) (view, 
 			return view{}, err
 		}
 		v.choices = cs
-	case present(msg.LocationMessage):
+	case present(&msg.LocationMessage):
 		l := msg.LocationMessage
 		v.kind = KindLocation
 		v.location = &locationView{title: l.Title, label: l.Label, lat: l.Coordinates.Latitude, lng: l.Coordinates.Longitude}
-	case present(msg.ContactInfoMessage):
+	case present(&msg.ContactInfoMessage):
 		v.kind, v.contact = KindContactInfo, &msg.ContactInfoMessage
-	case present(msg.ListMessage):
+	case present(&msg.ListMessage):
 		l, err := listOf(msg.ListMessage)
 		if err != nil {
 			return view{}, err
@@ -207,7 +207,7 @@ func newView(msg conversation.AppMessage, channel Channel, opts Options) (view, 
 }
 
 func mediaOf(m conversation.MediaMessage) *mediaView {
-	if !present(m) {
+	if !present(&m) {
 		return nil
 	}
 	return &mediaView{url: m.URL, thumbnail: m.ThumbnailURL, filename: m.FilenameOverride}
@@ -216,7 +216,7 @@ func mediaOf(m conversation.MediaMessage) *mediaView {
 func cardOf(c conversation.CardMessage, path string) (cardView, error) {
 	cv := cardView{title: c.Title, description: c.Description, media: mediaOf(c.MediaMessage)}
 	cv.height = string(c.Height)
-	if present(c.MessageProperties) {
+	if present(&c.MessageProperties) {
 		cv.header = c.MessageProperties.WhatsappHeader
 	}
 	cs, err := choicesOf(c.Choices, path+".choices")
@@ -232,30 +232,30 @@ func choicesOf(cs []conversation.Choice, path string) ([]choiceView, error) {
 	for i, c := range cs {
 		n := 0
 		var cv choiceView
-		if present(c.TextMessage) {
+		if present(&c.TextMessage) {
 			n++
 			cv = choiceView{kind: choiceText, title: c.TextMessage.Text}
 		}
-		if present(c.URLMessage) {
+		if present(&c.URLMessage) {
 			n++
 			cv = choiceView{kind: choiceURL, title: c.URLMessage.Title, url: c.URLMessage.URL}
 		}
-		if present(c.CallMessage) {
+		if present(&c.CallMessage) {
 			n++
 			cv = choiceView{kind: choiceCall, title: c.CallMessage.Title, phone: c.CallMessage.PhoneNumber}
 		}
-		if present(c.LocationMessage) {
+		if present(&c.LocationMessage) {
 			n++
 			l := c.LocationMessage
 			cv = choiceView{kind: choiceLocation, title: l.Title, label: l.Label, lat: l.Coordinates.Latitude, lng: l.Coordinates.Longitude}
 		}
-		if present(c.CalendarMessage) {
+		if present(&c.CalendarMessage) {
 			n++
 			m := c.CalendarMessage
 			cv = choiceView{kind: choiceCalendar, title: m.Title, url: m.FallbackURL,
 				event: &calendarView{title: m.EventTitle, description: m.EventDescription, start: m.EventStart, end: m.EventEnd}}
 		}
-		if present(c.ShareLocationMessage) {
+		if present(&c.ShareLocationMessage) {
 			n++
 			cv = choiceView{kind: choiceShareLocation, title: c.ShareLocationMessage.Title, url: c.ShareLocationMessage.FallbackURL}
 		}
@@ -272,7 +272,7 @@ func choicesOf(cs []conversation.Choice, path string) ([]choiceView, error) {
 
 func listOf(l conversation.ListMessage) (*listView, error) {
 	lv := &listView{title: l.Title, description: l.Description, media: mediaOf(l.Media)}
-	if p := l.MessageProperties; present(p) {
+	if p := l.MessageProperties; present(&p) {
 		lv.menu, lv.header, lv.catalogID = p.Menu, p.WhatsappHeader, p.CatalogID
 	}
 	var products, choices int
@@ -280,11 +280,11 @@ func listOf(l conversation.ListMessage) (*listView, error) {
 		ls := listSection{title: s.Title}
 		for ii, it := range s.Items {
 			switch {
-			case present(it.Choice) && !present(it.Product):
+			case present(&it.Choice) && !present(&it.Product):
 				choices++
 				c := it.Choice
 				ls.items = append(ls.items, listItem{title: c.Title, description: c.Description, postback: c.PostbackData, media: mediaOf(c.Media)})
-			case present(it.Product) && !present(it.Choice):
+			case present(&it.Product) && !present(&it.Choice):
 				products++
 				ls.items = append(ls.items, listItem{product: true, productID: it.Product.ID, marketplace: it.Product.Marketplace, title: it.Product.ID})
 			default:
@@ -305,7 +305,7 @@ func templateOf(t conversation.TemplateMessage, channel Channel) (*templateView,
 	if ref, ok := t.ChannelTemplate[string(channel)]; ok {
 		return refOf(ref, true), nil
 	}
-	if present(t.OmniTemplate) {
+	if present(&t.OmniTemplate) {
 		return refOf(t.OmniTemplate, false), nil
 	}
 	if len(t.ChannelTemplate) == 0 {
@@ -331,7 +331,7 @@ func sortedKeys[V any](m map[string]V) string {
 // from the reference's parameters (a variable without a parameter is left as written; the
 // emulator's delivery reports TEMPLATE_INSUFFICIENT_PARAMETERS for it).
 func templateContent(content conversation.AppMessage, t *templateView, channel Channel) (view, error) {
-	if present(content.TemplateMessage) {
+	if present(&content.TemplateMessage) {
 		return view{}, invalid("template %s holds a template_message; a template's content must be a message of its own", clip(t.id))
 	}
 	if len(t.params) > 0 {

@@ -335,7 +335,7 @@ func whatsAppContact(v view) obj {
 		}
 		out["addresses"] = as
 	}
-	if org := c.Organization; present(org) {
+	if org := c.Organization; present(&org) {
 		x := obj{}
 		set(x, "company", org.Company)
 		set(x, "department", org.Department)

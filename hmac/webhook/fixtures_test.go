@@ -12,6 +12,7 @@ import (
 	contracttests "github.com/relaykit/sinch-go/contract_tests"
 	"github.com/relaykit/sinch-go/hmac/callback"
 	"github.com/relaykit/sinch-go/hmac/webhook"
+	"github.com/relaykit/sinch-go/wrappers/sinch"
 )
 
 // readmeHandler is the handler of the README's "Receive webhooks" snippet, kept line for line
@@ -20,11 +21,11 @@ func readmeHandler() (http.Handler, error) {
 	// README:begin
 	h, err := webhook.New(
 		webhook.WithSecrets(os.Getenv("SINCH_WEBHOOK_SECRET")), // several secrets: rotation
-		webhook.On(func(ctx context.Context, ev *callback.MessageInboundEvent) error {
+		webhook.On(func(ctx context.Context, ev *sinch.MessageInboundEvent) error {
 			log.Println("inbound", ev.Kind(), "on", ev.Channel(), ev.Text(), ev.MediaURL())
 			return nil // reply with Recipient: ev.ReplyTo() to answer on the same channel
 		}),
-		webhook.On(func(ctx context.Context, ev *callback.MessageDeliveryEvent) error {
+		webhook.On(func(ctx context.Context, ev *sinch.MessageDeliveryEvent) error {
 			log.Println("delivery:", ev.MessageDeliveryReport.MessageID, ev.MessageDeliveryReport.Status, ev.Reason().Code)
 			return nil
 		}),

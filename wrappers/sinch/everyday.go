@@ -4,6 +4,7 @@ import (
 	"github.com/relaykit/sinch-go/gen/batch"
 	"github.com/relaykit/sinch-go/gen/conversation"
 	"github.com/relaykit/sinch-go/gen/templates"
+	"github.com/relaykit/sinch-go/hmac/callback"
 	"github.com/relaykit/sinch-go/wrappers/message"
 	"github.com/relaykit/sinch-go/wrappers/recipient"
 )
@@ -71,6 +72,10 @@ const (
 type (
 	// Contact is a contact of the project.
 	Contact = conversation.Contact
+	// ContactCreateRequest is the body of Contacts.Create.
+	ContactCreateRequest = conversation.ContactCreateRequest
+	// ChannelIdentity is how a contact is reached on one channel (a phone number on SMS, ...).
+	ChannelIdentity = conversation.ChannelIdentity
 	// ListContactsParams filters Contacts.List.
 	ListContactsParams = conversation.ListContactsParams
 	// App is a Conversation API app.
@@ -104,6 +109,33 @@ type (
 	// SendBatchMessageRequest is the body of Batch.Send.
 	SendBatchMessageRequest = batch.SendBatchMessageRequest
 )
+
+// Callback events, as a webhook handler (hmac/webhook.On) receives them. The other triggers'
+// events are in hmac/callback.
+type (
+	// MessageInboundEvent is a message from a contact (MESSAGE_INBOUND).
+	MessageInboundEvent = callback.MessageInboundEvent
+	// MessageDeliveryEvent is a delivery report of a message sent earlier (MESSAGE_DELIVERY).
+	MessageDeliveryEvent = callback.MessageDeliveryEvent
+	// MessageSubmitEvent reports a message handed to a channel (MESSAGE_SUBMIT).
+	MessageSubmitEvent = callback.MessageSubmitEvent
+	// EventInboundEvent is an event from a contact, such as a typing indicator (EVENT_INBOUND).
+	EventInboundEvent = callback.EventInboundEvent
+	// EventDeliveryEvent is a delivery report of an event sent earlier (EVENT_DELIVERY).
+	EventDeliveryEvent = callback.EventDeliveryEvent
+	// CallbackEvent is any parsed callback.
+	CallbackEvent = callback.Event
+)
+
+// TextTranslation is a template translation whose message is a text with ${variable}
+// placeholders; variables names them (each must appear in the text).
+func TextTranslation(languageCode, text string, variables ...string) TemplateTranslation {
+	t := TemplateTranslation{LanguageCode: languageCode, TextMessage: conversation.TextMessage{Text: text}}
+	for _, v := range variables {
+		t.Variables = append(t.Variables, TemplateVariable{Key: v})
+	}
+	return t
+}
 
 // Text is a text message.
 func Text(text string) AppMessage { return message.Text(text) }

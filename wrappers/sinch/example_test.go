@@ -74,24 +74,6 @@ func ExampleMessagesService_Send() {
 	// Output: sent 01W4FFL35P4NC4K35MSG00001
 }
 
-// Send a text over SMS, falling back to WhatsApp when SMS cannot deliver. With
-// sinch.NewClientFromEnv the whole program body is these few lines.
-func Example_sendWithFallback() {
-	srv := startLocalSinch()
-	defer srv.Close()
-	client := localClient(srv.URL) // in production: client, err := sinch.NewClientFromEnv()
-
-	resp, err := client.Conversation.Messages.Send(context.Background(), sinch.SendMessageRequest{
-		Recipient: sinch.Fallback(sinch.SMS("+46701234567"), sinch.WhatsApp("+46701234567")),
-		Message:   sinch.Text("Your code is 123456"),
-	})
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println("sent", resp.MessageID)
-	// Output: sent 01W4FFL35P4NC4K35MSG00001
-}
-
 // Walk every message of the project; pages are fetched as the loop goes.
 func ExampleMessagesService_List() {
 	srv := startLocalSinch()

@@ -1,0 +1,127 @@
+package emulator
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"testing"
+)
+
+// storeEnv is an emulator holding n messages of a CONVERSATION app, sent to 100 recipients
+// through the send path (without HTTP, so that 200,000 are stored in seconds).
+type storeEnv struct {
+	s     *Server
+	h     http.Handler
+	ids   []string // message ids, oldest first
+	convs []string
+}
+
+var storeEnvs = map[int]*storeEnv{}
+
+func newStoreEnv(b *testing.B, n int) *storeEnv {
+	b.Helper()
+	if e, ok := storeEnvs[n]; ok {
+		return e
+	}
+	s, err := newServer(Config{RateLimit: RateLimitOff, IngressRate: IngressUnlimited, MaxStored: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := &storeEnv{s: s, h: s.ConversationHandler()}
+	// 100 messages through the send path (one per recipient: contacts and conversations),
+	// then copies of them with new ids, stored as the send path stores them.
+	fillMessages(b, s, "CONVERSATION", 100)
+	p := s.store.project("bench")
+	p.mu.Lock()
+	mc := p.col(colMessages)
+	sent := append([]string(nil), mc.ids...)
+	for i := 100; i < n; i++ {
+		m := clone(mc.docs[sent[i%100]])
+		m["id"] = s.newID()
+		s.keep(p, colMessages, m)
+	}
+	p.mu.Unlock()
+	e.ids = append([]string(nil), p.col(colMessages).ids...)
+	e.convs = append([]string(nil), p.col(colConversations).ids...)
+	storeEnvs[n] = e
+	return e
+}
+
+// fillMessages stores n messages of a new app in project "bench" through sendLocked.
+func fillMessages(b *testing.B, s *Server, mode string, n int) {
+	b.Helper()
+	p := s.store.project("bench")
+	app := appBody("bench", mode)
+	app["id"] = s.newID()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.col(colApps).put(idOf(app), app)
+	ob := &outbox{s: s, projectID: "bench", proj: p}
+	for i := 0; i < n; i++ {
+		in := sendInput{
+			appID:     idOf(app),
+			recipient: smsRecipient("SMS", fmt.Sprintf("+1555010%04d", 1000+i%100)),
+			message:   textMessage("Your order 4711 has shipped and will arrive on Friday."),
+			metadata:  "order-4711",
+		}
+		if _, err := s.sendLocked(ob, in); err != nil {
+			b.Fatal(err)
+		}
+		ob.out, ob.after = nil, nil
+	}
+}
+
+func listOnce(b *testing.B, h http.Handler, query string) {
+	req := httptest.NewRequest("GET", "/v1/projects/bench/messages?"+query, nil)
+	req.Header.Set("Authorization", "Bearer t")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if w.Code != 200 {
+		b.Fatalf("status %d: %s", w.Code, w.Body)
+	}
+}
+
+// BenchmarkListMessages lists messages (page_size 10, newest first) at 10,000 and 200,000
+// stored: the first page, a deep page (from the middle), and the first page of one
+// conversation. With the indexes each costs about the same at both sizes.
+func BenchmarkListMessages(b *testing.B) {
+	for _, n := range []int{10_000, 200_000} {
+		e := newStoreEnv(b, n)
+		mid := base64.RawURLEncoding.EncodeToString([]byte("p1:" + e.ids[len(e.ids)/2]))
+		for _, c := range []struct{ name, query string }{
+			{"first", "page_size=10"},
+			{"deep", "page_size=10&page_token=" + mid},
+			{"conversation", "page_size=10&conversation_id=" + e.convs[len(e.convs)/2]},
+		} {
+			b.Run(fmt.Sprintf("stored=%d/%s", n, c.name), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					listOnce(b, e.h, c.query)
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkStoredMessageMemory reports the heap each stored message takes (message,
+// indexes, and what the send path keeps besides, such as its trace), from 50,000 messages
+// sent through the send path. Run it with -benchtime 1x.
+func BenchmarkStoredMessageMemory(b *testing.B) {
+	const n = 10_000
+	for b.Loop() {
+		s, err := newServer(Config{RateLimit: RateLimitOff, IngressRate: IngressUnlimited, MaxStored: -1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		fillMessages(b, s, "CONVERSATION", n)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "heap-bytes/message")
+		runtime.KeepAlive(s)
+	}
+}
