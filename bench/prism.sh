@@ -25,6 +25,12 @@ pids+=($!)
 wait_for() { for _ in $(seq 1 120); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0; sleep 0.25; done; echo "port $1 never answered" >&2; exit 1; }
 wait_for $emu_port
 wait_for $prism_port
+# The app the requests name, so that the emulator does the whole send (not a 404).
+SINCH_BENCH_APP=$(curl -s -X POST -H 'Authorization: Bearer bench-token' -H 'Content-Type: application/json' \
+  -d '{"display_name":"bench","channel_credentials":[{"channel":"SMS","static_bearer":{"claimed_identity":"bench","token":"bench"}}]}' \
+  "http://127.0.0.1:$emu_port/v1/projects/bench-project/apps" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+export SINCH_BENCH_APP
+[ -n "$SINCH_BENCH_APP" ] || { echo "could not create the bench app" >&2; exit 1; }
 run() { wrk -t2 -c"$conns" -d"${secs}s" -s bench/send.lua "http://127.0.0.1:$1" | tail -1; }
 echo "wrk: 2 threads, $conns connections, ${secs}s, POST messages:send (validated against specs/conversation.yaml)"
 emu=$(run $emu_port)

@@ -3,7 +3,7 @@ package emulator
 func (c *call) app(id string) (doc, error) {
 	a, ok := c.proj.col(colApps).get(id)
 	if !ok {
-		return nil, errNotFound("app %s not found", id)
+		return nil, errNotFound("app %s not found", quoteID(id))
 	}
 	return a, nil
 }
@@ -64,7 +64,7 @@ func deleteApp(c *call) (any, error) {
 	defer c.proj.mu.Unlock()
 	id := c.param("app_id")
 	if !c.proj.col(colApps).remove(id) {
-		return nil, errNotFound("app %s not found", id)
+		return nil, errNotFound("app %s not found", quoteID(id))
 	}
 	wc := c.proj.col(colWebhooks)
 	for _, wid := range append([]string(nil), wc.ids...) {

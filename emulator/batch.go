@@ -245,7 +245,7 @@ func getBatchMessage(c *call) (any, error) {
 	defer c.proj.mu.Unlock()
 	bd, ok := c.proj.col(colBatches).get(c.param("batch_id"))
 	if !ok {
-		return nil, errNotFound("batch %s not found", c.param("batch_id"))
+		return nil, errNotFound("batch %s not found", quoteID(c.param("batch_id")))
 	}
 	return publicBatch(bd), nil
 }

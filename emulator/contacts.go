@@ -5,7 +5,7 @@ import "sort"
 func (c *call) contact(id string) (doc, error) {
 	d, ok := c.proj.col(colContacts).get(id)
 	if !ok {
-		return nil, errNotFound("contact %s not found", id)
+		return nil, errNotFound("contact %s not found", quoteID(id))
 	}
 	return d, nil
 }

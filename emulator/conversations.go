@@ -3,7 +3,7 @@ package emulator
 func (c *call) conversation(id string) (doc, error) {
 	d, ok := c.proj.col(colConversations).get(id)
 	if !ok {
-		return nil, errNotFound("conversation %s not found", id)
+		return nil, errNotFound("conversation %s not found", quoteID(id))
 	}
 	return d, nil
 }

@@ -93,7 +93,7 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (doc, error) {
 	p := ob.proj
 	app, ok := p.col(colApps).get(in.appID)
 	if !ok {
-		return nil, errNotFound("app %s not found", in.appID)
+		return nil, errNotFound("app %s not found", quoteID(in.appID))
 	}
 	if in.recipient == nil {
 		return nil, errInvalid("recipient is required")
@@ -113,7 +113,7 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (doc, error) {
 	if cid := str(in.recipient, "contact_id"); cid != "" {
 		ct, ok := p.col(colContacts).get(cid)
 		if !ok {
-			return nil, errNotFound("contact %s not found", cid)
+			return nil, errNotFound("contact %s not found", quoteID(cid))
 		}
 		contact = ct
 		for _, x := range arr(ct["channel_identities"]) {
@@ -547,7 +547,7 @@ func (s *Server) inbound(projectID, appID, channel, identity, kind string, conte
 	app, ok := p.col(colApps).get(appID)
 	if !ok {
 		p.mu.Unlock()
-		return nil, errNotFound("app %s not found", appID)
+		return nil, errNotFound("app %s not found", quoteID(appID))
 	}
 	mode := str(app, "processing_mode")
 	if mode == "" {

@@ -5,7 +5,7 @@ func getEvent(c *call) (any, error) {
 	defer c.proj.mu.Unlock()
 	d, ok := c.proj.col(colEvents).get(c.param("event_id"))
 	if !ok {
-		return nil, errNotFound("event %s not found", c.param("event_id"))
+		return nil, errNotFound("event %s not found", quoteID(c.param("event_id")))
 	}
 	return clone(d), nil
 }
@@ -14,7 +14,7 @@ func deleteEvent(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
 	if !c.proj.col(colEvents).remove(c.param("event_id")) {
-		return nil, errNotFound("event %s not found", c.param("event_id"))
+		return nil, errNotFound("event %s not found", quoteID(c.param("event_id")))
 	}
 	return doc{}, nil
 }

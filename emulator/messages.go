@@ -5,7 +5,7 @@ import "time"
 func (c *call) message(id string) (doc, error) {
 	d, ok := c.proj.col(colMessages).get(id)
 	if !ok {
-		return nil, errNotFound("message %s not found", id)
+		return nil, errNotFound("message %s not found", quoteID(id))
 	}
 	return d, nil
 }
@@ -35,7 +35,7 @@ func deleteMessage(c *call) (any, error) {
 	defer c.proj.mu.Unlock()
 	id := c.param("message_id")
 	if !c.proj.col(colMessages).remove(id) {
-		return nil, errNotFound("message %s not found", id)
+		return nil, errNotFound("message %s not found", quoteID(id))
 	}
 	return doc{}, nil
 }

@@ -116,7 +116,7 @@ func (s *Server) BatchHandler() http.Handler {
 // noOperation answers unknown routes, and known paths with another method, 404 in Sinch's
 // error shape, as the API does.
 func noOperation(w http.ResponseWriter, r *http.Request) {
-	writeError(w, errNotFound("no operation at %s %s", r.Method, r.URL.Path))
+	writeError(w, errNotFound("no operation at %s %s", r.Method, quoteID(r.URL.Path)))
 }
 
 func (s *Server) mountOps(r chi.Router, ops []op, ix *specIndex) {

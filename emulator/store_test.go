@@ -46,7 +46,7 @@ func TestIndexedMessageListingMatchesFullScan(t *testing.T) {
 		m := doc{"id": id, "processing_mode": mode, "direction": dir, "app_id": fmt.Sprintf("app%d", i%2),
 			"conversation_id": fmt.Sprintf("conv%d", i%7), "contact_id": fmt.Sprintf("ct%d", i%5),
 			"channel_identity": doc{"channel": []string{"SMS", "WHATSAPP", "RCS"}[i%3], "identity": fmt.Sprintf("+1555%d", i%11), "app_id": fmt.Sprintf("app%d", (i/2)%2)},
-			"accept_time": "2026-01-01T00:00:00Z"}
+			"accept_time":      "2026-01-01T00:00:00Z"}
 		c.put(id, m)
 		ids = append(ids, id)
 	}

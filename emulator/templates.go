@@ -43,7 +43,7 @@ func fillTemplateID(r *http.Request, raw []byte) []byte {
 func (c *call) template(id string) (doc, error) {
 	d, ok := c.proj.col(colTemplates).get(id)
 	if !ok {
-		return nil, errNotFound("template %s not found", id)
+		return nil, errNotFound("template %s not found", quoteID(id))
 	}
 	return d, nil
 }
@@ -96,7 +96,7 @@ func createTemplate(c *call) (any, error) {
 	if id == "" {
 		id = c.s.newID()
 	} else if _, exists := c.proj.col(colTemplates).get(id); exists {
-		return nil, errInvalid("a template with id %s already exists", id)
+		return nil, errInvalid("a template with id %s already exists", quoteID(id))
 	}
 	t["id"] = id
 	now := rfc3339(c.s.now())
@@ -179,7 +179,7 @@ func deleteTemplate(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
 	if !c.proj.col(colTemplates).remove(c.param("template_id")) {
-		return nil, errNotFound("template %s not found", c.param("template_id"))
+		return nil, errNotFound("template %s not found", quoteID(c.param("template_id")))
 	}
 	return doc{}, nil
 }

@@ -6,7 +6,7 @@ const maxWebhooksPerApp = 5
 func (c *call) webhook(id string) (doc, error) {
 	d, ok := c.proj.col(colWebhooks).get(id)
 	if !ok {
-		return nil, errNotFound("webhook %s not found", id)
+		return nil, errNotFound("webhook %s not found", quoteID(id))
 	}
 	return d, nil
 }
@@ -31,7 +31,7 @@ func (c *call) checkWebhook(w doc, self string) error {
 		}
 		count++
 		if str(o, "target") == target {
-			return errInvalid("the app already has a webhook with target %s", target)
+			return errInvalid("the app already has a webhook with this target")
 		}
 	}
 	// count holds the app's other webhooks, so this also refuses an update that moves a
@@ -88,7 +88,7 @@ func deleteWebhook(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
 	if !c.proj.col(colWebhooks).remove(c.param("webhook_id")) {
-		return nil, errNotFound("webhook %s not found", c.param("webhook_id"))
+		return nil, errNotFound("webhook %s not found", quoteID(c.param("webhook_id")))
 	}
 	return doc{}, nil
 }

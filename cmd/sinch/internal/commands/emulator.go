@@ -108,7 +108,9 @@ callbacks and clock drive a running emulator.`,
 				if len(cfg.Projects) == 0 && len(cfg.Credentials) == 0 {
 					a.printf("  export SINCH_PROJECT_ID=demo SINCH_KEY_ID=any SINCH_KEY_SECRET=any\n")
 				}
-				a.printf("\nControl endpoints under %s (inbound messages and events, callbacks, reset).\nPress Ctrl-C to stop.\n", srv.ControlURL())
+				a.printf("\nThese URLs serve region %s; each region has its own under /us, /eu and /br (for example %s/eu).\n", cfg.DefaultRegion, srv.ConversationURL())
+			a.printf("Control endpoints under %s (info, clock, messages, inbound messages and events, callbacks, reset);\n", srv.ControlURL())
+			a.printf("the subcommands inject, callbacks and clock use them.\nPress Ctrl-C to stop.\n")
 			}
 			<-cmd.Context().Done()
 			ctx, cancel := context.WithTimeout(context.WithoutCancel(cmd.Context()), 5*time.Second)
