@@ -14,7 +14,6 @@ import (
 	"github.com/relaykit/sinch-go/gen/conversation"
 	"github.com/relaykit/sinch-go/wrappers/message"
 	"github.com/relaykit/sinch-go/wrappers/recipient"
-	"github.com/relaykit/sinch-go/wrappers/sinch"
 )
 
 // Start an emulator inside a test or program, point the SDK client at its URLs, send a text
@@ -27,14 +26,9 @@ func ExampleStart() {
 	}
 	defer srv.Close()
 
-	client, err := sinch.NewClient(
-		sinch.WithProjectID("my-project"),
-		sinch.WithOAuth2("any-key", "any-secret"), // any key works unless Config.Credentials pins them
-		sinch.WithConversationURL(srv.ConversationURL()),
-		sinch.WithTemplateURL(srv.TemplateURL()),
-		sinch.WithBatchURL(srv.BatchURL()),
-		sinch.WithAuthURL(srv.TokenURL()),
-	)
+	// A client for the emulator: its URLs, the project emulator.TestProject, any key (the
+	// emulator accepts any unless Config.Credentials pins them).
+	client, err := srv.Client()
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -65,7 +59,7 @@ func ExampleStart() {
 		log.Fatal(err)
 	}
 	// The customer wrote on WhatsApp, which opens its 24-hour window for free-form messages.
-	_, err = srv.InjectInbound(ctx, emulator.InboundMessage{ProjectID: "my-project", AppID: app.ID, Channel: "WHATSAPP", Identity: "+15550100000",
+	_, err = srv.InjectInbound(ctx, emulator.InboundMessage{ProjectID: emulator.TestProject, AppID: app.ID, Channel: "WHATSAPP", Identity: "+15550100000",
 		ContactMessage: json.RawMessage(`{"text_message": {"text": "Where is my order?"}}`)})
 	if err != nil {
 		log.Fatal(err)
@@ -111,8 +105,7 @@ func ExampleServer_InjectInbound() {
 		log.Fatal(err)
 	}
 	defer srv.Close()
-	client, err := sinch.NewClient(sinch.WithProjectID("my-project"), sinch.WithBearerToken("any-token"),
-		sinch.WithConversationURL(srv.ConversationURL()), sinch.WithTemplateURL(srv.TemplateURL()), sinch.WithBatchURL(srv.BatchURL()))
+	client, err := srv.Client()
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -123,7 +116,7 @@ func ExampleServer_InjectInbound() {
 		log.Fatal(err)
 	}
 	id, err := srv.InjectInbound(ctx, emulator.InboundMessage{
-		ProjectID: "my-project", AppID: app.ID, Channel: "WHATSAPP", Identity: "+15550100001",
+		ProjectID: emulator.TestProject, AppID: app.ID, Channel: "WHATSAPP", Identity: "+15550100001",
 		ContactMessage: json.RawMessage(`{"text_message": {"text": "Can it come after 5 pm?"}}`),
 	})
 	if err != nil {

@@ -688,6 +688,12 @@ func TestSendAfterWriteIsMaybeSentWithCorrelationID(t *testing.T) {
 		t.Fatalf("the send reached the server %d times, want 1 (never retried)", hits.Load())
 	}
 	mustContain(t, err.Error(), "may have reached Sinch", `"order-4711"`)
+
+	// The same for a batch send.
+	_, err = c.Batch.Send(t.Context(), SendBatchMessageRequest{Message: Text("hi"), CorrelationID: "batch-1"})
+	if !errors.Is(err, ErrMaybeSent) || !errors.As(err, &te) || te.CorrelationID != "batch-1" || hits.Load() != 2 {
+		t.Fatalf("batch send: err = %v after %d hits, want ErrMaybeSent with the correlation id, sent once", err, hits.Load())
+	}
 }
 
 func TestSendTimeoutIsMaybeSent(t *testing.T) {
