@@ -128,6 +128,9 @@ func TestIngressQueue(t *testing.T) {
 	if tr := e.must(200, "GET", e.srv.ControlURL()+"/messages/"+ids[1], nil); str(tr, "status") != "" {
 		t.Fatalf("second message left the queue early: %v", tr)
 	}
+	if qs := obj(e.must(200, "GET", e.conv("/apps/"+app), nil)["queue_stats"]); qs["outbound_size"] != float64(2) || qs["outbound_limit"] != float64(2) {
+		t.Fatalf("queue_stats: %v", qs)
+	}
 	e.must(200, "POST", e.srv.ControlURL()+"/clock/advance", map[string]any{"duration": "100s"})
 	e.path(ids[1], 2)
 	// Unlimited: no queue at all.

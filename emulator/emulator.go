@@ -111,7 +111,8 @@
 // second (20, as documented; IngressUnlimited for load tests); the queue holds
 // Config.IngressQueue messages (500,000) and past that messages:send answers 429
 // RESOURCE_EXHAUSTED. A message is stored, and listed, as soon as it is accepted; only its
-// delivery reports wait. The pacing follows the emulator clock.
+// delivery reports wait. The pacing follows the emulator clock. An app's queue_stats
+// (outbound_size, outbound_limit) show its queue.
 //
 // A message sent with callback_url has its delivery reports posted there instead of to the
 // webhooks, signed with the app's callback_settings.secret_for_overridden_callback_urls when

@@ -72,6 +72,14 @@ var messageIndexes = map[string]func(m doc, add func(string)){
 // selective index of its equality filters, and whether they all match (f has no other
 // filter).
 func (f messageFilter) candidates(mc *collection) (ids []string, exact bool) {
+	ids, exact, _ = f.indexed(mc)
+	return ids, exact
+}
+
+// indexed is candidates, also returning, when every filter of f is an indexed equality
+// (no time bounds, at most one contact and identity), the other filters' id lists: a
+// message is kept when it is in all of them, without its document being read.
+func (f messageFilter) indexed(mc *collection) (ids []string, exact bool, others [][]string) {
 	type use struct{ field, value string }
 	var uses []use
 	add := func(field, value string) {
@@ -94,23 +102,29 @@ func (f messageFilter) candidates(mc *collection) (ids []string, exact bool) {
 		add("identity", f.identities[0])
 	}
 	if len(uses) == 0 {
-		return mc.ids, !f.timed() && len(f.contactIDs)+len(f.identities) == 0
+		return mc.ids, !f.timed() && len(f.contactIDs)+len(f.identities) == 0, nil
 	}
 	best := -1
+	lists := make([][]string, len(uses))
 	for i, u := range uses {
 		l, ok := mc.candidates(u.field, u.value)
 		if !ok {
-			continue
+			return mc.ids, false, nil
 		}
+		lists[i] = l
 		if best < 0 || len(l) < len(ids) {
 			best, ids = i, l
 		}
 	}
-	if best < 0 {
-		return mc.ids, false
+	covered := !f.timed() && len(f.contactIDs) <= 1 && len(f.identities) <= 1
+	exact = len(uses) == 1 && covered
+	if covered {
+		others = append(append(others, lists[:best]...), lists[best+1:]...)
+		if others == nil {
+			others = [][]string{}
+		}
 	}
-	exact = len(uses) == 1 && !f.timed() && len(f.contactIDs) <= 1 && len(f.identities) <= 1
-	return ids, exact
+	return ids, exact, others
 }
 
 // timed reports whether f filters on the accept time.
@@ -194,8 +208,13 @@ func listMessages(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
 	mc := c.proj.col(colMessages)
-	ids, exact := f.candidates(mc)
-	p, err := mc.listIn(ids, f.keep, exact, size, q.Get("page_token"), true)
+	ids, exact, others := f.indexed(mc)
+	var p page
+	if others != nil { // every filter is an index: no document is read to filter
+		p, err = mc.listFiltered(ids, inAll(others), exact, size, q.Get("page_token"), true)
+	} else {
+		p, err = mc.listIn(ids, f.keep, exact, size, q.Get("page_token"), true)
+	}
 	if err != nil {
 		return nil, err
 	}

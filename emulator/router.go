@@ -233,6 +233,7 @@ func (s *Server) serveCall(o op, v *requestValidator, w http.ResponseWriter, r *
 	}
 	if err == nil {
 		res = s.afterRegion(c, o.id, res)
+		res = s.withQueueStats(c, o.id, res)
 	}
 	c.flush()
 	if r.Method != http.MethodGet {

@@ -171,6 +171,26 @@ func (c *collection) list(keep func(doc) bool, size int, token string, desc bool
 // their number. It reads from the page token's position on, and reads everything only to
 // count the total when it is not exact.
 func (c *collection) listIn(ids []string, keep func(doc) bool, exact bool, size int, token string, desc bool) (page, error) {
+	return c.listFiltered(ids, func(id string) bool { return keep == nil || keep(c.docs[id]) }, exact || keep == nil, size, token, desc)
+}
+
+// inAll returns a filter of ids that keeps those present in every one of lists (sorted), so
+// that a listing over one index's candidates applies the other indexes without reading the
+// documents.
+func inAll(lists [][]string) func(id string) bool {
+	return func(id string) bool {
+		for _, l := range lists {
+			i := sort.SearchStrings(l, id)
+			if i >= len(l) || l[i] != id {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// listFiltered is listIn with a filter of ids rather than of documents.
+func (c *collection) listFiltered(ids []string, keep func(id string) bool, exact bool, size int, token string, desc bool) (page, error) {
 	after := ""
 	if token != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(token)
@@ -201,26 +221,25 @@ func (c *collection) listIn(ids []string, keep func(doc) bool, exact bool, size 
 	more := false
 	for ; k != stop; k += step {
 		id := ids[k]
-		d := c.docs[id]
-		if keep != nil && !keep(d) {
+		if !keep(id) {
 			continue
 		}
 		if len(p.items) == size {
 			more = true
 			break
 		}
-		p.items = append(p.items, d)
+		p.items = append(p.items, c.docs[id])
 		lastID = id
 	}
 	if more {
 		p.nextToken = base64.RawURLEncoding.EncodeToString([]byte("p1:" + lastID))
 	}
 	// The total counts every kept document, whatever the page.
-	if exact || keep == nil {
+	if exact {
 		p.total = len(ids)
 	} else {
 		for _, id := range ids {
-			if keep(c.docs[id]) {
+			if keep(id) {
 				p.total++
 			}
 		}

@@ -132,8 +132,8 @@ func TestFourReplicasProcessEachEventOnce(t *testing.T) {
 	t.Cleanup(func() { emu.Close() })
 
 	var mu sync.Mutex
-	processed := map[string]int{}  // dedup key -> successful runs
-	byReplica := make([]int, 4)    // successful runs per replica
+	processed := map[string]int{}   // dedup key -> successful runs
+	byReplica := make([]int, 4)     // successful runs per replica
 	var failures, runs atomic.Int64 // runs that failed on purpose, and all runs
 	var backends []string
 	for i := range 4 {

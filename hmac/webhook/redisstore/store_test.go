@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"go.uber.org/goleak"
 
 	"github.com/relaykit/sinch-go/hmac"
 	"github.com/relaykit/sinch-go/hmac/callback"
@@ -251,11 +252,15 @@ func TestRedisDownFailsClosedOrOpen(t *testing.T) {
 	}
 }
 
-// A request that goes away while claiming gets the context's error, even failing open: the
-// event is neither claimed nor run.
+// A request that goes away while claiming gets the context's error at once, even failing open:
+// the event is neither claimed nor run, and no goroutine outlives the Redis timeout.
 func TestClaimHonoursCancellation(t *testing.T) {
 	srv := redistest.Start(t)
-	s := newStore(t, srv, redisstore.WithFailOpen())
+	s := newStore(t, srv, redisstore.WithFailOpen(), redisstore.WithTimeout(300*time.Millisecond))
+	if _, err := s.Claim(t.Context(), "warm"); err != nil { // the pool's connection exists
+		t.Fatal(err)
+	}
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent()) // the abandoned call ends with its timeout
 	srv.Pause()
 	defer srv.Resume()
 	ctx, cancel := context.WithCancel(t.Context())

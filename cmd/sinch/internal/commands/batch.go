@@ -35,6 +35,8 @@ type batchSummary struct {
 	Batches    []sentBatch `json:"batches"`
 	// ResumeFrom is the CSV line to pass to --resume-from when the run stopped early.
 	ResumeFrom int `json:"resume_from,omitempty"`
+	// MaybeSent is the batch whose request got no answer: Sinch may have accepted it.
+	MaybeSent *sentBatch `json:"maybe_sent,omitempty"`
 }
 
 // parseSendAfter accepts an RFC 3339 time or a delay from now such as 10m or 2h.

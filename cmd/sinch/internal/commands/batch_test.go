@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -271,5 +272,46 @@ func TestBatchProgressLine(t *testing.T) {
 	}
 	if !strings.Contains(r.stdout, "sent 4 recipients in 4 batches") {
 		t.Errorf("stdout %q", r.stdout)
+	}
+}
+
+// A batch whose request got no answer (the connection dropped after it was sent) may have been
+// accepted: the error says so and gives both resume lines, to resend it or to skip it.
+func TestBatchNoAnswerMayHaveBeenSent(t *testing.T) {
+	srv := startEmulator(t, emulator.Config{})
+	env := emuEnv(srv)
+	env["SINCH_APP_ID"] = createApp(t, env)
+	target, _ := url.Parse(srv.BatchURL())
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var posts atomic.Int32
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && posts.Add(1) == 2 {
+			io.Copy(io.Discard, r.Body)
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err == nil {
+				conn.Close() // the request was read; no answer comes
+			}
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer front.Close()
+	env["SINCH_BATCH_URL"] = front.URL
+	csv := writeCSV(t, "phone\n+15551230001\n+15551230002\n+15551230003\n+15551230004\n")
+	r := run(t, env, "batch", "send", "--csv", csv, "--message", "x", "--chunk-size", "2", "--max-retries", "0", "--json")
+	if r.code != 1 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"no answer came for the batch of CSV lines 4-5", "1 batch before it accepted", "--resume-from 4 to send those lines again", "--resume-from 6 to skip them"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr %q lacks %q", r.stderr, want)
+		}
+	}
+	var sum batchSummary
+	if err := json.Unmarshal([]byte(r.stdout), &sum); err != nil || len(sum.Batches) != 1 || sum.MaybeSent == nil || sum.MaybeSent.FirstLine != 4 {
+		t.Errorf("summary %s (%v)", r.stdout, err)
+	}
+	if posts.Load() != 2 {
+		t.Errorf("%d posts: the batch without an answer was sent again", posts.Load())
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/relaykit/sinch-go/gen/conversation"
 	msg "github.com/relaykit/sinch-go/wrappers/message"
 	"github.com/relaykit/sinch-go/wrappers/recipient"
+	"github.com/relaykit/sinch-go/wrappers/sinch"
 )
 
 // batchFlags are the flags of `batch send`.
@@ -155,6 +156,11 @@ func (a *app) batchSend(cmd *cobra.Command, f *batchFlags) error {
 		if err != nil {
 			stopErr = fmt.Errorf("batch %d of %d (lines %d-%d): %w", i, chunks, ch[0].Line, ch[len(ch)-1].Line, err)
 			out.ResumeFrom = ch[0].Line
+			if errors.Is(err, sinch.ErrMaybeSent) {
+				// No answer came after the request went out: Sinch may have accepted it, and
+				// resuming from its first line could send it twice.
+				out.MaybeSent = &sentBatch{Recipients: len(ch), FirstLine: ch[0].Line, LastLine: ch[len(ch)-1].Line}
+			}
 			break
 		}
 		out.Batches = append(out.Batches, sentBatch{BatchID: resp.BatchID, Recipients: len(ch), FirstLine: ch[0].Line, LastLine: ch[len(ch)-1].Line, SendAfter: resp.SendAfter})
@@ -181,15 +187,34 @@ func stoppedError(err error, out batchSummary, chunks int) error {
 	if out.ResumeFrom > 0 {
 		resume = fmt.Sprintf("; to send the rest, run the same command with --resume-from %d", out.ResumeFrom)
 	}
+
 	went := "no batch was sent"
 	if n := len(out.Batches); n > 0 {
 		went = fmt.Sprintf("%d of %d batches were accepted (CSV lines %d-%d, ids above), the rest were not sent",
 			n, chunks, out.Batches[0].FirstLine, out.Batches[n-1].LastLine)
 	}
+	if m := out.MaybeSent; m != nil {
+		if n := len(out.Batches); n > 0 {
+			went = plural(n, "batch") + " before it accepted (ids above)"
+		}
+		return fmt.Errorf("no answer came for the batch of CSV lines %d-%d (%v), so Sinch may have accepted it; %s; check with sinch batch status, then run the same command with --resume-from %d to send those lines again or --resume-from %d to skip them",
+			m.FirstLine, m.LastLine, rootCause(err), went, m.FirstLine, m.LastLine+1)
+	}
 	if errors.Is(err, context.Canceled) {
 		return fmt.Errorf("interrupted: %s%s", went, resume)
 	}
 	return fmt.Errorf("%w; %s%s", err, went, resume)
+}
+
+// rootCause is the innermost error of a chain (for a dropped connection: EOF).
+func rootCause(err error) error {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err
+		}
+		err = next
+	}
 }
 
 func (a *app) printBatchTable(sum batchSummary) {

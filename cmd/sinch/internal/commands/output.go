@@ -41,7 +41,7 @@ func (a *app) table(rows [][]string) {
 	tw.Flush()
 }
 
-// str dereferences an optional string ("-" when absent).
+// str writes an optional string, "-" when empty.
 func str[S ~string](s S) string {
 	if s == "" {
 		return "-"

@@ -250,7 +250,6 @@ func BenchmarkChunks(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*100_000), "ns/row")
 }
 
-
 // Repeats are found across the index's blocks, each named with the first line of its recipient.
 func TestRepeatsAcrossBlocks(t *testing.T) {
 	var b strings.Builder

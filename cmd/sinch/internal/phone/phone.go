@@ -13,7 +13,6 @@ var channels = map[string]bool{"SMS": true, "MMS": true, "WHATSAPP": true, "RCS"
 // phone number.
 func Channel(ch string) bool { return channels[ch] }
 
-
 // separators are what people write between digits.
 var separators = strings.NewReplacer(" ", "", "-", "", "(", "", ")", "", ".", "")
 

@@ -9,7 +9,7 @@ import (
 
 type clock struct{ t time.Time }
 
-func (c *clock) now() time.Time            { return c.t }
+func (c *clock) now() time.Time          { return c.t }
 func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
 // 5,000 recipients in batches of 1,000 at 800/s: the count rises steadily between batches
