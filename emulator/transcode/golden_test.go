@@ -60,6 +60,11 @@ func TestGolden(t *testing.T) {
 				if !json.Valid([]byte(r.JSON)) {
 					t.Fatalf("%s: payload is not JSON: %s", ch, r.JSON)
 				}
+				// A kind is sent natively exactly where the channel-support table says so,
+				// unless a limit made it text (then a violation says why).
+				if r.Kind != KindTemplate && len(r.Violations) == 0 && r.Native != Native(ch, r.Kind) {
+					t.Errorf("%s: Native = %v for %s without a violation, the table says %v", ch, r.Native, r.Kind, Native(ch, r.Kind))
+				}
 				got[ch] = goldenResult{r.Kind, r.Native, r.Form, json.RawMessage(r.JSON), r.Text, r.SMS, r.Violations}
 			}
 			b, err := json.MarshalIndent(got, "", "  ")

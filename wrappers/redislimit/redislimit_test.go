@@ -120,7 +120,9 @@ func TestRedisStoppedMidRun(t *testing.T) {
 	srv.Restart()
 	time.Sleep(250 * time.Millisecond) // past WithRetryAfter
 	got, errs = admitted(t.Context(), time.Second, 4, strict, local)
-	if len(errs) > 0 || got > 400+4+2 || got < 200 || srv.Client(t).Exists(t.Context(), strict.Key()).Val() != 1 {
+	// Shared 400/s with a fresh bucket (burst 4), plus what the fallback paced locally (100/s)
+	// while the first probe of Redis was in flight.
+	if len(errs) > 0 || got > 400+4+2+15 || got < 200 || srv.Client(t).Exists(t.Context(), strict.Key()).Val() != 1 {
 		t.Fatalf("Redis back: %d admitted in 1s at 400/s, errors %v", got, errs)
 	}
 	out := logs.String()
