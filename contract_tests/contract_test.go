@@ -19,6 +19,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
+	"github.com/relaykit/sinch-go/hmac/callback"
 	"github.com/relaykit/sinch-go/specs"
 )
 
@@ -290,11 +291,24 @@ func TestCallbackFixtures(t *testing.T) {
 					if err := schema.VisitJSON(value, openapi3.MultiErrors()); err != nil {
 						t.Errorf("payload does not match its schema: %v", err)
 					}
-					newT, ok := a.callbacks[trigger]
-					if !ok {
+					if _, ok := a.callbacks[trigger]; !ok {
 						t.Fatalf("no generated type for %s", trigger)
 					}
-					assertRoundTrip(t, "callback", raw, newT())
+					// What receivers run: the tolerant parser of hmac/callback. Every fixture
+					// parses to its trigger's event, and the event's typed fields encode back
+					// to the fixture (zeros aside): nothing the spec allows is skipped or lost.
+					ev, err := callback.Parse(raw)
+					if err != nil {
+						t.Fatalf("callback.Parse: %v", err)
+					}
+					if string(ev.Trigger()) != trigger {
+						t.Fatalf("callback.Parse gave a %s event (%T)", ev.Trigger(), ev)
+					}
+					again, err := json.Marshal(ev)
+					if err != nil {
+						t.Fatalf("%T does not encode: %v", ev, err)
+					}
+					assertSameJSON(t, "callback", raw, again)
 				})
 			}
 			for trigger := range schemas {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path"
 	"sort"
+	"strings"
 )
 
 //go:embed testdata
@@ -61,6 +62,41 @@ func Fixtures(api, kind string) ([]Fixture, error) {
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("contract fixtures %s: none found", dir)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
+	return out, nil
+}
+
+// CallbackFixture is one callback body of the corpus (testdata/<api>/callbacks), as Sinch posts
+// it to a webhook.
+type CallbackFixture struct {
+	File    string // file name, e.g. "MESSAGE_INBOUND.media.json"
+	Trigger string // the trigger the file is named for, e.g. "MESSAGE_INBOUND"
+	Body    []byte // the raw body
+}
+
+// Callbacks returns the callback bodies of one API ("conversation" or "batch"), sorted by file
+// name; an empty folder is an error.
+func Callbacks(api string) ([]CallbackFixture, error) {
+	dir := path.Join("testdata", api, "callbacks")
+	names, err := testdata.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("callback fixtures %s: %w", dir, err)
+	}
+	var out []CallbackFixture
+	for _, e := range names {
+		if e.IsDir() || path.Ext(e.Name()) != ".json" {
+			continue
+		}
+		raw, err := testdata.ReadFile(path.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		trigger, _, _ := strings.Cut(e.Name(), ".")
+		out = append(out, CallbackFixture{File: e.Name(), Trigger: trigger, Body: raw})
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("callback fixtures %s: none found", dir)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
 	return out, nil

@@ -134,7 +134,7 @@ type BatchStatusUpdateEvent struct {
 	MessageMetadata string `json:"message_metadata,omitempty,omitzero"`
 
 	// ProjectID The ID of the project that owns the app.
-	ProjectID string `json:"project_id"`
+	ProjectID string `json:"project_id,omitempty,omitzero"`
 }
 
 // BatchStatusUpdateNotification The `batch_status_update_notification` of a BATCH_STATUS_UPDATE callback.

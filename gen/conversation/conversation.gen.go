@@ -5,6 +5,7 @@ package conversation
 
 import (
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -1508,6 +1509,13 @@ func (e WhatsAppPixKeyType) Valid() bool {
 	}
 }
 
+// ActiveChannelSender One entry of a conversation's active_channel_senders (see there).
+type ActiveChannelSender struct {
+	// ChannelIdentity How one contact is reached on one channel (a phone number on SMS, WhatsApp or Viber Business; a page-scoped id on Messenger, ...).
+	ChannelIdentity      ChannelIdentity        `json:"channel_identity,omitempty,omitzero"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
 // AddressInfo A postal address in a contact info message.
 type AddressInfo struct {
 	// City City.
@@ -1777,7 +1785,7 @@ type CapabilityEvent struct {
 	MessageMetadata string `json:"message_metadata,omitempty,omitzero"`
 
 	// ProjectID The ID of the project that owns the app.
-	ProjectID string `json:"project_id"`
+	ProjectID string `json:"project_id,omitempty,omitzero"`
 }
 
 // CapabilityNotification The `capability_notification` of a CAPABILITY callback.
@@ -1940,7 +1948,7 @@ type ChannelEvent struct {
 	MessageMetadata string `json:"message_metadata,omitempty,omitzero"`
 
 	// ProjectID The ID of the project that owns the app.
-	ProjectID string `json:"project_id"`
+	ProjectID string `json:"project_id,omitempty,omitzero"`
 }
 
 // ChannelEventDetails One channel-level event.
@@ -2246,7 +2254,7 @@ type ContactCreateEvent struct {
 	MessageMetadata string `json:"message_metadata,omitempty,omitzero"`
 
 	// ProjectID The ID of the project that owns the app.
-	ProjectID string `json:"project_id"`
+	ProjectID string `json:"project_id,omitempty,omitzero"`
 }
 
 // ContactCreateRequest The contact to create. The API assigns its ID.
@@ -2297,7 +2305,7 @@ type ContactDeleteEvent struct {
 	MessageMetadata string `json:"message_metadata,omitempty,omitzero"`
 
 	// ProjectID The ID of the project that owns the app.
-	ProjectID string `json:"project_id"`
+	ProjectID string `json:"project_id,omitempty,omitzero"`
 }
 
 // ContactEvent An event from a contact. Exactly one kind is set.
@@ -2339,7 +2347,7 @@ type ContactIdentitiesDuplicationEvent struct {
 	MessageMetadata string `json:"message_metadata,omitempty,omitzero"`
 
 	// ProjectID The ID of the project that owns the app.
-	ProjectID string `json:"project_id"`
+	ProjectID string `json:"project_id,omitempty,omitzero"`
 }
 
 // ContactInfoMessage A contact card (vCard-like) with name, numbers, addresses and more.
@@ -2393,7 +2401,7 @@ type ContactMergeEvent struct {
 	MessageMetadata string `json:"message_metadata,omitempty,omitzero"`
 
 	// ProjectID The ID of the project that owns the app.
-	ProjectID string `json:"project_id"`
+	ProjectID string `json:"project_id,omitempty,omitzero"`
 }
 
 // ContactMergeNotification The `contact_merge_notification` of a CONTACT_MERGE callback.
@@ -2487,7 +2495,7 @@ type ContactUpdateEvent struct {
 	MessageMetadata string `json:"message_metadata,omitempty,omitzero"`
 
 	// ProjectID The ID of the project that owns the app.
-	ProjectID string `json:"project_id"`
+	ProjectID string `json:"project_id,omitempty,omitzero"`
 }
 
 // Conversation The thread of messages between one app and one contact. The API opens one when a message
@@ -2503,6 +2511,9 @@ type Conversation struct {
 	// Java and Python SDKs list only VIBERBM (Viber Business Messages); both are accepted so that
 	// no real payload is rejected.
 	ActiveChannel ConversationActiveChannel `json:"active_channel,omitempty,omitzero"`
+
+	// ActiveChannelSenders The senders the conversation uses on its channels. Not in the current API reference or the SDK models; the CONVERSATION_START payload captured in Sinch's 2020 Messenger channel page carries it (empty), and Sinch's notes for coding agents (github.com/sinch/skills) show items holding a channel_identity. Modelled so that such payloads keep it; the item shape is that sketch, other members are kept too.
+	ActiveChannelSenders []ActiveChannelSender `json:"active_channel_senders,omitempty,omitzero"`
 
 	// AppID The app taking part.
 	AppID string `json:"app_id,omitempty,omitzero"`
@@ -2562,7 +2573,7 @@ type ConversationDeleteEvent struct {
 	MessageMetadata string `json:"message_metadata,omitempty,omitzero"`
 
 	// ProjectID The ID of the project that owns the app.
-	ProjectID string `json:"project_id"`
+	ProjectID string `json:"project_id,omitempty,omitzero"`
 }
 
 // ConversationDeletedEvent The contact deleted the conversation on their device. An empty object.
@@ -2696,7 +2707,7 @@ type ConversationStartEvent struct {
 	MessageMetadata string `json:"message_metadata,omitempty,omitzero"`
 
 	// ProjectID The ID of the project that owns the app.
-	ProjectID string `json:"project_id"`
+	ProjectID string `json:"project_id,omitempty,omitzero"`
 }
 
 // ConversationStopEvent Body of a CONVERSATION_STOP callback: a conversation between the app and a contact was stopped. Key: `conversation_stop_notification`.
@@ -2720,7 +2731,7 @@ type ConversationStopEvent struct {
 	MessageMetadata string `json:"message_metadata,omitempty,omitzero"`
 
 	// ProjectID The ID of the project that owns the app.
-	ProjectID string `json:"project_id"`
+	ProjectID string `json:"project_id,omitempty,omitzero"`
 }
 
 // Coordinates A point on Earth in decimal degrees. The reference types both as `number` (the SDKs as float); we use double so no precision is lost in Go.
@@ -2952,7 +2963,7 @@ type EventDeliveryEvent struct {
 	MessageMetadata string `json:"message_metadata,omitempty,omitzero"`
 
 	// ProjectID The ID of the project that owns the app.
-	ProjectID string `json:"project_id"`
+	ProjectID string `json:"project_id,omitempty,omitzero"`
 }
 
 // EventDeliveryReport The `event_delivery_report` of an EVENT_DELIVERY callback.
@@ -3000,7 +3011,7 @@ type EventInboundEvent struct {
 	MessageMetadata string `json:"message_metadata,omitempty,omitzero"`
 
 	// ProjectID The ID of the project that owns the app.
-	ProjectID string `json:"project_id"`
+	ProjectID string `json:"project_id,omitempty,omitzero"`
 }
 
 // EventInboundEventItem The `event` of an EVENT_INBOUND callback: an event from a contact. It carries either `contact_event` or `contact_message_event`, never both. `direction` is always TO_APP.
@@ -3789,7 +3800,7 @@ type MessageDeliveryEvent struct {
 	MessageMetadata string `json:"message_metadata,omitempty,omitzero"`
 
 	// ProjectID The ID of the project that owns the app.
-	ProjectID string `json:"project_id"`
+	ProjectID string `json:"project_id,omitempty,omitzero"`
 }
 
 // MessageDeliveryReport The `message_delivery_report` of a MESSAGE_DELIVERY callback.
@@ -3846,13 +3857,20 @@ type MessageInboundEvent struct {
 	MessageMetadata string `json:"message_metadata,omitempty,omitzero"`
 
 	// ProjectID The ID of the project that owns the app.
-	ProjectID string `json:"project_id"`
+	ProjectID string `json:"project_id,omitempty,omitzero"`
 }
 
 // MessageInboundEventItem A message from a contact, as carried by `message` (MESSAGE_INBOUND) and `message_redaction` (MESSAGE_INBOUND_SMART_CONVERSATION_REDACTION). `direction` is always TO_APP (the reference types it as a one-value enum; we reuse ConversationDirection).
 type MessageInboundEventItem struct {
 	// AcceptTime When the Conversation API received the message from the channel.
 	AcceptTime time.Time `json:"accept_time,omitempty,omitzero"`
+
+	// Channel A messaging channel known to the Conversation API. CHANNEL_UNSPECIFIED is the zero value and
+	// is rejected where a concrete channel is needed (for example in channel_priority_order).
+	// VIBER is listed by the .NET SDK and used by the channel-profile operation, while the Node,
+	// Java and Python SDKs list only VIBERBM (Viber Business Messages); both are accepted so that
+	// no real payload is rejected.
+	Channel ConversationChannel `json:"channel,omitempty,omitzero"`
 
 	// ChannelIdentity How one contact is reached on one channel (a phone number on SMS, WhatsApp or Viber Business; a page-scoped id on Messenger, ...).
 	ChannelIdentity ChannelIdentity `json:"channel_identity,omitempty,omitzero"`
@@ -3906,7 +3924,7 @@ type MessageInboundSmartConversationRedactionEvent struct {
 	MessageRedaction MessageInboundEventItem `json:"message_redaction,omitempty,omitzero"`
 
 	// ProjectID The ID of the project that owns the app.
-	ProjectID string `json:"project_id"`
+	ProjectID string `json:"project_id,omitempty,omitzero"`
 }
 
 // MessageQueue The priority queue the message is placed in. Defaults to NORMAL_PRIORITY.
@@ -3951,7 +3969,7 @@ type MessageSubmitEvent struct {
 	MessageSubmitNotification MessageSubmitNotification `json:"message_submit_notification,omitempty,omitzero"`
 
 	// ProjectID The ID of the project that owns the app.
-	ProjectID string `json:"project_id"`
+	ProjectID string `json:"project_id,omitempty,omitzero"`
 }
 
 // MessageSubmitNotification The `message_submit_notification` of a MESSAGE_SUBMIT callback. The API reference types `submitted_message` as an app message, which we follow; the Node SDK types it as a contact message.
@@ -4071,7 +4089,7 @@ type OptInEvent struct {
 	OptInNotification OptInNotification `json:"opt_in_notification,omitempty,omitzero"`
 
 	// ProjectID The ID of the project that owns the app.
-	ProjectID string `json:"project_id"`
+	ProjectID string `json:"project_id,omitempty,omitzero"`
 }
 
 // OptInNotification The `opt_in_notification` of an OPT_IN callback.
@@ -4132,7 +4150,7 @@ type OptOutEvent struct {
 	OptOutNotification OptOutNotification `json:"opt_out_notification,omitempty,omitzero"`
 
 	// ProjectID The ID of the project that owns the app.
-	ProjectID string `json:"project_id"`
+	ProjectID string `json:"project_id,omitempty,omitzero"`
 }
 
 // OptOutNotification The `opt_out_notification` of an OPT_OUT callback.
@@ -4432,7 +4450,7 @@ type RecordNotificationEvent struct {
 	MessageMetadata string `json:"message_metadata,omitempty,omitzero"`
 
 	// ProjectID The ID of the project that owns the app.
-	ProjectID string `json:"project_id"`
+	ProjectID string `json:"project_id,omitempty,omitzero"`
 
 	// RecordNotification The `record_notification` of a RECORD_NOTIFICATION callback.
 	RecordNotification RecordNotification `json:"record_notification,omitempty,omitzero"`
@@ -4645,7 +4663,7 @@ type SmartConversationsEvent struct {
 	MessageMetadata string `json:"message_metadata,omitempty,omitzero"`
 
 	// ProjectID The ID of the project that owns the app.
-	ProjectID string `json:"project_id"`
+	ProjectID string `json:"project_id,omitempty,omitzero"`
 
 	// SmartConversationNotification The `smart_conversation_notification` of a Smart Conversations callback.
 	SmartConversationNotification SmartConversationNotification `json:"smart_conversation_notification,omitempty,omitzero"`
@@ -4782,7 +4800,7 @@ type UnsupportedCallbackEvent struct {
 	MessageMetadata string `json:"message_metadata,omitempty,omitzero"`
 
 	// ProjectID The ID of the project that owns the app.
-	ProjectID string `json:"project_id"`
+	ProjectID string `json:"project_id,omitempty,omitzero"`
 
 	// UnsupportedCallback The `unsupported_callback` of an UNSUPPORTED callback.
 	UnsupportedCallback UnsupportedCallback `json:"unsupported_callback,omitempty,omitzero"`
@@ -5666,3 +5684,69 @@ type SMARTCONVERSATIONJSONRequestBody = SmartConversationsEvent
 
 // UNSUPPORTEDJSONRequestBody defines body for UNSUPPORTED for application/json ContentType.
 type UNSUPPORTEDJSONRequestBody = UnsupportedCallbackEvent
+
+// Getter for additional properties for ActiveChannelSender. Returns the specified
+// element and whether it was found
+func (a ActiveChannelSender) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for ActiveChannelSender
+func (a *ActiveChannelSender) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for ActiveChannelSender to handle AdditionalProperties
+func (a *ActiveChannelSender) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["channel_identity"]; found {
+		err = json.Unmarshal(raw, &a.ChannelIdentity)
+		if err != nil {
+			return fmt.Errorf("error reading 'channel_identity': %w", err)
+		}
+		delete(object, "channel_identity")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for ActiveChannelSender to handle AdditionalProperties
+func (a ActiveChannelSender) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["channel_identity"], err = json.Marshal(a.ChannelIdentity)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'channel_identity': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}

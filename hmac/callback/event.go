@@ -45,13 +45,25 @@ type Envelope struct {
 	CorrelationID   string    // the correlation_id of the send request this callback relates to
 }
 
-// rawBody is embedded in every event to hold the bytes it was parsed from.
-type rawBody struct{ raw []byte }
+// rawBody is embedded in every event to hold the bytes it was parsed from, and the paths of
+// the values that did not fit the generated type.
+type rawBody struct {
+	raw     []byte
+	skipped []string
+}
 
 // RawJSON returns the body the event was parsed from (not a copy).
 func (r *rawBody) RawJSON() []byte { return r.raw }
 
+// Skipped lists the JSON paths (for example "message_delivery_report.reason") of the values
+// Parse left at their zero value because they did not fit their field's type, at most 16; nil
+// when everything fitted. The values are still in RawJSON. A non-empty list means Sinch sent a
+// shape this package does not model: worth a log line, never a reason to refuse the callback.
+func (r *rawBody) Skipped() []string { return r.skipped }
+
 func (r *rawBody) setRaw(b []byte) { r.raw = b }
+
+func (r *rawBody) setSkipped(s []string) { r.skipped = s }
 
 // dedupKey joins the trigger and the identifying parts of a payload. With no primary id (first
 // part empty) it falls back to a digest of the raw body.

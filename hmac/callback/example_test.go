@@ -2,6 +2,8 @@ package callback_test
 
 import (
 	"fmt"
+	"io"
+	"os"
 
 	"github.com/relaykit/sinch-go/hmac/callback"
 )
@@ -19,21 +21,26 @@ func ExampleParse() {
 		fmt.Println("bad callback:", err)
 		return
 	}
-	env := ev.Envelope()
-	fmt.Println(ev.Trigger(), env.AppID, env.AcceptedTime.Format("15:04:05"), env.CorrelationID)
-
-	switch e := ev.(type) {
-	case *callback.MessageDeliveryEvent:
-		r := e.MessageDeliveryReport
-		fmt.Println(r.MessageID, r.Status, r.Reason.Code)
-	case *callback.MessageInboundEvent:
-		fmt.Println("from", e.Message.ChannelIdentity.Identity)
-	case *callback.UnknownEvent:
-		fmt.Println("a trigger this SDK does not know yet:", e.Keys)
-	}
+	printEvent(os.Stdout, ev)
 	fmt.Println(ev.DedupKey())
 	// Output:
 	// MESSAGE_DELIVERY 01W4FFL35P4NC4K35CONVAPP001 14:10:02 checkout-4711
 	// 01W4FFL35P4NC4K35MSG00002 FAILED OUTSIDE_ALLOWED_SENDING_WINDOW
 	// MESSAGE_DELIVERY:01W4FFL35P4NC4K35MSG00002:FAILED:WHATSAPP
+}
+
+// printEvent switches on the event type; the accessors and value fields need no nil checks.
+func printEvent(w io.Writer, ev callback.Event) {
+	env := ev.Envelope()
+	fmt.Fprintln(w, ev.Trigger(), env.AppID, env.AcceptedTime.Format("15:04:05"), env.CorrelationID)
+
+	switch e := ev.(type) {
+	case *callback.MessageDeliveryEvent:
+		r := e.MessageDeliveryReport
+		fmt.Fprintln(w, r.MessageID, r.Status, e.Reason().Code)
+	case *callback.MessageInboundEvent:
+		fmt.Fprintln(w, e.Kind(), "from", e.Message.ChannelIdentity.Identity, e.Text(), e.MediaURL())
+	case *callback.UnknownEvent:
+		fmt.Fprintln(w, "a trigger this SDK does not know yet:", e.Keys)
+	}
 }

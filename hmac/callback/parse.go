@@ -4,16 +4,20 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
 // Errors returned (wrapped) by Parse; test for them with [errors.Is].
 var (
-	// ErrMalformed: the body is not a JSON object, or its payload does not decode into the
-	// generated type of its trigger.
+	// ErrMalformed: the body is not a JSON object (or not JSON at all). A payload whose values
+	// do not fit the generated types is not an error: see [Event] and Skipped.
 	ErrMalformed = errors.New("callback: malformed body")
 	// ErrAmbiguous: the body carries the payload keys of two different triggers.
 	ErrAmbiguous = errors.New("callback: body carries the payloads of two triggers")
+	// ErrNoPayload (which also matches ErrMalformed): the body is a JSON object with no payload
+	// key at all, only envelope fields (or nulls): there is nothing to hand to a handler.
+	ErrNoPayload = fmt.Errorf("%w: no payload key besides the envelope fields", ErrMalformed)
 )
 
 // decodable is implemented by every typed event: payload returns the generated struct to decode
@@ -22,6 +26,7 @@ type decodable interface {
 	Event
 	payload() any
 	setRaw([]byte)
+	setSkipped([]string)
 }
 
 type kind struct {
@@ -87,10 +92,12 @@ func Parse(raw []byte) (Event, error) {
 		return parseUnknown(raw)
 	}
 	ev := found.new()
-	if err := json.Unmarshal(raw, ev.payload()); err != nil {
+	skipped, err := decodeLenient(raw, ev.payload())
+	if err != nil {
 		return nil, fmt.Errorf("%w: %s payload: %s", ErrMalformed, found.trigger, describe(err))
 	}
 	ev.setRaw(raw)
+	ev.setSkipped(skipped)
 	return ev, nil
 }
 
@@ -186,11 +193,30 @@ func parseUnknown(raw []byte) (Event, error) {
 		MessageMetadata: str(env.MessageMetadata),
 		CorrelationID:   str(env.CorrelationID),
 	}}
+	// The last of duplicate keys wins, as in encoding/json: a key whose last value is null is
+	// absent.
+	var nulls map[string]bool
 	_ = scanTop(raw, func(key []byte, escaped, null bool) {
-		if !null && !envelopeKeys[string(key)] && len(ev.Keys) < 16 {
-			ev.Keys = append(ev.Keys, string(key))
+		k := string(key)
+		if envelopeKeys[k] {
+			return
+		}
+		if null {
+			if nulls == nil {
+				nulls = map[string]bool{}
+			}
+			nulls[k] = true
+			return
+		}
+		delete(nulls, k)
+		if !slices.Contains(ev.Keys, k) && len(ev.Keys) < 16 {
+			ev.Keys = append(ev.Keys, k)
 		}
 	})
+	ev.Keys = slices.DeleteFunc(ev.Keys, func(k string) bool { return nulls[k] })
+	if len(ev.Keys) == 0 {
+		return nil, ErrNoPayload
+	}
 	ev.setRaw(raw)
 	return ev, nil
 }

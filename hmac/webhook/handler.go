@@ -26,7 +26,8 @@ var ErrNoVerification = errors.New("webhook: no secret configured (use WithSecre
 //   - answers 405 to any method but POST;
 //   - reads the body up to the size limit (413 beyond it);
 //   - verifies the signature over the raw bytes (401 on failure);
-//   - parses the typed event (400 when the body does not parse);
+//   - parses the typed event, tolerantly (400 only for a body that is not a JSON object or
+//     has no payload key; values of an unexpected type are skipped and logged by path);
 //   - claims the event's dedup key: an event already processed is answered 200 without running
 //     anything; one being processed by another delivery right now is answered 503 with
 //     Retry-After, so that Sinch tries again later instead of losing it; so is every event
@@ -352,6 +353,12 @@ func (h *Handler) replyEvent(w http.ResponseWriter, r *http.Request, ev callback
 			slog.String("trigger", string(ev.Trigger())),
 			slog.String("key", key),
 		}, extra...)
+		// Paths of values the tolerant parser skipped (key names only, never values): Sinch
+		// sent a shape this SDK does not model; the event was still handled.
+		if s, ok := ev.(interface{ Skipped() []string }); ok && len(s.Skipped()) > 0 {
+			level = slog.LevelWarn
+			attrs = append(attrs, slog.Any("skipped", s.Skipped()))
+		}
 		if err != nil {
 			level = slog.LevelError
 			attrs = append(attrs, slog.String("error", err.Error()))

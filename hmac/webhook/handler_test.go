@@ -139,7 +139,9 @@ func TestErrorPaths(t *testing.T) {
 		}, http.StatusUnauthorized},
 		{"not json", func() *http.Request { return signedReq(http.MethodPost, []byte("hello")) }, http.StatusBadRequest},
 		{"json array", func() *http.Request { return signedReq(http.MethodPost, []byte(`[]`)) }, http.StatusBadRequest},
-		{"wrong payload type", func() *http.Request { return signedReq(http.MethodPost, []byte(`{"message":{"id":7}}`)) }, http.StatusBadRequest},
+		{"no payload key", func() *http.Request { return signedReq(http.MethodPost, []byte(`{"app_id":"A1","project_id":"P1"}`)) }, http.StatusBadRequest},
+		// The tolerant reader: a value of an unexpected type is skipped, the callback handled.
+		{"wrong payload type", func() *http.Request { return signedReq(http.MethodPost, []byte(`{"message":{"id":7}}`)) }, http.StatusOK},
 		{"two triggers", func() *http.Request {
 			return signedReq(http.MethodPost, []byte(`{"message":{},"event":{}}`))
 		}, http.StatusBadRequest},
@@ -459,14 +461,15 @@ func TestLogsIdsOnly(t *testing.T) {
 	bad := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(inbound))
 	hmac.SignRequest(bad, "other", inbound, time.Now())
 	h.ServeHTTP(httptest.NewRecorder(), bad)
-	post(t, h, []byte(`{"message":{"id":"SECRET-LOOKING-ID","contact_message":{"text_message":{"text":5}}}}`))
+	post(t, h, []byte(`{"message":{"id":"SECRET-LOOKING-ID","contact_message":{"text_message":{"text":5}}}`)) // truncated: 400
+	post(t, h, []byte(`{"message":{"id":"01HZX7A1B3D5F7H9K1M3P5R7TA","contact_message":{"text_message":{"text":"order 4711"}},"accept_time":"SECRET-LOOKING-ID"}}`))
 
 	out := buf.String()
 	if rec.Code != http.StatusOK {
 		t.Fatalf("status %d", rec.Code)
 	}
 	for _, want := range []string{`"trigger":"MESSAGE_INBOUND"`, `"key":"MESSAGE_INBOUND:01HZX7A1B3D5F7H9K1M3P5R7T9"`,
-		`"outcome":"processed"`, `crm unavailable`, `"status":401`, `"status":400`} {
+		`"outcome":"processed"`, `crm unavailable`, `"status":401`, `"status":400`, `"skipped":["message.accept_time"]`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("log lacks %s:\n%s", want, out)
 		}

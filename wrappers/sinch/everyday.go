@@ -25,6 +25,8 @@ type (
 	AppMessage = conversation.AppMessage
 	// Message is a message as Messages.List and Messages.Get return it.
 	Message = conversation.ConversationMessage
+	// GetMessageParams chooses the message store of Messages.Get.
+	GetMessageParams = conversation.GetMessageParams
 	// ListMessagesParams filters Messages.List.
 	ListMessagesParams = conversation.ListMessagesParams
 	// MessageSource is the message store a list reads (see Messages.ListSent).
@@ -82,6 +84,8 @@ type (
 	App = conversation.App
 	// Webhook is an app's webhook.
 	Webhook = conversation.Webhook
+	// CreateWebhookRequest is the body of Webhooks.Create.
+	CreateWebhookRequest = conversation.CreateWebhookRequest
 	// WebhookTrigger names what a webhook is called for (MESSAGE_INBOUND, MESSAGE_DELIVERY, ...).
 	WebhookTrigger = conversation.WebhookTrigger
 )
