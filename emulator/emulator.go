@@ -55,9 +55,10 @@
 //	MEDIA_TYPE_UNSUPPORTED                     at once: a media URL whose file type MMS or RCS does not take
 //	                                           (for example .docx on RCS)
 //	MEDIA_NOT_REACHABLE                        at once: a media URL on a host under .invalid
-//	(transcoder limits)                        at once: a limit emulator/transcode reports as failing, with
-//	                                           its code (for example SMS parts beyond
-//	                                           SMS_MAX_NUMBER_OF_MESSAGE_PARTS)
+//	MESSAGE_SPLIT_REQUIRED, CHANNEL_REJECT,    at once: a limit emulator/transcode reports as failing, with
+//	BAD_REQUEST                                its code (MESSAGE_SPLIT_REQUIRED: SMS parts beyond
+//	                                           SMS_MAX_NUMBER_OF_MESSAGE_PARTS; CHANNEL_REJECT or BAD_REQUEST:
+//	                                           a channel limit the transcoder's package doc lists)
 //	RECIPIENT_NOT_REACHABLE                    queued: a test number (below) or Config.Undeliverable
 //	MESSAGE_EXPIRED                            queued: the ttl ran out before delivery (a test number ending in
 //	                                           4444, or a message waiting in the ingress queue); no fallback
@@ -66,10 +67,9 @@
 //
 // The remaining codes of the reference (UNKNOWN, INTERNAL_ERROR, RATE_LIMITED,
 // CHANNEL_FAILURE, CHANNEL_BAD_CONFIGURATION, MEDIA_TOO_LARGE, DELIVERY_TIMED_OUT,
-// DELIVERY_REJECTED_DUE_TO_POLICY, CONTACT_NOT_FOUND, BAD_REQUEST, UNKNOWN_APP,
-// NO_CHANNEL_IDENTITY_FOR_CONTACT, CHANNEL_REJECT, NO_PERMISSION, NO_PROFILE_AVAILABLE,
-// UNSUPPORTED_OPERATION, INACTIVE_CREDENTIAL, MESSAGE_SPLIT_REQUIRED,
-// DELIVERY_REPORT_TIME_OUT) depend on the channel's or Sinch's side (a carrier's policy, a
+// DELIVERY_REJECTED_DUE_TO_POLICY, CONTACT_NOT_FOUND, UNKNOWN_APP,
+// NO_CHANNEL_IDENTITY_FOR_CONTACT, NO_PERMISSION, NO_PROFILE_AVAILABLE,
+// UNSUPPORTED_OPERATION, INACTIVE_CREDENTIAL, DELIVERY_REPORT_TIME_OUT) depend on the channel's or Sinch's side (a carrier's policy, a
 // file's size on a server, an outage): they are reached through Config.Failures. Requests the
 // API refuses outright stay 400 INVALID_ARGUMENT: a template_message with neither
 // omni_template nor channel_template, a choice carrying two kinds, an invalid ttl.
