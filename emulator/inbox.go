@@ -460,7 +460,7 @@ type appView struct {
 
 // thread returns the thread a message or event belongs to: its contact's, or without a
 // contact its identity's (the same number on SMS and WhatsApp is one thread).
-func (va *appView) thread(d doc, contacts *collection) *inbox.Thread {
+func (va *appView) thread(d doc, contacts *collection[doc]) *inbox.Thread {
 	identity := str(d, "channel_identity", "identity")
 	channel := str(d, "channel_identity", "channel")
 	key, cid := "identity:"+identity, str(d, "contact_id")
@@ -471,7 +471,7 @@ func (va *appView) thread(d doc, contacts *collection) *inbox.Thread {
 	if t == nil {
 		t = &inbox.Thread{Key: key, ContactID: cid, Name: identity, Identities: []inbox.Identity{}, Messages: []inbox.Message{}}
 		if contacts == nil {
-			contacts = newCollection()
+			contacts = newCollection[doc]()
 		}
 		if ct, ok := contacts.get(cid); ok {
 			if n := str(ct, "display_name"); n != "" {

@@ -71,7 +71,7 @@ var messageIndexes = map[string]func(m doc, add func(string)){
 // candidates returns the ids (sorted) of the messages that may match f, from the most
 // selective index of its equality filters, and whether they all match (f has no other
 // filter).
-func (f messageFilter) candidates(mc *collection) (ids []string, exact bool) {
+func (f messageFilter) candidates(mc *collection[doc]) (ids []string, exact bool) {
 	ids, exact, _ = f.indexed(mc)
 	return ids, exact
 }
@@ -79,7 +79,7 @@ func (f messageFilter) candidates(mc *collection) (ids []string, exact bool) {
 // indexed is candidates, also returning, when every filter of f is an indexed equality
 // (no time bounds, at most one contact and identity), the other filters' id lists: a
 // message is kept when it is in all of them, without its document being read.
-func (f messageFilter) indexed(mc *collection) (ids []string, exact bool, others [][]string) {
+func (f messageFilter) indexed(mc *collection[doc]) (ids []string, exact bool, others [][]string) {
 	type use struct{ field, value string }
 	var uses []use
 	add := func(field, value string) {
@@ -209,7 +209,7 @@ func listMessages(c *call) (any, error) {
 	defer c.proj.mu.Unlock()
 	mc := c.proj.col(colMessages)
 	ids, exact, others := f.indexed(mc)
-	var p page
+	var p page[doc]
 	if others != nil { // every filter is an index: no document is read to filter
 		p, err = mc.listFiltered(ids, inAll(others), exact, size, q.Get("page_token"), true)
 	} else {
@@ -268,7 +268,7 @@ func fetchLastMessage(c *call) (any, error) {
 	}
 	// Collect the newest per key first, so that paging sees a stable set.
 	mc := c.proj.col(colMessages)
-	latest := newCollection()
+	latest := newCollection[doc]()
 	for i := len(mc.ids) - 1; i >= 0; i-- {
 		if m := mc.docs[mc.ids[i]]; keep(m) {
 			latest.put(mc.ids[i], m)

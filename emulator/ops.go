@@ -153,7 +153,7 @@ func applyUpdate(d, patch doc, mask []string, readOnly ...string) error {
 }
 
 // pageDoc builds the usual list answer: items, next_page_token and total_size.
-func pageDoc(key string, p page) doc {
+func pageDoc(key string, p page[doc]) doc {
 	items := make([]any, 0, len(p.items))
 	for _, d := range p.items {
 		items = append(items, clone(d))

@@ -7,7 +7,7 @@ import (
 )
 
 // pagesOf reads every page of a listing and returns the ids in order and the totals seen.
-func pagesOf(t *testing.T, list func(token string) (page, error)) (ids []string, totals []int) {
+func pagesOf(t *testing.T, list func(token string) (page[doc], error)) (ids []string, totals []int) {
 	t.Helper()
 	token := ""
 	for i := 0; i < 1000; i++ {
@@ -76,14 +76,14 @@ func TestIndexedMessageListingMatchesFullScan(t *testing.T) {
 	for i, f := range filters {
 		for _, size := range []int{1, 7, 1000} {
 			for _, desc := range []bool{true, false} {
-				want, wantTotals := pagesOf(t, func(tok string) (page, error) { return c.list(f.keep, size, tok, desc) })
+				want, wantTotals := pagesOf(t, func(tok string) (page[doc], error) { return c.list(f.keep, size, tok, desc) })
 				cands, exact := f.candidates(c)
-				got, gotTotals := pagesOf(t, func(tok string) (page, error) { return c.listIn(cands, f.keep, exact, size, tok, desc) })
+				got, gotTotals := pagesOf(t, func(tok string) (page[doc], error) { return c.listIn(cands, f.keep, exact, size, tok, desc) })
 				if fmt.Sprint(got) != fmt.Sprint(want) || fmt.Sprint(gotTotals) != fmt.Sprint(wantTotals) {
 					t.Fatalf("filter %d size %d desc %v:\nindexed %v %v\nscan    %v %v", i, size, desc, got, gotTotals, want, wantTotals)
 				}
 				if _, _, others := f.indexed(c); others != nil {
-					got, gotTotals = pagesOf(t, func(tok string) (page, error) {
+					got, gotTotals = pagesOf(t, func(tok string) (page[doc], error) {
 						return c.listFiltered(cands, inAll(others), exact, size, tok, desc)
 					})
 					if fmt.Sprint(got) != fmt.Sprint(want) || fmt.Sprint(gotTotals) != fmt.Sprint(wantTotals) {
