@@ -141,5 +141,5 @@ func seedFuzzState(s *Server) {
 		"MESSAGE_SUBMIT", "MESSAGE_DELIVERY", "EVENT_DELIVERY", "CONTACT_CREATE", "CONVERSATION_START", "BATCH_STATUS_UPDATE", "CAPABILITY",
 	}})
 	p.col(colTemplates).put("t", doc{"id": "t", "version": 1, "default_translation": "en", "translations": []any{doc{"language_code": "en", "version": "1", "text_message": doc{"text": "${name}"}}}})
-	p.settings = doc{}
+	p.settings = &projectSettingsContent{}
 }

@@ -286,7 +286,7 @@ type project struct {
 	cols map[string]*collection[doc] // messages and events, still JSON documents
 	// webhooks holds the webhooks of every app of the project.
 	webhooks *collection[*conversation.Webhook]
-	settings doc // project settings, nil until created
+	settings *projectSettingsContent // project settings, nil until created
 	// consents[appID][listType] is the set of identities on that list.
 	consents map[string]map[string][]string
 	// audits[appID][identity] holds the consent audit records of one identity.
