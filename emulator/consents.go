@@ -30,7 +30,7 @@ type auditAnswer struct {
 }
 
 func listConsents(c *call) (any, error) {
-	size, err := c.pageSize(100)
+	size, err := c.pageSize(10)
 	if err != nil {
 		return nil, err
 	}
