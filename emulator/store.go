@@ -16,8 +16,6 @@ const (
 	colApps          = "apps"
 	colContacts      = "contacts"
 	colConversations = "conversations"
-	colMessages      = "messages"
-	colEvents        = "events"
 	colWebhooks      = "webhooks"
 	colTemplates     = "templates"
 	colBatches       = "batches"
@@ -252,9 +250,12 @@ func (c *collection[T]) listFiltered(ids []string, keep func(id string) bool, ex
 
 // project holds one project's state. Its mutex guards every collection and field.
 type project struct {
-	mu       sync.Mutex
-	id       string
-	cols     map[string]*collection[doc]
+	mu   sync.Mutex
+	id   string
+	cols map[string]*collection[doc]
+	// messages and events hold the project's stored messages and events, typed.
+	messages *collection[*storedMessage]
+	events   *collection[*storedMessage]
 	settings doc // project settings, nil until created
 	// consents[appID][listType] is the set of identities on that list.
 	consents map[string]map[string][]string
@@ -267,11 +268,7 @@ type project struct {
 func (p *project) col(name string) *collection[doc] {
 	c, ok := p.cols[name]
 	if !ok {
-		if name == colMessages {
-			c = newIndexedCollection[doc](messageIndexes)
-		} else {
-			c = newCollection[doc]()
-		}
+		c = newCollection[doc]()
 		p.cols[name] = c
 	}
 	return c
@@ -290,7 +287,7 @@ func (s *store) project(id string) *project {
 	defer s.mu.Unlock()
 	p, ok := s.projects[id]
 	if !ok {
-		p = &project{id: id, cols: map[string]*collection[doc]{}, consents: map[string]map[string][]string{}, audits: map[string]map[string][]doc{}, batches: map[string]*batchState{}}
+		p = &project{id: id, cols: map[string]*collection[doc]{}, messages: newIndexedCollection(messageIndexes), events: newCollection[*storedMessage](), consents: map[string]map[string][]string{}, audits: map[string]map[string][]doc{}, batches: map[string]*batchState{}}
 		s.projects[id] = p
 	}
 	return p
@@ -330,32 +327,8 @@ func obj(v any) doc {
 	switch x := v.(type) {
 	case map[string]any:
 		return x
-	case json.RawMessage: // frozen content (see freezeContent)
-		d, _ := decodeBody(x)
-		m, _ := d.(map[string]any)
-		return m
 	}
 	return nil
-}
-
-// contentKeys are the fields of a stored message that hold its content.
-var contentKeys = []string{"app_message", "contact_message"}
-
-// freezeContent replaces the content of a message about to be stored by its JSON encoding
-// (the same bytes the API answers with), which takes a fraction of the memory of the decoded
-// maps: stored messages are the bulk of a long run's state. The content is never changed in
-// place; obj decodes it for the code that reads into it.
-func freezeContent(m doc) {
-	for _, k := range contentKeys {
-		if v, ok := m[k]; ok && v != nil {
-			if _, done := v.(json.RawMessage); done {
-				continue
-			}
-			if raw, err := json.Marshal(v); err == nil {
-				m[k] = json.RawMessage(raw)
-			}
-		}
-	}
 }
 
 func arr(v any) []any {
@@ -411,15 +384,11 @@ func jsonEqual(a, b any) bool {
 	return err1 == nil && err2 == nil && string(x) == string(y)
 }
 
-// keep stores a message or an event, forgetting the oldest of its collection past
-// Config.MaxStored, so that a long load test does not grow without bound. The caller holds
-// p.mu.
-func (s *Server) keep(p *project, name string, d doc) {
-	c := p.col(name)
-	if name == colMessages {
-		freezeContent(d)
-	}
-	c.put(idOf(d), d)
+// keep stores a message or an event in c (the project's messages or events), forgetting the
+// oldest of c past Config.MaxStored, so that a long load test does not grow without bound.
+// The caller holds the project's lock.
+func (s *Server) keep(c *collection[*storedMessage], m *storedMessage) {
+	c.put(m.id, m)
 	if s.cfg.MaxStored > 0 {
 		for len(c.ids) > s.cfg.MaxStored {
 			c.remove(c.ids[0])
