@@ -66,11 +66,6 @@ func deleteApp(c *call) (any, error) {
 	if !c.proj.col(colApps).remove(id) {
 		return nil, errNotFound("app %s not found", quoteID(id))
 	}
-	wc := c.proj.col(colWebhooks)
-	for _, wid := range append([]string(nil), wc.ids...) {
-		if str(wc.docs[wid], "app_id") == id {
-			wc.remove(wid)
-		}
-	}
+	removeAppWebhooks(c.proj, id)
 	return doc{}, nil
 }

@@ -2,10 +2,13 @@ package emulator
 
 import (
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/relaykit/sinch-go/gen/conversation"
 )
 
 func TestBatchSubstitutesParametersPerRecipient(t *testing.T) {
@@ -271,7 +274,7 @@ func (e *env) subscribeBatchStatus(hookID string) {
 	}
 	p := e.srv.store.project(testProject)
 	p.mu.Lock()
-	d, _ := p.col(colWebhooks).get(hookID)
-	d["triggers"] = append(arr(d["triggers"]), "BATCH_STATUS_UPDATE")
+	d, _ := p.webhooks.get(hookID)
+	d.Triggers = append(slices.Clip(d.Triggers), conversation.WebhookTriggerBatchStatusUpdate)
 	p.mu.Unlock()
 }

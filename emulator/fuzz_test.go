@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/relaykit/sinch-go/gen/conversation"
 )
 
 var (
@@ -135,9 +137,9 @@ func seedFuzzState(s *Server) {
 		doc{"channel": "SMS", "identity": "+15550100000"}, doc{"channel": "WHATSAPP", "identity": "+15550100001"},
 	}})
 	p.col(colConversations).put("v", doc{"id": "v", "app_id": "a", "contact_id": "c", "active": true, "active_channel": "SMS"})
-	p.col(colWebhooks).put("w", doc{"id": "w", "app_id": "a", "target": "http://fuzz.invalid/hook", "target_type": "HTTP", "secret": "s", "triggers": []any{
+	p.webhooks.put("w", &conversation.Webhook{ID: "w", AppID: "a", Target: "http://fuzz.invalid/hook", TargetType: conversation.WebhookTargetTypeHTTP, Secret: "s", Triggers: []conversation.WebhookTrigger{
 		"MESSAGE_SUBMIT", "MESSAGE_DELIVERY", "EVENT_DELIVERY", "CONTACT_CREATE", "CONVERSATION_START", "BATCH_STATUS_UPDATE", "CAPABILITY",
 	}})
 	p.col(colTemplates).put("t", doc{"id": "t", "version": 1, "default_translation": "en", "translations": []any{doc{"language_code": "en", "version": "1", "text_message": doc{"text": "${name}"}}}})
-	p.settings = doc{}
+	p.settings = &projectSettingsContent{}
 }

@@ -402,18 +402,13 @@ func (s *Server) viewProject(p *project) (inbox.Project, bool) {
 		}
 		byApp[id] = va
 	}
-	if wc := p.cols[colWebhooks]; wc != nil {
-		for _, id := range wc.ids {
-			w := wc.docs[id]
-			if va := byApp[str(w, "app_id")]; va != nil {
-				wh := inbox.Webhook{ID: id, Target: str(w, "target"), Triggers: []string{}}
-				for _, t := range arr(w["triggers"]) {
-					if ts, ok := t.(string); ok {
-						wh.Triggers = append(wh.Triggers, ts)
-					}
-				}
-				va.Webhooks = append(va.Webhooks, wh)
+	for w := range p.webhooks.records() {
+		if va := byApp[w.AppID]; va != nil {
+			wh := inbox.Webhook{ID: w.ID, Target: w.Target, Triggers: make([]string, 0, len(w.Triggers))}
+			for _, t := range w.Triggers {
+				wh.Triggers = append(wh.Triggers, string(t))
 			}
+			va.Webhooks = append(va.Webhooks, wh)
 		}
 	}
 	contacts := p.cols[colContacts]

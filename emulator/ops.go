@@ -1,6 +1,8 @@
 package emulator
 
 import (
+	"bytes"
+	"encoding/json"
 	"strconv"
 	"strings"
 )
@@ -167,4 +169,49 @@ func cloneOK(d doc, err error) (any, error) {
 		return nil, err
 	}
 	return clone(d), nil
+}
+
+// decodeRequest decodes the request body into the generated request type T. The body has
+// been validated against the specification, so a failure here means a value the type cannot
+// hold; it is answered 400 all the same.
+func decodeRequest[T any](c *call) (T, error) {
+	var v T
+	if len(bytes.TrimSpace(c.raw)) == 0 {
+		return v, errInvalid("request body is required")
+	}
+	if err := json.Unmarshal(c.raw, &v); err != nil {
+		return v, errInvalid("request body does not fit the operation's schema: %v", err)
+	}
+	return v, nil
+}
+
+// patchRecord applies the call's PATCH body to a copy of rec, as applyUpdate does: with an
+// update mask only its paths (a path missing from the body is cleared), otherwise every field
+// the body holds; readOnly fields keep their value. Mask paths name JSON fields, nested ones
+// dotted, so the patch is applied to the record's JSON form, which the generated type then
+// reads back.
+func patchRecord[T any](c *call, rec T, readOnly ...string) (T, error) {
+	var out T
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return out, err
+	}
+	v, err := decodeBody(b)
+	if err != nil {
+		return out, err
+	}
+	d, _ := v.(map[string]any)
+	if d == nil {
+		d = map[string]any{}
+	}
+	if err := applyUpdate(d, c.body, splitMask(c.r), readOnly...); err != nil {
+		return out, err
+	}
+	if b, err = json.Marshal(d); err != nil {
+		return out, err
+	}
+	if err := json.Unmarshal(b, &out); err != nil {
+		return out, errInvalid("the update does not fit the resource: %v", err)
+	}
+	return out, nil
 }

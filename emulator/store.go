@@ -3,9 +3,12 @@ package emulator
 import (
 	"encoding/base64"
 	"encoding/json"
+	"iter"
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/relaykit/sinch-go/gen/conversation"
 )
 
 // doc is one stored resource: the JSON document as the API answers it.
@@ -130,6 +133,27 @@ func (c *collection[T]) get(id string) (T, bool) {
 	return d, ok
 }
 
+// records yields the records in creation order. The collection must not change during the
+// loop (use snapshot to remove while iterating).
+func (c *collection[T]) records() iter.Seq[T] {
+	return func(yield func(T) bool) {
+		for _, id := range c.ids {
+			if !yield(c.docs[id]) {
+				return
+			}
+		}
+	}
+}
+
+// snapshot returns the records in creation order, in a slice of their own.
+func (c *collection[T]) snapshot() []T {
+	out := make([]T, 0, len(c.ids))
+	for _, id := range c.ids {
+		out = append(out, c.docs[id])
+	}
+	return out
+}
+
 func (c *collection[T]) remove(id string) bool {
 	d, ok := c.docs[id]
 	if !ok {
@@ -249,14 +273,21 @@ func (c *collection[T]) listFiltered(ids []string, keep func(id string) bool, ex
 }
 
 // project holds one project's state. Its mutex guards every collection and field.
+//
+// Records of the typed collections are the generated API models, stored by pointer and
+// never changed through a shared slice or map: a change assigns whole fields (or puts a new
+// record), so a handler may answer with a copy of the struct (*rec) and encode it after the
+// lock is released.
 type project struct {
 	mu   sync.Mutex
 	id   string
-	cols map[string]*collection[doc]
+	cols map[string]*collection[doc] // the resources still kept as JSON documents
 	// messages and events hold the project's stored messages and events, typed.
 	messages *collection[*storedMessage]
 	events   *collection[*storedMessage]
-	settings doc // project settings, nil until created
+	// webhooks holds the webhooks of every app of the project.
+	webhooks *collection[*conversation.Webhook]
+	settings *projectSettingsContent // project settings, nil until created
 	// consents[appID][listType] is the set of identities on that list.
 	consents map[string]map[string][]string
 	// audits[appID][identity] holds the consent audit records of one identity.
@@ -287,7 +318,7 @@ func (s *store) project(id string) *project {
 	defer s.mu.Unlock()
 	p, ok := s.projects[id]
 	if !ok {
-		p = &project{id: id, cols: map[string]*collection[doc]{}, messages: newIndexedCollection(messageIndexes), events: newCollection[*storedMessage](), consents: map[string]map[string][]string{}, audits: map[string]map[string][]doc{}, batches: map[string]*batchState{}}
+		p = &project{id: id, cols: map[string]*collection[doc]{}, messages: newIndexedCollection(messageIndexes), events: newCollection[*storedMessage](), webhooks: newCollection[*conversation.Webhook](), consents: map[string]map[string][]string{}, audits: map[string]map[string][]doc{}, batches: map[string]*batchState{}}
 		s.projects[id] = p
 	}
 	return p
