@@ -3,7 +3,7 @@ package emulator
 import "sort"
 
 func listConsents(c *call) (any, error) {
-	size, err := c.pageSize(100)
+	size, err := c.pageSize(10)
 	if err != nil {
 		return nil, err
 	}

@@ -509,9 +509,9 @@ func fetchLastMessage(c *call) (any, error) {
 	if f.end, err = parseTime("end_time", str(b, "end_time")); err != nil {
 		return nil, err
 	}
-	size := 10
-	if n := intOf(b["page_size"]); n > 0 {
-		size = min(n, 1000)
+	size, err := c.bodyPageSize(b["page_size"], 10)
+	if err != nil {
+		return nil, err
 	}
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
