@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/relaykit/sinch-go/gen/conversation"
+	"github.com/relaykit/sinch-go/gen/templates"
 )
 
 var (
@@ -140,6 +141,6 @@ func seedFuzzState(s *Server) {
 	p.webhooks.put("w", &conversation.Webhook{ID: "w", AppID: "a", Target: "http://fuzz.invalid/hook", TargetType: conversation.WebhookTargetTypeHTTP, Secret: "s", Triggers: []conversation.WebhookTrigger{
 		"MESSAGE_SUBMIT", "MESSAGE_DELIVERY", "EVENT_DELIVERY", "CONTACT_CREATE", "CONVERSATION_START", "BATCH_STATUS_UPDATE", "CAPABILITY",
 	}})
-	p.col(colTemplates).put("t", doc{"id": "t", "version": 1, "default_translation": "en", "translations": []any{doc{"language_code": "en", "version": "1", "text_message": doc{"text": "${name}"}}}})
+	p.templates.put("t", &templates.Template{ID: "t", Version: 1, DefaultTranslation: "en", Translations: []templates.TemplateTranslation{{LanguageCode: "en", Version: "1", TextMessage: conversation.TextMessage{Text: "${name}"}}}})
 	p.settings = &projectSettingsContent{}
 }

@@ -262,3 +262,21 @@ func patchRecord[T any](c *call, rec T, readOnly ...string) (T, error) {
 	}
 	return out, nil
 }
+
+// intOf reads an integer from a decoded JSON value (a number or a numeric string); 0 when it
+// holds none.
+func intOf(v any) int {
+	switch n := v.(type) {
+	case float64:
+		return int(n)
+	case int:
+		return n
+	case json.Number:
+		i, _ := n.Int64()
+		return int(i)
+	case string:
+		i, _ := strconv.Atoi(n)
+		return i
+	}
+	return 0
+}

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/relaykit/sinch-go/gen/conversation"
+	"github.com/relaykit/sinch-go/gen/templates"
 )
 
 // doc is one stored resource: the JSON document as the API answers it.
@@ -287,11 +288,13 @@ type project struct {
 	events   *collection[*storedMessage]
 	// webhooks holds the webhooks of every app of the project.
 	webhooks *collection[*conversation.Webhook]
-	settings *projectSettingsContent // project settings, nil until created
+	// templates holds the project's templates (Template Management API v2).
+	templates *collection[*templates.Template]
+	settings  *projectSettingsContent // project settings, nil until created
 	// consents[appID][listType] is the set of identities on that list.
-	consents map[string]map[string][]string
-	// audits[appID][identity] holds the consent audit records of one identity.
-	audits map[string]map[string][]doc
+	consents map[string]consentLists
+	// audits[appID][identity] holds the consent audit records of one identity, oldest first.
+	audits map[string]map[string][]conversation.ConsentAuditRecord
 	// batches holds the requests of batches not yet processed.
 	batches map[string]*batchState
 }
@@ -318,7 +321,8 @@ func (s *store) project(id string) *project {
 	defer s.mu.Unlock()
 	p, ok := s.projects[id]
 	if !ok {
-		p = &project{id: id, cols: map[string]*collection[doc]{}, messages: newIndexedCollection(messageIndexes), events: newCollection[*storedMessage](), webhooks: newCollection[*conversation.Webhook](), consents: map[string]map[string][]string{}, audits: map[string]map[string][]doc{}, batches: map[string]*batchState{}}
+		p = &project{id: id, cols: map[string]*collection[doc]{}, webhooks: newCollection[*conversation.Webhook](), templates: newCollection[*templates.Template](), consents: map[string]consentLists{}, audits: map[string]map[string][]conversation.ConsentAuditRecord{}, batches: map[string]*batchState{}}
+		p.messages, p.events = newIndexedCollection(messageIndexes), newCollection[*storedMessage]()
 		s.projects[id] = p
 	}
 	return p
