@@ -343,9 +343,9 @@ func BenchmarkInboxState(b *testing.B) {
 	p.col(colApps).put("app-1", doc{"id": "app-1", "display_name": "Bench", "channel_credentials": []any{doc{"channel": "SMS"}, doc{"channel": "WHATSAPP"}}})
 	for i := range 3 * stateMessages {
 		id := s.newID()
-		s.keep(p, colMessages, doc{"id": id, "direction": "TO_CONTACT", "accept_time": rfc3339(s.now()),
+		s.keep(p.messages, recordFromDoc(doc{"id": id, "direction": "TO_CONTACT", "accept_time": rfc3339(s.now()),
 			"channel_identity": doc{"channel": "SMS", "identity": fmt.Sprintf("+1555%07d", i%100), "app_id": "app-1"},
-			"app_message":      doc{"text_message": doc{"text": "Your order ships today."}}})
+			"app_message":      doc{"text_message": doc{"text": "Your order ships today."}}}))
 	}
 	p.mu.Unlock()
 	src := inboxSource{s}
