@@ -539,7 +539,7 @@ func (s *Server) inbound(projectID, appID, channel, identity, kind string, conte
 	if projectID == "" || appID == "" || channel == "" || identity == "" {
 		return storedMessage{}, errInvalid("project_id, app_id, channel and identity are required")
 	}
-	p := s.store.project(projectID)
+	p := s.store.in(s.regions.get(projectID, appID), projectID) // the app's region
 	ob := &outbox{s: s, projectID: projectID, proj: p}
 	p.mu.Lock()
 	app, ok := p.col(colApps).get(appID)

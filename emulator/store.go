@@ -280,9 +280,10 @@ func (c *collection[T]) listFiltered(ids []string, keep func(id string) bool, ex
 // record), so a handler may answer with a copy of the struct (*rec) and encode it after the
 // lock is released.
 type project struct {
-	mu   sync.Mutex
-	id   string
-	cols map[string]*collection[doc] // the resources still kept as JSON documents
+	mu     sync.Mutex
+	id     string
+	region string                      // the region whose URLs reach this state (see regions.go)
+	cols   map[string]*collection[doc] // the resources still kept as JSON documents
 	// messages and events hold the project's stored messages and events, typed.
 	messages *collection[*storedMessage]
 	events   *collection[*storedMessage]
@@ -308,22 +309,35 @@ func (p *project) col(name string) *collection[doc] {
 	return c
 }
 
-// store holds every project.
+// store holds every project once per region: each region of the API is a deployment of its
+// own, with its own data (see regions.go).
 type store struct {
-	mu       sync.Mutex
-	projects map[string]*project
+	mu            sync.Mutex
+	projects      map[string]*project // by region + "\x00" + project id
+	defaultRegion string
 }
 
-func newStore() *store { return &store{projects: map[string]*project{}} }
+func newStore(defaultRegion string) *store {
+	return &store{projects: map[string]*project{}, defaultRegion: defaultRegion}
+}
 
-func (s *store) project(id string) *project {
+// project is the project's state in the default region.
+func (s *store) project(id string) *project { return s.in("", id) }
+
+// in is the project's state in a region ("" is the default region).
+func (s *store) in(region, id string) *project {
+	if region == "" {
+		region = s.defaultRegion
+	}
+	key := region + "\x00" + id
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.projects[id]
+	p, ok := s.projects[key]
 	if !ok {
 		p = &project{id: id, cols: map[string]*collection[doc]{}, webhooks: newCollection[*conversation.Webhook](), templates: newCollection[*templates.Template](), consents: map[string]consentLists{}, audits: map[string]map[string][]conversation.ConsentAuditRecord{}, batches: map[string]*batchState{}}
 		p.messages, p.events = newIndexedCollection(messageIndexes), newCollection[*storedMessage]()
-		s.projects[id] = p
+		p.region = region
+		s.projects[key] = p
 	}
 	return p
 }
