@@ -91,7 +91,7 @@ type sendInput struct {
 // queues the callbacks and the delivery simulation on ob. The caller holds p.mu.
 func (s *Server) sendLocked(ob *outbox, in sendInput) (doc, error) {
 	p := ob.proj
-	app, ok := p.col(colApps).get(in.appID)
+	app, ok := p.apps.get(in.appID)
 	if !ok {
 		return nil, errNotFound("app %s not found", quoteID(in.appID))
 	}
@@ -104,7 +104,7 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (doc, error) {
 	if err := refuseAtOnce(in.message); err != nil {
 		return nil, err
 	}
-	mode := str(app, "processing_mode")
+	mode := string(app.ProcessingMode)
 	if mode == "" || in.dispatchOnly {
 		mode = "DISPATCH"
 	}
@@ -215,7 +215,7 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (doc, error) {
 
 	var override *webhookRef
 	if in.callbackURL != "" {
-		override = &webhookRef{id: "callback_url", target: in.callbackURL, secret: str(app, "callback_settings", "secret_for_overridden_callback_urls")}
+		override = &webhookRef{id: "callback_url", target: in.callbackURL, secret: app.CallbackSettings.SecretForOverriddenCallbackURLs}
 	}
 	sim := &simulation{
 		override:  override,
@@ -443,7 +443,7 @@ func sendEvent(c *call) (any, error) {
 		// As for messages: a contact without a channel identity cannot be reached at all.
 		return nil, errInvalid("the recipient has no channel identity to send to")
 	}
-	mode := str(app, "processing_mode")
+	mode := string(app.ProcessingMode)
 	if mode == "" || str(b, "processing_strategy") == "DISPATCH_ONLY" {
 		mode = "DISPATCH"
 	}
@@ -544,12 +544,12 @@ func (s *Server) inbound(projectID, appID, channel, identity, kind string, conte
 	p := s.store.project(projectID)
 	ob := &outbox{s: s, projectID: projectID, proj: p}
 	p.mu.Lock()
-	app, ok := p.col(colApps).get(appID)
+	app, ok := p.apps.get(appID)
 	if !ok {
 		p.mu.Unlock()
 		return nil, errNotFound("app %s not found", quoteID(appID))
 	}
-	mode := str(app, "processing_mode")
+	mode := string(app.ProcessingMode)
 	if mode == "" {
 		mode = "DISPATCH"
 	}

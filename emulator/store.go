@@ -17,7 +17,6 @@ type doc = map[string]any
 
 // Collection names inside a project.
 const (
-	colApps          = "apps"
 	colContacts      = "contacts"
 	colConversations = "conversations"
 	colMessages      = "messages"
@@ -285,6 +284,8 @@ type project struct {
 	mu   sync.Mutex
 	id   string
 	cols map[string]*collection[doc] // messages and events, still JSON documents
+	// apps holds the project's Conversation API apps.
+	apps *collection[*conversation.App]
 	// webhooks holds the webhooks of every app of the project.
 	webhooks *collection[*conversation.Webhook]
 	// templates holds the project's templates (Template Management API v2).
@@ -324,7 +325,7 @@ func (s *store) project(id string) *project {
 	defer s.mu.Unlock()
 	p, ok := s.projects[id]
 	if !ok {
-		p = &project{id: id, cols: map[string]*collection[doc]{}, webhooks: newCollection[*conversation.Webhook](), templates: newCollection[*templates.Template](), consents: map[string]consentLists{}, audits: map[string]map[string][]conversation.ConsentAuditRecord{}, batches: map[string]*batchState{}}
+		p = &project{id: id, cols: map[string]*collection[doc]{}, apps: newCollection[*conversation.App](), webhooks: newCollection[*conversation.Webhook](), templates: newCollection[*templates.Template](), consents: map[string]consentLists{}, audits: map[string]map[string][]conversation.ConsentAuditRecord{}, batches: map[string]*batchState{}}
 		s.projects[id] = p
 	}
 	return p
