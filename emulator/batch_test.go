@@ -67,8 +67,8 @@ func TestBatchSubstitutesParametersPerRecipient(t *testing.T) {
 	p := e.srv.store.project(testProject)
 	p.mu.Lock()
 	var texts []string
-	for _, id := range p.col(colMessages).ids {
-		texts = append(texts, str(p.col(colMessages).docs[id], "app_message", "text_message", "text"))
+	for _, id := range p.messages.ids {
+		texts = append(texts, str(p.messages.docs[id].contentDoc(), "text_message", "text"))
 	}
 	p.mu.Unlock()
 	sort.Strings(texts)

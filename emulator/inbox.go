@@ -411,20 +411,18 @@ func (s *Server) viewProject(p *project) (inbox.Project, bool) {
 	}
 	contacts := p.cols[colContacts]
 	for _, col := range []struct {
-		name  string
+		c     *collection[*storedMessage]
 		limit int
-	}{{colMessages, stateMessages}, {colEvents, stateEvents}} {
-		c := p.cols[col.name]
-		if c == nil {
-			continue
-		}
+		event bool
+	}{{p.messages, stateMessages, false}, {p.events, stateEvents, true}} {
+		c := col.c
 		for _, id := range c.ids[max(0, len(c.ids)-col.limit):] {
 			d := c.docs[id]
-			va := byApp[str(d, "channel_identity", "app_id")]
+			va := byApp[d.channelIdentity.AppID]
 			if va == nil {
 				continue
 			}
-			m := s.viewMessage(d, col.name == colEvents)
+			m := s.viewMessage(d, col.event)
 			t := va.thread(d, contacts)
 			t.Messages = append(t.Messages, m)
 			if m.At.After(t.Last) {
@@ -453,10 +451,10 @@ type appView struct {
 
 // thread returns the thread a message or event belongs to: its contact's, or without a
 // contact its identity's (the same number on SMS and WhatsApp is one thread).
-func (va *appView) thread(d doc, contacts *collection[doc]) *inbox.Thread {
-	identity := str(d, "channel_identity", "identity")
-	channel := str(d, "channel_identity", "channel")
-	key, cid := "identity:"+identity, str(d, "contact_id")
+func (va *appView) thread(d *storedMessage, contacts *collection[doc]) *inbox.Thread {
+	identity := d.channelIdentity.Identity
+	channel := string(d.channelIdentity.Channel)
+	key, cid := "identity:"+identity, d.contactID
 	if cid != "" {
 		key = "contact:" + cid
 	}
@@ -496,22 +494,25 @@ func appendIdentity(list []inbox.Identity, id inbox.Identity) []inbox.Identity {
 }
 
 // viewMessage builds the view of a stored message or event. The caller holds p.mu.
-func (s *Server) viewMessage(d doc, event bool) inbox.Message {
+func (s *Server) viewMessage(d *storedMessage, event bool) inbox.Message {
 	m := inbox.Message{
-		ID: idOf(d), Direction: str(d, "direction"), Event: event, Metadata: str(d, "metadata"),
-		Channel: str(d, "channel_identity", "channel"), Identity: str(d, "channel_identity", "identity"),
+		ID: d.id, Direction: string(d.direction), Event: event, Metadata: d.metadata,
+		Channel: string(d.channelIdentity.Channel), Identity: d.channelIdentity.Identity,
 	}
-	m.At, _ = time.Parse(time.RFC3339Nano, str(d, "accept_time"))
-	key := "contact_message"
+	m.At, _ = d.acceptedAt()
+	want := contentContactMessage
 	switch {
 	case event && m.Direction == inbox.ToContact:
-		key = "app_event"
+		want = contentAppEvent
 	case event:
-		key = "contact_event"
+		want = contentContactEvent
 	case m.Direction == inbox.ToContact:
-		key = "app_message"
+		want = contentAppMessage
 	}
-	content := obj(d[key])
+	var content doc
+	if d.kind == want {
+		content = d.contentDoc()
+	}
 	m.Content, _ = json.Marshal(content)
 	m.Kind = kindOf(content)
 	if event || m.Direction != inbox.ToContact {

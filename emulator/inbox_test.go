@@ -344,9 +344,9 @@ func BenchmarkInboxState(b *testing.B) {
 	p.apps.put("app-1", &conversation.App{ID: "app-1", DisplayName: "Bench", ChannelCredentials: []conversation.ChannelCredentials{{Channel: "SMS"}, {Channel: "WHATSAPP"}}})
 	for i := range 3 * stateMessages {
 		id := s.newID()
-		s.keep(p, colMessages, doc{"id": id, "direction": "TO_CONTACT", "accept_time": rfc3339(s.now()),
+		s.keep(p.messages, recordFromDoc(doc{"id": id, "direction": "TO_CONTACT", "accept_time": rfc3339(s.now()),
 			"channel_identity": doc{"channel": "SMS", "identity": fmt.Sprintf("+1555%07d", i%100), "app_id": "app-1"},
-			"app_message":      doc{"text_message": doc{"text": "Your order ships today."}}})
+			"app_message":      doc{"text_message": doc{"text": "Your order ships today."}}}))
 	}
 	p.mu.Unlock()
 	src := inboxSource{s}

@@ -19,8 +19,6 @@ type doc = map[string]any
 const (
 	colContacts      = "contacts"
 	colConversations = "conversations"
-	colMessages      = "messages"
-	colEvents        = "events"
 	colWebhooks      = "webhooks"
 	colTemplates     = "templates"
 	colBatches       = "batches"
@@ -283,7 +281,10 @@ func (c *collection[T]) listFiltered(ids []string, keep func(id string) bool, ex
 type project struct {
 	mu   sync.Mutex
 	id   string
-	cols map[string]*collection[doc] // messages and events, still JSON documents
+	cols map[string]*collection[doc] // the resources still kept as JSON documents
+	// messages and events hold the project's stored messages and events, typed.
+	messages *collection[*storedMessage]
+	events   *collection[*storedMessage]
 	// apps holds the project's Conversation API apps.
 	apps *collection[*conversation.App]
 	// webhooks holds the webhooks of every app of the project.
@@ -302,11 +303,7 @@ type project struct {
 func (p *project) col(name string) *collection[doc] {
 	c, ok := p.cols[name]
 	if !ok {
-		if name == colMessages {
-			c = newIndexedCollection[doc](messageIndexes)
-		} else {
-			c = newCollection[doc]()
-		}
+		c = newCollection[doc]()
 		p.cols[name] = c
 	}
 	return c
@@ -326,6 +323,7 @@ func (s *store) project(id string) *project {
 	p, ok := s.projects[id]
 	if !ok {
 		p = &project{id: id, cols: map[string]*collection[doc]{}, apps: newCollection[*conversation.App](), webhooks: newCollection[*conversation.Webhook](), templates: newCollection[*templates.Template](), consents: map[string]consentLists{}, audits: map[string]map[string][]conversation.ConsentAuditRecord{}, batches: map[string]*batchState{}}
+		p.messages, p.events = newIndexedCollection(messageIndexes), newCollection[*storedMessage]()
 		s.projects[id] = p
 	}
 	return p
@@ -365,32 +363,8 @@ func obj(v any) doc {
 	switch x := v.(type) {
 	case map[string]any:
 		return x
-	case json.RawMessage: // frozen content (see freezeContent)
-		d, _ := decodeBody(x)
-		m, _ := d.(map[string]any)
-		return m
 	}
 	return nil
-}
-
-// contentKeys are the fields of a stored message that hold its content.
-var contentKeys = []string{"app_message", "contact_message"}
-
-// freezeContent replaces the content of a message about to be stored by its JSON encoding
-// (the same bytes the API answers with), which takes a fraction of the memory of the decoded
-// maps: stored messages are the bulk of a long run's state. The content is never changed in
-// place; obj decodes it for the code that reads into it.
-func freezeContent(m doc) {
-	for _, k := range contentKeys {
-		if v, ok := m[k]; ok && v != nil {
-			if _, done := v.(json.RawMessage); done {
-				continue
-			}
-			if raw, err := json.Marshal(v); err == nil {
-				m[k] = json.RawMessage(raw)
-			}
-		}
-	}
 }
 
 func arr(v any) []any {
@@ -446,15 +420,11 @@ func jsonEqual(a, b any) bool {
 	return err1 == nil && err2 == nil && string(x) == string(y)
 }
 
-// keep stores a message or an event, forgetting the oldest of its collection past
-// Config.MaxStored, so that a long load test does not grow without bound. The caller holds
-// p.mu.
-func (s *Server) keep(p *project, name string, d doc) {
-	c := p.col(name)
-	if name == colMessages {
-		freezeContent(d)
-	}
-	c.put(idOf(d), d)
+// keep stores a message or an event in c (the project's messages or events), forgetting the
+// oldest of c past Config.MaxStored, so that a long load test does not grow without bound.
+// The caller holds the project's lock.
+func (s *Server) keep(c *collection[*storedMessage], m *storedMessage) {
+	c.put(m.id, m)
 	if s.cfg.MaxStored > 0 {
 		for len(c.ids) > s.cfg.MaxStored {
 			c.remove(c.ids[0])

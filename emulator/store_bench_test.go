@@ -37,15 +37,15 @@ func newStoreEnv(b *testing.B, n int) *storeEnv {
 	fillMessages(b, s, "CONVERSATION", 100)
 	p := s.store.project("bench")
 	p.mu.Lock()
-	mc := p.col(colMessages)
+	mc := p.messages
 	sent := append([]string(nil), mc.ids...)
 	for i := 100; i < n; i++ {
-		m := clone(mc.docs[sent[i%100]])
-		m["id"] = s.newID()
-		s.keep(p, colMessages, m)
+		m := *mc.docs[sent[i%100]]
+		m.id = s.newID()
+		s.keep(mc, &m)
 	}
 	p.mu.Unlock()
-	e.ids = append([]string(nil), p.col(colMessages).ids...)
+	e.ids = append([]string(nil), p.messages.ids...)
 	e.convs = append([]string(nil), p.col(colConversations).ids...)
 	storeEnvs[n] = e
 	return e
