@@ -36,7 +36,7 @@ func createContact(c *call) (any, error) {
 
 // queueContactEvent sends a contact-level callback to the webhooks of every app.
 func (c *call) queueContactEvent(trigger, key string, payload doc) {
-	for _, appID := range c.proj.col(colApps).ids {
+	for _, appID := range c.proj.apps.ids {
 		c.queue(appID, trigger, key, payload, "", "")
 	}
 }

@@ -93,7 +93,7 @@ type sendInput struct {
 // queues the callbacks and the delivery simulation on ob. The caller holds p.mu.
 func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 	p := ob.proj
-	app, ok := p.col(colApps).get(in.appID)
+	app, ok := p.apps.get(in.appID)
 	if !ok {
 		return nil, errNotFound("app %s not found", quoteID(in.appID))
 	}
@@ -106,7 +106,7 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 	if err := refuseAtOnce(in.message); err != nil {
 		return nil, err
 	}
-	mode := str(app, "processing_mode")
+	mode := string(app.ProcessingMode)
 	if mode == "" || in.dispatchOnly {
 		mode = "DISPATCH"
 	}
@@ -180,7 +180,7 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 	final := steps[len(steps)-1].ci
 	m := &storedMessage{
 		id: s.newID(), direction: conversation.ConversationDirectionToContact, acceptTime: rfc3339(now),
-		channelIdentity: conversation.ChannelIdentity{Channel: channelOf(final.channel), Identity: final.identity, AppID: idOf(app)},
+		channelIdentity: conversation.ChannelIdentity{Channel: channelOf(final.channel), Identity: final.identity, AppID: app.ID},
 		processingMode:  modeOf(mode), metadata: in.metadata, hasInjected: true,
 	}
 	m.setContent(contentAppMessage, in.message)
@@ -210,7 +210,7 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 
 	var override *webhookRef
 	if in.callbackURL != "" {
-		override = &webhookRef{id: "callback_url", target: in.callbackURL, secret: str(app, "callback_settings", "secret_for_overridden_callback_urls")}
+		override = &webhookRef{id: "callback_url", target: in.callbackURL, secret: app.CallbackSettings.SecretForOverriddenCallbackURLs}
 	}
 	sim := &simulation{
 		override:  override,
@@ -438,14 +438,14 @@ func sendEvent(c *call) (any, error) {
 		// As for messages: a contact without a channel identity cannot be reached at all.
 		return nil, errInvalid("the recipient has no channel identity to send to")
 	}
-	mode := str(app, "processing_mode")
+	mode := string(app.ProcessingMode)
 	if mode == "" || str(b, "processing_strategy") == "DISPATCH_ONLY" {
 		mode = "DISPATCH"
 	}
 	now := c.s.now()
 	e := &storedMessage{
 		id: c.s.newID(), direction: conversation.ConversationDirectionToContact, acceptTime: rfc3339(now),
-		channelIdentity: conversation.ChannelIdentity{Channel: channelOf(ci.channel), Identity: ci.identity, AppID: idOf(app)},
+		channelIdentity: conversation.ChannelIdentity{Channel: channelOf(ci.channel), Identity: ci.identity, AppID: app.ID},
 		processingMode:  modeOf(mode),
 	}
 	if ev, ok := b["event"]; ok && ev != nil {
@@ -542,12 +542,12 @@ func (s *Server) inbound(projectID, appID, channel, identity, kind string, conte
 	p := s.store.in(s.regions.get(projectID, appID), projectID) // the app's region
 	ob := &outbox{s: s, projectID: projectID, proj: p}
 	p.mu.Lock()
-	app, ok := p.col(colApps).get(appID)
+	app, ok := p.apps.get(appID)
 	if !ok {
 		p.mu.Unlock()
 		return storedMessage{}, errNotFound("app %s not found", quoteID(appID))
 	}
-	mode := str(app, "processing_mode")
+	mode := string(app.ProcessingMode)
 	if mode == "" {
 		mode = "DISPATCH"
 	}
@@ -573,7 +573,7 @@ func (s *Server) inbound(projectID, appID, channel, identity, kind string, conte
 	}
 	d := &storedMessage{
 		id: s.newID(), direction: conversation.ConversationDirectionToApp, acceptTime: rfc3339(s.now()),
-		channelIdentity: conversation.ChannelIdentity{Channel: channelOf(channel), Identity: identity, AppID: idOf(app)},
+		channelIdentity: conversation.ChannelIdentity{Channel: channelOf(channel), Identity: identity, AppID: app.ID},
 		processingMode:  modeOf(mode),
 	}
 	if contact != nil {

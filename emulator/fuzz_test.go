@@ -133,7 +133,7 @@ func seedFuzzState(s *Server) {
 	p := s.store.project("p")
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.col(colApps).put("a", doc{"id": "a", "display_name": "fuzz", "processing_mode": "CONVERSATION", "channel_credentials": []any{}})
+	p.apps.put("a", &conversation.App{ID: "a", DisplayName: "fuzz", ProcessingMode: conversation.ProcessingModeConversation})
 	p.col(colContacts).put("c", doc{"id": "c", "language": "EN_US", "channel_priority": []any{"WHATSAPP", "SMS"}, "channel_identities": []any{
 		doc{"channel": "SMS", "identity": "+15550100000"}, doc{"channel": "WHATSAPP", "identity": "+15550100001"},
 	}})

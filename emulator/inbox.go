@@ -391,21 +391,19 @@ func (src inboxSource) State() inbox.State {
 func (s *Server) viewProject(p *project) (inbox.Project, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	apps := p.cols[colApps]
-	if apps == nil || len(apps.ids) == 0 {
+	if len(p.apps.ids) == 0 {
 		return inbox.Project{}, false
 	}
 	vp := inbox.Project{ID: p.id, Region: p.region}
 	byApp := map[string]*appView{}
-	for _, id := range apps.ids {
-		a := apps.docs[id]
-		va := &appView{App: inbox.App{ID: id, DisplayName: str(a, "display_name"), ProcessingMode: str(a, "processing_mode"), Channels: []string{}, Webhooks: []inbox.Webhook{}}, threads: map[string]*inbox.Thread{}}
-		for _, c := range arr(a["channel_credentials"]) {
-			if ch := str(obj(c), "channel"); ch != "" {
-				va.Channels = append(va.Channels, ch)
+	for a := range p.apps.records() {
+		va := &appView{App: inbox.App{ID: a.ID, DisplayName: a.DisplayName, ProcessingMode: string(a.ProcessingMode), Channels: []string{}, Webhooks: []inbox.Webhook{}}, threads: map[string]*inbox.Thread{}}
+		for _, c := range a.ChannelCredentials {
+			if c.Channel != "" {
+				va.Channels = append(va.Channels, string(c.Channel))
 			}
 		}
-		byApp[id] = va
+		byApp[a.ID] = va
 	}
 	for w := range p.webhooks.records() {
 		if va := byApp[w.AppID]; va != nil {
@@ -437,7 +435,7 @@ func (s *Server) viewProject(p *project) (inbox.Project, bool) {
 			}
 		}
 	}
-	for _, id := range apps.ids {
+	for _, id := range p.apps.ids {
 		va := byApp[id]
 		va.Threads = []inbox.Thread{}
 		for _, t := range va.threads {

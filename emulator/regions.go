@@ -2,11 +2,12 @@ package emulator
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 	"sync"
+
+	"github.com/relaykit/sinch-go/gen/conversation"
 )
 
 // Regions. The Conversation, Template and Batch APIs are each served per region (us, eu, br:
@@ -131,23 +132,13 @@ func (s *Server) afterRegion(c *call, opID string, res any) any {
 	}
 	switch opID {
 	case "createApp":
-		s.regions.set(c.projectID, idOf(asDoc(res)), region)
+		if a, ok := res.(conversation.App); ok {
+			s.regions.set(c.projectID, a.ID, region)
+		}
 	case "deleteApp":
 		s.regions.forget(c.projectID, c.param("app_id"))
 	}
 	return res
-}
-
-// asDoc gives a handler's result as a JSON object (typed results go through JSON).
-func asDoc(res any) doc {
-	if d, ok := res.(doc); ok {
-		return d
-	}
-	var d doc
-	if b, err := json.Marshal(res); err == nil {
-		_ = json.Unmarshal(b, &d)
-	}
-	return d
 }
 
 // RegionInfo holds the base URLs of one region.

@@ -17,7 +17,6 @@ type doc = map[string]any
 
 // Collection names inside a project.
 const (
-	colApps          = "apps"
 	colContacts      = "contacts"
 	colConversations = "conversations"
 	colWebhooks      = "webhooks"
@@ -287,6 +286,8 @@ type project struct {
 	// messages and events hold the project's stored messages and events, typed.
 	messages *collection[*storedMessage]
 	events   *collection[*storedMessage]
+	// apps holds the project's Conversation API apps.
+	apps *collection[*conversation.App]
 	// webhooks holds the webhooks of every app of the project.
 	webhooks *collection[*conversation.Webhook]
 	// templates holds the project's templates (Template Management API v2).
@@ -334,7 +335,7 @@ func (s *store) in(region, id string) *project {
 	defer s.mu.Unlock()
 	p, ok := s.projects[key]
 	if !ok {
-		p = &project{id: id, cols: map[string]*collection[doc]{}, webhooks: newCollection[*conversation.Webhook](), templates: newCollection[*templates.Template](), consents: map[string]consentLists{}, audits: map[string]map[string][]conversation.ConsentAuditRecord{}, batches: map[string]*batchState{}}
+		p = &project{id: id, cols: map[string]*collection[doc]{}, apps: newCollection[*conversation.App](), webhooks: newCollection[*conversation.Webhook](), templates: newCollection[*templates.Template](), consents: map[string]consentLists{}, audits: map[string]map[string][]conversation.ConsentAuditRecord{}, batches: map[string]*batchState{}}
 		p.messages, p.events = newIndexedCollection(messageIndexes), newCollection[*storedMessage]()
 		p.region = region
 		s.projects[key] = p
