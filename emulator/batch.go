@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/relaykit/sinch-go/gen/batch"
 )
 
 // batchOps lists the seven operations of the Batch API.
@@ -306,36 +308,41 @@ func cancelBatchMessages(c *call) (any, error) {
 }
 
 func createBatchContacts(c *call) (any, error) {
-	list := arr(c.body["contacts"])
-	if len(list) == 0 || len(list) > maxBatchRecipients {
+	req, err := decodeRequest[batch.CreateBatchContactsRequest](c)
+	if err != nil && len(c.raw) > 0 {
+		return nil, err
+	}
+	if len(req.Contacts) == 0 || len(req.Contacts) > maxBatchRecipients {
 		return nil, errInvalid("contacts must hold 1 to %d contacts", maxBatchRecipients)
 	}
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	for _, x := range list {
-		d := newContact(c.s, obj(x))
-		c.proj.col(colContacts).put(idOf(d), d)
-		c.queueContactEvent("CONTACT_CREATE", "contact_create_notification", doc{"contact": d})
+	for _, r := range req.Contacts {
+		ct := newContact(c.s, r)
+		c.proj.contacts.put(ct.ID, ct)
+		c.queueContactEvent("CONTACT_CREATE", "contact_create_notification", contactOf{*ct})
 	}
-	return doc{}, nil
+	return struct{}{}, nil
 }
 
 func deleteBatchContacts(c *call) (any, error) {
-	ids := arr(c.body["contact_ids"])
-	if len(ids) == 0 || len(ids) > maxBatchRecipients {
+	req, err := decodeRequest[batch.DeleteBatchContactsRequest](c)
+	if err != nil && len(c.raw) > 0 {
+		return nil, err
+	}
+	if len(req.ContactIds) == 0 || len(req.ContactIds) > maxBatchRecipients {
 		return nil, errInvalid("contact_ids must hold 1 to %d ids", maxBatchRecipients)
 	}
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
 	// Deletion is asynchronous in the API: unknown ids are skipped, not an error.
-	for _, x := range ids {
-		id, _ := x.(string)
-		if d, ok := c.proj.col(colContacts).get(id); ok {
-			c.proj.col(colContacts).remove(id)
-			c.queueContactEvent("CONTACT_DELETE", "contact_delete_notification", doc{"contact": d})
+	for _, id := range req.ContactIds {
+		if ct, ok := c.proj.contacts.get(id); ok {
+			c.proj.contacts.remove(id)
+			c.queueContactEvent("CONTACT_DELETE", "contact_delete_notification", contactOf{*ct})
 		}
 	}
-	return doc{}, nil
+	return struct{}{}, nil
 }
 
 // scheduler starts scheduled batches when the emulator's clock passes their send_after. It

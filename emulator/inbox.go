@@ -414,7 +414,7 @@ func (s *Server) viewProject(p *project) (inbox.Project, bool) {
 			va.Webhooks = append(va.Webhooks, wh)
 		}
 	}
-	contacts := p.cols[colContacts]
+	contacts := p.contacts
 	for _, col := range []struct {
 		c     *collection[*storedMessage]
 		limit int
@@ -456,7 +456,7 @@ type appView struct {
 
 // thread returns the thread a message or event belongs to: its contact's, or without a
 // contact its identity's (the same number on SMS and WhatsApp is one thread).
-func (va *appView) thread(d *storedMessage, contacts *collection[doc]) *inbox.Thread {
+func (va *appView) thread(d *storedMessage, contacts *collection[*conversation.Contact]) *inbox.Thread {
 	identity := d.channelIdentity.Identity
 	channel := string(d.channelIdentity.Channel)
 	key, cid := "identity:"+identity, d.contactID
@@ -466,19 +466,15 @@ func (va *appView) thread(d *storedMessage, contacts *collection[doc]) *inbox.Th
 	t := va.threads[key]
 	if t == nil {
 		t = &inbox.Thread{Key: key, ContactID: cid, Name: identity, Identities: []inbox.Identity{}, Messages: []inbox.Message{}}
-		if contacts == nil {
-			contacts = newCollection[doc]()
-		}
 		if ct, ok := contacts.get(cid); ok {
-			if n := str(ct, "display_name"); n != "" {
-				t.Name = n
+			if ct.DisplayName != "" {
+				t.Name = ct.DisplayName
 			}
-			for _, x := range arr(ct["channel_identities"]) {
-				m := obj(x)
-				if a := str(m, "app_id"); a != "" && a != va.ID {
+			for _, m := range ct.ChannelIdentities {
+				if m.AppID != "" && m.AppID != va.ID {
 					continue
 				}
-				t.Identities = appendIdentity(t.Identities, inbox.Identity{Channel: str(m, "channel"), Identity: str(m, "identity")})
+				t.Identities = appendIdentity(t.Identities, inbox.Identity{Channel: string(m.Channel), Identity: m.Identity})
 			}
 		}
 		va.threads[key] = t

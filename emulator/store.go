@@ -17,11 +17,9 @@ type doc = map[string]any
 
 // Collection names inside a project.
 const (
-	colContacts      = "contacts"
-	colConversations = "conversations"
-	colWebhooks      = "webhooks"
-	colTemplates     = "templates"
-	colBatches       = "batches"
+	colWebhooks  = "webhooks"
+	colTemplates = "templates"
+	colBatches   = "batches"
 )
 
 // collection holds the records of one resource keyed by id, with the ids kept sorted. Ids
@@ -288,6 +286,9 @@ type project struct {
 	events   *collection[*storedMessage]
 	// apps holds the project's Conversation API apps.
 	apps *collection[*conversation.App]
+	// contacts and conversations hold the project's contacts and conversations.
+	contacts      *collection[*conversation.Contact]
+	conversations *collection[*conversation.Conversation]
 	// webhooks holds the webhooks of every app of the project.
 	webhooks *collection[*conversation.Webhook]
 	// templates holds the project's templates (Template Management API v2).
@@ -335,7 +336,7 @@ func (s *store) in(region, id string) *project {
 	defer s.mu.Unlock()
 	p, ok := s.projects[key]
 	if !ok {
-		p = &project{id: id, cols: map[string]*collection[doc]{}, apps: newCollection[*conversation.App](), webhooks: newCollection[*conversation.Webhook](), templates: newCollection[*templates.Template](), consents: map[string]consentLists{}, audits: map[string]map[string][]conversation.ConsentAuditRecord{}, batches: map[string]*batchState{}}
+		p = &project{id: id, cols: map[string]*collection[doc]{}, apps: newCollection[*conversation.App](), contacts: newCollection[*conversation.Contact](), conversations: newCollection[*conversation.Conversation](), webhooks: newCollection[*conversation.Webhook](), templates: newCollection[*templates.Template](), consents: map[string]consentLists{}, audits: map[string]map[string][]conversation.ConsentAuditRecord{}, batches: map[string]*batchState{}}
 		p.messages, p.events = newIndexedCollection(messageIndexes), newCollection[*storedMessage]()
 		p.region = region
 		s.projects[key] = p
