@@ -161,9 +161,9 @@ func (s *Server) MessageTrace(projectID, messageID string) (MessageTrace, bool) 
 }
 
 // typedMessageJSON decodes an app message's JSON for the transcoder; nil when it does not fit.
-func typedMessageJSON(raw string) *conversation.AppMessage {
+func typedMessageJSON[B string | []byte](raw B) *conversation.AppMessage {
 	var msg conversation.AppMessage
-	if raw == "" || json.Unmarshal([]byte(raw), &msg) != nil {
+	if len(raw) == 0 || json.Unmarshal([]byte(raw), &msg) != nil {
 		return nil
 	}
 	return &msg
