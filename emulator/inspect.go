@@ -100,6 +100,9 @@ func (l *traceLog) step(sim *simulation, st deliveryStep, at time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if t := l.byKey[traceKey(sim.projectID, sim.messageID)]; t != nil {
+		if t.reports == nil {
+			t.reports = make([]TraceReport, 0, len(sim.steps)+1) // the planned reports and a READ
+		}
 		t.reports = append(t.reports, TraceReport{Channel: st.ci.channel, Identity: st.ci.identity, Status: st.status, Reason: st.reason, Detail: st.detail, At: at})
 	}
 }
