@@ -40,7 +40,7 @@ type collection[T any] struct {
 // index maps the values of one field to the ids of the records that hold them, sorted.
 type index[T any] struct {
 	key func(d T) string // the value of the field in d
-	ids  map[string][]string
+	ids map[string][]string
 }
 
 func newCollection[T any]() *collection[T] { return &collection[T]{docs: map[string]T{}} }

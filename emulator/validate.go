@@ -96,7 +96,7 @@ type requestValidator struct {
 	// plain lists, for each of params, whether it is a path parameter whose schema is a bare
 	// string: any non-empty value is valid, so kin-openapi is not needed to say so.
 	plain []bool
-	body   *checker              // nil: the body is left to kin-openapi
+	body  *checker // nil: the body is left to kin-openapi
 	// bodyRequired and hasBody describe the operation's request body.
 	bodyRequired, hasBody bool
 }
