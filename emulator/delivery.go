@@ -93,7 +93,7 @@ type sendInput struct {
 // queues the callbacks and the delivery simulation on ob. The caller holds p.mu.
 func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 	p := ob.proj
-	app, ok := p.col(colApps).get(in.appID)
+	app, ok := p.apps.get(in.appID)
 	if !ok {
 		return nil, errNotFound("app %s not found", quoteID(in.appID))
 	}
@@ -106,30 +106,27 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 	if err := refuseAtOnce(in.message); err != nil {
 		return nil, err
 	}
-	mode := str(app, "processing_mode")
+	mode := string(app.ProcessingMode)
 	if mode == "" || in.dispatchOnly {
 		mode = "DISPATCH"
 	}
 	var identities []channelIdentity
-	var contact doc
+	var contact *conversation.Contact
 	if cid := str(in.recipient, "contact_id"); cid != "" {
-		ct, ok := p.col(colContacts).get(cid)
+		ct, ok := p.contacts.get(cid)
 		if !ok {
 			return nil, errNotFound("contact %s not found", quoteID(cid))
 		}
 		contact = ct
-		for _, x := range arr(ct["channel_identities"]) {
-			m := obj(x)
-			if a := str(m, "app_id"); a != "" && a != in.appID {
+		for _, m := range ct.ChannelIdentities {
+			if m.AppID != "" && m.AppID != in.appID {
 				continue
 			}
-			identities = append(identities, channelIdentity{str(m, "channel"), str(m, "identity")})
+			identities = append(identities, channelIdentity{string(m.Channel), m.Identity})
 		}
 		if len(in.priority) == 0 {
-			for _, x := range arr(ct["channel_priority"]) {
-				if ch, ok := x.(string); ok {
-					in.priority = append(in.priority, ch)
-				}
+			for _, ch := range ct.ChannelPriority {
+				in.priority = append(in.priority, string(ch))
 			}
 		}
 	} else {
@@ -152,25 +149,25 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 		if contact == nil {
 			contact = findContact(p, identities)
 			if contact == nil {
-				ids := make([]any, 0, len(identities))
+				var req conversation.ContactCreateRequest
 				for _, ci := range identities {
-					ids = append(ids, doc{"channel": ci.channel, "identity": ci.identity})
+					req.ChannelIdentities = append(req.ChannelIdentities, conversation.ChannelIdentity{Channel: channelOf(ci.channel), Identity: ci.identity})
 				}
-				contact = newContact(s, doc{"channel_identities": ids})
-				p.col(colContacts).put(idOf(contact), contact)
-				ob.queue(in.appID, "CONTACT_CREATE", "contact_create_notification", doc{"contact": contact}, "", "")
+				contact = newContact(s, req)
+				p.contacts.put(contact.ID, contact)
+				ob.queue(in.appID, "CONTACT_CREATE", "contact_create_notification", contactOf{*contact}, "", "")
 			}
 		}
-		conv := findActiveConversation(p, in.appID, idOf(contact))
+		conv := findActiveConversation(p, in.appID, contact.ID)
 		if conv == nil {
-			conv = doc{"id": s.newID(), "app_id": in.appID, "contact_id": idOf(contact), "active": true, "active_channel": order[0].channel}
-			if in.conversationMD != nil {
-				conv["metadata_json"] = cloneValue(in.conversationMD)
+			conv = &conversation.Conversation{ID: s.newID(), AppID: in.appID, ContactID: contact.ID, Active: true, ActiveChannel: conversation.ConversationActiveChannel(order[0].channel)}
+			if md, ok := in.conversationMD.(map[string]any); ok {
+				conv.MetadataJSON = md // never changed in place, so the request's map can be kept
 			}
-			p.col(colConversations).put(idOf(conv), conv)
-			ob.queue(in.appID, "CONVERSATION_START", "conversation_start_notification", doc{"conversation": conv}, "", "")
+			p.conversations.put(conv.ID, conv)
+			ob.queue(in.appID, "CONVERSATION_START", "conversation_start_notification", conversationOf{conversationOut(*conv)}, "", "")
 		}
-		convID = idOf(conv)
+		convID = conv.ID
 	}
 
 	if !s.ingress.reserve(p.id, in.appID) {
@@ -186,17 +183,17 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 	final := steps[len(steps)-1].ci
 	m := &storedMessage{
 		id: s.newID(), direction: conversation.ConversationDirectionToContact, acceptTime: rfc3339(now),
-		channelIdentity: conversation.ChannelIdentity{Channel: channelOf(final.channel), Identity: final.identity, AppID: idOf(app)},
+		channelIdentity: conversation.ChannelIdentity{Channel: channelOf(final.channel), Identity: final.identity, AppID: app.ID},
 		processingMode:  modeOf(mode), metadata: in.metadata, hasInjected: true,
 		kind: contentAppMessage, content: string(content),
 	}
 	if convID != "" {
-		m.conversationID, m.contactID = convID, idOf(contact)
+		m.conversationID, m.contactID = convID, contact.ID
 	}
 	s.keep(p.messages, m)
 	if convID != "" {
-		if conv, ok := p.col(colConversations).get(convID); ok {
-			conv["active_channel"] = final.channel
+		if conv, ok := p.conversations.get(convID); ok {
+			conv.ActiveChannel = conversation.ConversationActiveChannel(final.channel)
 		}
 	}
 
@@ -207,7 +204,7 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 		}
 		if convID != "" {
 			submit["conversation_id"] = convID
-			submit["contact_id"] = idOf(contact)
+			submit["contact_id"] = contact.ID
 		}
 		if in.metadata != "" {
 			submit["metadata"] = in.metadata
@@ -217,7 +214,7 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 
 	var override *webhookRef
 	if in.callbackURL != "" {
-		override = &webhookRef{id: "callback_url", target: in.callbackURL, secret: str(app, "callback_settings", "secret_for_overridden_callback_urls")}
+		override = &webhookRef{id: "callback_url", target: in.callbackURL, secret: app.CallbackSettings.SecretForOverriddenCallbackURLs}
 	}
 	sim := &simulation{
 		override:  override,
@@ -249,15 +246,13 @@ func orderIdentities(ids []channelIdentity, priority []string) []channelIdentity
 	return out
 }
 
-func findContact(p *project, ids []channelIdentity) doc {
-	cc := p.col(colContacts)
-	for _, id := range cc.ids {
-		d := cc.docs[id]
-		for _, x := range arr(d["channel_identities"]) {
-			m := obj(x)
+// findContact returns the oldest contact holding one of the identities, or nil.
+func findContact(p *project, ids []channelIdentity) *conversation.Contact {
+	for ct := range p.contacts.records() {
+		for _, m := range ct.ChannelIdentities {
 			for _, ci := range ids {
-				if str(m, "channel") == ci.channel && str(m, "identity") == ci.identity {
-					return d
+				if string(m.Channel) == ci.channel && m.Identity == ci.identity {
+					return ct
 				}
 			}
 		}
@@ -265,12 +260,14 @@ func findContact(p *project, ids []channelIdentity) doc {
 	return nil
 }
 
-func findActiveConversation(p *project, appID, contactID string) doc {
-	cc := p.col(colConversations)
+// findActiveConversation returns the newest active conversation of the app and contact, or
+// nil.
+func findActiveConversation(p *project, appID, contactID string) *conversation.Conversation {
+	cc := p.conversations
 	for i := len(cc.ids) - 1; i >= 0; i-- {
-		d := cc.docs[cc.ids[i]]
-		if str(d, "app_id") == appID && str(d, "contact_id") == contactID && boolean(d["active"]) {
-			return d
+		conv := cc.docs[cc.ids[i]]
+		if conv.AppID == appID && conv.ContactID == contactID && conv.Active {
+			return conv
 		}
 	}
 	return nil
@@ -449,8 +446,8 @@ func sendEvent(c *call) (any, error) {
 			return nil, err
 		}
 		contactID = id
-		if ids := arr(ct["channel_identities"]); len(ids) > 0 {
-			ci = channelIdentity{str(obj(ids[0]), "channel"), str(obj(ids[0]), "identity")}
+		if len(ct.ChannelIdentities) > 0 {
+			ci = channelIdentity{string(ct.ChannelIdentities[0].Channel), ct.ChannelIdentities[0].Identity}
 		}
 	} else if ids := arr(dig(rec, "identified_by", "channel_identities")); len(ids) > 0 {
 		ci = channelIdentity{str(obj(ids[0]), "channel"), str(obj(ids[0]), "identity")}
@@ -461,14 +458,14 @@ func sendEvent(c *call) (any, error) {
 		// As for messages: a contact without a channel identity cannot be reached at all.
 		return nil, errInvalid("the recipient has no channel identity to send to")
 	}
-	mode := str(app, "processing_mode")
+	mode := string(app.ProcessingMode)
 	if mode == "" || str(b, "processing_strategy") == "DISPATCH_ONLY" {
 		mode = "DISPATCH"
 	}
 	now := c.s.now()
 	e := &storedMessage{
 		id: c.s.newID(), direction: conversation.ConversationDirectionToContact, acceptTime: rfc3339(now),
-		channelIdentity: conversation.ChannelIdentity{Channel: channelOf(ci.channel), Identity: ci.identity, AppID: idOf(app)},
+		channelIdentity: conversation.ChannelIdentity{Channel: channelOf(ci.channel), Identity: ci.identity, AppID: app.ID},
 		processingMode:  modeOf(mode),
 	}
 	if ev, ok := b["event"]; ok && ev != nil {
@@ -477,7 +474,7 @@ func sendEvent(c *call) (any, error) {
 	if contactID != "" {
 		e.contactID = contactID
 		if conv := findActiveConversation(c.proj, appID, contactID); conv != nil {
-			e.conversationID = idOf(conv)
+			e.conversationID = conv.ID
 		}
 	}
 	c.s.keep(c.proj.events, e)
@@ -562,46 +559,47 @@ func (s *Server) inbound(projectID, appID, channel, identity, kind string, conte
 	if projectID == "" || appID == "" || channel == "" || identity == "" {
 		return storedMessage{}, errInvalid("project_id, app_id, channel and identity are required")
 	}
-	p := s.store.project(projectID)
+	p := s.store.in(s.regions.get(projectID, appID), projectID) // the app's region
 	ob := &outbox{s: s, projectID: projectID, proj: p}
 	p.mu.Lock()
-	app, ok := p.col(colApps).get(appID)
+	app, ok := p.apps.get(appID)
 	if !ok {
 		p.mu.Unlock()
 		return storedMessage{}, errNotFound("app %s not found", quoteID(appID))
 	}
-	mode := str(app, "processing_mode")
+	mode := string(app.ProcessingMode)
 	if mode == "" {
 		mode = "DISPATCH"
 	}
 	ci := channelIdentity{channel, identity}
-	var contact, conv doc
+	var contact *conversation.Contact
+	var conv *conversation.Conversation
 	if mode == "CONVERSATION" {
 		contact = findContact(p, []channelIdentity{ci})
 		if contact == nil {
-			contact = newContact(s, doc{"channel_identities": []any{doc{"channel": channel, "identity": identity}}})
-			p.col(colContacts).put(idOf(contact), contact)
-			ob.queue(appID, "CONTACT_CREATE", "contact_create_notification", doc{"contact": contact}, "", "")
+			contact = newContact(s, conversation.ContactCreateRequest{ChannelIdentities: []conversation.ChannelIdentity{{Channel: channelOf(channel), Identity: identity}}})
+			p.contacts.put(contact.ID, contact)
+			ob.queue(appID, "CONTACT_CREATE", "contact_create_notification", contactOf{*contact}, "", "")
 		}
-		conv = findActiveConversation(p, appID, idOf(contact))
+		conv = findActiveConversation(p, appID, contact.ID)
 		if conv == nil {
-			conv = doc{"id": s.newID(), "app_id": appID, "contact_id": idOf(contact), "active": true, "active_channel": channel}
-			p.col(colConversations).put(idOf(conv), conv)
-			ob.queue(appID, "CONVERSATION_START", "conversation_start_notification", doc{"conversation": conv}, "", "")
+			conv = &conversation.Conversation{ID: s.newID(), AppID: appID, ContactID: contact.ID, Active: true, ActiveChannel: conversation.ConversationActiveChannel(channel)}
+			p.conversations.put(conv.ID, conv)
+			ob.queue(appID, "CONVERSATION_START", "conversation_start_notification", conversationOf{conversationOut(*conv)}, "", "")
 		}
-		conv["last_received"] = rfc3339(s.now())
+		conv.LastReceived = s.now().UTC()
 	}
 	if kind == "contact_message" {
 		s.windows.open(projectID, appID, ci, s.now())
 	}
 	d := &storedMessage{
 		id: s.newID(), direction: conversation.ConversationDirectionToApp, acceptTime: rfc3339(s.now()),
-		channelIdentity: conversation.ChannelIdentity{Channel: channelOf(channel), Identity: identity, AppID: idOf(app)},
+		channelIdentity: conversation.ChannelIdentity{Channel: channelOf(channel), Identity: identity, AppID: app.ID},
 		processingMode:  modeOf(mode),
 	}
 	if contact != nil {
-		d.contactID = idOf(contact)
-		d.conversationID = idOf(conv)
+		d.contactID = contact.ID
+		d.conversationID = conv.ID
 	}
 	if kind == "contact_message" {
 		d.setContent(contentContactMessage, content)

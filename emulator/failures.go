@@ -102,7 +102,7 @@ const whatsAppWindow = 24 * time.Hour
 type sendContext struct {
 	s     *Server
 	p     *project
-	app   doc
+	app   *conversation.App
 	in    sendInput
 	now   time.Time
 	event bool // an app event (events:send), not a message: no WhatsApp window
@@ -143,14 +143,14 @@ func typedMessage(m doc) *conversation.AppMessage {
 	return &msg
 }
 
-func (s *Server) newSendContext(p *project, app doc, in sendInput) *sendContext {
+func (s *Server) newSendContext(p *project, app *conversation.App, in sendInput) *sendContext {
 	return &sendContext{s: s, p: p, app: app, in: in, now: s.now()}
 }
 
 // hasCredentials reports whether the app has channel_credentials for channel.
 func (sc *sendContext) hasCredentials(channel string) bool {
-	for _, x := range arr(sc.app["channel_credentials"]) {
-		if str(obj(x), "channel") == channel {
+	for _, cred := range sc.app.ChannelCredentials {
+		if string(cred.Channel) == channel {
 			return true
 		}
 	}
@@ -394,15 +394,13 @@ func refuseAtOnce(msg doc) error {
 // checkCredentials refuses a static_bearer credential without a token, except on VIBERBM,
 // whose credential is the claimed identity (the Viber service ID) alone
 // (https://developers.sinch.com/docs/conversation/channel-support/viber-bm/set-up).
-func checkCredentials(body doc) error {
-	for i, x := range arr(body["channel_credentials"]) {
-		cred := obj(x)
-		sb := obj(cred["static_bearer"])
-		if sb == nil || str(cred, "channel") == "VIBERBM" {
+func checkCredentials(creds []conversation.ChannelCredentials) error {
+	for i, cred := range creds {
+		if cred.StaticBearer == (conversation.StaticBearerCredential{}) || cred.Channel == conversation.ConversationChannelViberBM {
 			continue
 		}
-		if str(sb, "token") == "" {
-			return errInvalid("channel_credentials[%d].static_bearer.token is required for %s (only VIBERBM takes the claimed_identity alone)", i, str(cred, "channel"))
+		if cred.StaticBearer.Token == "" {
+			return errInvalid("channel_credentials[%d].static_bearer.token is required for %s (only VIBERBM takes the claimed_identity alone)", i, cred.Channel)
 		}
 	}
 	return nil

@@ -60,13 +60,21 @@ func TestPageSizeOverMaximumIsRefusedOnEveryList(t *testing.T) {
 				e.must(200, "POST", e.conv("/contacts"), map[string]any{"channel_identities": []any{map[string]any{"channel": "SMS", "identity": fmt.Sprintf("+1555000%04d", i)}}, "language": "EN_US"})
 			}
 			lists := map[string]func(n int) (string, string, any){
-				"listContacts":            func(n int) (string, string, any) { return "GET", e.conv(fmt.Sprintf("/contacts?page_size=%d", n)), nil },
-				"listIdentityConflicts":   func(n int) (string, string, any) { return "GET", e.conv(fmt.Sprintf("/contacts:identityConflicts?page_size=%d", n)), nil },
-				"listConversations":       func(n int) (string, string, any) { return "GET", e.conv(fmt.Sprintf("/conversations?only_active=false&page_size=%d", n)), nil },
-				"listRecentConversations": func(n int) (string, string, any) { return "GET", e.conv(fmt.Sprintf("/conversations:recent?app_id=%s&page_size=%d", app, n)), nil },
-				"listMessages":            func(n int) (string, string, any) { return "GET", e.conv(fmt.Sprintf("/messages?page_size=%d", n)), nil },
-				"listEvents":              func(n int) (string, string, any) { return "GET", e.conv(fmt.Sprintf("/events?page_size=%d", n)), nil },
-				"listConsents":            func(n int) (string, string, any) { return "GET", e.conv(fmt.Sprintf("/apps/%s/consents/OPT_OUT_ALL?page_size=%d", app, n)), nil },
+				"listContacts": func(n int) (string, string, any) { return "GET", e.conv(fmt.Sprintf("/contacts?page_size=%d", n)), nil },
+				"listIdentityConflicts": func(n int) (string, string, any) {
+					return "GET", e.conv(fmt.Sprintf("/contacts:identityConflicts?page_size=%d", n)), nil
+				},
+				"listConversations": func(n int) (string, string, any) {
+					return "GET", e.conv(fmt.Sprintf("/conversations?only_active=false&page_size=%d", n)), nil
+				},
+				"listRecentConversations": func(n int) (string, string, any) {
+					return "GET", e.conv(fmt.Sprintf("/conversations:recent?app_id=%s&page_size=%d", app, n)), nil
+				},
+				"listMessages": func(n int) (string, string, any) { return "GET", e.conv(fmt.Sprintf("/messages?page_size=%d", n)), nil },
+				"listEvents":   func(n int) (string, string, any) { return "GET", e.conv(fmt.Sprintf("/events?page_size=%d", n)), nil },
+				"listConsents": func(n int) (string, string, any) {
+					return "GET", e.conv(fmt.Sprintf("/apps/%s/consents/OPT_OUT_ALL?page_size=%d", app, n)), nil
+				},
 				"fetchLastMessage": func(n int) (string, string, any) {
 					return "POST", e.conv("/messages:fetch-last-message"), map[string]any{"channel_identities": []any{"+15550000001"}, "page_size": n}
 				},

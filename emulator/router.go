@@ -224,19 +224,15 @@ func (s *Server) serveCall(o op, v *requestValidator, w http.ResponseWriter, r *
 			return http.StatusBadRequest
 		}
 	}
-	c.proj = s.store.project(projectID)
+	c.proj = s.store.in(regionOf(r.Context()), projectID)
 	c.outbox = &outbox{s: s, projectID: projectID, proj: c.proj}
 	var res any
 	err = s.checkRegion(c)
-	if err == nil && (o.id == "createApp" || o.id == "updateApp") {
-		err = checkCredentials(c.body)
-	}
 	if err == nil {
 		res, err = o.h(c)
 	}
 	if err == nil {
 		res = s.afterRegion(c, o.id, res)
-		res = s.withQueueStats(c, o.id, res)
 	}
 	c.flush()
 	if r.Method != http.MethodGet {
