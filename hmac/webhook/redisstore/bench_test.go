@@ -3,7 +3,9 @@ package redisstore_test
 import (
 	"context"
 	"strconv"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/relaykit/sinch-go/hmac/webhook"
 	"github.com/relaykit/sinch-go/hmac/webhook/redisstore"
@@ -18,7 +20,7 @@ import (
 //   - redis-2trips: WithCompletionDelay(0), Complete written at once (a second round trip);
 //   - redis-1trip: the default, each Claim carrying the previous completion.
 //
-// Run with -count to interleave them: go test -run '^$' -bench ClaimComplete -count 5 -benchtime 1s
+// BenchmarkClaimCompleteSideBySide runs the two Redis variants alternately, op by op.
 func BenchmarkClaimComplete(b *testing.B) {
 	srv := redistest.Start(b)
 	type variant struct {
@@ -50,9 +52,10 @@ func BenchmarkClaimComplete(b *testing.B) {
 			if v.trips != nil {
 				v.trips.reset()
 			}
+			prefix := "MESSAGE_INBOUND:bench-" + v.name + "-" + strconv.FormatInt(benchRun.Add(1), 10) + "-"
 			i := 0
 			for b.Loop() {
-				key := "MESSAGE_INBOUND:bench-" + v.name + strconv.Itoa(i)
+				key := prefix + strconv.Itoa(i)
 				i++
 				if res, err := v.store.Claim(ctx, key); err != nil || res != webhook.Claimed {
 					b.Fatal(res, err)
@@ -67,4 +70,63 @@ func BenchmarkClaimComplete(b *testing.B) {
 			}
 		})
 	}
+}
+
+// benchRun makes each benchmark run's keys new (a rerun with -count meets a Redis that
+// remembers the keys of the previous one).
+var benchRun atomic.Int64
+
+// BenchmarkClaimCompleteSideBySide measures the two ways of recording a completion in one
+// run, interleaved op by op so that the machine's load falls on both alike: each op is a
+// Claim and a Complete on the two-trip store (WithCompletionDelay(0)) and then on the
+// one-trip store (the default), timed apart. It reports each one's µs/op and round trips per
+// op, and the ratio of their times.
+func BenchmarkClaimCompleteSideBySide(b *testing.B) {
+	srv := redistest.Start(b)
+	type side struct {
+		store   *redisstore.Store
+		trips   *tripCounter
+		elapsed time.Duration
+	}
+	var sides [2]*side // two trips, one trip
+	for i, opts := range [][]redisstore.Option{{redisstore.WithCompletionDelay(0)}, nil} {
+		rdb, trips := countedClient(b, srv)
+		s, err := redisstore.New(rdb, opts...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { _ = s.Close(context.Background()) })
+		sides[i] = &side{store: s, trips: trips}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	prefix := "MESSAGE_INBOUND:side-" + strconv.FormatInt(benchRun.Add(1), 10) + "-"
+	for _, sd := range sides { // connections and script cache
+		if _, err := sd.store.Claim(ctx, prefix+"warm"); err != nil {
+			b.Fatal(err)
+		}
+		sd.trips.reset()
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		for n, sd := range sides {
+			key := prefix + strconv.Itoa(n) + "-" + strconv.Itoa(i)
+			began := time.Now()
+			if res, err := sd.store.Claim(ctx, key); err != nil || res != webhook.Claimed {
+				b.Fatal(res, err)
+			}
+			if err := sd.store.Complete(context.WithoutCancel(ctx), key); err != nil {
+				b.Fatal(err)
+			}
+			sd.elapsed += time.Since(began)
+		}
+		i++
+	}
+	two, one := sides[0], sides[1]
+	b.ReportMetric(float64(two.elapsed.Microseconds())/float64(b.N), "2trips-µs/op")
+	b.ReportMetric(float64(one.elapsed.Microseconds())/float64(b.N), "1trip-µs/op")
+	b.ReportMetric(float64(two.trips.store.Load())/float64(b.N), "2trips-roundtrips/op")
+	b.ReportMetric(float64(one.trips.store.Load())/float64(b.N), "1trip-roundtrips/op")
+	b.ReportMetric(float64(one.elapsed)/float64(two.elapsed), "time-ratio-1trip/2trips")
 }
