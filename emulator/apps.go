@@ -1,76 +1,113 @@
 package emulator
 
-func (c *call) app(id string) (doc, error) {
-	a, ok := c.proj.col(colApps).get(id)
+import "github.com/relaykit/sinch-go/gen/conversation"
+
+func (c *call) app(id string) (*conversation.App, error) {
+	a, ok := c.proj.apps.get(id)
 	if !ok {
 		return nil, errNotFound("app %s not found", quoteID(id))
 	}
 	return a, nil
 }
 
+// appList is conversation.ListAppsResponse with the list always present.
+type appList struct {
+	// Apps is the apps of the project (of the request's region), oldest first.
+	Apps []conversation.App `json:"apps"`
+}
+
 func listApps(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	p, _ := c.proj.col(colApps).list(nil, 1<<30, "", false)
-	apps := make([]any, 0, len(p.items))
-	for _, a := range p.items {
-		apps = append(apps, clone(a))
+	out := appList{Apps: make([]conversation.App, 0, len(c.proj.apps.ids))}
+	for a := range c.proj.apps.records() {
+		out.Apps = append(out.Apps, *a)
 	}
-	return doc{"apps": apps}, nil
+	return out, nil
 }
 
 func createApp(c *call) (any, error) {
-	if c.body == nil {
-		return nil, errInvalid("request body is required")
+	req, err := decodeRequest[conversation.CreateAppRequest](c)
+	if err != nil {
+		return nil, err
 	}
-	a := clone(c.body)
-	a["id"] = c.s.newID()
-	if str(a, "processing_mode") == "" {
-		a["processing_mode"] = "DISPATCH"
+	if err := checkCredentials(req.ChannelCredentials); err != nil {
+		return nil, err
 	}
-	if a["channel_credentials"] == nil {
-		a["channel_credentials"] = []any{}
+	a := &conversation.App{
+		ID:                             c.s.newID(),
+		CallbackSettings:               req.CallbackSettings,
+		ChannelCredentials:             req.ChannelCredentials,
+		ConversationMetadataReportView: req.ConversationMetadataReportView,
+		DeliveryReportBasedFallback:    req.DeliveryReportBasedFallback,
+		DispatchRetentionPolicy:        req.DispatchRetentionPolicy,
+		DisplayName:                    req.DisplayName,
+		MessageRetrySettings:           req.MessageRetrySettings,
+		ProcessingMode:                 req.ProcessingMode,
+		RetentionPolicy:                req.RetentionPolicy,
+		SmartConversation:              req.SmartConversation,
 	}
-	if str(a, "conversation_metadata_report_view") == "" {
-		a["conversation_metadata_report_view"] = "NONE"
+	if a.ProcessingMode == "" {
+		a.ProcessingMode = conversation.ProcessingModeDispatch
+	}
+	if a.ConversationMetadataReportView == "" {
+		a.ConversationMetadataReportView = conversation.ConversationMetadataReportViewNone
 	}
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	c.proj.col(colApps).put(idOf(a), a)
-	return clone(a), nil
+	c.proj.apps.put(a.ID, a)
+	return *a, nil
+}
+
+// withQueueStats is the app as getApp and updateApp answer it: with queue_stats
+// (outbound_size, outbound_limit) read from its ingress queue.
+func (c *call) withQueueStats(a conversation.App) conversation.App {
+	a.QueueStats = conversation.QueueStats{
+		OutboundSize:  int64(c.s.ingress.size(c.projectID, a.ID)),
+		OutboundLimit: int64(c.s.ingress.limit),
+	}
+	return a
 }
 
 func getApp(c *call) (any, error) {
-	c.proj.mu.Lock()
-	defer c.proj.mu.Unlock()
-	return cloneOK(c.app(c.param("app_id")))
-}
-
-func updateApp(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
 	a, err := c.app(c.param("app_id"))
 	if err != nil {
 		return nil, err
 	}
-	if err := applyUpdate(a, c.body, splitMask(c.r), "id"); err != nil {
+	return c.withQueueStats(*a), nil
+}
+
+func updateApp(c *call) (any, error) {
+	req, err := decodeRequest[conversation.UpdateAppRequest](c)
+	if err != nil && len(c.raw) > 0 {
 		return nil, err
 	}
-	return clone(a), nil
+	if err := checkCredentials(req.ChannelCredentials); err != nil {
+		return nil, err
+	}
+	c.proj.mu.Lock()
+	defer c.proj.mu.Unlock()
+	a, err := c.app(c.param("app_id"))
+	if err != nil {
+		return nil, err
+	}
+	next, err := patchRecord(c, *a, "id", "queue_stats")
+	if err != nil {
+		return nil, err
+	}
+	c.proj.apps.put(a.ID, &next)
+	return c.withQueueStats(next), nil
 }
 
 func deleteApp(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
 	id := c.param("app_id")
-	if !c.proj.col(colApps).remove(id) {
+	if !c.proj.apps.remove(id) {
 		return nil, errNotFound("app %s not found", quoteID(id))
 	}
-	wc := c.proj.col(colWebhooks)
-	for _, wid := range append([]string(nil), wc.ids...) {
-		if str(wc.docs[wid], "app_id") == id {
-			wc.remove(wid)
-		}
-	}
-	return doc{}, nil
+	removeAppWebhooks(c.proj, id)
+	return struct{}{}, nil
 }

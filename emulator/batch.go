@@ -338,51 +338,6 @@ func deleteBatchContacts(c *call) (any, error) {
 	return doc{}, nil
 }
 
-func createBatchConsents(c *call) (any, error) {
-	appID := str(c.body, "app_id")
-	recs := arr(c.body["consent_records"])
-	if len(recs) == 0 {
-		return nil, errInvalid("consent_records must not be empty")
-	}
-	c.proj.mu.Lock()
-	defer c.proj.mu.Unlock()
-	if _, err := c.app(appID); err != nil {
-		return nil, err
-	}
-	lists := c.proj.consents[appID]
-	if lists == nil {
-		lists = map[string][]string{}
-		c.proj.consents[appID] = lists
-	}
-	audits := c.proj.audits[appID]
-	if audits == nil {
-		audits = map[string][]doc{}
-		c.proj.audits[appID] = audits
-	}
-	now := rfc3339(c.s.now())
-	for _, x := range recs {
-		r := obj(x)
-		ident, typ := str(r, "identification"), str(r, "consent_type")
-		if ident == "" {
-			return nil, errInvalid("every consent record needs an identification")
-		}
-		if typ == "" {
-			typ = "OPT_OUT_ALL"
-		}
-		op := "OPERATION_UPDATE"
-		if !contains(lists[typ], ident) {
-			lists[typ] = append(lists[typ], ident)
-			sort.Strings(lists[typ])
-			op = "OPERATION_INSERT"
-		}
-		audits[ident] = append(audits[ident], doc{
-			"origin": "ORIGIN_API", "operation": op, "list_type": typ,
-			"project_id": c.projectID, "app_id": appID, "datetime": now,
-		})
-	}
-	return doc{"batch_id": c.s.newID()}, nil
-}
-
 // scheduler starts scheduled batches when the emulator's clock passes their send_after. It
 // polls, so that a fake Clock moved forward by a test also releases them.
 type scheduler struct {

@@ -2,10 +2,13 @@ package emulator
 
 import (
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/relaykit/sinch-go/gen/conversation"
 )
 
 func TestBatchSubstitutesParametersPerRecipient(t *testing.T) {
@@ -64,8 +67,8 @@ func TestBatchSubstitutesParametersPerRecipient(t *testing.T) {
 	p := e.srv.store.project(testProject)
 	p.mu.Lock()
 	var texts []string
-	for _, id := range p.col(colMessages).ids {
-		texts = append(texts, str(p.col(colMessages).docs[id], "app_message", "text_message", "text"))
+	for _, id := range p.messages.ids {
+		texts = append(texts, str(p.messages.docs[id].contentDoc(), "text_message", "text"))
 	}
 	p.mu.Unlock()
 	sort.Strings(texts)
@@ -271,7 +274,7 @@ func (e *env) subscribeBatchStatus(hookID string) {
 	}
 	p := e.srv.store.project(testProject)
 	p.mu.Lock()
-	d, _ := p.col(colWebhooks).get(hookID)
-	d["triggers"] = append(arr(d["triggers"]), "BATCH_STATUS_UPDATE")
+	d, _ := p.webhooks.get(hookID)
+	d.Triggers = append(slices.Clip(d.Triggers), conversation.WebhookTriggerBatchStatusUpdate)
 	p.mu.Unlock()
 }

@@ -36,7 +36,7 @@ func createContact(c *call) (any, error) {
 
 // queueContactEvent sends a contact-level callback to the webhooks of every app.
 func (c *call) queueContactEvent(trigger, key string, payload doc) {
-	for _, appID := range c.proj.col(colApps).ids {
+	for _, appID := range c.proj.apps.ids {
 		c.queue(appID, trigger, key, payload, "", "")
 	}
 }
@@ -111,11 +111,16 @@ func mergeContact(c *call) (any, error) {
 			dst[k] = src[k]
 		}
 	}
-	for _, name := range []string{colConversations, colMessages, colEvents} {
-		col := c.proj.col(name)
+	convs := c.proj.col(colConversations)
+	for _, id := range convs.ids {
+		if str(convs.docs[id], "contact_id") == srcID {
+			convs.update(id, func(d doc) { d["contact_id"] = idOf(dst) })
+		}
+	}
+	for _, col := range []*collection[*storedMessage]{c.proj.messages, c.proj.events} {
 		for _, id := range col.ids {
-			if str(col.docs[id], "contact_id") == srcID {
-				col.update(id, func(d doc) { d["contact_id"] = idOf(dst) })
+			if col.docs[id].contactID == srcID {
+				col.update(id, func(m *storedMessage) { m.contactID = idOf(dst) })
 			}
 		}
 	}

@@ -115,7 +115,7 @@ func injectMessage(c *call) (any, error) {
 			m["direction"] = "TO_CONTACT"
 		}
 	}
-	c.s.keep(c.proj, colMessages, m)
+	c.s.keep(c.proj.messages, recordFromDoc(m))
 	return doc{}, nil
 }
 
@@ -126,7 +126,7 @@ func injectEvent(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.s.keep(c.proj, colEvents, e)
+	c.s.keep(c.proj.events, recordFromDoc(e))
 	return doc{"event_id": idOf(e), "accepted_time": e["accept_time"]}, nil
 }
 
@@ -159,7 +159,7 @@ func listRecentConversations(c *call) (any, error) {
 	onlyActive := c.query("only_active") == "true"
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	mc := c.proj.col(colMessages)
+	mc := c.proj.messages
 	keep := func(d doc) bool {
 		return (appID == "" || str(d, "app_id") == appID) && (!onlyActive || boolean(d["active"]))
 	}
@@ -174,7 +174,7 @@ func listRecentConversations(c *call) (any, error) {
 		item := doc{"conversation": clone(conv)}
 		// The conversation's last message: the newest id of its index entry.
 		if ids, _ := mc.candidates("conversation", idOf(conv)); len(ids) > 0 {
-			item["last_message"] = clone(mc.docs[ids[len(ids)-1]])
+			item["last_message"] = *mc.docs[ids[len(ids)-1]]
 		}
 		items = append(items, item)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"time"
+
+	"github.com/relaykit/sinch-go/gen/conversation"
 )
 
 // channelIdentity is one (channel, identity) a message can go to.
@@ -89,9 +91,9 @@ type sendInput struct {
 
 // sendLocked stores a message, creates the contact and conversation in CONVERSATION mode, and
 // queues the callbacks and the delivery simulation on ob. The caller holds p.mu.
-func (s *Server) sendLocked(ob *outbox, in sendInput) (doc, error) {
+func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 	p := ob.proj
-	app, ok := p.col(colApps).get(in.appID)
+	app, ok := p.apps.get(in.appID)
 	if !ok {
 		return nil, errNotFound("app %s not found", quoteID(in.appID))
 	}
@@ -104,7 +106,7 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (doc, error) {
 	if err := refuseAtOnce(in.message); err != nil {
 		return nil, err
 	}
-	mode := str(app, "processing_mode")
+	mode := string(app.ProcessingMode)
 	if mode == "" || in.dispatchOnly {
 		mode = "DISPATCH"
 	}
@@ -176,23 +178,16 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (doc, error) {
 	}
 	steps := planDelivery(order, s.newSendContext(p, app, in).check)
 	final := steps[len(steps)-1].ci
-	m := doc{
-		"id":               s.newID(),
-		"direction":        "TO_CONTACT",
-		"app_message":      in.message, // frozen by keep
-		"channel_identity": doc{"channel": final.channel, "identity": final.identity, "app_id": in.appID},
-		"accept_time":      rfc3339(now),
-		"processing_mode":  mode,
-		"injected":         false,
+	m := &storedMessage{
+		id: s.newID(), direction: conversation.ConversationDirectionToContact, acceptTime: rfc3339(now),
+		channelIdentity: conversation.ChannelIdentity{Channel: channelOf(final.channel), Identity: final.identity, AppID: app.ID},
+		processingMode:  modeOf(mode), metadata: in.metadata, hasInjected: true,
 	}
-	if in.metadata != "" {
-		m["metadata"] = in.metadata
-	}
+	m.setContent(contentAppMessage, in.message)
 	if convID != "" {
-		m["conversation_id"] = convID
-		m["contact_id"] = idOf(contact)
+		m.conversationID, m.contactID = convID, idOf(contact)
 	}
-	s.keep(p, colMessages, m)
+	s.keep(p.messages, m)
 	if convID != "" {
 		if conv, ok := p.col(colConversations).get(convID); ok {
 			conv["active_channel"] = final.channel
@@ -201,7 +196,7 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (doc, error) {
 
 	ci := doc{"channel": order[0].channel, "identity": order[0].identity}
 	submit := doc{
-		"message_id": idOf(m), "channel_identity": ci, "submitted_message": in.message,
+		"message_id": m.id, "channel_identity": ci, "submitted_message": in.message,
 		"processing_mode": mode,
 	}
 	if convID != "" {
@@ -215,16 +210,16 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (doc, error) {
 
 	var override *webhookRef
 	if in.callbackURL != "" {
-		override = &webhookRef{id: "callback_url", target: in.callbackURL, secret: str(app, "callback_settings", "secret_for_overridden_callback_urls")}
+		override = &webhookRef{id: "callback_url", target: in.callbackURL, secret: app.CallbackSettings.SecretForOverriddenCallbackURLs}
 	}
 	sim := &simulation{
 		override:  override,
-		projectID: p.id, appID: in.appID, messageID: idOf(m), conversationID: convID, contactID: str(m, "contact_id"),
+		projectID: p.id, appID: in.appID, messageID: m.id, conversationID: convID, contactID: m.contactID,
 		metadata: in.metadata, correlationID: in.correlationID, mode: mode, accepted: now, steps: steps,
 		batchID: in.batchID, messageIndex: in.messageIndex, ttl: in.ttl,
 	}
-	s.traces.start(sim, in.message, in.channelProperties)
-	s.feed.sent(idOf(m), order)
+	s.traces.start(sim, m.content, in.channelProperties)
+	s.feed.sent(m.id, order)
 	ob.after = append(ob.after, func() { s.ingress.push(p, sim) })
 	return m, nil
 }
@@ -407,7 +402,7 @@ func sendMessage(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return doc{"message_id": idOf(m), "accepted_time": m["accept_time"]}, nil
+	return doc{"message_id": m.id, "accepted_time": m.acceptTime}, nil
 }
 
 func sendEvent(c *call) (any, error) {
@@ -443,27 +438,30 @@ func sendEvent(c *call) (any, error) {
 		// As for messages: a contact without a channel identity cannot be reached at all.
 		return nil, errInvalid("the recipient has no channel identity to send to")
 	}
-	mode := str(app, "processing_mode")
+	mode := string(app.ProcessingMode)
 	if mode == "" || str(b, "processing_strategy") == "DISPATCH_ONLY" {
 		mode = "DISPATCH"
 	}
 	now := c.s.now()
-	e := doc{
-		"id": c.s.newID(), "direction": "TO_CONTACT", "app_event": cloneValue(b["event"]),
-		"channel_identity": doc{"channel": ci.channel, "identity": ci.identity, "app_id": appID},
-		"accept_time":      rfc3339(now), "processing_mode": mode,
+	e := &storedMessage{
+		id: c.s.newID(), direction: conversation.ConversationDirectionToContact, acceptTime: rfc3339(now),
+		channelIdentity: conversation.ChannelIdentity{Channel: channelOf(ci.channel), Identity: ci.identity, AppID: app.ID},
+		processingMode:  modeOf(mode),
+	}
+	if ev, ok := b["event"]; ok && ev != nil {
+		e.setContent(contentAppEvent, ev)
 	}
 	if contactID != "" {
-		e["contact_id"] = contactID
+		e.contactID = contactID
 		if conv := findActiveConversation(c.proj, appID, contactID); conv != nil {
-			e["conversation_id"] = idOf(conv)
+			e.conversationID = idOf(conv)
 		}
 	}
-	c.s.keep(c.proj, colEvents, e)
+	c.s.keep(c.proj.events, e)
 	// Events follow the messages' channel rules (credentials, identities, opt-outs), without
 	// fallback and without the WhatsApp window, which is about messages: a channel that
 	// cannot take the event gets a FAILED report.
-	report := doc{"event_id": idOf(e), "status": "DELIVERED", "channel_identity": e["channel_identity"], "processing_mode": mode}
+	report := doc{"event_id": e.id, "status": "DELIVERED", "channel_identity": e.channelIdentity, "processing_mode": mode}
 	sc := c.s.newSendContext(c.proj, app, sendInput{appID: appID})
 	sc.event = true
 	if f := sc.check(ci); !f.ok() && f.code != "" {
@@ -474,7 +472,7 @@ func sendEvent(c *call) (any, error) {
 		report["contact_id"] = contactID
 	}
 	c.queue(appID, "EVENT_DELIVERY", "event_delivery_report", report, str(b, "event_metadata"), str(b, "correlation_id"))
-	return doc{"event_id": idOf(e), "accepted_time": e["accept_time"]}, nil
+	return doc{"event_id": e.id, "accepted_time": e.acceptTime}, nil
 }
 
 // InboundMessage is a message a contact sends to an app, injected with InjectInbound.
@@ -533,23 +531,23 @@ func (s *Server) injectRaw(ctx context.Context, projectID, appID, channel, ident
 	if err != nil {
 		return "", err
 	}
-	return idOf(d), nil
+	return d.id, nil
 }
 
 // inbound stores a message or an event from a contact and queues its callbacks.
-func (s *Server) inbound(projectID, appID, channel, identity, kind string, content doc, metadata string) (doc, error) {
+func (s *Server) inbound(projectID, appID, channel, identity, kind string, content doc, metadata string) (storedMessage, error) {
 	if projectID == "" || appID == "" || channel == "" || identity == "" {
-		return nil, errInvalid("project_id, app_id, channel and identity are required")
+		return storedMessage{}, errInvalid("project_id, app_id, channel and identity are required")
 	}
 	p := s.store.project(projectID)
 	ob := &outbox{s: s, projectID: projectID, proj: p}
 	p.mu.Lock()
-	app, ok := p.col(colApps).get(appID)
+	app, ok := p.apps.get(appID)
 	if !ok {
 		p.mu.Unlock()
-		return nil, errNotFound("app %s not found", quoteID(appID))
+		return storedMessage{}, errNotFound("app %s not found", quoteID(appID))
 	}
-	mode := str(app, "processing_mode")
+	mode := string(app.ProcessingMode)
 	if mode == "" {
 		mode = "DISPATCH"
 	}
@@ -573,27 +571,26 @@ func (s *Server) inbound(projectID, appID, channel, identity, kind string, conte
 	if kind == "contact_message" {
 		s.windows.open(projectID, appID, ci, s.now())
 	}
-	d := doc{
-		"id": s.newID(), "direction": "TO_APP", kind: content,
-		"channel_identity": doc{"channel": channel, "identity": identity, "app_id": appID},
-		"accept_time":      rfc3339(s.now()), "processing_mode": mode,
+	d := &storedMessage{
+		id: s.newID(), direction: conversation.ConversationDirectionToApp, acceptTime: rfc3339(s.now()),
+		channelIdentity: conversation.ChannelIdentity{Channel: channelOf(channel), Identity: identity, AppID: app.ID},
+		processingMode:  modeOf(mode),
 	}
 	if contact != nil {
-		d["contact_id"] = idOf(contact)
-		d["conversation_id"] = idOf(conv)
+		d.contactID = idOf(contact)
+		d.conversationID = idOf(conv)
 	}
 	if kind == "contact_message" {
-		d["injected"] = false
-		if metadata != "" {
-			d["metadata"] = metadata
-		}
-		s.keep(p, colMessages, d)
-		ob.queue(appID, "MESSAGE_INBOUND", "message", d, metadata, "")
+		d.setContent(contentContactMessage, content)
+		d.hasInjected, d.metadata = true, metadata
+		s.keep(p.messages, d)
+		ob.queue(appID, "MESSAGE_INBOUND", "message", *d, metadata, "")
 	} else {
-		s.keep(p, colEvents, d)
-		ob.queue(appID, "EVENT_INBOUND", "event", d, "", "")
+		d.setContent(contentContactEvent, content)
+		s.keep(p.events, d)
+		ob.queue(appID, "EVENT_INBOUND", "event", *d, "", "")
 	}
-	out := clone(d)
+	out := *d
 	p.mu.Unlock()
 	ob.flush()
 	s.changed()

@@ -55,18 +55,26 @@
 //	MEDIA_TYPE_UNSUPPORTED                     at once: a media URL whose file type MMS or RCS does not take
 //	                                           (for example .docx on RCS)
 //	MEDIA_NOT_REACHABLE                        at once: a media URL on a host under .invalid
-//	MESSAGE_SPLIT_REQUIRED, CHANNEL_REJECT,    at once: a limit emulator/transcode reports as failing, with
-//	BAD_REQUEST                                its code (MESSAGE_SPLIT_REQUIRED: SMS parts beyond
-//	                                           SMS_MAX_NUMBER_OF_MESSAGE_PARTS; CHANNEL_REJECT or BAD_REQUEST:
-//	                                           a channel limit the transcoder's package doc lists)
+//	MESSAGE_SPLIT_REQUIRED                     at once: an SMS needing more parts than its
+//	                                           SMS_MAX_NUMBER_OF_MESSAGE_PARTS (the SMS docs: not delivered)
+//	BAD_REQUEST                                at once: a channel rule emulator/transcode's package doc lists
+//	                                           (WhatsApp text over 4096 characters, RCS card title over 200, ...):
+//	                                           the reference's code for a request that fails the channel-specific
+//	                                           validation done while the message is processed
 //	RECIPIENT_NOT_REACHABLE                    queued: a test number (below) or Config.Undeliverable
 //	MESSAGE_EXPIRED                            queued: the ttl ran out before delivery (a test number ending in
 //	                                           4444, or a message waiting in the ingress queue); no fallback
 //	NO_CHANNELS_LEFT                           every channel of the order failed
 //	any other code                             queued: Config.Failures returns it for the channel and identity
 //
-// The remaining codes of the reference (UNKNOWN, INTERNAL_ERROR, RATE_LIMITED,
-// CHANNEL_FAILURE, CHANNEL_BAD_CONFIGURATION, MEDIA_TOO_LARGE, DELIVERY_TIMED_OUT,
+// MESSAGE_SPLIT_REQUIRED and MESSAGE_EXPIRED are not in the reference's table of 27 codes
+// (https://developers.sinch.com/docs/conversation/callbacks; the Java SDK's ReasonCode, generated
+// from the same document, has the same 27); they are in the official Node SDK's ReasonCode
+// (https://developers.sinch.com/sdk/sinch-sdk-node/1.5.0/types/Conversation.ReasonCode.html)
+// and name these two conditions, for which the table has no code of its own.
+//
+// The remaining codes (UNKNOWN, INTERNAL_ERROR, RATE_LIMITED,
+// CHANNEL_FAILURE, CHANNEL_REJECT, CHANNEL_BAD_CONFIGURATION, MEDIA_TOO_LARGE, DELIVERY_TIMED_OUT,
 // DELIVERY_REJECTED_DUE_TO_POLICY, CONTACT_NOT_FOUND, UNKNOWN_APP,
 // NO_CHANNEL_IDENTITY_FOR_CONTACT, NO_PERMISSION, NO_PROFILE_AVAILABLE,
 // UNSUPPORTED_OPERATION, INACTIVE_CREDENTIAL, DELIVERY_REPORT_TIME_OUT) depend on the channel's or Sinch's side (a carrier's policy, a

@@ -3,17 +3,17 @@ package emulator
 func getEvent(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	d, ok := c.proj.col(colEvents).get(c.param("event_id"))
+	e, ok := c.proj.events.get(c.param("event_id"))
 	if !ok {
 		return nil, errNotFound("event %s not found", quoteID(c.param("event_id")))
 	}
-	return clone(d), nil
+	return *e, nil
 }
 
 func deleteEvent(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	if !c.proj.col(colEvents).remove(c.param("event_id")) {
+	if !c.proj.events.remove(c.param("event_id")) {
 		return nil, errNotFound("event %s not found", quoteID(c.param("event_id")))
 	}
 	return doc{}, nil
@@ -27,12 +27,20 @@ func listEvents(c *call) (any, error) {
 	convID, contactID := c.query("conversation_id"), c.query("contact_id")
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	keep := func(d doc) bool {
-		return (convID == "" || str(d, "conversation_id") == convID) && (contactID == "" || str(d, "contact_id") == contactID)
+	keep := func(e *storedMessage) bool {
+		return (convID == "" || e.conversationID == convID) && (contactID == "" || e.contactID == contactID)
 	}
-	p, err := c.proj.col(colEvents).list(keep, size, c.query("page_token"), true)
+	p, err := c.proj.events.list(keep, size, c.query("page_token"), true)
 	if err != nil {
 		return nil, err
 	}
-	return pageDoc("events", p), nil
+	items := make([]storedMessage, len(p.items))
+	for i, e := range p.items {
+		items[i] = *e
+	}
+	return struct {
+		Events        []storedMessage `json:"events"`
+		NextPageToken string          `json:"next_page_token"`
+		TotalSize     int             `json:"total_size"`
+	}{items, p.nextToken, p.total}, nil
 }

@@ -5,9 +5,11 @@ import (
 
 	"github.com/relaykit/sinch-go/emulator/transcode"
 	"github.com/relaykit/sinch-go/gen/conversation"
+	"github.com/relaykit/sinch-go/gen/templates"
 	"net/url"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -100,7 +102,7 @@ const whatsAppWindow = 24 * time.Hour
 type sendContext struct {
 	s     *Server
 	p     *project
-	app   doc
+	app   *conversation.App
 	in    sendInput
 	now   time.Time
 	creds map[string]bool
@@ -135,10 +137,10 @@ func typedMessage(m doc) *conversation.AppMessage {
 	return &msg
 }
 
-func (s *Server) newSendContext(p *project, app doc, in sendInput) *sendContext {
+func (s *Server) newSendContext(p *project, app *conversation.App, in sendInput) *sendContext {
 	sc := &sendContext{s: s, p: p, app: app, in: in, now: s.now(), creds: map[string]bool{}}
-	for _, x := range arr(app["channel_credentials"]) {
-		sc.creds[str(obj(x), "channel")] = true
+	for _, cred := range app.ChannelCredentials {
+		sc.creds[string(cred.Channel)] = true
 	}
 	return sc
 }
@@ -248,24 +250,23 @@ func (sc *sendContext) checkTemplate(channel string, tm doc) failure {
 		return failure{code: "TEMPLATE_NOT_FOUND", description: "template_message has no omni_template and no channel_template for " + channel + "."}
 	}
 	id := str(ref, "template_id")
-	t, ok := sc.p.col(colTemplates).get(id)
+	t, ok := sc.p.templates.get(id)
 	if !ok {
 		return failure{code: "TEMPLATE_NOT_FOUND", description: "No template " + quoteID(id) + " in the project's template store (create it with the Template Management API)."}
 	}
 	lang, version := str(ref, "language_code"), str(ref, "version")
 	tr := findTranslation(t, lang, version)
 	if lang == "" {
-		lang = str(t, "default_translation")
+		lang = t.DefaultTranslation
 	}
 	if tr == nil {
 		return failure{code: "TEMPLATE_NON_EXISTING_LANGUAGE_OR_VERSION", description: "Template " + quoteID(id) + " has no translation for language " + quoteID(lang) + " and version " + quoteID(version) + "."}
 	}
 	params := obj(ref["parameters"])
 	var missing []string
-	for _, x := range arr(tr["variables"]) {
-		key := str(obj(x), "key")
-		if _, ok := params[key]; key != "" && !ok {
-			missing = append(missing, key)
+	for _, v := range tr.Variables {
+		if _, ok := params[v.Key]; v.Key != "" && !ok {
+			missing = append(missing, v.Key)
 		}
 	}
 	if len(missing) > 0 {
@@ -277,16 +278,16 @@ func (sc *sendContext) checkTemplate(channel string, tm doc) failure {
 // findTranslation picks the translation of a stored template that an omni_template asks for:
 // its language (the template's default_translation when none is given) and version (any when
 // none or "latest" is given). It returns nil when there is none.
-func findTranslation(t doc, lang, version string) doc {
+func findTranslation(t *templates.Template, lang, version string) *templates.TemplateTranslation {
 	if lang == "" {
-		lang = str(t, "default_translation")
+		lang = t.DefaultTranslation
 	}
-	for _, x := range arr(t["translations"]) {
-		cand := obj(x)
-		if lang != "" && !sameLanguage(str(cand, "language_code"), lang) {
+	for i := range t.Translations {
+		cand := &t.Translations[i]
+		if lang != "" && !sameLanguage(cand.LanguageCode, lang) {
 			continue
 		}
-		if version != "" && version != "latest" && str(cand, "version") != version && str(t, "version") != version {
+		if version != "" && version != "latest" && cand.Version != version && strconv.Itoa(int(t.Version)) != version {
 			continue
 		}
 		return cand
@@ -381,15 +382,13 @@ func refuseAtOnce(msg doc) error {
 // checkCredentials refuses a static_bearer credential without a token, except on VIBERBM,
 // whose credential is the claimed identity (the Viber service ID) alone
 // (https://developers.sinch.com/docs/conversation/channel-support/viber-bm/set-up).
-func checkCredentials(body doc) error {
-	for i, x := range arr(body["channel_credentials"]) {
-		cred := obj(x)
-		sb := obj(cred["static_bearer"])
-		if sb == nil || str(cred, "channel") == "VIBERBM" {
+func checkCredentials(creds []conversation.ChannelCredentials) error {
+	for i, cred := range creds {
+		if cred.StaticBearer == (conversation.StaticBearerCredential{}) || cred.Channel == conversation.ConversationChannelViberBM {
 			continue
 		}
-		if str(sb, "token") == "" {
-			return errInvalid("channel_credentials[%d].static_bearer.token is required for %s (only VIBERBM takes the claimed_identity alone)", i, str(cred, "channel"))
+		if cred.StaticBearer.Token == "" {
+			return errInvalid("channel_credentials[%d].static_bearer.token is required for %s (only VIBERBM takes the claimed_identity alone)", i, cred.Channel)
 		}
 	}
 	return nil

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/relaykit/sinch-go/gen/conversation"
+	"github.com/relaykit/sinch-go/gen/templates"
 )
 
 var (
@@ -130,14 +133,14 @@ func seedFuzzState(s *Server) {
 	p := s.store.project("p")
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.col(colApps).put("a", doc{"id": "a", "display_name": "fuzz", "processing_mode": "CONVERSATION", "channel_credentials": []any{}})
+	p.apps.put("a", &conversation.App{ID: "a", DisplayName: "fuzz", ProcessingMode: conversation.ProcessingModeConversation})
 	p.col(colContacts).put("c", doc{"id": "c", "language": "EN_US", "channel_priority": []any{"WHATSAPP", "SMS"}, "channel_identities": []any{
 		doc{"channel": "SMS", "identity": "+15550100000"}, doc{"channel": "WHATSAPP", "identity": "+15550100001"},
 	}})
 	p.col(colConversations).put("v", doc{"id": "v", "app_id": "a", "contact_id": "c", "active": true, "active_channel": "SMS"})
-	p.col(colWebhooks).put("w", doc{"id": "w", "app_id": "a", "target": "http://fuzz.invalid/hook", "target_type": "HTTP", "secret": "s", "triggers": []any{
+	p.webhooks.put("w", &conversation.Webhook{ID: "w", AppID: "a", Target: "http://fuzz.invalid/hook", TargetType: conversation.WebhookTargetTypeHTTP, Secret: "s", Triggers: []conversation.WebhookTrigger{
 		"MESSAGE_SUBMIT", "MESSAGE_DELIVERY", "EVENT_DELIVERY", "CONTACT_CREATE", "CONVERSATION_START", "BATCH_STATUS_UPDATE", "CAPABILITY",
 	}})
-	p.col(colTemplates).put("t", doc{"id": "t", "version": 1, "default_translation": "en", "translations": []any{doc{"language_code": "en", "version": "1", "text_message": doc{"text": "${name}"}}}})
-	p.settings = doc{}
+	p.templates.put("t", &templates.Template{ID: "t", Version: 1, DefaultTranslation: "en", Translations: []templates.TemplateTranslation{{LanguageCode: "en", Version: "1", TextMessage: conversation.TextMessage{Text: "${name}"}}}})
+	p.settings = &projectSettingsContent{}
 }

@@ -386,52 +386,43 @@ func (src inboxSource) State() inbox.State {
 func (s *Server) viewProject(p *project) (inbox.Project, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	apps := p.cols[colApps]
-	if apps == nil || len(apps.ids) == 0 {
+	if len(p.apps.ids) == 0 {
 		return inbox.Project{}, false
 	}
 	vp := inbox.Project{ID: p.id}
 	byApp := map[string]*appView{}
-	for _, id := range apps.ids {
-		a := apps.docs[id]
-		va := &appView{App: inbox.App{ID: id, DisplayName: str(a, "display_name"), ProcessingMode: str(a, "processing_mode"), Channels: []string{}, Webhooks: []inbox.Webhook{}}, threads: map[string]*inbox.Thread{}}
-		for _, c := range arr(a["channel_credentials"]) {
-			if ch := str(obj(c), "channel"); ch != "" {
-				va.Channels = append(va.Channels, ch)
+	for a := range p.apps.records() {
+		va := &appView{App: inbox.App{ID: a.ID, DisplayName: a.DisplayName, ProcessingMode: string(a.ProcessingMode), Channels: []string{}, Webhooks: []inbox.Webhook{}}, threads: map[string]*inbox.Thread{}}
+		for _, c := range a.ChannelCredentials {
+			if c.Channel != "" {
+				va.Channels = append(va.Channels, string(c.Channel))
 			}
 		}
-		byApp[id] = va
+		byApp[a.ID] = va
 	}
-	if wc := p.cols[colWebhooks]; wc != nil {
-		for _, id := range wc.ids {
-			w := wc.docs[id]
-			if va := byApp[str(w, "app_id")]; va != nil {
-				wh := inbox.Webhook{ID: id, Target: str(w, "target"), Triggers: []string{}}
-				for _, t := range arr(w["triggers"]) {
-					if ts, ok := t.(string); ok {
-						wh.Triggers = append(wh.Triggers, ts)
-					}
-				}
-				va.Webhooks = append(va.Webhooks, wh)
+	for w := range p.webhooks.records() {
+		if va := byApp[w.AppID]; va != nil {
+			wh := inbox.Webhook{ID: w.ID, Target: w.Target, Triggers: make([]string, 0, len(w.Triggers))}
+			for _, t := range w.Triggers {
+				wh.Triggers = append(wh.Triggers, string(t))
 			}
+			va.Webhooks = append(va.Webhooks, wh)
 		}
 	}
 	contacts := p.cols[colContacts]
 	for _, col := range []struct {
-		name  string
+		c     *collection[*storedMessage]
 		limit int
-	}{{colMessages, stateMessages}, {colEvents, stateEvents}} {
-		c := p.cols[col.name]
-		if c == nil {
-			continue
-		}
+		event bool
+	}{{p.messages, stateMessages, false}, {p.events, stateEvents, true}} {
+		c := col.c
 		for _, id := range c.ids[max(0, len(c.ids)-col.limit):] {
 			d := c.docs[id]
-			va := byApp[str(d, "channel_identity", "app_id")]
+			va := byApp[d.channelIdentity.AppID]
 			if va == nil {
 				continue
 			}
-			m := s.viewMessage(d, col.name == colEvents)
+			m := s.viewMessage(d, col.event)
 			t := va.thread(d, contacts)
 			t.Messages = append(t.Messages, m)
 			if m.At.After(t.Last) {
@@ -439,7 +430,7 @@ func (s *Server) viewProject(p *project) (inbox.Project, bool) {
 			}
 		}
 	}
-	for _, id := range apps.ids {
+	for _, id := range p.apps.ids {
 		va := byApp[id]
 		va.Threads = []inbox.Thread{}
 		for _, t := range va.threads {
@@ -460,10 +451,10 @@ type appView struct {
 
 // thread returns the thread a message or event belongs to: its contact's, or without a
 // contact its identity's (the same number on SMS and WhatsApp is one thread).
-func (va *appView) thread(d doc, contacts *collection) *inbox.Thread {
-	identity := str(d, "channel_identity", "identity")
-	channel := str(d, "channel_identity", "channel")
-	key, cid := "identity:"+identity, str(d, "contact_id")
+func (va *appView) thread(d *storedMessage, contacts *collection[doc]) *inbox.Thread {
+	identity := d.channelIdentity.Identity
+	channel := string(d.channelIdentity.Channel)
+	key, cid := "identity:"+identity, d.contactID
 	if cid != "" {
 		key = "contact:" + cid
 	}
@@ -471,7 +462,7 @@ func (va *appView) thread(d doc, contacts *collection) *inbox.Thread {
 	if t == nil {
 		t = &inbox.Thread{Key: key, ContactID: cid, Name: identity, Identities: []inbox.Identity{}, Messages: []inbox.Message{}}
 		if contacts == nil {
-			contacts = newCollection()
+			contacts = newCollection[doc]()
 		}
 		if ct, ok := contacts.get(cid); ok {
 			if n := str(ct, "display_name"); n != "" {
@@ -503,22 +494,25 @@ func appendIdentity(list []inbox.Identity, id inbox.Identity) []inbox.Identity {
 }
 
 // viewMessage builds the view of a stored message or event. The caller holds p.mu.
-func (s *Server) viewMessage(d doc, event bool) inbox.Message {
+func (s *Server) viewMessage(d *storedMessage, event bool) inbox.Message {
 	m := inbox.Message{
-		ID: idOf(d), Direction: str(d, "direction"), Event: event, Metadata: str(d, "metadata"),
-		Channel: str(d, "channel_identity", "channel"), Identity: str(d, "channel_identity", "identity"),
+		ID: d.id, Direction: string(d.direction), Event: event, Metadata: d.metadata,
+		Channel: string(d.channelIdentity.Channel), Identity: d.channelIdentity.Identity,
 	}
-	m.At, _ = time.Parse(time.RFC3339Nano, str(d, "accept_time"))
-	key := "contact_message"
+	m.At, _ = d.acceptedAt()
+	want := contentContactMessage
 	switch {
 	case event && m.Direction == inbox.ToContact:
-		key = "app_event"
+		want = contentAppEvent
 	case event:
-		key = "contact_event"
+		want = contentContactEvent
 	case m.Direction == inbox.ToContact:
-		key = "app_message"
+		want = contentAppMessage
 	}
-	content := obj(d[key])
+	var content doc
+	if d.kind == want {
+		content = d.contentDoc()
+	}
 	m.Content, _ = json.Marshal(content)
 	m.Kind = kindOf(content)
 	if event || m.Direction != inbox.ToContact {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/relaykit/sinch-go/emulator/inbox"
+	"github.com/relaykit/sinch-go/gen/conversation"
 )
 
 // get fetches a URL without credentials (the inbox and control endpoints need none).
@@ -340,12 +341,12 @@ func BenchmarkInboxState(b *testing.B) {
 	defer s.Close()
 	p := s.store.project("bench")
 	p.mu.Lock()
-	p.col(colApps).put("app-1", doc{"id": "app-1", "display_name": "Bench", "channel_credentials": []any{doc{"channel": "SMS"}, doc{"channel": "WHATSAPP"}}})
+	p.apps.put("app-1", &conversation.App{ID: "app-1", DisplayName: "Bench", ChannelCredentials: []conversation.ChannelCredentials{{Channel: "SMS"}, {Channel: "WHATSAPP"}}})
 	for i := range 3 * stateMessages {
 		id := s.newID()
-		s.keep(p, colMessages, doc{"id": id, "direction": "TO_CONTACT", "accept_time": rfc3339(s.now()),
+		s.keep(p.messages, recordFromDoc(doc{"id": id, "direction": "TO_CONTACT", "accept_time": rfc3339(s.now()),
 			"channel_identity": doc{"channel": "SMS", "identity": fmt.Sprintf("+1555%07d", i%100), "app_id": "app-1"},
-			"app_message":      doc{"text_message": doc{"text": "Your order ships today."}}})
+			"app_message":      doc{"text_message": doc{"text": "Your order ships today."}}}))
 	}
 	p.mu.Unlock()
 	src := inboxSource{s}

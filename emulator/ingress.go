@@ -163,17 +163,3 @@ func parseTTL(v string) (time.Duration, error) {
 	}
 	return time.Duration(f * float64(time.Second)), nil
 }
-
-// withQueueStats fills an app's queue_stats (outbound_size, outbound_limit) in the answers
-// that show one app, from its ingress queue.
-func (s *Server) withQueueStats(c *call, opID string, res any) any {
-	if opID != "getApp" && opID != "updateApp" {
-		return res
-	}
-	d := asDoc(res)
-	if d == nil {
-		return res
-	}
-	d["queue_stats"] = doc{"outbound_size": s.ingress.size(c.projectID, idOf(d)), "outbound_limit": s.ingress.limit}
-	return d
-}

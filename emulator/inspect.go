@@ -2,9 +2,11 @@ package emulator
 
 import (
 	"encoding/json"
-	"github.com/relaykit/sinch-go/emulator/transcode"
 	"sync"
 	"time"
+
+	"github.com/relaykit/sinch-go/emulator/transcode"
+	"github.com/relaykit/sinch-go/gen/conversation"
 )
 
 // MessageTrace is what the emulator did with one app message: the channels it planned to try,
@@ -55,7 +57,7 @@ type trace struct {
 	projectID, appID, messageID string
 	accepted                    time.Time
 	ttl                         time.Duration
-	message                     doc // the app message as sent (not changed afterwards)
+	message                     string // the app message's JSON, shared with the stored message
 	props                       map[string]string
 	reports                     []TraceReport
 }
@@ -75,7 +77,7 @@ func newTraceLog(max int) *traceLog { return &traceLog{max: max, byKey: map[stri
 func traceKey(_, messageID string) string { return messageID }
 
 // start records a message about to be delivered.
-func (l *traceLog) start(sim *simulation, message doc, props map[string]string) {
+func (l *traceLog) start(sim *simulation, message string, props map[string]string) {
 	t := &trace{projectID: sim.projectID, appID: sim.appID, messageID: sim.messageID, accepted: sim.accepted, ttl: sim.ttl, message: message, props: props}
 	k := traceKey(sim.projectID, sim.messageID)
 	l.mu.Lock()
@@ -136,7 +138,7 @@ func (s *Server) MessageTrace(projectID, messageID string) (MessageTrace, bool) 
 	}
 	// The channels tried are those the reports so far are about, in order.
 	out.Channels = []TraceChannel{}
-	msg := typedMessage(t.message)
+	msg := typedMessageJSON(t.message)
 	seen := map[channelIdentity]bool{}
 	for _, r := range out.Path {
 		ci := channelIdentity{r.Channel, r.Identity}
@@ -156,6 +158,15 @@ func (s *Server) MessageTrace(projectID, messageID string) (MessageTrace, bool) 
 		out.Channels = append(out.Channels, tc)
 	}
 	return out, true
+}
+
+// typedMessageJSON decodes an app message's JSON for the transcoder; nil when it does not fit.
+func typedMessageJSON(raw string) *conversation.AppMessage {
+	var msg conversation.AppMessage
+	if raw == "" || json.Unmarshal([]byte(raw), &msg) != nil {
+		return nil
+	}
+	return &msg
 }
 
 func formatTTL(d time.Duration) string {

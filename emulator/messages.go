@@ -1,19 +1,275 @@
 package emulator
 
-import "time"
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+	"unicode/utf8"
 
-func (c *call) message(id string) (doc, error) {
-	d, ok := c.proj.col(colMessages).get(id)
+	"github.com/relaykit/sinch-go/gen/conversation"
+)
+
+// storedMessage is one stored message or event, typed: the fields of
+// conversation.ConversationMessage (and of conversation.ConversationEvent, which are a subset),
+// with the content (app_message, contact_message, app_event, ...) kept as the JSON the API
+// answers with. A value-typed conversation.ConversationMessage takes 1.5 KB before its
+// content; this record takes about 200 bytes, and its strings are shared with the app,
+// contact and conversation where they can be, so that hundreds of thousands of stored
+// messages stay small and cheap for the garbage collector to scan. Records change only by
+// whole fields under the project lock (update), so a copy of the struct can be encoded
+// after the lock is released.
+type storedMessage struct {
+	id string
+	// acceptTime is the RFC 3339 accept time, as the API answers it.
+	acceptTime      string
+	channelIdentity conversation.ChannelIdentity
+	contactID       string
+	conversationID  string
+	metadata        string
+	senderID        string
+	direction       conversation.ConversationDirection
+	processingMode  conversation.ProcessingMode
+	// content is the JSON object of the field kind names, "" when there is none.
+	content string
+	kind    contentKind
+	// injected is the injected field; hasInjected says whether the record has it (messages
+	// do, events do not).
+	injected, hasInjected bool
+}
+
+// contentKind names the field of a stored message or event that holds its content.
+type contentKind uint8
+
+// The content fields of messages and events.
+const (
+	noContent contentKind = iota
+	contentAppMessage
+	contentContactMessage
+	contentAppEvent
+	contentContactEvent
+	contentContactMessageEvent
+)
+
+// contentKeys are the JSON names of the content kinds.
+var contentKeys = [...]string{
+	noContent:                  "",
+	contentAppMessage:          "app_message",
+	contentContactMessage:      "contact_message",
+	contentAppEvent:            "app_event",
+	contentContactEvent:        "contact_event",
+	contentContactMessageEvent: "contact_message_event",
+}
+
+// contentKindOf returns the kind whose JSON name is key, noContent for any other name.
+func contentKindOf(key string) contentKind {
+	for k, name := range contentKeys {
+		if k > 0 && name == key {
+			return contentKind(k)
+		}
+	}
+	return noContent
+}
+
+// knownChannels maps each channel name of the API to its constant, so that stored records
+// share the constant's bytes instead of holding a copy each.
+var knownChannels = func() map[string]conversation.ConversationChannel {
+	m := map[string]conversation.ConversationChannel{}
+	for _, ch := range []conversation.ConversationChannel{
+		conversation.ConversationChannelAppleBC, conversation.ConversationChannelInstagram, conversation.ConversationChannelKakaoTalk,
+		conversation.ConversationChannelKakaoTalkChat, conversation.ConversationChannelLINE, conversation.ConversationChannelMMS,
+		conversation.ConversationChannelMessenger, conversation.ConversationChannelRCS, conversation.ConversationChannelSMS,
+		conversation.ConversationChannelTelegram, conversation.ConversationChannelUnspecified, conversation.ConversationChannelViber,
+		conversation.ConversationChannelViberBM, conversation.ConversationChannelWeChat, conversation.ConversationChannelWhatsApp,
+	} {
+		m[string(ch)] = ch
+	}
+	return m
+}()
+
+// channelOf returns the channel named s, as the shared constant when it is a known channel.
+func channelOf(s string) conversation.ConversationChannel {
+	if ch, ok := knownChannels[s]; ok {
+		return ch
+	}
+	return conversation.ConversationChannel(s)
+}
+
+// directionOf returns the direction named s, as the shared constant when it is a known one.
+func directionOf(s string) conversation.ConversationDirection {
+	switch d := conversation.ConversationDirection(s); d {
+	case conversation.ConversationDirectionToApp, conversation.ConversationDirectionToContact, conversation.ConversationDirectionUndefined:
+		return d
+	}
+	return conversation.ConversationDirection(s)
+}
+
+// modeOf returns the processing mode named s, as the shared constant when it is a known one.
+func modeOf(s string) conversation.ProcessingMode {
+	switch s {
+	case string(conversation.ProcessingModeConversation):
+		return conversation.ProcessingModeConversation
+	case string(conversation.ProcessingModeDispatch):
+		return conversation.ProcessingModeDispatch
+	}
+	return conversation.ProcessingMode(s)
+}
+
+// recordFromDoc builds a stored message or event from its JSON document form (an injected
+// message or event, as the request gave it). Fields the API does not define are not kept,
+// as the API does not keep them.
+func recordFromDoc(d doc) *storedMessage {
+	m := &storedMessage{
+		id: str(d, "id"), acceptTime: str(d, "accept_time"), contactID: str(d, "contact_id"),
+		conversationID: str(d, "conversation_id"), metadata: str(d, "metadata"), senderID: str(d, "sender_id"),
+		direction: directionOf(str(d, "direction")), processingMode: modeOf(str(d, "processing_mode")),
+	}
+	if ci := obj(d["channel_identity"]); ci != nil {
+		m.channelIdentity = conversation.ChannelIdentity{AppID: str(ci, "app_id"), Channel: channelOf(str(ci, "channel")), Identity: str(ci, "identity")}
+	}
+	if v, ok := d["injected"]; ok {
+		m.hasInjected, m.injected = true, boolean(v)
+	}
+	for k := contentAppMessage; int(k) < len(contentKeys); k++ {
+		if v, ok := d[contentKeys[k]]; ok && v != nil {
+			m.setContent(k, v)
+			break
+		}
+	}
+	return m
+}
+
+// setContent stores v, a JSON value, as the record's content of kind k.
+func (m *storedMessage) setContent(k contentKind, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return
+	}
+	m.kind, m.content = k, string(b)
+}
+
+// contentDoc decodes the content, nil when there is none.
+func (m *storedMessage) contentDoc() doc {
+	if m.content == "" {
+		return nil
+	}
+	var d doc
+	if json.Unmarshal([]byte(m.content), &d) != nil {
+		return nil
+	}
+	return d
+}
+
+// acceptedAt parses the accept time; ok is false when it is not an RFC 3339 time.
+func (m *storedMessage) acceptedAt() (time.Time, bool) {
+	t, err := time.Parse(time.RFC3339Nano, m.acceptTime)
+	return t, err == nil
+}
+
+// MarshalJSON encodes the record as the API answers it: the same bytes encoding/json gives
+// for the record's JSON document (keys sorted, HTML characters escaped), so that GET and
+// list answers stay exactly what they were while messages were stored as documents.
+func (m storedMessage) MarshalJSON() ([]byte, error) { return m.appendJSON(nil), nil }
+
+// appendJSON appends the record's JSON to b; see MarshalJSON.
+func (m *storedMessage) appendJSON(b []byte) []byte {
+	w := jsonObject{b: append(b, '{')}
+	w.str("accept_time", m.acceptTime)
+	w.content(m, contentAppEvent)
+	w.content(m, contentAppMessage)
+	if ci := m.channelIdentity; ci != (conversation.ChannelIdentity{}) {
+		w.key("channel_identity")
+		in := jsonObject{b: append(w.b, '{')}
+		in.str("app_id", ci.AppID)
+		in.field("channel", string(ci.Channel))
+		in.field("identity", ci.Identity)
+		w.b = append(in.b, '}')
+	}
+	w.content(m, contentContactEvent)
+	w.str("contact_id", m.contactID)
+	w.content(m, contentContactMessage)
+	w.content(m, contentContactMessageEvent)
+	w.str("conversation_id", m.conversationID)
+	w.str("direction", string(m.direction))
+	w.str("id", m.id)
+	if m.hasInjected {
+		w.key("injected")
+		w.b = strconv.AppendBool(w.b, m.injected)
+	}
+	w.str("metadata", m.metadata)
+	w.str("processing_mode", string(m.processingMode))
+	w.str("sender_id", m.senderID)
+	return append(w.b, '}')
+}
+
+// jsonObject writes the members of a JSON object.
+type jsonObject struct {
+	b    []byte
+	more bool
+}
+
+// key writes a member's name.
+func (w *jsonObject) key(k string) {
+	if w.more {
+		w.b = append(w.b, ',')
+	}
+	w.more = true
+	w.b = append(w.b, '"')
+	w.b = append(w.b, k...)
+	w.b = append(w.b, '"', ':')
+}
+
+// str writes a string member, unless v is "".
+func (w *jsonObject) str(k, v string) {
+	if v != "" {
+		w.field(k, v)
+	}
+}
+
+// field writes a string member, even "".
+func (w *jsonObject) field(k, v string) {
+	w.key(k)
+	w.b = appendJSONString(w.b, v)
+}
+
+// content writes the record's content when it is of kind k.
+func (w *jsonObject) content(m *storedMessage, k contentKind) {
+	if m.kind == k && m.content != "" {
+		w.key(contentKeys[k])
+		w.b = append(w.b, m.content...)
+	}
+}
+
+// appendJSONString appends s as encoding/json writes it (HTML characters, U+2028 and U+2029
+// escaped; invalid UTF-8 replaced).
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// message returns the stored message id. The caller holds c.proj.mu.
+func (c *call) message(id string) (*storedMessage, error) {
+	m, ok := c.proj.messages.get(id)
 	if !ok {
 		return nil, errNotFound("message %s not found", quoteID(id))
 	}
-	return d, nil
+	return m, nil
 }
 
 func getMessage(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	return cloneOK(c.message(c.param("message_id")))
+	m, err := c.message(c.param("message_id"))
+	if err != nil {
+		return nil, err
+	}
+	return *m, nil
 }
 
 func updateMessageMetadata(c *call) (any, error) {
@@ -23,26 +279,31 @@ func updateMessageMetadata(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := c.body["metadata"]; !ok {
+	v, ok := c.body["metadata"]
+	if !ok {
 		return nil, errInvalid("metadata is required")
 	}
-	m["metadata"] = c.body["metadata"]
-	return clone(m), nil
+	md, ok := v.(string)
+	if !ok {
+		return nil, errInvalid("metadata must be a string")
+	}
+	c.proj.messages.update(m.id, func(m *storedMessage) { m.metadata = md })
+	return *m, nil
 }
 
 func deleteMessage(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
 	id := c.param("message_id")
-	if !c.proj.col(colMessages).remove(id) {
+	if !c.proj.messages.remove(id) {
 		return nil, errNotFound("message %s not found", quoteID(id))
 	}
 	return doc{}, nil
 }
 
 // sourceOf tells which source a stored message belongs to.
-func sourceOf(m doc) string {
-	if str(m, "processing_mode") == "DISPATCH" {
+func sourceOf(m *storedMessage) string {
+	if m.processingMode == conversation.ProcessingModeDispatch {
 		return "DISPATCH_SOURCE"
 	}
 	return "CONVERSATION_SOURCE"
@@ -50,28 +311,20 @@ func sourceOf(m doc) string {
 
 // messageIndexes are the indexes of the messages collection: one per equality filter of
 // messages:list, so that a listing reads only the candidates of its most selective filter.
-var messageIndexes = map[string]func(m doc, add func(string)){
-	"source": func(m doc, add func(string)) { add(sourceOf(m)) },
-	"app": func(m doc, add func(string)) {
-		a, b := str(m, "app_id"), str(m, "channel_identity", "app_id")
-		if a != "" {
-			add(a)
-		}
-		if b != "" && b != a {
-			add(b)
-		}
-	},
-	"conversation": func(m doc, add func(string)) { add(str(m, "conversation_id")) },
-	"contact":      func(m doc, add func(string)) { add(str(m, "contact_id")) },
-	"identity":     func(m doc, add func(string)) { add(str(m, "channel_identity", "identity")) },
-	"channel":      func(m doc, add func(string)) { add(str(m, "channel_identity", "channel")) },
-	"direction":    func(m doc, add func(string)) { add(str(m, "direction")) },
+var messageIndexes = map[string]func(m *storedMessage, add func(string)){
+	"source":       func(m *storedMessage, add func(string)) { add(sourceOf(m)) },
+	"app":          func(m *storedMessage, add func(string)) { add(m.channelIdentity.AppID) },
+	"conversation": func(m *storedMessage, add func(string)) { add(m.conversationID) },
+	"contact":      func(m *storedMessage, add func(string)) { add(m.contactID) },
+	"identity":     func(m *storedMessage, add func(string)) { add(m.channelIdentity.Identity) },
+	"channel":      func(m *storedMessage, add func(string)) { add(string(m.channelIdentity.Channel)) },
+	"direction":    func(m *storedMessage, add func(string)) { add(string(m.direction)) },
 }
 
 // candidates returns the ids (sorted) of the messages that may match f, from the most
 // selective index of its equality filters, and whether they all match (f has no other
 // filter).
-func (f messageFilter) candidates(mc *collection) (ids []string, exact bool) {
+func (f messageFilter) candidates(mc *collection[*storedMessage]) (ids []string, exact bool) {
 	ids, exact, _ = f.indexed(mc)
 	return ids, exact
 }
@@ -79,7 +332,7 @@ func (f messageFilter) candidates(mc *collection) (ids []string, exact bool) {
 // indexed is candidates, also returning, when every filter of f is an indexed equality
 // (no time bounds, at most one contact and identity), the other filters' id lists: a
 // message is kept when it is in all of them, without its document being read.
-func (f messageFilter) indexed(mc *collection) (ids []string, exact bool, others [][]string) {
+func (f messageFilter) indexed(mc *collection[*storedMessage]) (ids []string, exact bool, others [][]string) {
 	type use struct{ field, value string }
 	var uses []use
 	add := func(field, value string) {
@@ -138,30 +391,22 @@ type messageFilter struct {
 	onlyRecipientOriginated                           bool
 }
 
-func (f messageFilter) keep(m doc) bool {
-	if f.source != "" && sourceOf(m) != f.source {
-		return false
-	}
-	ci := obj(m["channel_identity"])
+func (f messageFilter) keep(m *storedMessage) bool {
+	ci := m.channelIdentity
 	switch {
-	case f.appID != "" && str(m, "app_id") != f.appID && str(ci, "app_id") != f.appID:
-		return false
-	case f.conversationID != "" && str(m, "conversation_id") != f.conversationID:
-		return false
-	case len(f.contactIDs) > 0 && !contains(f.contactIDs, str(m, "contact_id")):
-		return false
-	case len(f.identities) > 0 && !contains(f.identities, str(ci, "identity")):
-		return false
-	case f.channel != "" && str(ci, "channel") != f.channel:
-		return false
-	case f.direction != "" && str(m, "direction") != f.direction:
-		return false
-	case f.onlyRecipientOriginated && str(m, "direction") != "TO_APP":
+	case f.source != "" && sourceOf(m) != f.source,
+		f.appID != "" && ci.AppID != f.appID,
+		f.conversationID != "" && m.conversationID != f.conversationID,
+		len(f.contactIDs) > 0 && !contains(f.contactIDs, m.contactID),
+		len(f.identities) > 0 && !contains(f.identities, ci.Identity),
+		f.channel != "" && string(ci.Channel) != f.channel,
+		f.direction != "" && string(m.direction) != f.direction,
+		f.onlyRecipientOriginated && m.direction != conversation.ConversationDirectionToApp:
 		return false
 	}
-	if !f.start.IsZero() || !f.end.IsZero() {
-		t, err := time.Parse(time.RFC3339Nano, str(m, "accept_time"))
-		if err != nil || (!f.start.IsZero() && t.Before(f.start)) || (!f.end.IsZero() && !t.Before(f.end)) {
+	if f.timed() {
+		t, ok := m.acceptedAt()
+		if !ok || (!f.start.IsZero() && t.Before(f.start)) || (!f.end.IsZero() && !t.Before(f.end)) {
 			return false
 		}
 	}
@@ -207,9 +452,9 @@ func listMessages(c *call) (any, error) {
 	}
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	mc := c.proj.col(colMessages)
+	mc := c.proj.messages
 	ids, exact, others := f.indexed(mc)
-	var p page
+	var p page[*storedMessage]
 	if others != nil { // every filter is an index: no document is read to filter
 		p, err = mc.listFiltered(ids, inAll(others), exact, size, q.Get("page_token"), true)
 	} else {
@@ -218,7 +463,27 @@ func listMessages(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return pageDoc("messages", p), nil
+	return messagePage(p, true), nil
+}
+
+// messagePage is the answer of a listing of messages: copies of the records, so that they
+// are encoded after the lock is released.
+func messagePage(p page[*storedMessage], total bool) any {
+	items := make([]storedMessage, len(p.items))
+	for i, m := range p.items {
+		items[i] = *m
+	}
+	if !total {
+		return struct {
+			Messages      []storedMessage `json:"messages"`
+			NextPageToken string          `json:"next_page_token"`
+		}{items, p.nextToken}
+	}
+	return struct {
+		Messages      []storedMessage `json:"messages"`
+		NextPageToken string          `json:"next_page_token"`
+		TotalSize     int             `json:"total_size"`
+	}{items, p.nextToken, p.total}
 }
 
 func fetchLastMessage(c *call) (any, error) {
@@ -244,21 +509,21 @@ func fetchLastMessage(c *call) (any, error) {
 	if f.end, err = parseTime("end_time", str(b, "end_time")); err != nil {
 		return nil, err
 	}
-	size := 10
-	if n := intOf(b["page_size"]); n > 0 {
-		size = min(n, 1000)
+	size, err := c.bodyPageSize(b["page_size"], 10)
+	if err != nil {
+		return nil, err
 	}
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
 	// The newest message of each contact (or channel identity).
 	seen := map[string]bool{}
-	keep := func(m doc) bool {
+	keep := func(m *storedMessage) bool {
 		if !f.keep(m) {
 			return false
 		}
-		k := str(m, "contact_id")
+		k := m.contactID
 		if k == "" {
-			k = str(obj(m["channel_identity"]), "channel") + "/" + str(obj(m["channel_identity"]), "identity")
+			k = string(m.channelIdentity.Channel) + "/" + m.channelIdentity.Identity
 		}
 		if seen[k] {
 			return false
@@ -267,8 +532,8 @@ func fetchLastMessage(c *call) (any, error) {
 		return true
 	}
 	// Collect the newest per key first, so that paging sees a stable set.
-	mc := c.proj.col(colMessages)
-	latest := newCollection()
+	mc := c.proj.messages
+	latest := newCollection[*storedMessage]()
 	for i := len(mc.ids) - 1; i >= 0; i-- {
 		if m := mc.docs[mc.ids[i]]; keep(m) {
 			latest.put(mc.ids[i], m)
@@ -278,7 +543,5 @@ func fetchLastMessage(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := pageDoc("messages", p)
-	delete(d, "total_size")
-	return clone(d), nil
+	return messagePage(p, false), nil
 }

@@ -2,7 +2,10 @@ package emulator
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
+
+	"github.com/relaykit/sinch-go/gen/conversation"
 )
 
 // pendingCallback is a callback decided while the project lock is held, sent after.
@@ -15,20 +18,9 @@ type pendingCallback struct {
 // hooksFor lists the webhooks of an app subscribed to trigger. The caller holds p.mu.
 func hooksFor(p *project, appID, trigger string) []webhookRef {
 	var out []webhookRef
-	wc := p.cols[colWebhooks]
-	if wc == nil {
-		return nil
-	}
-	for _, id := range wc.ids {
-		w := wc.docs[id]
-		if str(w, "app_id") != appID {
-			continue
-		}
-		for _, t := range arr(w["triggers"]) {
-			if t == trigger {
-				out = append(out, webhookRef{id: id, target: str(w, "target"), secret: str(w, "secret")})
-				break
-			}
+	for w := range p.webhooks.records() {
+		if w.AppID == appID && slices.Contains(w.Triggers, conversation.WebhookTrigger(trigger)) {
+			out = append(out, webhookRef{id: w.ID, target: w.Target, secret: w.Secret})
 		}
 	}
 	return out

@@ -2,11 +2,12 @@ package emulator
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 	"sync"
+
+	"github.com/relaykit/sinch-go/gen/conversation"
 )
 
 // Regions. The Conversation, Template and Batch APIs are each served per region (us, eu, br:
@@ -118,37 +119,25 @@ func (s *Server) afterRegion(c *call, opID string, res any) any {
 	}
 	switch opID {
 	case "createApp":
-		s.regions.set(c.projectID, idOf(asDoc(res)), region)
+		if a, ok := res.(conversation.App); ok {
+			s.regions.set(c.projectID, a.ID, region)
+		}
 	case "deleteApp":
 		s.regions.forget(c.projectID, c.param("app_id"))
 	case "listApps":
-		d := asDoc(res)
-		if d == nil {
+		l, ok := res.(appList)
+		if !ok {
 			return res
 		}
-		apps := arr(d["apps"])
-		kept := make([]any, 0, len(apps))
-		for _, x := range apps {
-			if home := s.regions.get(c.projectID, idOf(obj(x))); home == "" || home == region {
-				kept = append(kept, x)
+		kept := make([]conversation.App, 0, len(l.Apps))
+		for _, a := range l.Apps {
+			if home := s.regions.get(c.projectID, a.ID); home == "" || home == region {
+				kept = append(kept, a)
 			}
 		}
-		d["apps"] = kept
-		return d
+		return appList{Apps: kept}
 	}
 	return res
-}
-
-// asDoc gives a handler's result as a JSON object (typed results go through JSON).
-func asDoc(res any) doc {
-	if d, ok := res.(doc); ok {
-		return d
-	}
-	var d doc
-	if b, err := json.Marshal(res); err == nil {
-		_ = json.Unmarshal(b, &d)
-	}
-	return d
 }
 
 // RegionInfo holds the base URLs of one region.

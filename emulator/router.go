@@ -33,6 +33,7 @@ type call struct {
 	projectID string
 	proj      *project
 	body      doc
+	raw       []byte // the request body as validated, for decoding into a generated type
 	opID      string
 	q         url.Values // the parsed query, on first use
 	*outbox
@@ -188,7 +189,7 @@ func (s *Server) serveCall(o op, v *requestValidator, w http.ResponseWriter, r *
 		// Lenient like the API: a JSON body without a Content-Type is still JSON.
 		r.Header.Set("Content-Type", "application/json")
 	}
-	c := &call{s: s, w: w, r: r, projectID: projectID, opID: o.id}
+	c := &call{s: s, w: w, r: r, projectID: projectID, opID: o.id, raw: raw}
 	if v != nil {
 		params := map[string]string{}
 		rc := chi.RouteContext(r.Context())
@@ -225,15 +226,11 @@ func (s *Server) serveCall(o op, v *requestValidator, w http.ResponseWriter, r *
 	c.outbox = &outbox{s: s, projectID: projectID, proj: c.proj}
 	var res any
 	err = s.checkRegion(c)
-	if err == nil && (o.id == "createApp" || o.id == "updateApp") {
-		err = checkCredentials(c.body)
-	}
 	if err == nil {
 		res, err = o.h(c)
 	}
 	if err == nil {
 		res = s.afterRegion(c, o.id, res)
-		res = s.withQueueStats(c, o.id, res)
 	}
 	c.flush()
 	if r.Method != http.MethodGet {

@@ -3,9 +3,13 @@ package emulator
 import (
 	"encoding/base64"
 	"encoding/json"
+	"iter"
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/relaykit/sinch-go/gen/conversation"
+	"github.com/relaykit/sinch-go/gen/templates"
 )
 
 // doc is one stored resource: the JSON document as the API answers it.
@@ -13,40 +17,39 @@ type doc = map[string]any
 
 // Collection names inside a project.
 const (
-	colApps          = "apps"
 	colContacts      = "contacts"
 	colConversations = "conversations"
-	colMessages      = "messages"
-	colEvents        = "events"
 	colWebhooks      = "webhooks"
 	colTemplates     = "templates"
 	colBatches       = "batches"
 )
 
-// collection holds documents keyed by id, with the ids kept sorted. Ids come from idGen, so
-// sorted order is creation order. An indexed collection (messages) also keeps, for each
-// filterable field, the ids of the documents holding each value, so that a filtered listing
-// reads only its candidates; a document's indexed fields change only through update.
-type collection struct {
+// collection holds the records of one resource keyed by id, with the ids kept sorted. Ids
+// come from idGen, so sorted order is creation order. T is the stored record: a typed record
+// of the resource, or doc for a resource still kept as a JSON document. An indexed collection
+// (messages) also keeps, for each filterable field, the ids of the records holding each value,
+// so that a filtered listing reads only its candidates; a record's indexed fields change only
+// through update.
+type collection[T any] struct {
 	ids     []string
-	docs    map[string]doc
-	indexes map[string]*index // by field name; nil when the collection has none
+	docs    map[string]T
+	indexes map[string]*index[T] // by field name; nil when the collection has none
 }
 
-// index maps the values of one field to the ids of the documents that hold them, sorted.
-type index struct {
-	keys func(d doc, add func(key string)) // the values of the field in d
+// index maps the values of one field to the ids of the records that hold them, sorted.
+type index[T any] struct {
+	keys func(d T, add func(key string)) // the values of the field in d
 	ids  map[string][]string
 }
 
-func newCollection() *collection { return &collection{docs: map[string]doc{}} }
+func newCollection[T any]() *collection[T] { return &collection[T]{docs: map[string]T{}} }
 
 // newIndexedCollection returns a collection with an index per field of keys.
-func newIndexedCollection(keys map[string]func(d doc, add func(key string))) *collection {
-	c := newCollection()
-	c.indexes = make(map[string]*index, len(keys))
+func newIndexedCollection[T any](keys map[string]func(d T, add func(key string))) *collection[T] {
+	c := newCollection[T]()
+	c.indexes = make(map[string]*index[T], len(keys))
 	for name, k := range keys {
-		c.indexes[name] = &index{keys: k, ids: map[string][]string{}}
+		c.indexes[name] = &index[T]{keys: k, ids: map[string][]string{}}
 	}
 	return c
 }
@@ -81,13 +84,13 @@ func removeSorted(list []string, id string) []string {
 	return append(list[:i], list[i+1:]...)
 }
 
-func (c *collection) indexDoc(id string, d doc) {
+func (c *collection[T]) indexDoc(id string, d T) {
 	for _, ix := range c.indexes {
 		ix.keys(d, func(k string) { ix.ids[k] = insertSorted(ix.ids[k], id) })
 	}
 }
 
-func (c *collection) unindexDoc(id string, d doc) {
+func (c *collection[T]) unindexDoc(id string, d T) {
 	for _, ix := range c.indexes {
 		ix.keys(d, func(k string) {
 			if l := removeSorted(ix.ids[k], id); len(l) > 0 {
@@ -99,7 +102,7 @@ func (c *collection) unindexDoc(id string, d doc) {
 	}
 }
 
-func (c *collection) put(id string, d doc) {
+func (c *collection[T]) put(id string, d T) {
 	if old, ok := c.docs[id]; !ok {
 		c.ids = insertSorted(c.ids, id)
 	} else if c.indexes != nil {
@@ -111,8 +114,9 @@ func (c *collection) put(id string, d doc) {
 	}
 }
 
-// update changes the document id in place through change, keeping the indexes right.
-func (c *collection) update(id string, change func(d doc)) {
+// update changes the record id in place through change, keeping the indexes right. T must be
+// a reference (a map or a pointer) for the change to stay.
+func (c *collection[T]) update(id string, change func(d T)) {
 	d, ok := c.docs[id]
 	if !ok {
 		return
@@ -124,12 +128,33 @@ func (c *collection) update(id string, change func(d doc)) {
 	change(d)
 }
 
-func (c *collection) get(id string) (doc, bool) {
+func (c *collection[T]) get(id string) (T, bool) {
 	d, ok := c.docs[id]
 	return d, ok
 }
 
-func (c *collection) remove(id string) bool {
+// records yields the records in creation order. The collection must not change during the
+// loop (use snapshot to remove while iterating).
+func (c *collection[T]) records() iter.Seq[T] {
+	return func(yield func(T) bool) {
+		for _, id := range c.ids {
+			if !yield(c.docs[id]) {
+				return
+			}
+		}
+	}
+}
+
+// snapshot returns the records in creation order, in a slice of their own.
+func (c *collection[T]) snapshot() []T {
+	out := make([]T, 0, len(c.ids))
+	for _, id := range c.ids {
+		out = append(out, c.docs[id])
+	}
+	return out
+}
+
+func (c *collection[T]) remove(id string) bool {
 	d, ok := c.docs[id]
 	if !ok {
 		return false
@@ -144,7 +169,7 @@ func (c *collection) remove(id string) bool {
 
 // candidates returns the sorted ids whose field holds value, and whether the field is
 // indexed at all.
-func (c *collection) candidates(field, value string) ([]string, bool) {
+func (c *collection[T]) candidates(field, value string) ([]string, bool) {
 	ix, ok := c.indexes[field]
 	if !ok {
 		return nil, false
@@ -153,16 +178,16 @@ func (c *collection) candidates(field, value string) ([]string, bool) {
 }
 
 // page is one page of a listing.
-type page struct {
-	items     []doc
+type page[T any] struct {
+	items     []T
 	nextToken string
 	total     int
 }
 
-// list returns the documents that keep() accepts, in creation order (or newest first when
-// desc), one page at a time. The page token is opaque: the encoded id of the last document
-// of the previous page, so that pages stay stable while documents are added or deleted.
-func (c *collection) list(keep func(doc) bool, size int, token string, desc bool) (page, error) {
+// list returns the records that keep() accepts, in creation order (or newest first when
+// desc), one page at a time. The page token is opaque: the encoded id of the last record of
+// the previous page, so that pages stay stable while records are added or deleted.
+func (c *collection[T]) list(keep func(T) bool, size int, token string, desc bool) (page[T], error) {
 	return c.listIn(c.ids, keep, false, size, token, desc)
 }
 
@@ -170,13 +195,13 @@ func (c *collection) list(keep func(doc) bool, size int, token string, desc bool
 // an index's candidates). When exact, every one of ids is known to be kept, so the total is
 // their number. It reads from the page token's position on, and reads everything only to
 // count the total when it is not exact.
-func (c *collection) listIn(ids []string, keep func(doc) bool, exact bool, size int, token string, desc bool) (page, error) {
+func (c *collection[T]) listIn(ids []string, keep func(T) bool, exact bool, size int, token string, desc bool) (page[T], error) {
 	return c.listFiltered(ids, func(id string) bool { return keep == nil || keep(c.docs[id]) }, exact || keep == nil, size, token, desc)
 }
 
 // inAll returns a filter of ids that keeps those present in every one of lists (sorted), so
 // that a listing over one index's candidates applies the other indexes without reading the
-// documents.
+// records.
 func inAll(lists [][]string) func(id string) bool {
 	return func(id string) bool {
 		for _, l := range lists {
@@ -189,17 +214,17 @@ func inAll(lists [][]string) func(id string) bool {
 	}
 }
 
-// listFiltered is listIn with a filter of ids rather than of documents.
-func (c *collection) listFiltered(ids []string, keep func(id string) bool, exact bool, size int, token string, desc bool) (page, error) {
+// listFiltered is listIn with a filter of ids rather than of records.
+func (c *collection[T]) listFiltered(ids []string, keep func(id string) bool, exact bool, size int, token string, desc bool) (page[T], error) {
 	after := ""
 	if token != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(token)
 		if err != nil || !strings.HasPrefix(string(raw), "p1:") {
-			return page{}, errInvalid("page_token is not a token this server issued")
+			return page[T]{}, errInvalid("page_token is not a token this server issued")
 		}
 		after = string(raw[3:])
 	}
-	var p page
+	var p page[T]
 	// The page: from the token's position, in the listing's direction.
 	start, end, step := 0, len(ids), 1
 	if after != "" {
@@ -234,7 +259,7 @@ func (c *collection) listFiltered(ids []string, keep func(id string) bool, exact
 	if more {
 		p.nextToken = base64.RawURLEncoding.EncodeToString([]byte("p1:" + lastID))
 	}
-	// The total counts every kept document, whatever the page.
+	// The total counts every kept record, whatever the page.
 	if exact {
 		p.total = len(ids)
 	} else {
@@ -248,27 +273,37 @@ func (c *collection) listFiltered(ids []string, keep func(id string) bool, exact
 }
 
 // project holds one project's state. Its mutex guards every collection and field.
+//
+// Records of the typed collections are the generated API models, stored by pointer and
+// never changed through a shared slice or map: a change assigns whole fields (or puts a new
+// record), so a handler may answer with a copy of the struct (*rec) and encode it after the
+// lock is released.
 type project struct {
-	mu       sync.Mutex
-	id       string
-	cols     map[string]*collection
-	settings doc // project settings, nil until created
+	mu   sync.Mutex
+	id   string
+	cols map[string]*collection[doc] // the resources still kept as JSON documents
+	// messages and events hold the project's stored messages and events, typed.
+	messages *collection[*storedMessage]
+	events   *collection[*storedMessage]
+	// apps holds the project's Conversation API apps.
+	apps *collection[*conversation.App]
+	// webhooks holds the webhooks of every app of the project.
+	webhooks *collection[*conversation.Webhook]
+	// templates holds the project's templates (Template Management API v2).
+	templates *collection[*templates.Template]
+	settings  *projectSettingsContent // project settings, nil until created
 	// consents[appID][listType] is the set of identities on that list.
-	consents map[string]map[string][]string
-	// audits[appID][identity] holds the consent audit records of one identity.
-	audits map[string]map[string][]doc
+	consents map[string]consentLists
+	// audits[appID][identity] holds the consent audit records of one identity, oldest first.
+	audits map[string]map[string][]conversation.ConsentAuditRecord
 	// batches holds the requests of batches not yet processed.
 	batches map[string]*batchState
 }
 
-func (p *project) col(name string) *collection {
+func (p *project) col(name string) *collection[doc] {
 	c, ok := p.cols[name]
 	if !ok {
-		if name == colMessages {
-			c = newIndexedCollection(messageIndexes)
-		} else {
-			c = newCollection()
-		}
+		c = newCollection[doc]()
 		p.cols[name] = c
 	}
 	return c
@@ -287,7 +322,8 @@ func (s *store) project(id string) *project {
 	defer s.mu.Unlock()
 	p, ok := s.projects[id]
 	if !ok {
-		p = &project{id: id, cols: map[string]*collection{}, consents: map[string]map[string][]string{}, audits: map[string]map[string][]doc{}, batches: map[string]*batchState{}}
+		p = &project{id: id, cols: map[string]*collection[doc]{}, apps: newCollection[*conversation.App](), webhooks: newCollection[*conversation.Webhook](), templates: newCollection[*templates.Template](), consents: map[string]consentLists{}, audits: map[string]map[string][]conversation.ConsentAuditRecord{}, batches: map[string]*batchState{}}
+		p.messages, p.events = newIndexedCollection(messageIndexes), newCollection[*storedMessage]()
 		s.projects[id] = p
 	}
 	return p
@@ -327,32 +363,8 @@ func obj(v any) doc {
 	switch x := v.(type) {
 	case map[string]any:
 		return x
-	case json.RawMessage: // frozen content (see freezeContent)
-		d, _ := decodeBody(x)
-		m, _ := d.(map[string]any)
-		return m
 	}
 	return nil
-}
-
-// contentKeys are the fields of a stored message that hold its content.
-var contentKeys = []string{"app_message", "contact_message"}
-
-// freezeContent replaces the content of a message about to be stored by its JSON encoding
-// (the same bytes the API answers with), which takes a fraction of the memory of the decoded
-// maps: stored messages are the bulk of a long run's state. The content is never changed in
-// place; obj decodes it for the code that reads into it.
-func freezeContent(m doc) {
-	for _, k := range contentKeys {
-		if v, ok := m[k]; ok && v != nil {
-			if _, done := v.(json.RawMessage); done {
-				continue
-			}
-			if raw, err := json.Marshal(v); err == nil {
-				m[k] = json.RawMessage(raw)
-			}
-		}
-	}
 }
 
 func arr(v any) []any {
@@ -408,15 +420,11 @@ func jsonEqual(a, b any) bool {
 	return err1 == nil && err2 == nil && string(x) == string(y)
 }
 
-// keep stores a message or an event, forgetting the oldest of its collection past
-// Config.MaxStored, so that a long load test does not grow without bound. The caller holds
-// p.mu.
-func (s *Server) keep(p *project, name string, d doc) {
-	c := p.col(name)
-	if name == colMessages {
-		freezeContent(d)
-	}
-	c.put(idOf(d), d)
+// keep stores a message or an event in c (the project's messages or events), forgetting the
+// oldest of c past Config.MaxStored, so that a long load test does not grow without bound.
+// The caller holds the project's lock.
+func (s *Server) keep(c *collection[*storedMessage], m *storedMessage) {
+	c.put(m.id, m)
 	if s.cfg.MaxStored > 0 {
 		for len(c.ids) > s.cfg.MaxStored {
 			c.remove(c.ids[0])

@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"runtime"
 	"testing"
+
+	"github.com/relaykit/sinch-go/gen/conversation"
 )
 
 // storeEnv is an emulator holding n messages of a CONVERSATION app, sent to 100 recipients
@@ -35,15 +37,15 @@ func newStoreEnv(b *testing.B, n int) *storeEnv {
 	fillMessages(b, s, "CONVERSATION", 100)
 	p := s.store.project("bench")
 	p.mu.Lock()
-	mc := p.col(colMessages)
+	mc := p.messages
 	sent := append([]string(nil), mc.ids...)
 	for i := 100; i < n; i++ {
-		m := clone(mc.docs[sent[i%100]])
-		m["id"] = s.newID()
-		s.keep(p, colMessages, m)
+		m := *mc.docs[sent[i%100]]
+		m.id = s.newID()
+		s.keep(mc, &m)
 	}
 	p.mu.Unlock()
-	e.ids = append([]string(nil), p.col(colMessages).ids...)
+	e.ids = append([]string(nil), p.messages.ids...)
 	e.convs = append([]string(nil), p.col(colConversations).ids...)
 	storeEnvs[n] = e
 	return e
@@ -53,15 +55,17 @@ func newStoreEnv(b *testing.B, n int) *storeEnv {
 func fillMessages(b *testing.B, s *Server, mode string, n int) {
 	b.Helper()
 	p := s.store.project("bench")
-	app := appBody("bench", mode)
-	app["id"] = s.newID()
+	app := &conversation.App{ID: s.newID(), DisplayName: "bench", ProcessingMode: conversation.ProcessingMode(mode)}
+	for _, ch := range []conversation.ConversationChannel{"SMS", "WHATSAPP", "RCS"} {
+		app.ChannelCredentials = append(app.ChannelCredentials, conversation.ChannelCredentials{Channel: ch, StaticBearer: conversation.StaticBearerCredential{ClaimedIdentity: "bench", Token: "bench-token"}})
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.col(colApps).put(idOf(app), app)
+	p.apps.put(app.ID, app)
 	ob := &outbox{s: s, projectID: "bench", proj: p}
 	for i := 0; i < n; i++ {
 		in := sendInput{
-			appID:     idOf(app),
+			appID:     app.ID,
 			recipient: smsRecipient("SMS", fmt.Sprintf("+1555010%04d", 1000+i%100)),
 			message:   textMessage("Your order 4711 has shipped and will arrive on Friday."),
 			metadata:  "order-4711",

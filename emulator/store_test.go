@@ -7,7 +7,7 @@ import (
 )
 
 // pagesOf reads every page of a listing and returns the ids in order and the totals seen.
-func pagesOf(t *testing.T, list func(token string) (page, error)) (ids []string, totals []int) {
+func pagesOf(t *testing.T, list func(token string) (page[*storedMessage], error)) (ids []string, totals []int) {
 	t.Helper()
 	token := ""
 	for i := 0; i < 1000; i++ {
@@ -16,7 +16,7 @@ func pagesOf(t *testing.T, list func(token string) (page, error)) (ids []string,
 			t.Fatal(err)
 		}
 		for _, d := range p.items {
-			ids = append(ids, idOf(d))
+			ids = append(ids, d.id)
 		}
 		totals = append(totals, p.total)
 		if token = p.nextToken; token == "" {
@@ -47,7 +47,7 @@ func TestIndexedMessageListingMatchesFullScan(t *testing.T) {
 			"conversation_id": fmt.Sprintf("conv%d", i%7), "contact_id": fmt.Sprintf("ct%d", i%5),
 			"channel_identity": doc{"channel": []string{"SMS", "WHATSAPP", "RCS"}[i%3], "identity": fmt.Sprintf("+1555%d", i%11), "app_id": fmt.Sprintf("app%d", (i/2)%2)},
 			"accept_time":      "2026-01-01T00:00:00Z"}
-		c.put(id, m)
+		c.put(id, recordFromDoc(m))
 		ids = append(ids, id)
 	}
 	// Changes: deletions, the oldest evicted, a merge moving ct1's messages to ct2.
@@ -55,8 +55,8 @@ func TestIndexedMessageListingMatchesFullScan(t *testing.T) {
 		c.remove(id)
 	}
 	for _, id := range c.ids {
-		if str(c.docs[id], "contact_id") == "ct1" {
-			c.update(id, func(d doc) { d["contact_id"] = "ct2" })
+		if c.docs[id].contactID == "ct1" {
+			c.update(id, func(m *storedMessage) { m.contactID = "ct2" })
 		}
 	}
 	filters := []messageFilter{
@@ -76,14 +76,14 @@ func TestIndexedMessageListingMatchesFullScan(t *testing.T) {
 	for i, f := range filters {
 		for _, size := range []int{1, 7, 1000} {
 			for _, desc := range []bool{true, false} {
-				want, wantTotals := pagesOf(t, func(tok string) (page, error) { return c.list(f.keep, size, tok, desc) })
+				want, wantTotals := pagesOf(t, func(tok string) (page[*storedMessage], error) { return c.list(f.keep, size, tok, desc) })
 				cands, exact := f.candidates(c)
-				got, gotTotals := pagesOf(t, func(tok string) (page, error) { return c.listIn(cands, f.keep, exact, size, tok, desc) })
+				got, gotTotals := pagesOf(t, func(tok string) (page[*storedMessage], error) { return c.listIn(cands, f.keep, exact, size, tok, desc) })
 				if fmt.Sprint(got) != fmt.Sprint(want) || fmt.Sprint(gotTotals) != fmt.Sprint(wantTotals) {
 					t.Fatalf("filter %d size %d desc %v:\nindexed %v %v\nscan    %v %v", i, size, desc, got, gotTotals, want, wantTotals)
 				}
 				if _, _, others := f.indexed(c); others != nil {
-					got, gotTotals = pagesOf(t, func(tok string) (page, error) {
+					got, gotTotals = pagesOf(t, func(tok string) (page[*storedMessage], error) {
 						return c.listFiltered(cands, inAll(others), exact, size, tok, desc)
 					})
 					if fmt.Sprint(got) != fmt.Sprint(want) || fmt.Sprint(gotTotals) != fmt.Sprint(wantTotals) {

@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"time"
+
+	"github.com/relaykit/sinch-go/gen/templates"
 )
 
 const v2 = "/v2/projects/{project_id}"
@@ -40,100 +43,114 @@ func fillTemplateID(r *http.Request, raw []byte) []byte {
 	return out
 }
 
-func (c *call) template(id string) (doc, error) {
-	d, ok := c.proj.col(colTemplates).get(id)
+func (c *call) template(id string) (*templates.Template, error) {
+	t, ok := c.proj.templates.get(id)
 	if !ok {
 		return nil, errNotFound("template %s not found", quoteID(id))
 	}
-	return d, nil
+	return t, nil
 }
 
-// stampTranslations sets each translation's version and times. A translation whose content
-// did not change keeps its version and create_time.
-func stampTranslations(t doc, prev doc, version int, now string) {
-	old := map[string]doc{}
-	for _, x := range arr(prev["translations"]) {
-		old[str(obj(x), "language_code")] = obj(x)
+// stampTranslations sets each translation of t (a fresh slice of t's own) to version and the
+// time now. A translation whose content did not change since prev keeps its version and
+// create_time.
+func stampTranslations(t *templates.Template, prev *templates.Template, version int32, now time.Time) {
+	old := map[string]templates.TemplateTranslation{}
+	if prev != nil {
+		for _, tr := range prev.Translations {
+			old[tr.LanguageCode] = tr
+		}
 	}
-	for _, x := range arr(t["translations"]) {
-		tr := obj(x)
-		if tr == nil {
+	t.Translations = append([]templates.TemplateTranslation(nil), t.Translations...)
+	for i := range t.Translations {
+		tr := &t.Translations[i]
+		if o, ok := old[tr.LanguageCode]; ok && sameContent(o, *tr) {
+			tr.Version, tr.CreateTime, tr.UpdateTime = o.Version, o.CreateTime, o.UpdateTime
 			continue
 		}
-		delete(tr, "create_time")
-		delete(tr, "update_time")
-		delete(tr, "version")
-		if o := old[str(tr, "language_code")]; o != nil && sameContent(o, tr) {
-			tr["version"], tr["create_time"], tr["update_time"] = o["version"], o["create_time"], o["update_time"]
-			continue
-		}
-		tr["version"] = strconv.Itoa(version)
-		tr["create_time"] = now
-		tr["update_time"] = now
+		tr.Version = strconv.Itoa(int(version))
+		tr.CreateTime = now
+		tr.UpdateTime = now
 	}
 }
 
 // sameContent compares two translations, ignoring their version and times.
-func sameContent(a, b doc) bool {
-	strip := func(d doc) doc {
-		c := clone(d)
-		delete(c, "version")
-		delete(c, "create_time")
-		delete(c, "update_time")
-		return c
-	}
-	return jsonEqual(strip(a), strip(b))
+func sameContent(a, b templates.TemplateTranslation) bool {
+	a.Version, a.CreateTime, a.UpdateTime = "", time.Time{}, time.Time{}
+	b.Version, b.CreateTime, b.UpdateTime = "", time.Time{}, time.Time{}
+	x, err1 := json.Marshal(a)
+	y, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && string(x) == string(y)
 }
 
 func createTemplate(c *call) (any, error) {
-	if c.body == nil {
-		return nil, errInvalid("request body is required")
+	req, err := decodeRequest[templates.CreateTemplateRequest](c)
+	if err != nil {
+		return nil, err
 	}
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	t := clone(c.body)
-	id := str(t, "id")
+	id := req.ID
 	if id == "" {
 		id = c.s.newID()
-	} else if _, exists := c.proj.col(colTemplates).get(id); exists {
+	} else if _, exists := c.proj.templates.get(id); exists {
 		return nil, errInvalid("a template with id %s already exists", quoteID(id))
 	}
-	t["id"] = id
-	now := rfc3339(c.s.now())
-	t["version"] = 1
-	t["create_time"] = now
-	t["update_time"] = now
+	now := c.s.now().UTC()
+	t := &templates.Template{
+		ID:                 id,
+		Description:        req.Description,
+		DefaultTranslation: req.DefaultTranslation,
+		Translations:       req.Translations,
+		Version:            1,
+		CreateTime:         now,
+		UpdateTime:         now,
+	}
 	stampTranslations(t, nil, 1, now)
 	if err := checkDefaultTranslation(t); err != nil {
 		return nil, err
 	}
-	c.proj.col(colTemplates).put(id, t)
-	return clone(t), nil
+	c.proj.templates.put(id, t)
+	return *t, nil
 }
 
 // checkDefaultTranslation requires default_translation to name one of the translations.
-func checkDefaultTranslation(t doc) error {
-	def := str(t, "default_translation")
-	if def == "" {
+func checkDefaultTranslation(t *templates.Template) error {
+	if t.DefaultTranslation == "" {
 		return nil
 	}
-	for _, x := range arr(t["translations"]) {
-		if str(obj(x), "language_code") == def {
+	for _, tr := range t.Translations {
+		if tr.LanguageCode == t.DefaultTranslation {
 			return nil
 		}
 	}
-	return errInvalid("default_translation %q is not one of the template's translations", def)
+	return errInvalid("default_translation %q is not one of the template's translations", t.DefaultTranslation)
 }
 
 func getTemplate(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	return cloneOK(c.template(c.param("template_id")))
+	t, err := c.template(c.param("template_id"))
+	if err != nil {
+		return nil, err
+	}
+	return *t, nil
+}
+
+// templateUpdate is the body of updateTemplate: templates.UpdateTemplateRequest, with the
+// version by pointer so that an update without one (as some clients send) is told apart
+// from one asking for version 0.
+type templateUpdate struct {
+	templates.UpdateTemplateRequest
+	// Version is the version the client read; the update is refused when it is not the
+	// template's current version.
+	Version *int32 `json:"version"`
 }
 
 func updateTemplate(c *call) (any, error) {
-	if c.body == nil {
-		return nil, errInvalid("request body is required")
+	req, err := decodeRequest[templateUpdate](c)
+	if err != nil {
+		return nil, err
 	}
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -141,58 +158,58 @@ func updateTemplate(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cur := intOf(prev["version"])
-	if v, ok := c.body["version"]; ok && intOf(v) != cur {
-		return nil, errFailedPrecondition("version %d is not the template's current version %d", intOf(v), cur)
+	cur := prev.Version
+	if req.Version != nil && *req.Version != cur {
+		return nil, errFailedPrecondition("version %d is not the template's current version %d", *req.Version, cur)
 	}
-	t := clone(c.body)
-	t["id"] = idOf(prev)
-	t["version"] = cur + 1
-	t["create_time"] = prev["create_time"]
-	now := rfc3339(c.s.now())
-	t["update_time"] = now
+	now := c.s.now().UTC()
+	t := &templates.Template{
+		ID:                 prev.ID,
+		Description:        req.Description,
+		DefaultTranslation: req.DefaultTranslation,
+		Translations:       req.Translations,
+		Version:            cur + 1,
+		CreateTime:         prev.CreateTime,
+		UpdateTime:         now,
+	}
 	stampTranslations(t, prev, cur+1, now)
 	if err := checkDefaultTranslation(t); err != nil {
 		return nil, err
 	}
-	c.proj.col(colTemplates).put(idOf(t), t)
-	return clone(t), nil
-}
-
-func intOf(v any) int {
-	switch n := v.(type) {
-	case float64:
-		return int(n)
-	case int:
-		return n
-	case json.Number:
-		i, _ := n.Int64()
-		return int(i)
-	case string:
-		i, _ := strconv.Atoi(n)
-		return i
-	}
-	return 0
+	c.proj.templates.put(t.ID, t)
+	return *t, nil
 }
 
 func deleteTemplate(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	if !c.proj.col(colTemplates).remove(c.param("template_id")) {
+	if !c.proj.templates.remove(c.param("template_id")) {
 		return nil, errNotFound("template %s not found", quoteID(c.param("template_id")))
 	}
-	return doc{}, nil
+	return struct{}{}, nil
+}
+
+// templateList is templates.ListTemplatesResponse with the list always present.
+type templateList struct {
+	// Templates is every template of the project, oldest first.
+	Templates []templates.Template `json:"templates"`
 }
 
 func listTemplates(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	p, _ := c.proj.col(colTemplates).list(nil, 1<<30, "", false)
-	out := make([]any, 0, len(p.items))
-	for _, t := range p.items {
-		out = append(out, clone(t))
+	out := templateList{Templates: make([]templates.Template, 0, len(c.proj.templates.ids))}
+	for t := range c.proj.templates.records() {
+		out.Templates = append(out.Templates, *t)
 	}
-	return doc{"templates": out}, nil
+	return out, nil
+}
+
+// translationList is templates.ListTemplateTranslationsResponse with the list always
+// present.
+type translationList struct {
+	// Translations is the translations the query selects.
+	Translations []templates.TemplateTranslation `json:"translations"`
 }
 
 func listTemplateTranslations(c *call) (any, error) {
@@ -203,16 +220,15 @@ func listTemplateTranslations(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := []any{}
-	for _, x := range arr(t["translations"]) {
-		tr := obj(x)
-		if lang != "" && str(tr, "language_code") != lang {
+	out := translationList{Translations: []templates.TemplateTranslation{}}
+	for _, tr := range t.Translations {
+		if lang != "" && tr.LanguageCode != lang {
 			continue
 		}
-		if ver != "" && ver != "latest" && str(tr, "version") != ver {
+		if ver != "" && ver != "latest" && tr.Version != ver {
 			continue
 		}
-		out = append(out, clone(tr))
+		out.Translations = append(out.Translations, tr)
 	}
-	return doc{"translations": out}, nil
+	return out, nil
 }

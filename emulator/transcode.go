@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"reflect"
 
 	"github.com/relaykit/sinch-go/emulator/transcode"
 	"github.com/relaykit/sinch-go/gen/conversation"
@@ -42,22 +43,23 @@ func transcodeMessage(c *call) (any, error) {
 // picks it as delivery does). The caller holds p.mu while the transcoder runs.
 func (p *project) templateLookup() func(transcode.TemplateRef) (conversation.AppMessage, bool) {
 	return func(ref transcode.TemplateRef) (conversation.AppMessage, bool) {
-		t, ok := p.col(colTemplates).get(ref.ID)
+		t, ok := p.templates.get(ref.ID)
 		if !ok {
 			return conversation.AppMessage{}, false
 		}
 		tr := findTranslation(t, ref.Language, ref.Version)
-		if tr == nil || tr["template_message"] != nil {
+		if tr == nil || !reflect.ValueOf(tr.TemplateMessage).IsZero() {
 			return conversation.AppMessage{}, false
 		}
-		b, err := json.Marshal(tr)
-		if err != nil {
-			return conversation.AppMessage{}, false
-		}
-		var m conversation.AppMessage
-		if json.Unmarshal(b, &m) != nil {
-			return conversation.AppMessage{}, false
-		}
-		return m, true
+		return conversation.AppMessage{
+			CardMessage:        tr.CardMessage,
+			CarouselMessage:    tr.CarouselMessage,
+			ChoiceMessage:      tr.ChoiceMessage,
+			ContactInfoMessage: tr.ContactInfoMessage,
+			ListMessage:        tr.ListMessage,
+			LocationMessage:    tr.LocationMessage,
+			MediaMessage:       tr.MediaMessage,
+			TextMessage:        tr.TextMessage,
+		}, true
 	}
 }

@@ -1,36 +1,36 @@
 package emulator
 
+import "github.com/relaykit/sinch-go/gen/conversation"
+
 // maxWebhooksPerApp is the API's limit.
 const maxWebhooksPerApp = 5
 
-func (c *call) webhook(id string) (doc, error) {
-	d, ok := c.proj.col(colWebhooks).get(id)
+func (c *call) webhook(id string) (*conversation.Webhook, error) {
+	w, ok := c.proj.webhooks.get(id)
 	if !ok {
 		return nil, errNotFound("webhook %s not found", quoteID(id))
 	}
-	return d, nil
+	return w, nil
 }
 
 // checkWebhook enforces the per-app rules on a new or changed webhook; self is the webhook's
 // own id when it is being updated.
-func (c *call) checkWebhook(w doc, self string) error {
-	appID := str(w, "app_id")
-	if _, err := c.app(appID); err != nil {
+func (c *call) checkWebhook(w *conversation.Webhook, self string) error {
+	if _, err := c.app(w.AppID); err != nil {
 		return err
 	}
-	target := str(w, "target")
-	if target == "" {
+	if w.Target == "" {
 		return errInvalid("target is required")
 	}
 	count := 0
-	wc := c.proj.col(colWebhooks)
+	wc := c.proj.webhooks
 	for _, id := range wc.ids {
 		o := wc.docs[id]
-		if id == self || str(o, "app_id") != appID {
+		if id == self || o.AppID != w.AppID {
 			continue
 		}
 		count++
-		if str(o, "target") == target {
+		if o.Target == w.Target {
 			return errInvalid("the app already has a webhook with this target")
 		}
 	}
@@ -43,27 +43,39 @@ func (c *call) checkWebhook(w doc, self string) error {
 }
 
 func createWebhook(c *call) (any, error) {
-	if c.body == nil {
-		return nil, errInvalid("request body is required")
+	req, err := decodeRequest[conversation.CreateWebhookRequest](c)
+	if err != nil {
+		return nil, err
 	}
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	w := clone(c.body)
+	w := &conversation.Webhook{
+		AppID:             req.AppID,
+		ClientCredentials: req.ClientCredentials,
+		Secret:            req.Secret,
+		Target:            req.Target,
+		TargetType:        req.TargetType,
+		Triggers:          req.Triggers,
+	}
 	if err := c.checkWebhook(w, ""); err != nil {
 		return nil, err
 	}
-	w["id"] = c.s.newID()
-	if str(w, "target_type") == "" {
-		w["target_type"] = "HTTP"
+	w.ID = c.s.newID()
+	if w.TargetType == "" {
+		w.TargetType = conversation.WebhookTargetTypeHTTP
 	}
-	c.proj.col(colWebhooks).put(idOf(w), w)
-	return clone(w), nil
+	c.proj.webhooks.put(w.ID, w)
+	return *w, nil
 }
 
 func getWebhook(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	return cloneOK(c.webhook(c.param("webhook_id")))
+	w, err := c.webhook(c.param("webhook_id"))
+	if err != nil {
+		return nil, err
+	}
+	return *w, nil
 }
 
 func updateWebhook(c *call) (any, error) {
@@ -73,24 +85,30 @@ func updateWebhook(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	next := clone(w)
-	if err := applyUpdate(next, c.body, splitMask(c.r), "id"); err != nil {
+	next, err := patchRecord(c, *w, "id")
+	if err != nil {
 		return nil, err
 	}
-	if err := c.checkWebhook(next, idOf(w)); err != nil {
+	if err := c.checkWebhook(&next, w.ID); err != nil {
 		return nil, err
 	}
-	c.proj.col(colWebhooks).put(idOf(w), next)
-	return clone(next), nil
+	c.proj.webhooks.put(w.ID, &next)
+	return next, nil
 }
 
 func deleteWebhook(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	if !c.proj.col(colWebhooks).remove(c.param("webhook_id")) {
+	if !c.proj.webhooks.remove(c.param("webhook_id")) {
 		return nil, errNotFound("webhook %s not found", quoteID(c.param("webhook_id")))
 	}
-	return doc{}, nil
+	return struct{}{}, nil
+}
+
+// webhookList is the answer of listWebhooks. Unlike conversation.ListWebhooksResponse it
+// keeps an empty list as [], as the emulator always answered.
+type webhookList struct {
+	Webhooks []conversation.Webhook `json:"webhooks"`
 }
 
 func listWebhooks(c *call) (any, error) {
@@ -100,10 +118,20 @@ func listWebhooks(c *call) (any, error) {
 	if _, err := c.app(appID); err != nil {
 		return nil, err
 	}
-	p, _ := c.proj.col(colWebhooks).list(func(d doc) bool { return str(d, "app_id") == appID }, 1<<30, "", false)
-	hooks := make([]any, 0, len(p.items))
-	for _, w := range p.items {
-		hooks = append(hooks, clone(w))
+	out := webhookList{Webhooks: []conversation.Webhook{}}
+	for w := range c.proj.webhooks.records() {
+		if w.AppID == appID {
+			out.Webhooks = append(out.Webhooks, *w)
+		}
 	}
-	return doc{"webhooks": hooks}, nil
+	return out, nil
+}
+
+// removeAppWebhooks deletes the webhooks of a deleted app. The caller holds p.mu.
+func removeAppWebhooks(p *project, appID string) {
+	for _, w := range p.webhooks.snapshot() {
+		if w.AppID == appID {
+			p.webhooks.remove(w.ID)
+		}
+	}
 }

@@ -54,12 +54,13 @@
 //     KakaoTalk beyond 5 buttons; Apple list pickers with non-text choices;
 //   - cut: Viber Business text at 1000 characters, an MMS subject (a card title) at 80;
 //   - MESSAGE_SPLIT_REQUIRED: an SMS needing more parts than SMS_MAX_NUMBER_OF_MESSAGE_PARTS;
-//   - CHANNEL_REJECT: WhatsApp text beyond 4096 characters, list messages beyond 10 items or
-//     with row titles beyond 24 or descriptions beyond 72 characters; RCS card titles beyond 200,
-//     descriptions beyond 2000, more than 4 choices on a card, suggestion texts beyond 25;
-//     Telegram texts beyond 4096, captions beyond 1024, callback data beyond 64 bytes; LINE
-//     templates beyond their action, title, text and label limits;
-//   - BAD_REQUEST: a WhatsApp product list without message_properties.catalog_id.
+//   - BAD_REQUEST (the reference's code for a failure of the channel-specific validation done
+//     while a message is processed; see reject in render.go): WhatsApp text beyond 4096
+//     characters, list messages beyond 10 items or with row titles beyond 24 or descriptions
+//     beyond 72 characters, a product list without message_properties.catalog_id; RCS card
+//     titles beyond 200, descriptions beyond 2000, more than 4 choices on a card, suggestion
+//     texts beyond 25; Telegram texts beyond 4096, captions beyond 1024, callback data beyond
+//     64 bytes; LINE templates beyond their action, title, text and label limits.
 //
 // The SMS facts (sms.go) follow Sinch's character-support page: GSM-7 when every character is
 // in the GSM 03.38 default alphabet or its extension table (extension characters count twice),

@@ -123,7 +123,7 @@ func line(r *Result, v view, o Options) any {
 				reject(r, f+".choices", lineColumnActionMax, len(c.choices), "the number of actions on a LINE carousel column")
 			}
 			if len(c.choices) != len(v.cards[0].choices) {
-				r.Violations = append(r.Violations, Violation{Reason: "CHANNEL_REJECT", Field: f + ".choices", Limit: len(v.cards[0].choices), Actual: len(c.choices), Fails: true,
+				r.Violations = append(r.Violations, Violation{Reason: reasonChannelRule, Field: f + ".choices", Limit: len(v.cards[0].choices), Actual: len(c.choices), Fails: true,
 					Message: "every column of a LINE carousel needs the same number of actions"})
 			}
 			cols[i] = lineColumn(r, f, c, lineTextWithTitle)

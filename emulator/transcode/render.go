@@ -105,12 +105,18 @@ func textFallback(r *Result, field, why string) any {
 	return nil
 }
 
-// reject records a limit whose breach fails delivery on the channel. The API has no code of
-// its own for "over the channel's limit"; CHANNEL_REJECT ("the channel rejected the message")
-// is the code of its ReasonCode enum that says it.
+// reject records a limit whose breach fails delivery on the channel, with BAD_REQUEST. The
+// reference's reason codes (https://developers.sinch.com/docs/conversation/callbacks, the
+// reason codes of a message delivery receipt; the same table is the ReasonCode schema of
+// https://developers.sinch.com/docs/conversation/api-reference/conversation) say a send
+// request is validated twice: before it is queued (a failure is the 400 answer) and while it
+// is processed, by the channel-specific rules, a failure there reaching MESSAGE_DELIVERY as
+// FAILED with BAD_REQUEST. A channel limit is such a rule. CHANNEL_REJECT is documented as
+// the catch-all for a channel refusing a message for good when no better code fits, so it is
+// not used here (Config.Failures can still produce it).
 func reject(r *Result, field string, limit, actual int, what string) {
 	r.Violations = append(r.Violations, Violation{
-		Reason: "CHANNEL_REJECT", Field: field, Limit: limit, Actual: actual, Fails: true,
+		Reason: reasonChannelRule, Field: field, Limit: limit, Actual: actual, Fails: true,
 		Message: fmt.Sprintf("%s is %d, over %s's limit of %d", what, actual, r.Channel, limit),
 	})
 }

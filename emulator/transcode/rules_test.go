@@ -284,7 +284,7 @@ func TestChannelLimits(t *testing.T) {
 	}
 	var fields []string
 	for _, v := range r.Violations {
-		if v.Fails && v.Reason == "CHANNEL_REJECT" {
+		if v.Fails && v.Reason == "BAD_REQUEST" {
 			fields = append(fields, v.Field)
 		}
 	}

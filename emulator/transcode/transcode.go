@@ -148,6 +148,10 @@ type Violation struct {
 	Message string `json:"message"`
 }
 
+// reasonChannelRule is the reason code of a channel limit whose breach fails delivery (see
+// reject for the page that says so).
+const reasonChannelRule = conversation.ReasonCodeBADREQUEST
+
 // ErrInvalid is wrapped by every error Transcode returns: the request is one the API rejects
 // with 400 INVALID_ARGUMENT. The error's text is a sentence saying what to fix, fit to be the
 // message of that 400 as it is.
@@ -250,8 +254,12 @@ func finishSMS(r Result, maxParts int) Result {
 	r.SMS = &info
 	if maxParts > 0 && info.Parts > maxParts {
 		// https://developers.sinch.com/docs/sms/resources/message-info/limiting-message-parts/:
-		// a message split into more parts than the maximum is not delivered. The Conversation
-		// API's reason code for it is MESSAGE_SPLIT_REQUIRED (its ReasonCode enum).
+		// a message split into more parts than the maximum is not delivered (the SMS API's
+		// status code 411). The Conversation API reference's table of reason codes has no code
+		// for it; MESSAGE_SPLIT_REQUIRED, which names it, is one of the official Node SDK's
+		// ReasonCode values (https://developers.sinch.com/sdk/sinch-sdk-node/1.5.0/types/Conversation.ReasonCode.html),
+		// which our spec's ReasonCode keeps too. We use it rather than the table's catch-all
+		// CHANNEL_REJECT because it says what to change.
 		r.Violations = append(r.Violations, Violation{
 			Reason: "MESSAGE_SPLIT_REQUIRED", Field: "channel_properties." + SMSMaxPartsProperty,
 			Limit: maxParts, Actual: info.Parts, Fails: true,

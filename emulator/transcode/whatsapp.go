@@ -269,7 +269,7 @@ func whatsAppList(r *Result, v view, o Options) any {
 		in["type"] = "product_list"
 		in["action"] = obj{"catalog_id": lv.catalogID, "sections": sections}
 		if lv.catalogID == "" {
-			r.Violations = append(r.Violations, Violation{Reason: "BAD_REQUEST", Field: "list_message.message_properties.catalog_id", Fails: true,
+			r.Violations = append(r.Violations, Violation{Reason: reasonChannelRule, Field: "list_message.message_properties.catalog_id", Fails: true,
 				Message: "a WhatsApp product list needs message_properties.catalog_id"})
 		}
 	} else {

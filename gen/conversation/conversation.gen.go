@@ -5384,7 +5384,7 @@ type UpdateAppParams struct {
 
 // ListConsentsParams defines parameters for ListConsents.
 type ListConsentsParams struct {
-	// PageSize Identities per page; 10 when omitted, at most 50.
+	// PageSize Identities per page; 10 when omitted, at most 50. Over the maximum the request is refused with 400 INVALID_ARGUMENT, not clamped (as for listContacts).
 	PageSize *int32 `form:"page_size,omitempty" json:"page_size,omitempty"`
 
 	// PageToken The `next_page_token` of the previous page.
@@ -5421,7 +5421,7 @@ type UpdateContactParams struct {
 
 // ListIdentityConflictsParams defines parameters for ListIdentityConflicts.
 type ListIdentityConflictsParams struct {
-	// PageSize How many conflicts to return in one page; 20 at most.
+	// PageSize How many conflicts to return in one page; 20 at most. Over the maximum the request is refused with 400 INVALID_ARGUMENT, not clamped (as for listContacts).
 	PageSize *int32 `form:"page_size,omitempty" json:"page_size,omitempty"`
 
 	// PageToken The `next_page_token` of the previous page; omit it for the first page.
@@ -5467,7 +5467,7 @@ type ListRecentConversationsParams struct {
 	// OnlyActive true lists only active conversations. Defaults to false.
 	OnlyActive *bool `form:"only_active,omitempty" json:"only_active,omitempty"`
 
-	// PageSize How many conversations to return in one page. The API uses 10 when it is omitted; 50 is the most it allows.
+	// PageSize How many conversations to return in one page. The API uses 10 when it is omitted; 50 is the most it allows. Over the maximum the request is refused with 400 INVALID_ARGUMENT, not clamped (as for listConversations).
 	PageSize *int32 `form:"page_size,omitempty" json:"page_size,omitempty"`
 
 	// PageToken The `next_page_token` of the previous page; omit it for the first page. Keep the other
@@ -5487,7 +5487,7 @@ type ListEventsParams struct {
 	// ContactID Only events of this contact. One of conversation_id and contact_id is needed.
 	ContactID *string `form:"contact_id,omitempty" json:"contact_id,omitempty"`
 
-	// PageSize Events per page; defaults to 10, at most 20.
+	// PageSize Events per page; defaults to 10, at most 20. Over the maximum the request is refused with 400 INVALID_ARGUMENT, not clamped (as for listMessages).
 	PageSize *int32 `form:"page_size,omitempty" json:"page_size,omitempty"`
 
 	// PageToken The next_page_token of a previous page. Send the same filters as the request that produced it.
