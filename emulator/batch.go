@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/relaykit/sinch-go/gen/batch"
 )
 
 // batchOps lists the seven operations of the Batch API.
@@ -94,7 +96,7 @@ func sendBatchMessage(c *call) (any, error) {
 	c.proj.batches[id] = &batchState{request: clone(b)}
 	c.queueBatchStatus(bd, str(b, "correlation_id"))
 	if scheduled {
-		c.s.sched.add(c.projectID, id, sendAfter)
+		c.s.sched.add(c.proj, id, sendAfter)
 	} else {
 		proj := c.proj
 		c.after = append(c.after, func() { c.s.background(func() { c.s.processBatch(proj, id) }) })
@@ -299,43 +301,48 @@ func cancelBatchMessages(c *call) (any, error) {
 		}
 		bd["status"] = "CANCELLED"
 		delete(c.proj.batches, bid)
-		c.s.sched.remove(c.projectID, bid)
+		c.s.sched.remove(c.proj, bid)
 		c.queueBatchStatus(bd, "")
 	}
 	return doc{}, nil
 }
 
 func createBatchContacts(c *call) (any, error) {
-	list := arr(c.body["contacts"])
-	if len(list) == 0 || len(list) > maxBatchRecipients {
+	req, err := decodeRequest[batch.CreateBatchContactsRequest](c)
+	if err != nil && len(c.raw) > 0 {
+		return nil, err
+	}
+	if len(req.Contacts) == 0 || len(req.Contacts) > maxBatchRecipients {
 		return nil, errInvalid("contacts must hold 1 to %d contacts", maxBatchRecipients)
 	}
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	for _, x := range list {
-		d := newContact(c.s, obj(x))
-		c.proj.col(colContacts).put(idOf(d), d)
-		c.queueContactEvent("CONTACT_CREATE", "contact_create_notification", doc{"contact": d})
+	for _, r := range req.Contacts {
+		ct := newContact(c.s, r)
+		c.proj.contacts.put(ct.ID, ct)
+		c.queueContactEvent("CONTACT_CREATE", "contact_create_notification", contactOf{*ct})
 	}
-	return doc{}, nil
+	return struct{}{}, nil
 }
 
 func deleteBatchContacts(c *call) (any, error) {
-	ids := arr(c.body["contact_ids"])
-	if len(ids) == 0 || len(ids) > maxBatchRecipients {
+	req, err := decodeRequest[batch.DeleteBatchContactsRequest](c)
+	if err != nil && len(c.raw) > 0 {
+		return nil, err
+	}
+	if len(req.ContactIds) == 0 || len(req.ContactIds) > maxBatchRecipients {
 		return nil, errInvalid("contact_ids must hold 1 to %d ids", maxBatchRecipients)
 	}
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
 	// Deletion is asynchronous in the API: unknown ids are skipped, not an error.
-	for _, x := range ids {
-		id, _ := x.(string)
-		if d, ok := c.proj.col(colContacts).get(id); ok {
-			c.proj.col(colContacts).remove(id)
-			c.queueContactEvent("CONTACT_DELETE", "contact_delete_notification", doc{"contact": d})
+	for _, id := range req.ContactIds {
+		if ct, ok := c.proj.contacts.get(id); ok {
+			c.proj.contacts.remove(id)
+			c.queueContactEvent("CONTACT_DELETE", "contact_delete_notification", contactOf{*ct})
 		}
 	}
-	return doc{}, nil
+	return struct{}{}, nil
 }
 
 // scheduler starts scheduled batches when the emulator's clock passes their send_after. It
@@ -351,18 +358,23 @@ func newScheduler(s *Server) *scheduler {
 	return &scheduler{s: s, due: map[string]time.Time{}, tick: 50 * time.Millisecond}
 }
 
-func (sc *scheduler) add(projectID, batchID string, at time.Time) {
+func (sc *scheduler) add(p *project, batchID string, at time.Time) {
 	sc.mu.Lock()
-	sc.due[projectID+"/"+batchID] = at
+	sc.due[dueKey(p, batchID)] = at
 	sc.mu.Unlock()
 }
 
 // remove forgets a batch that will not be sent (cancelled), so that a scheduler whose
 // batches are cancelled does not keep them until their time.
-func (sc *scheduler) remove(projectID, batchID string) {
+func (sc *scheduler) remove(p *project, batchID string) {
 	sc.mu.Lock()
-	delete(sc.due, projectID+"/"+batchID)
+	delete(sc.due, dueKey(p, batchID))
 	sc.mu.Unlock()
+}
+
+// dueKey names a batch of a project in a region (the project's state is per region).
+func dueKey(p *project, batchID string) string {
+	return p.region + "\x00" + p.id + "\x00" + batchID
 }
 
 func (sc *scheduler) run(ctx context.Context) {
@@ -392,8 +404,8 @@ func (sc *scheduler) runDue() {
 	sc.mu.Unlock()
 	sort.Strings(ready)
 	for _, k := range ready {
-		projectID, batchID, _ := strings.Cut(k, "/")
-		p := sc.s.store.project(projectID)
+		parts := strings.SplitN(k, "\x00", 3) // region, project, batch (see dueKey)
+		p, batchID := sc.s.store.in(parts[0], parts[1]), parts[2]
 		sc.s.background(func() { sc.s.processBatch(p, batchID) })
 	}
 }

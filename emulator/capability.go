@@ -19,9 +19,9 @@ func queryCapability(c *call) (any, error) {
 			return nil, err
 		}
 		note["contact_id"] = id
-		if ids := arr(ct["channel_identities"]); len(ids) > 0 {
-			note["channel"] = str(obj(ids[0]), "channel")
-			note["identity"] = str(obj(ids[0]), "identity")
+		if len(ct.ChannelIdentities) > 0 {
+			note["channel"] = ct.ChannelIdentities[0].Channel
+			note["identity"] = ct.ChannelIdentities[0].Identity
 		}
 	} else if ids := arr(dig(rec, "identified_by", "channel_identities")); len(ids) > 0 {
 		note["channel"] = str(obj(ids[0]), "channel")

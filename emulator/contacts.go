@@ -1,41 +1,60 @@
 package emulator
 
-import "sort"
+import (
+	"slices"
+	"sort"
 
-func (c *call) contact(id string) (doc, error) {
-	d, ok := c.proj.col(colContacts).get(id)
+	"github.com/relaykit/sinch-go/gen/conversation"
+)
+
+func (c *call) contact(id string) (*conversation.Contact, error) {
+	ct, ok := c.proj.contacts.get(id)
 	if !ok {
 		return nil, errNotFound("contact %s not found", quoteID(id))
 	}
-	return d, nil
+	return ct, nil
 }
 
-func newContact(s *Server, body doc) doc {
-	d := clone(body)
-	d["id"] = s.newID()
-	if d["channel_identities"] == nil {
-		d["channel_identities"] = []any{}
+// newContact builds a contact from a create request, with a new id and the API's default
+// language (EN_US).
+func newContact(s *Server, req conversation.ContactCreateRequest) *conversation.Contact {
+	ct := &conversation.Contact{
+		ID:                s.newID(),
+		ChannelIdentities: req.ChannelIdentities,
+		ChannelPriority:   req.ChannelPriority,
+		DisplayName:       req.DisplayName,
+		Email:             req.Email,
+		ExternalID:        req.ExternalID,
+		Language:          req.Language,
+		Metadata:          req.Metadata,
 	}
-	if str(d, "language") == "" {
-		d["language"] = "EN_US"
+	if ct.Language == "" {
+		ct.Language = conversation.ContactLanguage("EN_US")
 	}
-	return d
+	return ct
+}
+
+// contactOf is the contact payload of the CONTACT_* callbacks.
+type contactOf struct {
+	// Contact is the contact created, updated or deleted.
+	Contact conversation.Contact `json:"contact"`
 }
 
 func createContact(c *call) (any, error) {
-	if c.body == nil {
-		return nil, errInvalid("request body is required")
+	req, err := decodeRequest[conversation.ContactCreateRequest](c)
+	if err != nil {
+		return nil, err
 	}
-	d := newContact(c.s, c.body)
+	ct := newContact(c.s, req)
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	c.proj.col(colContacts).put(idOf(d), d)
-	c.queueContactEvent("CONTACT_CREATE", "contact_create_notification", doc{"contact": d})
-	return clone(d), nil
+	c.proj.contacts.put(ct.ID, ct)
+	c.queueContactEvent("CONTACT_CREATE", "contact_create_notification", contactOf{*ct})
+	return *ct, nil
 }
 
 // queueContactEvent sends a contact-level callback to the webhooks of every app.
-func (c *call) queueContactEvent(trigger, key string, payload doc) {
+func (c *call) queueContactEvent(trigger, key string, payload any) {
 	for _, appID := range c.proj.apps.ids {
 		c.queue(appID, trigger, key, payload, "", "")
 	}
@@ -44,118 +63,140 @@ func (c *call) queueContactEvent(trigger, key string, payload doc) {
 func getContact(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	return cloneOK(c.contact(c.param("contact_id")))
+	ct, err := c.contact(c.param("contact_id"))
+	if err != nil {
+		return nil, err
+	}
+	return *ct, nil
 }
 
 func updateContact(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	d, err := c.contact(c.param("contact_id"))
+	ct, err := c.contact(c.param("contact_id"))
 	if err != nil {
 		return nil, err
 	}
-	if err := applyUpdate(d, c.body, splitMask(c.r), "id"); err != nil {
+	next, err := patchRecord(c, *ct, "id")
+	if err != nil {
 		return nil, err
 	}
-	c.queueContactEvent("CONTACT_UPDATE", "contact_update_notification", doc{"contact": d})
-	return clone(d), nil
+	c.proj.contacts.put(ct.ID, &next)
+	c.queueContactEvent("CONTACT_UPDATE", "contact_update_notification", contactOf{next})
+	return next, nil
 }
 
 func deleteContact(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
 	id := c.param("contact_id")
-	d, err := c.contact(id)
+	ct, err := c.contact(id)
 	if err != nil {
 		return nil, err
 	}
-	c.proj.col(colContacts).remove(id)
-	cc := c.proj.col(colConversations)
-	for _, cid := range append([]string(nil), cc.ids...) {
-		if str(cc.docs[cid], "contact_id") == id {
-			cc.remove(cid)
+	c.proj.contacts.remove(id)
+	for _, conv := range c.proj.conversations.snapshot() {
+		if conv.ContactID == id {
+			c.proj.conversations.remove(conv.ID)
 		}
 	}
-	c.queueContactEvent("CONTACT_DELETE", "contact_delete_notification", doc{"contact": d})
-	return doc{}, nil
+	c.queueContactEvent("CONTACT_DELETE", "contact_delete_notification", contactOf{*ct})
+	return struct{}{}, nil
+}
+
+// contactMerge is the payload of CONTACT_MERGE.
+type contactMerge struct {
+	// PreservedContact is the destination contact, after the merge.
+	PreservedContact conversation.Contact `json:"preserved_contact"`
+	// DeletedContact is the source contact, as it was.
+	DeletedContact conversation.Contact `json:"deleted_contact"`
 }
 
 func mergeContact(c *call) (any, error) {
+	req, err := decodeRequest[conversation.MergeContactRequest](c)
+	if err != nil && len(c.raw) > 0 {
+		return nil, err
+	}
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
 	dst, err := c.contact(c.param("destination_id"))
 	if err != nil {
 		return nil, err
 	}
-	srcID := str(c.body, "source_id")
+	srcID := req.SourceID
 	if srcID == "" {
 		return nil, errInvalid("source_id is required")
 	}
-	if srcID == idOf(dst) {
+	if srcID == dst.ID {
 		return nil, errInvalid("a contact cannot be merged into itself")
 	}
 	src, err := c.contact(srcID)
 	if err != nil {
 		return nil, err
 	}
-	deleted := clone(src)
-	ids := arr(dst["channel_identities"])
-	for _, ci := range arr(src["channel_identities"]) {
-		if !hasIdentity(ids, str(obj(ci), "channel"), str(obj(ci), "identity"), str(obj(ci), "app_id")) {
-			ids = append(ids, ci)
+	merged := *dst
+	merged.ChannelIdentities = slices.Clip(merged.ChannelIdentities)
+	for _, ci := range src.ChannelIdentities {
+		if !slices.Contains(merged.ChannelIdentities, ci) {
+			merged.ChannelIdentities = append(merged.ChannelIdentities, ci)
 		}
 	}
-	dst["channel_identities"] = ids
-	for _, k := range []string{"display_name", "email", "external_id", "metadata"} {
-		if str(dst, k) == "" && str(src, k) != "" {
-			dst[k] = src[k]
+	for _, f := range []struct{ dst, src *string }{
+		{&merged.DisplayName, &src.DisplayName}, {&merged.Email, &src.Email},
+		{&merged.ExternalID, &src.ExternalID}, {&merged.Metadata, &src.Metadata},
+	} {
+		if *f.dst == "" {
+			*f.dst = *f.src
 		}
 	}
-	convs := c.proj.col(colConversations)
-	for _, id := range convs.ids {
-		if str(convs.docs[id], "contact_id") == srcID {
-			convs.update(id, func(d doc) { d["contact_id"] = idOf(dst) })
+	c.proj.contacts.put(merged.ID, &merged)
+	for _, conv := range c.proj.conversations.snapshot() {
+		if conv.ContactID == srcID {
+			moved := *conv
+			moved.ContactID = merged.ID
+			c.proj.conversations.put(moved.ID, &moved)
 		}
 	}
 	for _, col := range []*collection[*storedMessage]{c.proj.messages, c.proj.events} {
 		for _, id := range col.ids {
 			if col.docs[id].contactID == srcID {
-				col.update(id, func(m *storedMessage) { m.contactID = idOf(dst) })
+				col.update(id, func(m *storedMessage) { m.contactID = merged.ID })
 			}
 		}
 	}
-	c.proj.col(colContacts).remove(srcID)
-	c.queueContactEvent("CONTACT_MERGE", "contact_merge_notification", doc{"preserved_contact": dst, "deleted_contact": deleted})
-	return clone(dst), nil
-}
-
-func hasIdentity(list []any, channel, identity, appID string) bool {
-	for _, x := range list {
-		m := obj(x)
-		if str(m, "channel") == channel && str(m, "identity") == identity && str(m, "app_id") == appID {
-			return true
-		}
-	}
-	return false
+	c.proj.contacts.remove(srcID)
+	c.queueContactEvent("CONTACT_MERGE", "contact_merge_notification", contactMerge{PreservedContact: merged, DeletedContact: *src})
+	return merged, nil
 }
 
 func getChannelProfile(c *call) (any, error) {
-	c.proj.mu.Lock()
-	defer c.proj.mu.Unlock()
-	if _, err := c.app(str(c.body, "app_id")); err != nil {
+	req, err := decodeRequest[conversation.GetChannelProfileRequest](c)
+	if err != nil && len(c.raw) > 0 {
 		return nil, err
 	}
-	rec := obj(c.body["recipient"])
-	if id := str(rec, "contact_id"); id != "" {
-		d, err := c.contact(id)
+	c.proj.mu.Lock()
+	defer c.proj.mu.Unlock()
+	if _, err := c.app(req.AppID); err != nil {
+		return nil, err
+	}
+	if id := req.Recipient.ContactID; id != "" {
+		ct, err := c.contact(id)
 		if err != nil {
 			return nil, err
 		}
-		if n := str(d, "display_name"); n != "" {
-			return doc{"profile_name": n}, nil
+		if ct.DisplayName != "" {
+			return conversation.GetChannelProfileResponse{ProfileName: ct.DisplayName}, nil
 		}
 	}
-	return doc{"profile_name": "Emulated User"}, nil
+	return conversation.GetChannelProfileResponse{ProfileName: "Emulated User"}, nil
+}
+
+// conflictPage is conversation.ListIdentityConflictsResponse with the list always present.
+type conflictPage struct {
+	// Conflicts is one page of the identities held by more than one contact.
+	Conflicts []conversation.IdentityConflict `json:"conflicts"`
+	// NextPageToken is the next page's token, empty on the last page.
+	NextPageToken string `json:"next_page_token,omitempty"`
 }
 
 func listIdentityConflicts(c *call) (any, error) {
@@ -166,21 +207,18 @@ func listIdentityConflicts(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
 	owners := map[string][]string{}
-	channels := map[string]map[string]bool{}
-	cc := c.proj.col(colContacts)
-	for _, id := range cc.ids {
-		for _, ci := range arr(cc.docs[id]["channel_identities"]) {
-			ident := str(obj(ci), "identity")
-			if ident == "" {
+	channels := map[string][]conversation.ConversationChannel{}
+	for ct := range c.proj.contacts.records() {
+		for _, ci := range ct.ChannelIdentities {
+			if ci.Identity == "" {
 				continue
 			}
-			if !contains(owners[ident], id) {
-				owners[ident] = append(owners[ident], id)
+			if !contains(owners[ci.Identity], ct.ID) {
+				owners[ci.Identity] = append(owners[ci.Identity], ct.ID)
 			}
-			if channels[ident] == nil {
-				channels[ident] = map[string]bool{}
+			if !slices.Contains(channels[ci.Identity], ci.Channel) {
+				channels[ci.Identity] = append(channels[ci.Identity], ci.Channel)
 			}
-			channels[ident][str(obj(ci), "channel")] = true
 		}
 	}
 	var idents []string
@@ -194,24 +232,24 @@ func listIdentityConflicts(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]any, 0, end-start)
+	out := conflictPage{Conflicts: make([]conversation.IdentityConflict, 0, end-start), NextPageToken: next}
 	for _, ident := range idents[start:end] {
-		var chs []any
-		for ch := range channels[ident] {
-			chs = append(chs, ch)
-		}
-		sort.Slice(chs, func(i, j int) bool { return chs[i].(string) < chs[j].(string) })
-		ids := make([]any, 0, len(owners[ident]))
-		for _, id := range owners[ident] {
-			ids = append(ids, id)
-		}
-		out = append(out, doc{"identity": ident, "channels": chs, "contact_ids": ids})
+		chs := channels[ident]
+		slices.Sort(chs)
+		out.Conflicts = append(out.Conflicts, conversation.IdentityConflict{Identity: ident, Channels: chs, ContactIds: owners[ident]})
 	}
-	res := doc{"conflicts": out}
-	if next != "" {
-		res["next_page_token"] = next
-	}
-	return res, nil
+	return out, nil
+}
+
+// contactPage is one page of listContacts: conversation.ListContactsResponse with the list,
+// the token and the total always present.
+type contactPage struct {
+	// Contacts is the page's contacts.
+	Contacts []conversation.Contact `json:"contacts"`
+	// NextPageToken is the next page's token, empty on the last page.
+	NextPageToken string `json:"next_page_token"`
+	// TotalSize is the number of contacts the filter keeps, over every page.
+	TotalSize int `json:"total_size"`
 }
 
 func listContacts(c *call) (any, error) {
@@ -222,14 +260,13 @@ func listContacts(c *call) (any, error) {
 	extID, channel, identity := c.query("external_id"), c.query("channel"), identityQuery(c.r, "identity")
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	keep := func(d doc) bool {
-		if extID != "" && str(d, "external_id") != extID {
+	keep := func(ct *conversation.Contact) bool {
+		if extID != "" && ct.ExternalID != extID {
 			return false
 		}
 		if channel != "" || identity != "" {
-			for _, ci := range arr(d["channel_identities"]) {
-				m := obj(ci)
-				if (channel == "" || str(m, "channel") == channel) && (identity == "" || str(m, "identity") == identity) {
+			for _, ci := range ct.ChannelIdentities {
+				if (channel == "" || string(ci.Channel) == channel) && (identity == "" || ci.Identity == identity) {
 					return true
 				}
 			}
@@ -237,9 +274,13 @@ func listContacts(c *call) (any, error) {
 		}
 		return true
 	}
-	p, err := c.proj.col(colContacts).list(keep, size, c.query("page_token"), false)
+	p, err := c.proj.contacts.list(keep, size, c.query("page_token"), false)
 	if err != nil {
 		return nil, err
 	}
-	return pageDoc("contacts", p), nil
+	out := contactPage{Contacts: make([]conversation.Contact, 0, len(p.items)), NextPageToken: p.nextToken, TotalSize: p.total}
+	for _, ct := range p.items {
+		out.Contacts = append(out.Contacts, *ct)
+	}
+	return out, nil
 }

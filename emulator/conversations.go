@@ -1,84 +1,128 @@
 package emulator
 
-func (c *call) conversation(id string) (doc, error) {
-	d, ok := c.proj.col(colConversations).get(id)
+import "github.com/relaykit/sinch-go/gen/conversation"
+
+func (c *call) conversation(id string) (*conversation.Conversation, error) {
+	conv, ok := c.proj.conversations.get(id)
 	if !ok {
 		return nil, errNotFound("conversation %s not found", quoteID(id))
 	}
-	return d, nil
+	return conv, nil
+}
+
+// conversationJSON is a conversation as the emulator answers it: the generated type with
+// active always present. conversation.Conversation leaves out a false active, and clients
+// read "active": false after a stop, as the emulator has always answered it.
+type conversationJSON struct {
+	conversation.Conversation
+	// Active is whether the conversation is the active one between its app and contact.
+	Active bool `json:"active"`
+}
+
+// conversationOut is the answer form of a conversation.
+func conversationOut(conv conversation.Conversation) conversationJSON {
+	return conversationJSON{Conversation: conv, Active: conv.Active}
+}
+
+// conversationOf is the payload of the CONVERSATION_* callbacks.
+type conversationOf struct {
+	// Conversation is the conversation started, stopped or deleted.
+	Conversation conversationJSON `json:"conversation"`
+}
+
+// conversationCreate is the body of createConversation: conversation.CreateConversationRequest
+// with active by pointer, since a conversation created without it is active.
+type conversationCreate struct {
+	conversation.CreateConversationRequest
+	// Active is whether the new conversation is the active one; true when absent.
+	Active *bool `json:"active"`
 }
 
 func createConversation(c *call) (any, error) {
+	req, err := decodeRequest[conversationCreate](c)
+	if err != nil && len(c.raw) > 0 {
+		return nil, err
+	}
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	appID, contactID := str(c.body, "app_id"), str(c.body, "contact_id")
-	if appID == "" || contactID == "" {
+	if req.AppID == "" || req.ContactID == "" {
 		return nil, errInvalid("app_id and contact_id are required")
 	}
-	if _, err := c.app(appID); err != nil {
+	if _, err := c.app(req.AppID); err != nil {
 		return nil, err
 	}
-	if _, err := c.contact(contactID); err != nil {
+	if _, err := c.contact(req.ContactID); err != nil {
 		return nil, err
 	}
-	d := clone(c.body)
-	d["id"] = c.s.newID()
-	if _, ok := d["active"]; !ok {
-		d["active"] = true
+	conv := &conversation.Conversation{
+		ID:            c.s.newID(),
+		Active:        req.Active == nil || *req.Active,
+		ActiveChannel: req.ActiveChannel,
+		AppID:         req.AppID,
+		ContactID:     req.ContactID,
+		CorrelationID: req.CorrelationID,
+		Metadata:      req.Metadata,
+		MetadataJSON:  req.MetadataJSON,
 	}
-	c.proj.col(colConversations).put(idOf(d), d)
-	c.queue(appID, "CONVERSATION_START", "conversation_start_notification", doc{"conversation": d}, "", "")
-	return clone(d), nil
+	c.proj.conversations.put(conv.ID, conv)
+	c.queue(conv.AppID, "CONVERSATION_START", "conversation_start_notification", conversationOf{conversationOut(*conv)}, "", "")
+	return conversationOut(*conv), nil
 }
 
 func getConversation(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	return cloneOK(c.conversation(c.param("conversation_id")))
+	conv, err := c.conversation(c.param("conversation_id"))
+	if err != nil {
+		return nil, err
+	}
+	return conversationOut(*conv), nil
 }
 
 func updateConversation(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	d, err := c.conversation(c.param("conversation_id"))
+	conv, err := c.conversation(c.param("conversation_id"))
 	if err != nil {
 		return nil, err
 	}
-	if err := applyUpdate(d, c.body, splitMask(c.r), "id", "app_id", "contact_id"); err != nil {
+	next, err := patchRecord(c, *conv, "id", "app_id", "contact_id")
+	if err != nil {
 		return nil, err
 	}
-	return clone(d), nil
+	c.proj.conversations.put(conv.ID, &next)
+	return conversationOut(next), nil
 }
 
 func deleteConversation(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
 	id := c.param("conversation_id")
-	d, err := c.conversation(id)
+	conv, err := c.conversation(id)
 	if err != nil {
 		return nil, err
 	}
-	c.proj.col(colConversations).remove(id)
-	c.queue(str(d, "app_id"), "CONVERSATION_DELETE", "conversation_delete_notification", doc{"conversation": d}, "", "")
-	return doc{}, nil
+	c.proj.conversations.remove(id)
+	c.queue(conv.AppID, "CONVERSATION_DELETE", "conversation_delete_notification", conversationOf{conversationOut(*conv)}, "", "")
+	return struct{}{}, nil
 }
 
 func stopConversation(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	d, err := c.conversation(c.param("conversation_id"))
+	conv, err := c.conversation(c.param("conversation_id"))
 	if err != nil {
 		return nil, err
 	}
-	d["active"] = false
-	c.queue(str(d, "app_id"), "CONVERSATION_STOP", "conversation_stop_notification", doc{"conversation": d}, "", "")
-	return doc{}, nil
+	conv.Active = false
+	c.queue(conv.AppID, "CONVERSATION_STOP", "conversation_stop_notification", conversationOf{conversationOut(*conv)}, "", "")
+	return struct{}{}, nil
 }
 
 // injected builds the stored form of a message or event injected into the path's conversation:
 // the request body with a new id, the conversation's ids and an accept time. The caller holds
 // the project lock.
-func injected(c *call) (item, conv doc, err error) {
+func injected(c *call) (item doc, conv *conversation.Conversation, err error) {
 	conv, err = c.conversation(c.param("conversation_id"))
 	if err != nil {
 		return nil, nil, err
@@ -88,8 +132,8 @@ func injected(c *call) (item, conv doc, err error) {
 	}
 	item = clone(c.body)
 	item["id"] = c.s.newID()
-	item["conversation_id"] = idOf(conv)
-	item["contact_id"] = str(conv, "contact_id")
+	item["conversation_id"] = conv.ID
+	item["contact_id"] = conv.ContactID
 	item["processing_mode"] = "CONVERSATION"
 	if str(item, "accept_time") == "" {
 		item["accept_time"] = rfc3339(c.s.now())
@@ -106,7 +150,7 @@ func injectMessage(c *call) (any, error) {
 	}
 	m["injected"] = true
 	if ci := obj(m["channel_identity"]); ci != nil && str(ci, "app_id") == "" {
-		ci["app_id"] = str(conv, "app_id") // so that listing by app finds it
+		ci["app_id"] = conv.AppID // so that listing by app finds it
 	}
 	if str(m, "direction") == "" {
 		if m["contact_message"] != nil {
@@ -130,6 +174,17 @@ func injectEvent(c *call) (any, error) {
 	return doc{"event_id": idOf(e), "accepted_time": e["accept_time"]}, nil
 }
 
+// conversationPage is one page of listConversations: conversation.ListConversationsResponse
+// with the list, the token and the total always present.
+type conversationPage struct {
+	// Conversations is the page's conversations.
+	Conversations []conversationJSON `json:"conversations"`
+	// NextPageToken is the next page's token, empty on the last page.
+	NextPageToken string `json:"next_page_token"`
+	// TotalSize is the number of conversations the filter keeps, over every page.
+	TotalSize int `json:"total_size"`
+}
+
 func listConversations(c *call) (any, error) {
 	size, err := c.pageSize(10)
 	if err != nil {
@@ -139,15 +194,38 @@ func listConversations(c *call) (any, error) {
 	onlyActive := c.query("only_active") == "true"
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	keep := func(d doc) bool {
-		return (appID == "" || str(d, "app_id") == appID) && (contactID == "" || str(d, "contact_id") == contactID) &&
-			(channel == "" || str(d, "active_channel") == channel) && (!onlyActive || boolean(d["active"]))
+	keep := func(conv *conversation.Conversation) bool {
+		return (appID == "" || conv.AppID == appID) && (contactID == "" || conv.ContactID == contactID) &&
+			(channel == "" || string(conv.ActiveChannel) == channel) && (!onlyActive || conv.Active)
 	}
-	p, err := c.proj.col(colConversations).list(keep, size, c.query("page_token"), false)
+	p, err := c.proj.conversations.list(keep, size, c.query("page_token"), false)
 	if err != nil {
 		return nil, err
 	}
-	return pageDoc("conversations", p), nil
+	out := conversationPage{Conversations: make([]conversationJSON, 0, len(p.items)), NextPageToken: p.nextToken, TotalSize: p.total}
+	for _, conv := range p.items {
+		out.Conversations = append(out.Conversations, conversationOut(*conv))
+	}
+	return out, nil
+}
+
+// recentConversation is one item of listRecentConversations: a conversation and its newest
+// message.
+type recentConversation struct {
+	// Conversation is the conversation.
+	Conversation conversationJSON `json:"conversation"`
+	// LastMessage is a copy of its newest message; nil when it has none.
+	LastMessage *storedMessage `json:"last_message,omitempty"`
+}
+
+// recentPage is one page of listRecentConversations.
+type recentPage struct {
+	// Conversations is the page's conversations with their last messages.
+	Conversations []recentConversation `json:"conversations"`
+	// NextPageToken is the next page's token, empty on the last page.
+	NextPageToken string `json:"next_page_token"`
+	// TotalSize is the number of conversations the filter keeps, over every page.
+	TotalSize int `json:"total_size"`
 }
 
 func listRecentConversations(c *call) (any, error) {
@@ -160,23 +238,24 @@ func listRecentConversations(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
 	mc := c.proj.messages
-	keep := func(d doc) bool {
-		return (appID == "" || str(d, "app_id") == appID) && (!onlyActive || boolean(d["active"]))
+	keep := func(conv *conversation.Conversation) bool {
+		return (appID == "" || conv.AppID == appID) && (!onlyActive || conv.Active)
 	}
 	// Newest first (order=DESC, the default) or oldest first (ASC).
 	desc := c.query("order") != "ASC"
-	p, err := c.proj.col(colConversations).list(keep, size, c.query("page_token"), desc)
+	p, err := c.proj.conversations.list(keep, size, c.query("page_token"), desc)
 	if err != nil {
 		return nil, err
 	}
-	items := make([]any, 0, len(p.items))
+	out := recentPage{Conversations: make([]recentConversation, 0, len(p.items)), NextPageToken: p.nextToken, TotalSize: p.total}
 	for _, conv := range p.items {
-		item := doc{"conversation": clone(conv)}
+		item := recentConversation{Conversation: conversationOut(*conv)}
 		// The conversation's last message: the newest id of its index entry.
-		if ids, _ := mc.candidates("conversation", idOf(conv)); len(ids) > 0 {
-			item["last_message"] = *mc.docs[ids[len(ids)-1]]
+		if ids, _ := mc.candidates("conversation", conv.ID); len(ids) > 0 {
+			m := *mc.docs[ids[len(ids)-1]]
+			item.LastMessage = &m
 		}
-		items = append(items, item)
+		out.Conversations = append(out.Conversations, item)
 	}
-	return doc{"conversations": items, "next_page_token": p.nextToken, "total_size": p.total}, nil
+	return out, nil
 }

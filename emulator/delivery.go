@@ -111,25 +111,22 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 		mode = "DISPATCH"
 	}
 	var identities []channelIdentity
-	var contact doc
+	var contact *conversation.Contact
 	if cid := str(in.recipient, "contact_id"); cid != "" {
-		ct, ok := p.col(colContacts).get(cid)
+		ct, ok := p.contacts.get(cid)
 		if !ok {
 			return nil, errNotFound("contact %s not found", quoteID(cid))
 		}
 		contact = ct
-		for _, x := range arr(ct["channel_identities"]) {
-			m := obj(x)
-			if a := str(m, "app_id"); a != "" && a != in.appID {
+		for _, m := range ct.ChannelIdentities {
+			if m.AppID != "" && m.AppID != in.appID {
 				continue
 			}
-			identities = append(identities, channelIdentity{str(m, "channel"), str(m, "identity")})
+			identities = append(identities, channelIdentity{string(m.Channel), m.Identity})
 		}
 		if len(in.priority) == 0 {
-			for _, x := range arr(ct["channel_priority"]) {
-				if ch, ok := x.(string); ok {
-					in.priority = append(in.priority, ch)
-				}
+			for _, ch := range ct.ChannelPriority {
+				in.priority = append(in.priority, string(ch))
 			}
 		}
 	} else {
@@ -152,25 +149,25 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 		if contact == nil {
 			contact = findContact(p, identities)
 			if contact == nil {
-				ids := make([]any, 0, len(identities))
+				var req conversation.ContactCreateRequest
 				for _, ci := range identities {
-					ids = append(ids, doc{"channel": ci.channel, "identity": ci.identity})
+					req.ChannelIdentities = append(req.ChannelIdentities, conversation.ChannelIdentity{Channel: channelOf(ci.channel), Identity: ci.identity})
 				}
-				contact = newContact(s, doc{"channel_identities": ids})
-				p.col(colContacts).put(idOf(contact), contact)
-				ob.queue(in.appID, "CONTACT_CREATE", "contact_create_notification", doc{"contact": contact}, "", "")
+				contact = newContact(s, req)
+				p.contacts.put(contact.ID, contact)
+				ob.queue(in.appID, "CONTACT_CREATE", "contact_create_notification", contactOf{*contact}, "", "")
 			}
 		}
-		conv := findActiveConversation(p, in.appID, idOf(contact))
+		conv := findActiveConversation(p, in.appID, contact.ID)
 		if conv == nil {
-			conv = doc{"id": s.newID(), "app_id": in.appID, "contact_id": idOf(contact), "active": true, "active_channel": order[0].channel}
-			if in.conversationMD != nil {
-				conv["metadata_json"] = cloneValue(in.conversationMD)
+			conv = &conversation.Conversation{ID: s.newID(), AppID: in.appID, ContactID: contact.ID, Active: true, ActiveChannel: conversation.ConversationActiveChannel(order[0].channel)}
+			if md, ok := in.conversationMD.(map[string]any); ok {
+				conv.MetadataJSON = md // never changed in place, so the request's map can be kept
 			}
-			p.col(colConversations).put(idOf(conv), conv)
-			ob.queue(in.appID, "CONVERSATION_START", "conversation_start_notification", doc{"conversation": conv}, "", "")
+			p.conversations.put(conv.ID, conv)
+			ob.queue(in.appID, "CONVERSATION_START", "conversation_start_notification", conversationOf{conversationOut(*conv)}, "", "")
 		}
-		convID = idOf(conv)
+		convID = conv.ID
 	}
 
 	if !s.ingress.reserve(p.id, in.appID) {
@@ -185,12 +182,12 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 	}
 	m.setContent(contentAppMessage, in.message)
 	if convID != "" {
-		m.conversationID, m.contactID = convID, idOf(contact)
+		m.conversationID, m.contactID = convID, contact.ID
 	}
 	s.keep(p.messages, m)
 	if convID != "" {
-		if conv, ok := p.col(colConversations).get(convID); ok {
-			conv["active_channel"] = final.channel
+		if conv, ok := p.conversations.get(convID); ok {
+			conv.ActiveChannel = conversation.ConversationActiveChannel(final.channel)
 		}
 	}
 
@@ -201,7 +198,7 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 	}
 	if convID != "" {
 		submit["conversation_id"] = convID
-		submit["contact_id"] = idOf(contact)
+		submit["contact_id"] = contact.ID
 	}
 	if in.metadata != "" {
 		submit["metadata"] = in.metadata
@@ -242,15 +239,13 @@ func orderIdentities(ids []channelIdentity, priority []string) []channelIdentity
 	return out
 }
 
-func findContact(p *project, ids []channelIdentity) doc {
-	cc := p.col(colContacts)
-	for _, id := range cc.ids {
-		d := cc.docs[id]
-		for _, x := range arr(d["channel_identities"]) {
-			m := obj(x)
+// findContact returns the oldest contact holding one of the identities, or nil.
+func findContact(p *project, ids []channelIdentity) *conversation.Contact {
+	for ct := range p.contacts.records() {
+		for _, m := range ct.ChannelIdentities {
 			for _, ci := range ids {
-				if str(m, "channel") == ci.channel && str(m, "identity") == ci.identity {
-					return d
+				if string(m.Channel) == ci.channel && m.Identity == ci.identity {
+					return ct
 				}
 			}
 		}
@@ -258,12 +253,14 @@ func findContact(p *project, ids []channelIdentity) doc {
 	return nil
 }
 
-func findActiveConversation(p *project, appID, contactID string) doc {
-	cc := p.col(colConversations)
+// findActiveConversation returns the newest active conversation of the app and contact, or
+// nil.
+func findActiveConversation(p *project, appID, contactID string) *conversation.Conversation {
+	cc := p.conversations
 	for i := len(cc.ids) - 1; i >= 0; i-- {
-		d := cc.docs[cc.ids[i]]
-		if str(d, "app_id") == appID && str(d, "contact_id") == contactID && boolean(d["active"]) {
-			return d
+		conv := cc.docs[cc.ids[i]]
+		if conv.AppID == appID && conv.ContactID == contactID && conv.Active {
+			return conv
 		}
 	}
 	return nil
@@ -426,8 +423,8 @@ func sendEvent(c *call) (any, error) {
 			return nil, err
 		}
 		contactID = id
-		if ids := arr(ct["channel_identities"]); len(ids) > 0 {
-			ci = channelIdentity{str(obj(ids[0]), "channel"), str(obj(ids[0]), "identity")}
+		if len(ct.ChannelIdentities) > 0 {
+			ci = channelIdentity{string(ct.ChannelIdentities[0].Channel), ct.ChannelIdentities[0].Identity}
 		}
 	} else if ids := arr(dig(rec, "identified_by", "channel_identities")); len(ids) > 0 {
 		ci = channelIdentity{str(obj(ids[0]), "channel"), str(obj(ids[0]), "identity")}
@@ -454,7 +451,7 @@ func sendEvent(c *call) (any, error) {
 	if contactID != "" {
 		e.contactID = contactID
 		if conv := findActiveConversation(c.proj, appID, contactID); conv != nil {
-			e.conversationID = idOf(conv)
+			e.conversationID = conv.ID
 		}
 	}
 	c.s.keep(c.proj.events, e)
@@ -539,7 +536,7 @@ func (s *Server) inbound(projectID, appID, channel, identity, kind string, conte
 	if projectID == "" || appID == "" || channel == "" || identity == "" {
 		return storedMessage{}, errInvalid("project_id, app_id, channel and identity are required")
 	}
-	p := s.store.project(projectID)
+	p := s.store.in(s.regions.get(projectID, appID), projectID) // the app's region
 	ob := &outbox{s: s, projectID: projectID, proj: p}
 	p.mu.Lock()
 	app, ok := p.apps.get(appID)
@@ -552,21 +549,22 @@ func (s *Server) inbound(projectID, appID, channel, identity, kind string, conte
 		mode = "DISPATCH"
 	}
 	ci := channelIdentity{channel, identity}
-	var contact, conv doc
+	var contact *conversation.Contact
+	var conv *conversation.Conversation
 	if mode == "CONVERSATION" {
 		contact = findContact(p, []channelIdentity{ci})
 		if contact == nil {
-			contact = newContact(s, doc{"channel_identities": []any{doc{"channel": channel, "identity": identity}}})
-			p.col(colContacts).put(idOf(contact), contact)
-			ob.queue(appID, "CONTACT_CREATE", "contact_create_notification", doc{"contact": contact}, "", "")
+			contact = newContact(s, conversation.ContactCreateRequest{ChannelIdentities: []conversation.ChannelIdentity{{Channel: channelOf(channel), Identity: identity}}})
+			p.contacts.put(contact.ID, contact)
+			ob.queue(appID, "CONTACT_CREATE", "contact_create_notification", contactOf{*contact}, "", "")
 		}
-		conv = findActiveConversation(p, appID, idOf(contact))
+		conv = findActiveConversation(p, appID, contact.ID)
 		if conv == nil {
-			conv = doc{"id": s.newID(), "app_id": appID, "contact_id": idOf(contact), "active": true, "active_channel": channel}
-			p.col(colConversations).put(idOf(conv), conv)
-			ob.queue(appID, "CONVERSATION_START", "conversation_start_notification", doc{"conversation": conv}, "", "")
+			conv = &conversation.Conversation{ID: s.newID(), AppID: appID, ContactID: contact.ID, Active: true, ActiveChannel: conversation.ConversationActiveChannel(channel)}
+			p.conversations.put(conv.ID, conv)
+			ob.queue(appID, "CONVERSATION_START", "conversation_start_notification", conversationOf{conversationOut(*conv)}, "", "")
 		}
-		conv["last_received"] = rfc3339(s.now())
+		conv.LastReceived = s.now().UTC()
 	}
 	if kind == "contact_message" {
 		s.windows.open(projectID, appID, ci, s.now())
@@ -577,8 +575,8 @@ func (s *Server) inbound(projectID, appID, channel, identity, kind string, conte
 		processingMode:  modeOf(mode),
 	}
 	if contact != nil {
-		d.contactID = idOf(contact)
-		d.conversationID = idOf(conv)
+		d.contactID = contact.ID
+		d.conversationID = conv.ID
 	}
 	if kind == "contact_message" {
 		d.setContent(contentContactMessage, content)

@@ -134,10 +134,10 @@ func seedFuzzState(s *Server) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.apps.put("a", &conversation.App{ID: "a", DisplayName: "fuzz", ProcessingMode: conversation.ProcessingModeConversation})
-	p.col(colContacts).put("c", doc{"id": "c", "language": "EN_US", "channel_priority": []any{"WHATSAPP", "SMS"}, "channel_identities": []any{
-		doc{"channel": "SMS", "identity": "+15550100000"}, doc{"channel": "WHATSAPP", "identity": "+15550100001"},
+	p.contacts.put("c", &conversation.Contact{ID: "c", Language: "EN_US", ChannelPriority: []conversation.ConversationChannel{"WHATSAPP", "SMS"}, ChannelIdentities: []conversation.ChannelIdentity{
+		{Channel: "SMS", Identity: "+15550100000"}, {Channel: "WHATSAPP", Identity: "+15550100001"},
 	}})
-	p.col(colConversations).put("v", doc{"id": "v", "app_id": "a", "contact_id": "c", "active": true, "active_channel": "SMS"})
+	p.conversations.put("v", &conversation.Conversation{ID: "v", AppID: "a", ContactID: "c", Active: true, ActiveChannel: "SMS"})
 	p.webhooks.put("w", &conversation.Webhook{ID: "w", AppID: "a", Target: "http://fuzz.invalid/hook", TargetType: conversation.WebhookTargetTypeHTTP, Secret: "s", Triggers: []conversation.WebhookTrigger{
 		"MESSAGE_SUBMIT", "MESSAGE_DELIVERY", "EVENT_DELIVERY", "CONTACT_CREATE", "CONVERSATION_START", "BATCH_STATUS_UPDATE", "CAPABILITY",
 	}})

@@ -373,7 +373,12 @@ func (src inboxSource) State() inbox.State {
 		projects = append(projects, p)
 	}
 	s.store.mu.Unlock()
-	sort.Slice(projects, func(i, j int) bool { return projects[i].id < projects[j].id })
+	sort.Slice(projects, func(i, j int) bool {
+		if projects[i].id != projects[j].id {
+			return projects[i].id < projects[j].id
+		}
+		return projects[i].region < projects[j].region
+	})
 	for _, p := range projects {
 		if vp, ok := s.viewProject(p); ok {
 			st.Projects = append(st.Projects, vp)
@@ -389,7 +394,7 @@ func (s *Server) viewProject(p *project) (inbox.Project, bool) {
 	if len(p.apps.ids) == 0 {
 		return inbox.Project{}, false
 	}
-	vp := inbox.Project{ID: p.id}
+	vp := inbox.Project{ID: p.id, Region: p.region}
 	byApp := map[string]*appView{}
 	for a := range p.apps.records() {
 		va := &appView{App: inbox.App{ID: a.ID, DisplayName: a.DisplayName, ProcessingMode: string(a.ProcessingMode), Channels: []string{}, Webhooks: []inbox.Webhook{}}, threads: map[string]*inbox.Thread{}}
@@ -409,7 +414,7 @@ func (s *Server) viewProject(p *project) (inbox.Project, bool) {
 			va.Webhooks = append(va.Webhooks, wh)
 		}
 	}
-	contacts := p.cols[colContacts]
+	contacts := p.contacts
 	for _, col := range []struct {
 		c     *collection[*storedMessage]
 		limit int
@@ -451,7 +456,7 @@ type appView struct {
 
 // thread returns the thread a message or event belongs to: its contact's, or without a
 // contact its identity's (the same number on SMS and WhatsApp is one thread).
-func (va *appView) thread(d *storedMessage, contacts *collection[doc]) *inbox.Thread {
+func (va *appView) thread(d *storedMessage, contacts *collection[*conversation.Contact]) *inbox.Thread {
 	identity := d.channelIdentity.Identity
 	channel := string(d.channelIdentity.Channel)
 	key, cid := "identity:"+identity, d.contactID
@@ -461,19 +466,15 @@ func (va *appView) thread(d *storedMessage, contacts *collection[doc]) *inbox.Th
 	t := va.threads[key]
 	if t == nil {
 		t = &inbox.Thread{Key: key, ContactID: cid, Name: identity, Identities: []inbox.Identity{}, Messages: []inbox.Message{}}
-		if contacts == nil {
-			contacts = newCollection[doc]()
-		}
 		if ct, ok := contacts.get(cid); ok {
-			if n := str(ct, "display_name"); n != "" {
-				t.Name = n
+			if ct.DisplayName != "" {
+				t.Name = ct.DisplayName
 			}
-			for _, x := range arr(ct["channel_identities"]) {
-				m := obj(x)
-				if a := str(m, "app_id"); a != "" && a != va.ID {
+			for _, m := range ct.ChannelIdentities {
+				if m.AppID != "" && m.AppID != va.ID {
 					continue
 				}
-				t.Identities = appendIdentity(t.Identities, inbox.Identity{Channel: str(m, "channel"), Identity: str(m, "identity")})
+				t.Identities = appendIdentity(t.Identities, inbox.Identity{Channel: string(m.Channel), Identity: m.Identity})
 			}
 		}
 		va.threads[key] = t

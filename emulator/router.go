@@ -222,7 +222,7 @@ func (s *Server) serveCall(o op, v *requestValidator, w http.ResponseWriter, r *
 			return http.StatusBadRequest
 		}
 	}
-	c.proj = s.store.project(projectID)
+	c.proj = s.store.in(regionOf(r.Context()), projectID)
 	c.outbox = &outbox{s: s, projectID: projectID, proj: c.proj}
 	var res any
 	err = s.checkRegion(c)

@@ -17,11 +17,9 @@ type doc = map[string]any
 
 // Collection names inside a project.
 const (
-	colContacts      = "contacts"
-	colConversations = "conversations"
-	colWebhooks      = "webhooks"
-	colTemplates     = "templates"
-	colBatches       = "batches"
+	colWebhooks  = "webhooks"
+	colTemplates = "templates"
+	colBatches   = "batches"
 )
 
 // collection holds the records of one resource keyed by id, with the ids kept sorted. Ids
@@ -279,14 +277,18 @@ func (c *collection[T]) listFiltered(ids []string, keep func(id string) bool, ex
 // record), so a handler may answer with a copy of the struct (*rec) and encode it after the
 // lock is released.
 type project struct {
-	mu   sync.Mutex
-	id   string
-	cols map[string]*collection[doc] // the resources still kept as JSON documents
+	mu     sync.Mutex
+	id     string
+	region string                      // the region whose URLs reach this state (see regions.go)
+	cols   map[string]*collection[doc] // the resources still kept as JSON documents
 	// messages and events hold the project's stored messages and events, typed.
 	messages *collection[*storedMessage]
 	events   *collection[*storedMessage]
 	// apps holds the project's Conversation API apps.
 	apps *collection[*conversation.App]
+	// contacts and conversations hold the project's contacts and conversations.
+	contacts      *collection[*conversation.Contact]
+	conversations *collection[*conversation.Conversation]
 	// webhooks holds the webhooks of every app of the project.
 	webhooks *collection[*conversation.Webhook]
 	// templates holds the project's templates (Template Management API v2).
@@ -309,22 +311,35 @@ func (p *project) col(name string) *collection[doc] {
 	return c
 }
 
-// store holds every project.
+// store holds every project once per region: each region of the API is a deployment of its
+// own, with its own data (see regions.go).
 type store struct {
-	mu       sync.Mutex
-	projects map[string]*project
+	mu            sync.Mutex
+	projects      map[string]*project // by region + "\x00" + project id
+	defaultRegion string
 }
 
-func newStore() *store { return &store{projects: map[string]*project{}} }
+func newStore(defaultRegion string) *store {
+	return &store{projects: map[string]*project{}, defaultRegion: defaultRegion}
+}
 
-func (s *store) project(id string) *project {
+// project is the project's state in the default region.
+func (s *store) project(id string) *project { return s.in("", id) }
+
+// in is the project's state in a region ("" is the default region).
+func (s *store) in(region, id string) *project {
+	if region == "" {
+		region = s.defaultRegion
+	}
+	key := region + "\x00" + id
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.projects[id]
+	p, ok := s.projects[key]
 	if !ok {
-		p = &project{id: id, cols: map[string]*collection[doc]{}, apps: newCollection[*conversation.App](), webhooks: newCollection[*conversation.Webhook](), templates: newCollection[*templates.Template](), consents: map[string]consentLists{}, audits: map[string]map[string][]conversation.ConsentAuditRecord{}, batches: map[string]*batchState{}}
+		p = &project{id: id, cols: map[string]*collection[doc]{}, apps: newCollection[*conversation.App](), contacts: newCollection[*conversation.Contact](), conversations: newCollection[*conversation.Conversation](), webhooks: newCollection[*conversation.Webhook](), templates: newCollection[*templates.Template](), consents: map[string]consentLists{}, audits: map[string]map[string][]conversation.ConsentAuditRecord{}, batches: map[string]*batchState{}}
 		p.messages, p.events = newIndexedCollection(messageIndexes), newCollection[*storedMessage]()
-		s.projects[id] = p
+		p.region = region
+		s.projects[key] = p
 	}
 	return p
 }

@@ -46,7 +46,7 @@ func newStoreEnv(b *testing.B, n int) *storeEnv {
 	}
 	p.mu.Unlock()
 	e.ids = append([]string(nil), p.messages.ids...)
-	e.convs = append([]string(nil), p.col(colConversations).ids...)
+	e.convs = append([]string(nil), p.conversations.ids...)
 	storeEnvs[n] = e
 	return e
 }
