@@ -3,8 +3,8 @@ package emulator
 import (
 	"bytes"
 	"fmt"
-	"log/slog"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
