@@ -114,7 +114,7 @@ func sendBatchMessage(c *call) (any, error) {
 	c.proj.batches.put(id, rec)
 	c.queueBatchStatus(rec, req.CorrelationID)
 	if scheduled {
-		c.s.sched.add(c.projectID, id, sendAfter)
+		c.s.sched.add(c.proj, id, sendAfter)
 	} else {
 		proj := c.proj
 		c.after = append(c.after, func() { c.s.background(func() { c.s.processBatch(proj, id) }) })
@@ -306,7 +306,7 @@ func cancelBatchMessages(c *call) (any, error) {
 		}
 		rec.Status = batch.BatchStatusCANCELLED
 		rec.request = nil
-		c.s.sched.remove(c.projectID, rec.BatchID)
+		c.s.sched.remove(c.proj, rec.BatchID)
 		c.queueBatchStatus(rec, "")
 	}
 	return struct{}{}, nil
@@ -363,18 +363,23 @@ func newScheduler(s *Server) *scheduler {
 	return &scheduler{s: s, due: map[string]time.Time{}, tick: 50 * time.Millisecond}
 }
 
-func (sc *scheduler) add(projectID, batchID string, at time.Time) {
+func (sc *scheduler) add(p *project, batchID string, at time.Time) {
 	sc.mu.Lock()
-	sc.due[projectID+"/"+batchID] = at
+	sc.due[dueKey(p, batchID)] = at
 	sc.mu.Unlock()
 }
 
 // remove forgets a batch that will not be sent (cancelled), so that a scheduler whose
 // batches are cancelled does not keep them until their time.
-func (sc *scheduler) remove(projectID, batchID string) {
+func (sc *scheduler) remove(p *project, batchID string) {
 	sc.mu.Lock()
-	delete(sc.due, projectID+"/"+batchID)
+	delete(sc.due, dueKey(p, batchID))
 	sc.mu.Unlock()
+}
+
+// dueKey names a batch of a project in a region (the project's state is per region).
+func dueKey(p *project, batchID string) string {
+	return p.region + "\x00" + p.id + "\x00" + batchID
 }
 
 func (sc *scheduler) run(ctx context.Context) {
@@ -404,8 +409,8 @@ func (sc *scheduler) runDue() {
 	sc.mu.Unlock()
 	sort.Strings(ready)
 	for _, k := range ready {
-		projectID, batchID, _ := strings.Cut(k, "/")
-		p := sc.s.store.project(projectID)
+		parts := strings.SplitN(k, "\x00", 3) // region, project, batch (see dueKey)
+		p, batchID := sc.s.store.in(parts[0], parts[1]), parts[2]
 		sc.s.background(func() { sc.s.processBatch(p, batchID) })
 	}
 }

@@ -110,8 +110,12 @@
 // Each region is served under a path prefix of both listeners: ConversationURL()+"/eu" is the
 // EU Conversation and Template APIs, BatchURL()+"/eu" the EU Batch API (Server.RegionURLs,
 // Server.Info). An app lives in the region whose URL created it; a request naming it (path,
-// query or body app_id) on another region's URL answers 404, as the API does, and listApps
-// shows the region's apps only. The un-prefixed URLs serve Config.DefaultRegion (us).
+// query or body app_id) on another region's URL answers 404, as the API does. Each region keeps
+// its own data: messages, conversations, events and webhooks of an app, and contacts,
+// templates, consents, batches and project settings made on a region's URL, are found (and
+// listed) on that region's URLs only; elsewhere they are 404. An inbound message injected
+// through the control endpoints goes to its app's region. The un-prefixed URLs serve
+// Config.DefaultRegion (us).
 //
 // # Ingress queue
 //
@@ -545,7 +549,7 @@ func newServer(cfg Config) (*Server, error) {
 		cb.HTTPClient = &http.Client{Timeout: cb.Timeout, Transport: ownTransport}
 	}
 
-	s := &Server{cfg: cfg, clock: newEmuClock(cfg.Clock), log: cfg.Logger, store: newStore(), cbTransport: ownTransport}
+	s := &Server{cfg: cfg, clock: newEmuClock(cfg.Clock), log: cfg.Logger, store: newStore(cfg.DefaultRegion), cbTransport: ownTransport}
 	s.ingress = newIngress(s, cfg.IngressRate, cfg.IngressQueue)
 	s.traces = newTraceLog(cfg.MaxStored)
 	s.ctx, s.cancel = context.WithCancel(context.Background())

@@ -373,7 +373,12 @@ func (src inboxSource) State() inbox.State {
 		projects = append(projects, p)
 	}
 	s.store.mu.Unlock()
-	sort.Slice(projects, func(i, j int) bool { return projects[i].id < projects[j].id })
+	sort.Slice(projects, func(i, j int) bool {
+		if projects[i].id != projects[j].id {
+			return projects[i].id < projects[j].id
+		}
+		return projects[i].region < projects[j].region
+	})
 	for _, p := range projects {
 		if vp, ok := s.viewProject(p); ok {
 			st.Projects = append(st.Projects, vp)
@@ -389,7 +394,7 @@ func (s *Server) viewProject(p *project) (inbox.Project, bool) {
 	if len(p.apps.ids) == 0 {
 		return inbox.Project{}, false
 	}
-	vp := inbox.Project{ID: p.id}
+	vp := inbox.Project{ID: p.id, Region: p.region}
 	byApp := map[string]*appView{}
 	for a := range p.apps.records() {
 		va := &appView{App: inbox.App{ID: a.ID, DisplayName: a.DisplayName, ProcessingMode: string(a.ProcessingMode), Channels: []string{}, Webhooks: []inbox.Webhook{}}, threads: map[string]*inbox.Thread{}}

@@ -14,8 +14,20 @@ import (
 // https://developers.sinch.com/docs/conversation/api-reference/conversation, "Base URL"), and an
 // app lives in the region where it was created: the same request on another region's URL
 // answers 404 (the same page: the base URL must match the app's region, and a mismatch fails;
-// a 404 is the first thing to check for it). The emulator serves each region under a path prefix of its listeners
-// (http://127.0.0.1:8787/eu/v1/projects/...); the un-prefixed URLs serve Config.DefaultRegion.
+// a 404 is the first thing to check for it). The emulator serves each region under a path
+// prefix of its listeners (http://127.0.0.1:8787/eu/v1/projects/...); the un-prefixed URLs
+// serve Config.DefaultRegion.
+//
+// Each region keeps its own data: the store holds a project once per region (store.in), so a
+// message, conversation, event or webhook of an EU app, a contact, template, consent list,
+// batch or project setting made on the EU URL is found there only; elsewhere its id is 404
+// and lists leave it out. The docs make an app's data follow its app (the page above), and
+// say contacts belong to the project and are shared by its apps
+// (https://developers.sinch.com/docs/conversation/conversation-contacts); they say nothing of a
+// contact being visible from another region's URL. Each regional URL is a deployment of its
+// own, so we keep contacts, templates and settings per region too: a test that creates them
+// on one region's URL and reads them on another's fails here as it would against separate
+// regional deployments.
 
 // Regions are the regions the emulator serves, in the order GET /_emulator/info lists them.
 var Regions = []string{"us", "eu", "br"}
@@ -110,8 +122,9 @@ func (s *Server) checkRegion(c *call) error {
 	return nil
 }
 
-// afterRegion keeps the region bookkeeping of the app operations: a created app lives in
-// the request's region, a deleted one is forgotten, and a list shows only the region's apps.
+// afterRegion keeps the region bookkeeping of the app operations: a created app lives in the
+// request's region, a deleted one is forgotten. (Listing needs nothing: each region has its
+// own store.)
 func (s *Server) afterRegion(c *call, opID string, res any) any {
 	region := regionOf(c.r.Context())
 	if region == "" {
@@ -124,18 +137,6 @@ func (s *Server) afterRegion(c *call, opID string, res any) any {
 		}
 	case "deleteApp":
 		s.regions.forget(c.projectID, c.param("app_id"))
-	case "listApps":
-		l, ok := res.(appList)
-		if !ok {
-			return res
-		}
-		kept := make([]conversation.App, 0, len(l.Apps))
-		for _, a := range l.Apps {
-			if home := s.regions.get(c.projectID, a.ID); home == "" || home == region {
-				kept = append(kept, a)
-			}
-		}
-		return appList{Apps: kept}
 	}
 	return res
 }

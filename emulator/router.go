@@ -148,7 +148,9 @@ func (s *Server) serveOp(o op, v *requestValidator) http.Handler {
 			}
 		}()
 		status := s.serveCall(o, v, w, r)
-		s.log.Debug("request", "op", o.id, "method", r.Method, "path", r.URL.Path, "status", status, "duration", time.Since(start))
+		if s.log.Enabled(r.Context(), slog.LevelDebug) { // the arguments cost allocations even when not logged
+			s.log.Debug("request", "op", o.id, "method", r.Method, "path", r.URL.Path, "status", status, "duration", time.Since(start))
+		}
 	})
 }
 
@@ -222,7 +224,7 @@ func (s *Server) serveCall(o op, v *requestValidator, w http.ResponseWriter, r *
 			return http.StatusBadRequest
 		}
 	}
-	c.proj = s.store.project(projectID)
+	c.proj = s.store.in(regionOf(r.Context()), projectID)
 	c.outbox = &outbox{s: s, projectID: projectID, proj: c.proj}
 	var res any
 	err = s.checkRegion(c)

@@ -29,18 +29,18 @@ type collection[T any] struct {
 
 // index maps the values of one field to the ids of the records that hold them, sorted.
 type index[T any] struct {
-	keys func(d T, add func(key string)) // the values of the field in d
-	ids  map[string][]string
+	key func(d T) string // the value of the field in d
+	ids map[string][]string
 }
 
 func newCollection[T any]() *collection[T] { return &collection[T]{docs: map[string]T{}} }
 
 // newIndexedCollection returns a collection with an index per field of keys.
-func newIndexedCollection[T any](keys map[string]func(d T, add func(key string))) *collection[T] {
+func newIndexedCollection[T any](keys map[string]func(d T) string) *collection[T] {
 	c := newCollection[T]()
 	c.indexes = make(map[string]*index[T], len(keys))
 	for name, k := range keys {
-		c.indexes[name] = &index[T]{keys: k, ids: map[string][]string{}}
+		c.indexes[name] = &index[T]{key: k, ids: map[string][]string{}}
 	}
 	return c
 }
@@ -77,19 +77,19 @@ func removeSorted(list []string, id string) []string {
 
 func (c *collection[T]) indexDoc(id string, d T) {
 	for _, ix := range c.indexes {
-		ix.keys(d, func(k string) { ix.ids[k] = insertSorted(ix.ids[k], id) })
+		k := ix.key(d)
+		ix.ids[k] = insertSorted(ix.ids[k], id)
 	}
 }
 
 func (c *collection[T]) unindexDoc(id string, d T) {
 	for _, ix := range c.indexes {
-		ix.keys(d, func(k string) {
-			if l := removeSorted(ix.ids[k], id); len(l) > 0 {
-				ix.ids[k] = l
-			} else {
-				delete(ix.ids, k)
-			}
-		})
+		k := ix.key(d)
+		if l := removeSorted(ix.ids[k], id); len(l) > 0 {
+			ix.ids[k] = l
+		} else {
+			delete(ix.ids, k)
+		}
 	}
 }
 
@@ -270,8 +270,9 @@ func (c *collection[T]) listFiltered(ids []string, keep func(id string) bool, ex
 // record), so a handler may answer with a copy of the struct (*rec) and encode it after the
 // lock is released.
 type project struct {
-	mu sync.Mutex
-	id string
+	mu     sync.Mutex
+	id     string
+	region string // the region whose URLs reach this state (see regions.go)
 	// messages and events hold the project's stored messages and events, typed.
 	messages *collection[*storedMessage]
 	events   *collection[*storedMessage]
@@ -293,22 +294,35 @@ type project struct {
 	batches *collection[*batchRecord]
 }
 
-// store holds every project.
+// store holds every project once per region: each region of the API is a deployment of its
+// own, with its own data (see regions.go).
 type store struct {
-	mu       sync.Mutex
-	projects map[string]*project
+	mu            sync.Mutex
+	projects      map[string]*project // by region + "\x00" + project id
+	defaultRegion string
 }
 
-func newStore() *store { return &store{projects: map[string]*project{}} }
+func newStore(defaultRegion string) *store {
+	return &store{projects: map[string]*project{}, defaultRegion: defaultRegion}
+}
 
-func (s *store) project(id string) *project {
+// project is the project's state in the default region.
+func (s *store) project(id string) *project { return s.in("", id) }
+
+// in is the project's state in a region ("" is the default region).
+func (s *store) in(region, id string) *project {
+	if region == "" {
+		region = s.defaultRegion
+	}
+	key := region + "\x00" + id
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.projects[id]
+	p, ok := s.projects[key]
 	if !ok {
 		p = &project{id: id, apps: newCollection[*conversation.App](), contacts: newCollection[*conversation.Contact](), conversations: newCollection[*conversation.Conversation](), webhooks: newCollection[*conversation.Webhook](), templates: newCollection[*templates.Template](), consents: map[string]consentLists{}, audits: map[string]map[string][]conversation.ConsentAuditRecord{}, batches: newCollection[*batchRecord]()}
 		p.messages, p.events = newIndexedCollection(messageIndexes), newCollection[*storedMessage]()
-		s.projects[id] = p
+		p.region = region
+		s.projects[key] = p
 	}
 	return p
 }

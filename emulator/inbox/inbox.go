@@ -39,8 +39,11 @@ type State struct {
 
 // Project is one project the emulator holds.
 type Project struct {
-	ID   string `json:"id"`
-	Apps []App  `json:"apps"`
+	ID string `json:"id"`
+	// Region is the region (us, eu, br) this state of the project lives in: each region has
+	// its own apps, contacts and messages.
+	Region string `json:"region"`
+	Apps   []App  `json:"apps"`
 }
 
 // App is one Conversation API app with its webhooks and threads.

@@ -43,7 +43,11 @@ type DedupStore interface {
 	// does not block the event for ever.
 	Claim(ctx context.Context, key string) (ClaimResult, error)
 	// Complete records that key was processed successfully; later claims return AlreadyDone
-	// for as long as the store remembers it.
+	// for as long as the store remembers it. A shared store may write the record later than
+	// Complete returns (batched with its next call, to save a round trip) provided the key
+	// keeps the caller's claim until then: meanwhile other replicas' claims return InProgress,
+	// never Claimed. Such a store should offer a way to write what it holds when the process
+	// stops (for example a Close method).
 	Complete(ctx context.Context, key string) error
 	// Release drops a claim after a failed run, so that the retry Sinch sends is processed.
 	Release(ctx context.Context, key string) error

@@ -23,5 +23,6 @@
 // releases it when the function fails or panics, so that the retry runs it again. The default
 // [MemoryStore] is bounded and forgets keys after a TTL; replicas behind a load balancer need a
 // shared store implementing [DedupStore], such as the Redis one in package
-// hmac/webhook/redisstore.
+// hmac/webhook/redisstore, which costs one round trip per callback (it sends each completion
+// with the next claim) and is closed after the HTTP server has shut down.
 package webhook

@@ -114,10 +114,19 @@ func (s *sender) run(ctx context.Context, appID string, workers int, errs chan<-
 // longer than the burst lasts (100 ms), and four replicas in one process would stall together.
 // The count is of requests leaving the replicas in a 10 s window that starts after a second of
 // warm-up (so the initial burst is spent and every replica is saturated). GCRA bounds it from
-// above by rate×10 s + 1 while the budget is saturated; from below only if the replicas keep
-// asking, which each replica's 64 workers do (unpaced, four replicas sent 1,460 sends/s at a
-// load average of 28); each replica reports how often none of its workers was waiting, and the
-// lower bound is asserted when that was under 2% of the samples.
+// above by rate×10 s + burst, always asserted. From below it is bounded only while someone can
+// ask: budget that accrues while no replica can reach Redis (the replicas did not run, or
+// redis-server did not) is lost once the bucket is full, and on a heavily loaded machine the
+// bucket is rarely empty when that starts (the replicas drain it barely faster than it fills).
+// That happens on a loaded 2-core machine: at a load average of 20, a client saw redis-server
+// unanswering for stretches adding up to over a second in 10 s, and four replicas sent 743/s.
+// So each replica pings Redis every millisecond on a connection of its own and records the gaps
+// over 20 ms between answers (by the wall clock the processes share); the stretches in which all
+// four had such a gap at once are taken out of the window for the lower bound, which is then
+// 98% of 800/s over the time some replica could ask. A limiter that asks too little has no such
+// gaps and fails. Each replica also reports how often none of its workers was waiting for the
+// limiter (demand, not the limiter, setting the pace); the lower bound is asserted when that
+// was under 2% of the samples.
 func TestFourReplicasShare800PerSecond(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a 12-second measurement")
@@ -178,8 +187,16 @@ func TestFourReplicasShare800PerSecond(t *testing.T) {
 		}
 	}
 	rate := float64(inWindow) / window.Seconds()
-	t.Logf("%d requests in %v: %.1f/s; per replica %v; answers %v; no worker waiting for the limiter in %d of %d samples",
-		inWindow, window, rate, reports, codes, unsaturated, samples)
+	from, to := start.Add(warmup), start.Add(warmup+window)
+	frozen := frozenTogether(reports, from, to)
+	var unreached, excused time.Duration
+	for _, f := range frozen {
+		unreached += f.to.Sub(f.from)
+		excused += f.lost()
+	}
+	t.Logf("%d requests in %v: %.1f/s; per replica %v; answers %v; no worker waiting for the limiter in %d of %d samples; "+
+		"no replica reached Redis %d times (%v in all, %v of budget lost beyond the bucket)",
+		inWindow, window, rate, reports, codes, unsaturated, samples, len(frozen), unreached.Round(time.Millisecond), excused.Round(time.Millisecond))
 	if codes[http.StatusTooManyRequests] > 0 {
 		t.Errorf("the emulator answered 429 %d times", codes[http.StatusTooManyRequests])
 	}
@@ -191,10 +208,11 @@ func TestFourReplicasShare800PerSecond(t *testing.T) {
 	if rate > 800*1.02 {
 		t.Errorf("together %.1f requests/s, want at most 816 (800 + 2%%)", rate)
 	}
+	running := window - excused // the budget some replica could ask for, in seconds of it
 	switch saturated := float64(samples-unsaturated) / float64(max(samples, 1)); {
-	case saturated >= 0.98 && rate < 800*0.98:
-		t.Errorf("together %.1f requests/s while the replicas were kept waiting (%d of %d samples), want at least 784 (800 - 2%%)",
-			rate, samples-unsaturated, samples)
+	case saturated >= 0.98 && float64(inWindow) < 800*0.98*running.Seconds():
+		t.Errorf("together %d requests in %v (%.1f/s over the %v of budget some replica could ask for) while the replicas were kept waiting (%d of %d samples), want at least 784/s (800 - 2%%)",
+			inWindow, window, float64(inWindow)/running.Seconds(), running, samples-unsaturated, samples)
 	case saturated < 0.98:
 		t.Logf("lower bound not assessed: the machine kept the replicas busy in only %.1f%% of the samples", 100*saturated)
 	}
@@ -207,6 +225,76 @@ func TestFourReplicasShare800PerSecond(t *testing.T) {
 
 const envChild = "SINCH_TEST_REPLICA_SENDER"
 
+// stallThreshold is the gap between two answers to a replica's probe that counts as a stall.
+const stallThreshold = 20 * time.Millisecond
+
+// The limiter's settings in TestFourReplicasShare800PerSecond: 800/s and the default burst.
+const (
+	testRate  = 800
+	testBurst = testRate / 10
+)
+
+// bucketScript returns how far the GCRA key's theoretical arrival time (seconds since
+// 2017-01-01, as github.com/go-redis/redis_rate stores it) is ahead of Redis's clock, in
+// seconds: 0 or less means the bucket is full.
+var bucketScript = redis.NewScript(`
+local t = redis.call('TIME')
+local now = (t[1] - 1483228800) + t[2] / 1000000
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+return tostring(tat - now)
+`)
+
+// stall is a stretch of wall-clock time in which no answer from Redis came to a replica's
+// probe, with the slots the shared bucket held at its start.
+type stall struct {
+	from, to  time.Time
+	available float64
+}
+
+// lost is the budget lost during the stall if no one took any: what would have accrued
+// beyond the bucket's burst, as time at the rate.
+func (s stall) lost() time.Duration {
+	return max(0, s.to.Sub(s.from)-time.Duration((testBurst-s.available)/testRate*float64(time.Second)))
+}
+
+// frozenTogether returns the stretches of [from, to) in which every replica was stalled, each
+// with the bucket's slots at its start (as the replica whose stall began last saw them).
+func frozenTogether(reports []replicaReport, from, to time.Time) []stall {
+	common := []stall{{from: from, to: to}}
+	for _, r := range reports {
+		var stalls []stall
+		for _, st := range r.Stalls {
+			stalls = append(stalls, stall{time.Unix(0, st.From), time.Unix(0, st.To), st.Available})
+		}
+		common = intersect(common, stalls)
+	}
+	return common
+}
+
+// intersect returns the overlaps of two sorted lists of disjoint stalls; each overlap starts
+// with the slots of the stall that began later.
+func intersect(a, b []stall) []stall {
+	var out []stall
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		o := a[i]
+		if b[j].from.After(o.from) {
+			o.from, o.available = b[j].from, b[j].available
+		}
+		if b[j].to.Before(o.to) {
+			o.to = b[j].to
+		}
+		if o.from.Before(o.to) {
+			out = append(out, o)
+		}
+		if a[i].to.Before(b[j].to) {
+			i++
+		} else {
+			j++
+		}
+	}
+	return out
+}
+
 var reportLine = regexp.MustCompile(`(?m)^\s*REPORT (\{.*\})$`)
 
 // replicaReport is what one replica process prints.
@@ -216,6 +304,16 @@ type replicaReport struct {
 	Errors      []string    `json:"errors,omitempty"`
 	Unsaturated int         `json:"unsaturated"`
 	Samples     int         `json:"samples"`
+	// Stalls are the stretches overlapping the window in which the replica's probe got no
+	// answer from Redis (the process or Redis did not run).
+	Stalls []reportedStall `json:"stalls,omitempty"`
+}
+
+// reportedStall is a stall as a replica reports it: Unix nanoseconds, and the bucket's slots.
+type reportedStall struct {
+	From      int64   `json:"from"`
+	To        int64   `json:"to"`
+	Available float64 `json:"available"`
 }
 
 // String shows a report as its count in the window.
@@ -234,7 +332,10 @@ func TestReplicaSenderProcess(t *testing.T) {
 	rdb := redis.NewClient(redistest.Options(os.Getenv("SINCH_TEST_REDIS_ADDR")))
 	defer rdb.Close()
 	var waiting atomic.Int64
-	lim := newLimiter(t, rdb, project, redislimit.WithRate(800), redislimit.WithTimeout(time.Second))
+	// A Redis call is given 5 s: this test measures pacing, and on a heavily loaded machine
+	// redis-server has gone over a second without running (TestClientCallFailsWhenRedisIsDown
+	// tests the failure).
+	lim := newLimiter(t, rdb, project, redislimit.WithRate(testRate), redislimit.WithTimeout(5*time.Second))
 	s := newSenderTo(t, os.Getenv("SINCH_TEST_CONVERSATION_URL"), countingLimiter{lim, &waiting})
 	time.Sleep(time.Until(start))
 	ctx, cancel := context.WithDeadline(t.Context(), start.Add(warmup+window+500*time.Millisecond))
@@ -243,9 +344,33 @@ func TestReplicaSenderProcess(t *testing.T) {
 	done := make(chan struct{})
 	go func() { s.run(ctx, os.Getenv("SINCH_TEST_APP_ID"), 64, errs); close(done) }()
 	var rep replicaReport
+	from, to := start.Add(warmup), start.Add(warmup+window)
+	// Stalls: a probe on a connection of its own reads the shared bucket every millisecond and
+	// notes the gaps over stallThreshold between two answers, when this replica could not have
+	// asked Redis for anything (it did not run, or Redis did not), with the slots the bucket
+	// held at the last answer before the gap.
+	var stalls []reportedStall
+	probe := make(chan struct{})
+	go func() {
+		defer close(probe)
+		conn := rdb.Conn()
+		defer conn.Close()
+		last, available := time.Now(), 0.0
+		for ctx.Err() == nil {
+			ahead, err := bucketScript.Run(context.Background(), conn, []string{lim.Key()}).Float64()
+			time.Sleep(time.Millisecond)
+			if err != nil {
+				continue // the gap goes on
+			}
+			now := time.Now()
+			if now.Sub(last) > stallThreshold+time.Millisecond && now.After(from) && last.Before(to) {
+				stalls = append(stalls, reportedStall{last.UnixNano(), now.UnixNano(), available})
+			}
+			last, available = now, testBurst-max(0, ahead)*testRate
+		}
+	}()
 	// Saturation: sampled every 50 ms in the window, whether any worker was waiting for the
 	// limiter. None means demand, not the limiter, set the pace at that moment.
-	from, to := start.Add(warmup), start.Add(warmup+window)
 	for tick := time.NewTicker(50 * time.Millisecond); ctx.Err() == nil; <-tick.C {
 		if now := time.Now(); now.After(from) && now.Before(to) {
 			rep.Samples++
@@ -255,6 +380,8 @@ func TestReplicaSenderProcess(t *testing.T) {
 		}
 	}
 	<-done
+	<-probe
+	rep.Stalls = stalls
 	close(errs)
 	for err := range errs {
 		rep.Errors = append(rep.Errors, err.Error())

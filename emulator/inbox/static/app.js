@@ -176,7 +176,7 @@ function drawSidebar() {
   const projects = (ui.state && ui.state.projects) || [];
   if (!projects.length) nodes.push(h("p", { class: "none" }, "No apps yet. Create one through the API."));
   for (const p of projects) {
-    nodes.push(h("h2", {}, "Project " + p.id));
+    nodes.push(h("h2", {}, "Project " + p.id + (p.region ? " (" + p.region + ")" : "")));
     for (const a of p.apps || []) {
       nodes.push(h("h3", {}, a.display_name || a.id, " ", h("small", {}, (a.channels || []).map(chan).join(" · "))));
       const threads = a.threads || [];

@@ -79,6 +79,7 @@ func TestKilledReplicasClaimExpires(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = store.Close(context.Background()) })
 	var mu sync.Mutex
 	var processedAt []time.Time
 	h, err := webhook.New(webhook.WithSecrets(secret), webhook.WithDedupStore(store),

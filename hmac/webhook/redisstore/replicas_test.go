@@ -141,6 +141,7 @@ func TestFourReplicasProcessEachEventOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		t.Cleanup(func() { _ = store.Close(context.Background()) })
 		h, err := webhook.New(webhook.WithSecrets(secret), webhook.WithDedupStore(store),
 			webhook.OnAny(func(_ context.Context, ev callback.Event) error {
 				runs.Add(1)

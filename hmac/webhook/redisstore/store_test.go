@@ -33,7 +33,19 @@ func newStore(t testing.TB, srv *redistest.Server, opts ...redisstore.Option) *r
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Before the client closes (cleanups run last first); a stopped Redis fails it, harmlessly.
+	t.Cleanup(func() { _ = s.Close(context.Background()) })
 	return s
+}
+
+// value is the key's value in Redis ("" when it has none).
+func value(t testing.TB, srv *redistest.Server, s *redisstore.Store, key string) string {
+	t.Helper()
+	v, err := srv.Client(t).Get(context.Background(), s.Key(key)).Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		t.Fatal(err)
+	}
+	return v
 }
 
 func claim(t *testing.T, s *redisstore.Store, key string, want webhook.ClaimResult) {
@@ -45,7 +57,9 @@ func claim(t *testing.T, s *redisstore.Store, key string, want webhook.ClaimResu
 }
 
 // Two stores over one Redis are two replicas: a claim held by one is in progress for the
-// other; once completed it is done for both, for the TTL.
+// other; once completed it is done for both, for the TTL. The completion is buffered: until the
+// timer writes it (within the completion delay) the key keeps a's claim, so b still sees it in
+// progress, never free, while a knows it is done.
 func TestClaimCompleteAcrossReplicas(t *testing.T) {
 	srv := redistest.Start(t)
 	a := newStore(t, srv, redisstore.WithTTL(time.Hour))
@@ -56,6 +70,19 @@ func TestClaimCompleteAcrossReplicas(t *testing.T) {
 	if err := a.Complete(t.Context(), "MESSAGE_INBOUND:01A"); err != nil {
 		t.Fatal(err)
 	}
+	completed := time.Now()
+	claim(t, a, "MESSAGE_INBOUND:01A", webhook.AlreadyDone) // a knows, without asking Redis
+	if v := value(t, srv, a, "MESSAGE_INBOUND:01A"); !strings.HasPrefix(v, "claim:") {
+		t.Fatalf("right after Complete the key holds %q, want a's claim (the completion is buffered)", v)
+	}
+	claim(t, b, "MESSAGE_INBOUND:01A", webhook.InProgress)
+	for value(t, srv, a, "MESSAGE_INBOUND:01A") != "done" {
+		if time.Since(completed) > 5*time.Second {
+			t.Fatal("the buffered completion was not written within 5s (completion delay 50ms)")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Logf("completion written %v after Complete (completion delay %v)", time.Since(completed).Round(time.Millisecond), redisstore.DefaultCompletionDelay)
 	claim(t, b, "MESSAGE_INBOUND:01A", webhook.AlreadyDone)
 	claim(t, a, "MESSAGE_INBOUND:01A", webhook.AlreadyDone)
 	ttl := srv.Client(t).PTTL(t.Context(), a.Key("MESSAGE_INBOUND:01A")).Val()
@@ -63,6 +90,42 @@ func TestClaimCompleteAcrossReplicas(t *testing.T) {
 		t.Fatalf("done key TTL %v, want about 1h", ttl)
 	}
 	claim(t, b, "MESSAGE_INBOUND:01B", webhook.Claimed) // other keys are independent
+}
+
+// With a completion delay of zero Complete writes at once: the other replica sees the key
+// done as soon as Complete returns.
+func TestCompletionDelayZeroWritesAtOnce(t *testing.T) {
+	srv := redistest.Start(t)
+	a := newStore(t, srv, redisstore.WithCompletionDelay(0))
+	b := newStore(t, srv)
+	claim(t, a, "k", webhook.Claimed)
+	if err := a.Complete(t.Context(), "k"); err != nil {
+		t.Fatal(err)
+	}
+	claim(t, b, "k", webhook.AlreadyDone)
+}
+
+// A claim close to the end of its lease is completed at once: buffered, its lease could run
+// out before the write and let another replica claim the event again. One completed early in
+// its lease is buffered (the other replica sees it in progress until the write).
+func TestCompletionNearLeaseEndIsWrittenAtOnce(t *testing.T) {
+	srv := redistest.Start(t)
+	a := newStore(t, srv, redisstore.WithLease(time.Second), redisstore.WithTimeout(200*time.Millisecond),
+		redisstore.WithCompletionDelay(100*time.Millisecond))
+	b := newStore(t, srv)
+	claim(t, a, "early", webhook.Claimed)
+	claim(t, a, "late", webhook.Claimed)
+	if err := a.Complete(t.Context(), "early"); err != nil {
+		t.Fatal(err)
+	}
+	if v := value(t, srv, a, "early"); v == "done" {
+		t.Fatal("a completion early in its lease was written at once, want buffered")
+	}
+	time.Sleep(750 * time.Millisecond) // 750 + 100 (delay) + 200 (timeout) > 1000 (lease)
+	if err := a.Complete(t.Context(), "late"); err != nil {
+		t.Fatal(err)
+	}
+	claim(t, b, "late", webhook.AlreadyDone)
 }
 
 // Release after a failed run lets the retry, on any replica, claim the event again.
@@ -97,6 +160,9 @@ func TestClaimLeaseExpiresAndReleaseIsOwnerOnly(t *testing.T) {
 	}
 	claim(t, c, "k", webhook.InProgress) // b's claim survived a's release
 	if err := b.Complete(t.Context(), "k"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Flush(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.Release(t.Context(), "k"); err != nil { // nothing held any more
@@ -139,6 +205,12 @@ func TestKeysHoldNoEventData(t *testing.T) {
 	claim(t, s, key, webhook.Claimed)
 	if err := s.Complete(t.Context(), key); err != nil {
 		t.Fatal(err)
+	}
+	if err := s.Close(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if v := value(t, srv, s, key); v != "done" {
+		t.Fatalf("value %q, want done", v)
 	}
 	keys := srv.Client(t).Keys(t.Context(), "*").Val()
 	if len(keys) != 1 || !regexp.MustCompile(`^app1:dedup:[0-9a-f]{32}$`).MatchString(keys[0]) {
