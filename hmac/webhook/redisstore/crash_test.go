@@ -32,7 +32,7 @@ const envCompleting = "SINCH_TEST_REDISSTORE_COMPLETING"
 // and after that it is done for everyone.
 func TestKilledReplicaLosesBufferedCompletion(t *testing.T) {
 	rs := redistest.Start(t)
-	const lease = 3 * time.Second
+	const lease = 4 * time.Second
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCompletingReplicaProcess$")
 	cmd.Env = append(os.Environ(), envCompleting+"=1", "SINCH_TEST_REDIS_ADDR="+rs.Addr(), "SINCH_TEST_LEASE="+lease.String())
 	stdout, err := cmd.StdoutPipe()
@@ -67,7 +67,7 @@ func TestKilledReplicaLosesBufferedCompletion(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("replica A answered %d, want 200", resp.StatusCode)
 	}
-	if err := cmd.Process.Kill(); err != nil { // within A's 2 s completion delay
+	if err := cmd.Process.Kill(); err != nil { // within A's 3 s completion delay
 		t.Fatal(err)
 	}
 	_ = cmd.Wait()
@@ -118,7 +118,7 @@ func TestCompletingReplicaProcess(t *testing.T) {
 	}
 	lease, _ := time.ParseDuration(os.Getenv("SINCH_TEST_LEASE"))
 	rdb := redis.NewClient(redistest.Options(os.Getenv("SINCH_TEST_REDIS_ADDR")))
-	store, err := redisstore.New(rdb, redisstore.WithLease(lease), redisstore.WithCompletionDelay(2*time.Second),
+	store, err := redisstore.New(rdb, redisstore.WithLease(lease), redisstore.WithCompletionDelay(3*time.Second),
 		redisstore.WithTimeout(500*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
