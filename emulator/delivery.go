@@ -173,14 +173,20 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 	if !s.ingress.reserve(p.id, in.appID) {
 		return nil, errQueueFull(s.ingress.limit)
 	}
-	steps := planDelivery(order, s.newSendContext(p, app, in).check)
+	content, err := json.Marshal(in.message)
+	if err != nil {
+		return nil, errInvalid("message is not a JSON object")
+	}
+	sc := s.newSendContext(p, app, in)
+	sc.content = content
+	steps := planDelivery(order, sc.check)
 	final := steps[len(steps)-1].ci
 	m := &storedMessage{
 		id: s.newID(), direction: conversation.ConversationDirectionToContact, acceptTime: rfc3339(now),
 		channelIdentity: conversation.ChannelIdentity{Channel: channelOf(final.channel), Identity: final.identity, AppID: app.ID},
 		processingMode:  modeOf(mode), metadata: in.metadata, hasInjected: true,
+		kind: contentAppMessage, content: string(content),
 	}
-	m.setContent(contentAppMessage, in.message)
 	if convID != "" {
 		m.conversationID, m.contactID = convID, contact.ID
 	}
@@ -191,19 +197,20 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 		}
 	}
 
-	ci := doc{"channel": order[0].channel, "identity": order[0].identity}
-	submit := doc{
-		"message_id": m.id, "channel_identity": ci, "submitted_message": in.message,
-		"processing_mode": mode,
+	if hooks := hooksFor(p, in.appID, "MESSAGE_SUBMIT"); len(hooks) > 0 {
+		submit := doc{
+			"message_id": m.id, "channel_identity": doc{"channel": order[0].channel, "identity": order[0].identity},
+			"submitted_message": in.message, "processing_mode": mode,
+		}
+		if convID != "" {
+			submit["conversation_id"] = convID
+			submit["contact_id"] = contact.ID
+		}
+		if in.metadata != "" {
+			submit["metadata"] = in.metadata
+		}
+		ob.queueTo(hooks, in.appID, "MESSAGE_SUBMIT", "message_submit_notification", submit, in.metadata, in.correlationID)
 	}
-	if convID != "" {
-		submit["conversation_id"] = convID
-		submit["contact_id"] = contact.ID
-	}
-	if in.metadata != "" {
-		submit["metadata"] = in.metadata
-	}
-	ob.queue(in.appID, "MESSAGE_SUBMIT", "message_submit_notification", submit, in.metadata, in.correlationID)
 
 	var override *webhookRef
 	if in.callbackURL != "" {
@@ -316,10 +323,23 @@ func (s *Server) simulate(p *project, sim *simulation) {
 	})
 }
 
-// report records one delivery report of a message and posts it as MESSAGE_DELIVERY.
+// report records one delivery report of a message and posts it as MESSAGE_DELIVERY to the
+// message's callback_url, or else to the app's webhooks subscribed to it; without any, no
+// callback is built.
 func (s *Server) report(p *project, sim *simulation, st deliveryStep) {
 	s.traces.step(sim, st, s.now())
 	defer s.changed() // the inbox shows the new status
+	var hooks []webhookRef
+	if sim.override != nil {
+		hooks = []webhookRef{*sim.override}
+	} else {
+		p.mu.Lock()
+		hooks = hooksFor(p, sim.appID, "MESSAGE_DELIVERY")
+		p.mu.Unlock()
+		if len(hooks) == 0 {
+			return
+		}
+	}
 	report := doc{
 		"message_id":       sim.messageID,
 		"status":           st.status,
@@ -340,12 +360,8 @@ func (s *Server) report(p *project, sim *simulation, st deliveryStep) {
 		report["batch_id"] = sim.batchID
 		report["message_index"] = sim.messageIndex
 	}
-	if sim.override != nil {
-		body := s.callbackBody(p.id, sim.appID, "message_delivery_report", report, sim.metadata, sim.correlationID, sim.accepted)
-		s.cb.send(p.id, sim.appID, "MESSAGE_DELIVERY", []webhookRef{*sim.override}, body)
-		return
-	}
-	s.emit(p, sim.appID, "MESSAGE_DELIVERY", "message_delivery_report", report, sim.metadata, sim.correlationID, sim.accepted)
+	body := s.callbackBody(p.id, sim.appID, "message_delivery_report", report, sim.metadata, sim.correlationID, sim.accepted)
+	s.cb.send(p.id, sim.appID, "MESSAGE_DELIVERY", hooks, body)
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) bool {
@@ -399,7 +415,14 @@ func sendMessage(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return doc{"message_id": m.id, "accepted_time": m.acceptTime}, nil
+	return sendAnswer{AcceptedTime: m.acceptTime, MessageID: m.id}, nil
+}
+
+// sendAnswer is the answer of messages:send (SendMessageResponse), its fields in the order
+// of their names as the API's other answers have them.
+type sendAnswer struct {
+	AcceptedTime string `json:"accepted_time"`
+	MessageID    string `json:"message_id"`
 }
 
 func sendEvent(c *call) (any, error) {

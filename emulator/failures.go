@@ -105,18 +105,24 @@ type sendContext struct {
 	app   *conversation.App
 	in    sendInput
 	now   time.Time
-	creds map[string]bool
 	event bool // an app event (events:send), not a message: no WhatsApp window
 
 	parsed bool
 	msg    *conversation.AppMessage // the message, typed for the transcoder (nil if it does not parse)
+	// content is the message's JSON when the caller has it already (messages:send), so that
+	// the typed message is decoded from it rather than encoded again.
+	content []byte
 }
 
 // appMessage is the message typed for the transcoder, parsed once.
 func (sc *sendContext) appMessage() *conversation.AppMessage {
 	if !sc.parsed {
 		sc.parsed = true
-		sc.msg = typedMessage(sc.in.message)
+		if sc.content != nil {
+			sc.msg = typedMessageJSON(sc.content)
+		} else {
+			sc.msg = typedMessage(sc.in.message)
+		}
 	}
 	return sc.msg
 }
@@ -138,11 +144,17 @@ func typedMessage(m doc) *conversation.AppMessage {
 }
 
 func (s *Server) newSendContext(p *project, app *conversation.App, in sendInput) *sendContext {
-	sc := &sendContext{s: s, p: p, app: app, in: in, now: s.now(), creds: map[string]bool{}}
-	for _, cred := range app.ChannelCredentials {
-		sc.creds[string(cred.Channel)] = true
+	return &sendContext{s: s, p: p, app: app, in: in, now: s.now()}
+}
+
+// hasCredentials reports whether the app has channel_credentials for channel.
+func (sc *sendContext) hasCredentials(channel string) bool {
+	for _, cred := range sc.app.ChannelCredentials {
+		if string(cred.Channel) == channel {
+			return true
+		}
 	}
-	return sc
+	return false
 }
 
 // check decides whether the channel can take the message; the zero failure means it is
@@ -152,7 +164,7 @@ func (sc *sendContext) check(ci channelIdentity) failure {
 	// A channel the app has no credentials for cannot send
 	// (https://developers.sinch.com/docs/conversation/api-reference/conversation/app: an app
 	// sends on the channels of its channel_credentials).
-	if !sc.creds[ci.channel] {
+	if !sc.hasCredentials(ci.channel) {
 		return failure{code: "CHANNEL_CONFIGURATION_MISSING", description: "The app has no channel_credentials for " + ci.channel + "; add them with PATCH /apps/{app_id}."}
 	}
 	if strings.HasSuffix(ci.identity, suffixInvalid) {

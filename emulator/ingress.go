@@ -33,8 +33,11 @@ type ingress struct {
 	limit    int
 
 	mu   sync.Mutex
-	apps map[string]*appQueue // project/app → queue
+	apps map[appKey]*appQueue
 }
+
+// appKey names one app's queue.
+type appKey struct{ projectID, appID string }
 
 // appQueue is one app's queue: pending counts messages accepted and not yet handed to the
 // channels (reserved under the project lock, then pushed).
@@ -46,7 +49,7 @@ type appQueue struct {
 }
 
 func newIngress(s *Server, rate float64, limit int) *ingress {
-	g := &ingress{s: s, limit: limit, apps: map[string]*appQueue{}}
+	g := &ingress{s: s, limit: limit, apps: map[appKey]*appQueue{}}
 	if rate > 0 {
 		g.interval = time.Duration(float64(time.Second) / rate)
 	}
@@ -58,7 +61,7 @@ func newIngress(s *Server, rate float64, limit int) *ingress {
 func (g *ingress) reserve(projectID, appID string) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	key := projectID + "/" + appID
+	key := appKey{projectID, appID}
 	q := g.apps[key]
 	if q == nil {
 		q = &appQueue{}
@@ -75,14 +78,14 @@ func (g *ingress) reserve(projectID, appID string) bool {
 func (g *ingress) push(p *project, sim *simulation) {
 	if g.interval == 0 {
 		g.mu.Lock()
-		if q := g.apps[p.id+"/"+sim.appID]; q != nil && q.pending > 0 {
+		if q := g.apps[appKey{p.id, sim.appID}]; q != nil && q.pending > 0 {
 			q.pending--
 		}
 		g.mu.Unlock()
 		g.s.simulate(p, sim)
 		return
 	}
-	key := p.id + "/" + sim.appID
+	key := appKey{p.id, sim.appID}
 	g.mu.Lock()
 	q := g.apps[key]
 	if q == nil { // reset between reserve and push
@@ -100,7 +103,7 @@ func (g *ingress) push(p *project, sim *simulation) {
 
 // drain hands the app's queued messages to the channels, one per interval of emulator time,
 // and stops when the queue is empty.
-func (g *ingress) drain(p *project, key string, q *appQueue) {
+func (g *ingress) drain(p *project, key appKey, q *appQueue) {
 	for {
 		g.mu.Lock()
 		if q.head == len(q.q) {
@@ -133,7 +136,7 @@ func (g *ingress) drain(p *project, key string, q *appQueue) {
 func (g *ingress) size(projectID, appID string) int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if q := g.apps[projectID+"/"+appID]; q != nil {
+	if q := g.apps[appKey{projectID, appID}]; q != nil {
 		return q.pending
 	}
 	return 0

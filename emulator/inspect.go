@@ -100,6 +100,9 @@ func (l *traceLog) step(sim *simulation, st deliveryStep, at time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if t := l.byKey[traceKey(sim.projectID, sim.messageID)]; t != nil {
+		if t.reports == nil {
+			t.reports = make([]TraceReport, 0, len(sim.steps)+1) // the planned reports and a READ
+		}
 		t.reports = append(t.reports, TraceReport{Channel: st.ci.channel, Identity: st.ci.identity, Status: st.status, Reason: st.reason, Detail: st.detail, At: at})
 	}
 }
@@ -161,9 +164,9 @@ func (s *Server) MessageTrace(projectID, messageID string) (MessageTrace, bool) 
 }
 
 // typedMessageJSON decodes an app message's JSON for the transcoder; nil when it does not fit.
-func typedMessageJSON(raw string) *conversation.AppMessage {
+func typedMessageJSON[B string | []byte](raw B) *conversation.AppMessage {
 	var msg conversation.AppMessage
-	if raw == "" || json.Unmarshal([]byte(raw), &msg) != nil {
+	if len(raw) == 0 || json.Unmarshal([]byte(raw), &msg) != nil {
 		return nil
 	}
 	return &msg

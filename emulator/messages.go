@@ -311,14 +311,14 @@ func sourceOf(m *storedMessage) string {
 
 // messageIndexes are the indexes of the messages collection: one per equality filter of
 // messages:list, so that a listing reads only the candidates of its most selective filter.
-var messageIndexes = map[string]func(m *storedMessage, add func(string)){
-	"source":       func(m *storedMessage, add func(string)) { add(sourceOf(m)) },
-	"app":          func(m *storedMessage, add func(string)) { add(m.channelIdentity.AppID) },
-	"conversation": func(m *storedMessage, add func(string)) { add(m.conversationID) },
-	"contact":      func(m *storedMessage, add func(string)) { add(m.contactID) },
-	"identity":     func(m *storedMessage, add func(string)) { add(m.channelIdentity.Identity) },
-	"channel":      func(m *storedMessage, add func(string)) { add(string(m.channelIdentity.Channel)) },
-	"direction":    func(m *storedMessage, add func(string)) { add(string(m.direction)) },
+var messageIndexes = map[string]func(m *storedMessage) string{
+	"source":       sourceOf,
+	"app":          func(m *storedMessage) string { return m.channelIdentity.AppID },
+	"conversation": func(m *storedMessage) string { return m.conversationID },
+	"contact":      func(m *storedMessage) string { return m.contactID },
+	"identity":     func(m *storedMessage) string { return m.channelIdentity.Identity },
+	"channel":      func(m *storedMessage) string { return string(m.channelIdentity.Channel) },
+	"direction":    func(m *storedMessage) string { return string(m.direction) },
 }
 
 // candidates returns the ids (sorted) of the messages that may match f, from the most

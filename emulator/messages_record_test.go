@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -40,5 +41,27 @@ func TestStoredMessageJSONMatchesDocument(t *testing.T) {
 		if got, err := json.Marshal(*m); err != nil || string(got) != string(want) {
 			t.Errorf("record %d through encoding/json: %v\n got %s\nwant %s", i, err, got, want)
 		}
+	}
+}
+
+// A request breaking an exactly-one rule deep in the body gets a 400 naming where: the path
+// is written out only for the error, while the recursion unwinds.
+func TestExactlyOneErrorNamesThePath(t *testing.T) {
+	e := newEnv(t)
+	app := e.createApp("DISPATCH")
+	status, body := e.do("POST", e.conv("/messages:send"), map[string]any{
+		"app_id":    app,
+		"recipient": smsRecipient("SMS", "+15551234567"),
+		"message": map[string]any{"choice_message": map[string]any{
+			"text_message": map[string]any{"text": "Pick one"},
+			"choices": []any{
+				map[string]any{"text_message": map[string]any{"text": "A"}},
+				map[string]any{"text_message": map[string]any{"text": "B"}, "url_message": map[string]any{"title": "B", "url": "https://example.com"}},
+			},
+		}},
+	})
+	msg := str(obj(body["error"]), "message")
+	if status != 400 || !strings.Contains(msg, "at /message/choice_message/choices/1:") {
+		t.Fatalf("status %d, message %q", status, msg)
 	}
 }

@@ -48,7 +48,12 @@ func (s *Server) callbackBody(projectID, appID, key string, payload any, metadat
 // queue prepares a callback for every webhook of the app subscribed to trigger; serveCall
 // sends them once the handler has released the project lock. The caller holds p.mu.
 func (o *outbox) queue(appID, trigger, key string, payload any, metadata, correlationID string) {
-	hooks := hooksFor(o.proj, appID, trigger)
+	o.queueTo(hooksFor(o.proj, appID, trigger), appID, trigger, key, payload, metadata, correlationID)
+}
+
+// queueTo is queue for the webhooks already looked up (for callers that build the payload
+// only when some webhook wants it).
+func (o *outbox) queueTo(hooks []webhookRef, appID, trigger, key string, payload any, metadata, correlationID string) {
 	if len(hooks) == 0 {
 		return
 	}

@@ -148,7 +148,9 @@ func (s *Server) serveOp(o op, v *requestValidator) http.Handler {
 			}
 		}()
 		status := s.serveCall(o, v, w, r)
-		s.log.Debug("request", "op", o.id, "method", r.Method, "path", r.URL.Path, "status", status, "duration", time.Since(start))
+		if s.log.Enabled(r.Context(), slog.LevelDebug) { // the arguments cost allocations even when not logged
+			s.log.Debug("request", "op", o.id, "method", r.Method, "path", r.URL.Path, "status", status, "duration", time.Since(start))
+		}
 	})
 }
 

@@ -2,7 +2,9 @@ package emulator
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -182,10 +184,32 @@ func (r *exactlyOneRules) check(s *openapi3.Schema, value any) error {
 	if r == nil || s == nil {
 		return nil
 	}
-	return r.checkAt(s, value, "")
+	if err := r.checkAt(s, value); err != nil {
+		where := "/"
+		if len(err.path) > 0 {
+			slices.Reverse(err.path)
+			where = "/" + strings.Join(err.path, "/")
+		}
+		return errInvalid("request body at %s: exactly one of %s must be set, %s", where, err.names, err.verb)
+	}
+	return nil
 }
 
-func (r *exactlyOneRules) checkAt(s *openapi3.Schema, value any, at string) error {
+// exactlyOneError is a broken exactly-one rule found by checkAt; path lists the members
+// from the failing object up to the root, added while the recursion unwinds, so that a
+// valid body costs no allocation for paths.
+type exactlyOneError struct {
+	path        []string
+	names, verb string
+}
+
+// at adds the member (or array index) the failing value was found under.
+func (e *exactlyOneError) at(key string) *exactlyOneError {
+	e.path = append(e.path, key)
+	return e
+}
+
+func (r *exactlyOneRules) checkAt(s *openapi3.Schema, value any) *exactlyOneError {
 	if s == nil || !r.has[s] {
 		return nil
 	}
@@ -218,38 +242,34 @@ func (r *exactlyOneRules) checkAt(s *openapi3.Schema, value any, at string) erro
 					names = append(names, strings.Join(req, "+"))
 				}
 				sort.Strings(names)
-				where := at
-				if where == "" {
-					where = "/"
-				}
 				verb := "none is set"
 				if n > 1 {
 					verb = fmt.Sprintf("%d are set", n)
 				}
-				return errInvalid("request body at %s: exactly one of %s must be set, %s", where, strings.Join(names, ", "), verb)
+				return &exactlyOneError{names: strings.Join(names, ", "), verb: verb}
 			}
 		}
 		for k, x := range v {
 			if p, ok := s.Properties[k]; ok && p != nil {
-				if err := r.checkAt(p.Value, x, at+"/"+k); err != nil {
-					return err
+				if err := r.checkAt(p.Value, x); err != nil {
+					return err.at(k)
 				}
 			} else if ap := s.AdditionalProperties.Schema; ap != nil {
-				if err := r.checkAt(ap.Value, x, at+"/"+k); err != nil {
-					return err
+				if err := r.checkAt(ap.Value, x); err != nil {
+					return err.at(k)
 				}
 			}
 		}
 		for _, sub := range s.AllOf {
-			if err := r.checkAt(sub.Value, value, at); err != nil {
+			if err := r.checkAt(sub.Value, value); err != nil {
 				return err
 			}
 		}
 	case []any:
 		if s.Items != nil {
 			for i, x := range v {
-				if err := r.checkAt(s.Items.Value, x, fmt.Sprintf("%s/%d", at, i)); err != nil {
-					return err
+				if err := r.checkAt(s.Items.Value, x); err != nil {
+					return err.at(strconv.Itoa(i))
 				}
 			}
 		}

@@ -36,18 +36,18 @@ type collection[T any] struct {
 
 // index maps the values of one field to the ids of the records that hold them, sorted.
 type index[T any] struct {
-	keys func(d T, add func(key string)) // the values of the field in d
-	ids  map[string][]string
+	key func(d T) string // the value of the field in d
+	ids map[string][]string
 }
 
 func newCollection[T any]() *collection[T] { return &collection[T]{docs: map[string]T{}} }
 
 // newIndexedCollection returns a collection with an index per field of keys.
-func newIndexedCollection[T any](keys map[string]func(d T, add func(key string))) *collection[T] {
+func newIndexedCollection[T any](keys map[string]func(d T) string) *collection[T] {
 	c := newCollection[T]()
 	c.indexes = make(map[string]*index[T], len(keys))
 	for name, k := range keys {
-		c.indexes[name] = &index[T]{keys: k, ids: map[string][]string{}}
+		c.indexes[name] = &index[T]{key: k, ids: map[string][]string{}}
 	}
 	return c
 }
@@ -84,19 +84,19 @@ func removeSorted(list []string, id string) []string {
 
 func (c *collection[T]) indexDoc(id string, d T) {
 	for _, ix := range c.indexes {
-		ix.keys(d, func(k string) { ix.ids[k] = insertSorted(ix.ids[k], id) })
+		k := ix.key(d)
+		ix.ids[k] = insertSorted(ix.ids[k], id)
 	}
 }
 
 func (c *collection[T]) unindexDoc(id string, d T) {
 	for _, ix := range c.indexes {
-		ix.keys(d, func(k string) {
-			if l := removeSorted(ix.ids[k], id); len(l) > 0 {
-				ix.ids[k] = l
-			} else {
-				delete(ix.ids, k)
-			}
-		})
+		k := ix.key(d)
+		if l := removeSorted(ix.ids[k], id); len(l) > 0 {
+			ix.ids[k] = l
+		} else {
+			delete(ix.ids, k)
+		}
 	}
 }
 

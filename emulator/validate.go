@@ -93,7 +93,10 @@ func validateRequest(ctx context.Context, r *http.Request, route *routers.Route,
 type requestValidator struct {
 	route  *routers.Route
 	params []*openapi3.Parameter // those of the path item not overridden, then the operation's
-	body   *checker              // nil: the body is left to kin-openapi
+	// plain lists, for each of params, whether it is a path parameter whose schema is a bare
+	// string: any non-empty value is valid, so kin-openapi is not needed to say so.
+	plain []bool
+	body  *checker // nil: the body is left to kin-openapi
 	// bodyRequired and hasBody describe the operation's request body.
 	bodyRequired, hasBody bool
 }
@@ -117,6 +120,9 @@ func newRequestValidator(route *routers.Route, cc *checkerCompiler) *requestVali
 			v.params = append(v.params, ref.Value)
 		}
 	}
+	for _, p := range v.params {
+		v.plain = append(v.plain, plainPathParam(p))
+	}
 	if rb := route.Operation.RequestBody; rb != nil && rb.Value != nil {
 		v.hasBody, v.bodyRequired = true, rb.Value.Required
 		mt := rb.Value.Content.Get("application/json")
@@ -130,14 +136,34 @@ func newRequestValidator(route *routers.Route, cc *checkerCompiler) *requestVali
 	return v
 }
 
+// plainPathParam reports whether p is a path parameter that takes any non-empty string: a
+// string schema with no format, pattern, enum or length bounds, and no content or style
+// other than the default.
+func plainPathParam(p *openapi3.Parameter) bool {
+	if p.In != openapi3.ParameterInPath || p.Content != nil || (p.Style != "" && p.Style != openapi3.SerializationSimple) ||
+		p.Explode != nil && *p.Explode || p.Schema == nil || p.Schema.Value == nil {
+		return false
+	}
+	sc := p.Schema.Value
+	return sc.Type != nil && len(*sc.Type) == 1 && sc.Type.Is(openapi3.TypeString) && sc.Format == "" && sc.Pattern == "" &&
+		len(sc.Enum) == 0 && sc.MinLength == 0 && sc.MaxLength == nil && len(sc.AllOf)+len(sc.AnyOf)+len(sc.OneOf) == 0 &&
+		sc.Not == nil && !sc.Nullable && sc.Const == nil
+}
+
 // validate checks r, whose body is raw, and returns its decoded JSON body (nil when there is
 // none), or a 400 *apiError. r.Body must read raw.
 func (v *requestValidator) validate(ctx context.Context, r *http.Request, pathParams map[string]string, raw []byte) (any, error) {
 	if v.hasBody && v.body == nil {
 		return v.slow(ctx, r, pathParams)
 	}
-	in := &openapi3filter.RequestValidationInput{Request: r, PathParams: pathParams, Route: v.route, Options: validationOptions}
-	for _, p := range v.params {
+	var in *openapi3filter.RequestValidationInput
+	for i, p := range v.params {
+		if v.plain[i] && pathParams[p.Name] != "" {
+			continue
+		}
+		if in == nil {
+			in = &openapi3filter.RequestValidationInput{Request: r, PathParams: pathParams, Route: v.route, Options: validationOptions}
+		}
 		if err := openapi3filter.ValidateParameter(ctx, in, p); err != nil {
 			return nil, errInvalid("%s", describeValidationError(err))
 		}
