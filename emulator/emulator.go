@@ -182,7 +182,9 @@
 //	POST /_emulator/clock/advance                             {"duration": "25h"} moves the clock; answers
 //	                                                          the new time as GET /_emulator/clock does
 //	GET  /_emulator/messages/{message_id}                     a message's delivery path (every report) and
-//	                                                          its transcoded form per channel tried
+//	                                                          its transcoded form per channel tried (a
+//	                                                          template message: the template's content
+//	                                                          with the message's parameters)
 //
 // The same operations are available in Go: Server.InjectInbound, Server.InjectInboundEvent,
 // Server.Callbacks, Server.ResendCallback, Server.SetFaults, Server.SetUnreachable,

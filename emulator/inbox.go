@@ -148,7 +148,7 @@ func (f *inboxFeed) order(id string) []channelIdentity {
 
 // rendered returns the renderings of an app message on each channel of its order, from the
 // cache when they were made before.
-func (f *inboxFeed) rendered(id string, order []channelIdentity, content doc) []inbox.Rendering {
+func (f *inboxFeed) rendered(id string, order []channelIdentity, content doc, templates templateLookup) []inbox.Rendering {
 	f.mu.Lock()
 	r, ok := f.renders[id]
 	f.mu.Unlock()
@@ -156,7 +156,7 @@ func (f *inboxFeed) rendered(id string, order []channelIdentity, content doc) []
 		return r
 	}
 	for _, ci := range order {
-		r = append(r, renderFor(ci.channel, content))
+		r = append(r, renderFor(ci.channel, content, templates))
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -427,7 +427,7 @@ func (s *Server) viewProject(p *project) (inbox.Project, bool) {
 			if va == nil {
 				continue
 			}
-			m := s.viewMessage(d, col.event)
+			m := s.viewMessage(d, col.event, p.templateLookup())
 			t := va.thread(d, contacts)
 			t.Messages = append(t.Messages, m)
 			if m.At.After(t.Last) {
@@ -494,8 +494,10 @@ func appendIdentity(list []inbox.Identity, id inbox.Identity) []inbox.Identity {
 	return append(list, id)
 }
 
-// viewMessage builds the view of a stored message or event. The caller holds p.mu.
-func (s *Server) viewMessage(d *storedMessage, event bool) inbox.Message {
+// viewMessage builds the view of a stored message or event; templates looks up the project's
+// templates, so that a template message shows its content with its parameters filled. The
+// caller holds p.mu.
+func (s *Server) viewMessage(d *storedMessage, event bool, templates templateLookup) inbox.Message {
 	m := inbox.Message{
 		ID: d.id, Direction: string(d.direction), Event: event, Metadata: d.metadata,
 		Channel: string(d.channelIdentity.Channel), Identity: d.channelIdentity.Identity,
@@ -534,7 +536,7 @@ func (s *Server) viewMessage(d *storedMessage, event bool) inbox.Message {
 	if n := len(m.Path); n > 0 {
 		m.Status = m.Path[n-1].Status
 	}
-	m.Renderings = s.feed.rendered(m.ID, order, content)
+	m.Renderings = s.feed.rendered(m.ID, order, content, templates)
 	return m
 }
 
@@ -554,8 +556,10 @@ func kindOf(content doc) string {
 }
 
 // renderFor renders an app message for the inbox with the transcoder (emulator/transcode):
-// what the channel shows, its native payload, and the SMS encoding and parts.
-func renderFor(channel string, msg doc) inbox.Rendering {
+// what the channel shows, its native payload, and the SMS encoding and parts. A template
+// message shows the stored template's content with the message's parameters (templates may be
+// nil: the template is then shown as its reference).
+func renderFor(channel string, msg doc, templates templateLookup) inbox.Rendering {
 	r := inbox.Rendering{Channel: channel}
 	raw, err := json.Marshal(msg)
 	var am conversation.AppMessage
@@ -564,7 +568,7 @@ func renderFor(channel string, msg doc) inbox.Rendering {
 	}
 	var res transcode.Result
 	if err == nil {
-		res, err = transcode.Transcode(transcode.Channel(channel), am, transcode.Options{})
+		res, err = transcode.Transcode(transcode.Channel(channel), am, transcode.Options{Template: templates})
 	}
 	if err != nil {
 		r.Error = strings.TrimPrefix(err.Error(), transcode.ErrInvalid.Error()+": ")

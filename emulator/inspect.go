@@ -151,12 +151,15 @@ func (s *Server) MessageTrace(projectID, messageID string) (MessageTrace, bool) 
 		seen[ci] = true
 		tc := TraceChannel{Channel: ci.channel, Identity: ci.identity}
 		if msg != nil {
-			if r, err := transcode.Transcode(transcode.Channel(ci.channel), *msg, transcode.Options{ChannelProperties: t.props, To: ci.identity}); err == nil {
-				tc.Form, tc.Text, tc.Payload = string(r.Form), r.Text, json.RawMessage(r.JSON)
-				if !json.Valid(tc.Payload) {
-					tc.Payload, _ = json.Marshal(r.JSON)
+			s.withTemplates(out.ProjectID, out.AppID, func(templates templateLookup) {
+				opts := transcode.Options{ChannelProperties: t.props, To: ci.identity, Template: templates}
+				if r, err := transcode.Transcode(transcode.Channel(ci.channel), *msg, opts); err == nil {
+					tc.Form, tc.Text, tc.Payload = string(r.Form), r.Text, json.RawMessage(r.JSON)
+					if !json.Valid(tc.Payload) {
+						tc.Payload, _ = json.Marshal(r.JSON)
+					}
 				}
-			}
+			})
 		}
 		out.Channels = append(out.Channels, tc)
 	}

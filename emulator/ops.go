@@ -3,8 +3,11 @@ package emulator
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"reflect"
 	"strconv"
 	"strings"
+	"time"
 )
 
 const v1 = "/v1/projects/{project_id}"
@@ -227,9 +230,23 @@ func decodeRequest[T any](c *call) (T, error) {
 		return v, errInvalid("request body is required")
 	}
 	if err := json.Unmarshal(c.raw, &v); err != nil {
-		return v, errInvalid("request body does not fit the operation's schema: %v", err)
+		return v, errInvalid("request body does not fit the operation's schema%s", decodeErrorDetail(err))
 	}
 	return v, nil
+}
+
+// decodeErrorDetail says which field a decoding error is about, without quoting the value
+// (which may be long, or a secret).
+func decodeErrorDetail(err error) string {
+	var te *json.UnmarshalTypeError
+	var pe *time.ParseError
+	switch {
+	case errors.As(err, &te) && te.Field != "":
+		return ": " + te.Field + " must be of JSON type " + jsonKind(te.Type)
+	case errors.As(err, &pe):
+		return ": a time field is not an RFC 3339 time"
+	}
+	return ""
 }
 
 // patchRecord applies the call's PATCH body to a copy of rec, as applyUpdate does: with an
@@ -258,7 +275,7 @@ func patchRecord[T any](c *call, rec T, readOnly ...string) (T, error) {
 		return out, err
 	}
 	if err := json.Unmarshal(b, &out); err != nil {
-		return out, errInvalid("the update does not fit the resource: %v", err)
+		return out, errInvalid("the update does not fit the resource%s", decodeErrorDetail(err))
 	}
 	return out, nil
 }
@@ -279,4 +296,24 @@ func intOf(v any) int {
 		return i
 	}
 	return 0
+}
+
+// jsonKind names the JSON type a Go type decodes from.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Map, reflect.Struct:
+		return "object"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "integer"
+	case reflect.Float32, reflect.Float64:
+		return "number"
+	}
+	return t.Kind().String()
 }

@@ -15,13 +15,6 @@ import (
 // doc is one stored resource: the JSON document as the API answers it.
 type doc = map[string]any
 
-// Collection names inside a project.
-const (
-	colWebhooks  = "webhooks"
-	colTemplates = "templates"
-	colBatches   = "batches"
-)
-
 // collection holds the records of one resource keyed by id, with the ids kept sorted. Ids
 // come from idGen, so sorted order is creation order. T is the stored record: a typed record
 // of the resource, or doc for a resource still kept as a JSON document. An indexed collection
@@ -279,8 +272,7 @@ func (c *collection[T]) listFiltered(ids []string, keep func(id string) bool, ex
 type project struct {
 	mu     sync.Mutex
 	id     string
-	region string                      // the region whose URLs reach this state (see regions.go)
-	cols   map[string]*collection[doc] // the resources still kept as JSON documents
+	region string // the region whose URLs reach this state (see regions.go)
 	// messages and events hold the project's stored messages and events, typed.
 	messages *collection[*storedMessage]
 	events   *collection[*storedMessage]
@@ -298,17 +290,8 @@ type project struct {
 	consents map[string]consentLists
 	// audits[appID][identity] holds the consent audit records of one identity, oldest first.
 	audits map[string]map[string][]conversation.ConsentAuditRecord
-	// batches holds the requests of batches not yet processed.
-	batches map[string]*batchState
-}
-
-func (p *project) col(name string) *collection[doc] {
-	c, ok := p.cols[name]
-	if !ok {
-		c = newCollection[doc]()
-		p.cols[name] = c
-	}
-	return c
+	// batches holds the project's batches (Batch API).
+	batches *collection[*batchRecord]
 }
 
 // store holds every project once per region: each region of the API is a deployment of its
@@ -336,7 +319,7 @@ func (s *store) in(region, id string) *project {
 	defer s.mu.Unlock()
 	p, ok := s.projects[key]
 	if !ok {
-		p = &project{id: id, cols: map[string]*collection[doc]{}, apps: newCollection[*conversation.App](), contacts: newCollection[*conversation.Contact](), conversations: newCollection[*conversation.Conversation](), webhooks: newCollection[*conversation.Webhook](), templates: newCollection[*templates.Template](), consents: map[string]consentLists{}, audits: map[string]map[string][]conversation.ConsentAuditRecord{}, batches: map[string]*batchState{}}
+		p = &project{id: id, apps: newCollection[*conversation.App](), contacts: newCollection[*conversation.Contact](), conversations: newCollection[*conversation.Conversation](), webhooks: newCollection[*conversation.Webhook](), templates: newCollection[*templates.Template](), consents: map[string]consentLists{}, audits: map[string]map[string][]conversation.ConsentAuditRecord{}, batches: newCollection[*batchRecord]()}
 		p.messages, p.events = newIndexedCollection(messageIndexes), newCollection[*storedMessage]()
 		p.region = region
 		s.projects[key] = p

@@ -38,10 +38,14 @@ func transcodeMessage(c *call) (any, error) {
 	return doc{"transcoded_message": out}, nil
 }
 
+// templateLookup is transcode.Options.Template: it gives the content of the stored template
+// an omni_template names.
+type templateLookup = func(transcode.TemplateRef) (conversation.AppMessage, bool)
+
 // templateLookup is transcode.Options.Template over the project's template store: an
 // omni_template's content is the message of the stored translation it names (findTranslation
 // picks it as delivery does). The caller holds p.mu while the transcoder runs.
-func (p *project) templateLookup() func(transcode.TemplateRef) (conversation.AppMessage, bool) {
+func (p *project) templateLookup() templateLookup {
 	return func(ref transcode.TemplateRef) (conversation.AppMessage, bool) {
 		t, ok := p.templates.get(ref.ID)
 		if !ok {
@@ -62,4 +66,14 @@ func (p *project) templateLookup() func(transcode.TemplateRef) (conversation.App
 			TextMessage:        tr.TextMessage,
 		}, true
 	}
+}
+
+// withTemplates runs f with the template lookup of an app's project, in the app's region,
+// holding the project's lock as the lookup needs. Delivery traces use it so that a template
+// message shows the template's content with its parameters, as it is delivered.
+func (s *Server) withTemplates(projectID, appID string, f func(templateLookup)) {
+	p := s.store.in(s.regions.get(projectID, appID), projectID)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	f(p.templateLookup())
 }
