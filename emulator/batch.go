@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"sort"
@@ -30,9 +31,32 @@ const (
 	maxSendAfter       = 7 * 24 * time.Hour
 )
 
-// batchState is what the emulator keeps of a batch beyond its public status.
-type batchState struct {
-	request doc // the sendBatchMessage body
+// batchRecord is a batch as the emulator keeps it: its public form (batch.Batch, as
+// getBatchMessage answers it), the app it sends for, and its request until it is processed.
+type batchRecord struct {
+	batch.Batch
+	appID         string
+	correlationID string
+	request       *batchRequest // nil once the batch is processed or cancelled
+}
+
+// batchRequest is a sendBatchMessage body: the generated request, with the message and each
+// recipient also kept as JSON documents, which is what ${key} substitution walks and what
+// the send path (sendInput) takes.
+type batchRequest struct {
+	batch.SendBatchMessageRequest
+	// Message is the message every recipient gets, before substitution.
+	Message json.RawMessage `json:"message"`
+	// RecipientAndParams is the recipients, each with its parameters.
+	RecipientAndParams []batchRecipient `json:"recipient_and_params"`
+}
+
+// batchRecipient is one recipient of a batch: batch.BatchRecipient with the recipient kept
+// as JSON.
+type batchRecipient struct {
+	batch.BatchRecipient
+	// Recipient is the recipient, as sendInput takes it.
+	Recipient json.RawMessage `json:"recipient"`
 }
 
 // roundSendAfter applies the API's rule: a time more than one minute away is rounded up to
@@ -48,26 +72,23 @@ func roundSendAfter(t, now time.Time) time.Time {
 	return r
 }
 
+// sendBatchMessage accepts a batch of 1 to 1000 recipients, sent at once (READY) or at
+// send_after (SCHEDULED).
 func sendBatchMessage(c *call) (any, error) {
-	b := c.body
-	if b == nil {
-		return nil, errInvalid("request body is required")
+	req, err := decodeRequest[batchRequest](c)
+	if err != nil {
+		return nil, err
 	}
-	recips := arr(b["recipient_and_params"])
-	if len(recips) == 0 || len(recips) > maxBatchRecipients {
+	if len(req.RecipientAndParams) == 0 || len(req.RecipientAndParams) > maxBatchRecipients {
 		return nil, errInvalid("recipient_and_params must hold 1 to %d recipients", maxBatchRecipients)
 	}
-	if obj(b["message"]) == nil {
+	if m := bytes.TrimSpace(req.Message); len(m) == 0 || m[0] != '{' {
 		return nil, errInvalid("message is required")
 	}
 	now := c.s.now()
 	sendAfter := now
 	scheduled := false
-	if v := str(b, "send_after"); v != "" {
-		t, err := time.Parse(time.RFC3339Nano, v)
-		if err != nil {
-			return nil, errInvalid("send_after must be an RFC 3339 time")
-		}
+	if t := req.SendAfter; !t.IsZero() {
 		if t.Before(now.Add(-time.Second)) {
 			return nil, errInvalid("send_after is in the past")
 		}
@@ -79,41 +100,33 @@ func sendBatchMessage(c *call) (any, error) {
 	}
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	appID := str(b, "app_id")
-	if _, err := c.app(appID); err != nil {
+	if _, err := c.app(req.AppID); err != nil {
 		return nil, err
 	}
-	id := c.s.newID()
-	status := "READY"
+	rec := &batchRecord{
+		Batch:         batch.Batch{BatchID: c.s.newID(), Status: batch.BatchStatusREADY, SendAfter: sendAfter.UTC(), MetaData: req.BatchMetadata},
+		appID:         req.AppID,
+		correlationID: req.CorrelationID,
+		request:       &req,
+	}
 	if scheduled {
-		status = "SCHEDULED"
+		rec.Status = batch.BatchStatusSCHEDULED
 	}
-	bd := doc{"batch_id": id, "status": status, "send_after": rfc3339(sendAfter), "app_id": appID}
-	if md := obj(b["batch_metadata"]); md != nil {
-		bd["meta_data"] = clone(md)
-	}
-	c.proj.col(colBatches).put(id, bd)
-	c.proj.batches[id] = &batchState{request: clone(b)}
-	c.queueBatchStatus(bd, str(b, "correlation_id"))
+	id := rec.BatchID
+	c.proj.batches.put(id, rec)
+	c.queueBatchStatus(rec, req.CorrelationID)
 	if scheduled {
 		c.s.sched.add(c.proj, id, sendAfter)
 	} else {
 		proj := c.proj
 		c.after = append(c.after, func() { c.s.background(func() { c.s.processBatch(proj, id) }) })
 	}
-	return doc{"batch_id": id, "send_after": bd["send_after"]}, nil
+	return batch.SendBatchMessageResponse{BatchID: id, SendAfter: rec.SendAfter}, nil
 }
 
 // queueBatchStatus queues a BATCH_STATUS_UPDATE for the batch's app.
-func (o *outbox) queueBatchStatus(bd doc, correlationID string) {
-	o.queue(str(bd, "app_id"), "BATCH_STATUS_UPDATE", "batch_status_update_notification", publicBatch(bd), "", correlationID)
-}
-
-// publicBatch is a batch as the API shows it (without the emulator's own app_id).
-func publicBatch(bd doc) doc {
-	out := clone(bd)
-	delete(out, "app_id")
-	return out
+func (o *outbox) queueBatchStatus(rec *batchRecord, correlationID string) {
+	o.queue(rec.appID, "BATCH_STATUS_UPDATE", "batch_status_update_notification", rec.Batch, "", correlationID)
 }
 
 // processBatch sends every message of a batch: one message per recipient with its own
@@ -121,41 +134,30 @@ func publicBatch(bd doc) doc {
 func (s *Server) processBatch(p *project, batchID string) {
 	ob := &outbox{s: s, projectID: p.id, proj: p}
 	p.mu.Lock()
-	bd, ok := p.col(colBatches).get(batchID)
-	st := p.batches[batchID]
-	if !ok || st == nil || (str(bd, "status") != "READY" && str(bd, "status") != "SCHEDULED") {
+	rec, ok := p.batches.get(batchID)
+	if !ok || rec.request == nil || (rec.Status != batch.BatchStatusREADY && rec.Status != batch.BatchStatusSCHEDULED) {
 		p.mu.Unlock()
 		return
 	}
-	req := st.request
-	appID := str(req, "app_id")
+	req := rec.request
+	appID := rec.appID
 	var priority []string
-	for _, x := range arr(req["channel_priority_order"]) {
-		if ch, ok := x.(string); ok {
-			priority = append(priority, ch)
-		}
+	for _, ch := range req.ChannelPriorityOrder {
+		priority = append(priority, string(ch))
 	}
-	for i, x := range arr(req["recipient_and_params"]) {
-		rp := obj(x)
-		params := map[string]string{}
-		for k, v := range obj(rp["parameters"]) {
-			if s, ok := v.(string); ok {
-				params[k] = s
-			} else {
-				b, _ := json.Marshal(v)
-				params[k] = string(b)
-			}
-		}
-		md := merged(obj(req["message_metadata"]), obj(rp["message_metadata"]))
+	message, _ := decodeBody(req.Message)
+	for i, rp := range req.RecipientAndParams {
+		md := merged(req.MessageMetadata, rp.MessageMetadata)
 		md["_batch_id"] = batchID
 		mdJSON, _ := json.Marshal(md)
-		convMD := merged(obj(req["conversation_metadata"]), obj(rp["conversation_metadata"]))
+		convMD := merged(req.ConversationMetadata, rp.ConversationMetadata)
+		recipient, _ := decodeBody(rp.Recipient)
 		in := sendInput{
-			appID: appID, recipient: obj(rp["recipient"]),
-			message:  substitute(obj(req["message"]), params).(map[string]any),
-			priority: priority, metadata: string(mdJSON), correlationID: str(req, "correlation_id"),
-			dispatchOnly: str(req, "processing_strategy") == "DISPATCH_ONLY", batchID: batchID, messageIndex: i,
-			callbackURL: str(req, "callback_url"),
+			appID: appID, recipient: asObject(recipient),
+			message:  asObject(substitute(message, rp.Parameters)),
+			priority: priority, metadata: string(mdJSON), correlationID: req.CorrelationID,
+			dispatchOnly: req.ProcessingStrategy == "DISPATCH_ONLY", batchID: batchID, messageIndex: i,
+			callbackURL: req.CallbackURL,
 		}
 		if len(convMD) > 0 {
 			in.conversationMD = convMD
@@ -172,20 +174,26 @@ func (s *Server) processBatch(p *project, batchID string) {
 				"reason":   doc{"code": "BAD_REQUEST", "description": msg, "sub_code": "UNSPECIFIED_SUB_CODE"},
 				"metadata": string(mdJSON),
 			}
-			ob.queue(appID, "MESSAGE_DELIVERY", "message_delivery_report", report, string(mdJSON), str(req, "correlation_id"))
+			ob.queue(appID, "MESSAGE_DELIVERY", "message_delivery_report", report, string(mdJSON), req.CorrelationID)
 		}
 	}
-	bd["status"] = "PROCESSED"
-	delete(p.batches, batchID)
-	ob.queueBatchStatus(bd, str(req, "correlation_id"))
+	rec.Status = batch.BatchStatusPROCESSED
+	rec.request = nil
+	ob.queueBatchStatus(rec, req.CorrelationID)
 	p.mu.Unlock()
 	ob.flush()
 }
 
+// asObject is v when it is a JSON object, else nil.
+func asObject(v any) doc {
+	m, _ := v.(map[string]any)
+	return m
+}
+
 // merged returns a new object with the fields of base, overridden by those of over (a
 // recipient's own metadata over the batch's).
-func merged(base, over doc) doc {
-	out := make(doc, len(base)+len(over))
+func merged(base, over map[string]any) map[string]any {
+	out := make(map[string]any, len(base)+len(over))
 	for k, v := range base {
 		out[k] = v
 	}
@@ -242,16 +250,18 @@ func substitute(v any, params map[string]string) any {
 	return v
 }
 
+// getBatchMessage answers one batch.
 func getBatchMessage(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	bd, ok := c.proj.col(colBatches).get(c.param("batch_id"))
+	rec, ok := c.proj.batches.get(c.param("batch_id"))
 	if !ok {
 		return nil, errNotFound("batch %s not found", quoteID(c.param("batch_id")))
 	}
-	return publicBatch(bd), nil
+	return rec.Batch, nil
 }
 
+// listBatchMessages answers the project's batches, filtered by a metadata key and value.
 func listBatchMessages(c *call) (any, error) {
 	q := c.r.URL.Query()
 	key, val := q.Get("metadataKey"), q.Get("metadataValue")
@@ -260,53 +270,55 @@ func listBatchMessages(c *call) (any, error) {
 	}
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	out := []any{}
-	bc := c.proj.col(colBatches)
-	for _, id := range bc.ids {
-		bd := bc.docs[id]
+	out := batch.ListBatchMessagesResponse{}
+	for rec := range c.proj.batches.records() {
 		if key != "" {
-			v, ok := obj(bd["meta_data"])[key]
-			if !ok || (val != "" && v != val) {
+			v, ok := rec.MetaData[key]
+			if !ok || (val != "" && v != any(val)) {
 				continue
 			}
 		}
-		out = append(out, publicBatch(bd))
+		out = append(out, rec.Batch)
 	}
 	return out, nil
 }
 
+// cancelBatchMessages cancels the scheduled batches named by id or by a metadata key and
+// value.
 func cancelBatchMessages(c *call) (any, error) {
-	b := c.body
-	id, key, val := str(b, "batch_id"), str(b, "metadata_key"), str(b, "metadata_value")
+	req, err := decodeRequest[batch.CancelBatchMessagesRequest](c)
+	if err != nil && len(c.raw) > 0 {
+		return nil, err
+	}
+	id, key, val := req.BatchID, req.MetadataKey, req.MetadataValue
 	if id == "" && key == "" {
 		return nil, errInvalid("batch_id or metadata_key and metadata_value are required")
 	}
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	bc := c.proj.col(colBatches)
-	for _, bid := range bc.ids {
-		bd := bc.docs[bid]
-		if id != "" && bid != id {
+	for rec := range c.proj.batches.records() {
+		if id != "" && rec.BatchID != id {
 			continue
 		}
 		if key != "" {
-			if v, ok := obj(bd["meta_data"])[key]; !ok || v != val {
+			if v, ok := rec.MetaData[key]; !ok || v != any(val) {
 				continue
 			}
 		}
 		// Only a scheduled batch that has not started can be cancelled; the answer is 200
 		// either way, as cancellation is asynchronous in the API.
-		if str(bd, "status") != "SCHEDULED" {
+		if rec.Status != batch.BatchStatusSCHEDULED {
 			continue
 		}
-		bd["status"] = "CANCELLED"
-		delete(c.proj.batches, bid)
-		c.s.sched.remove(c.proj, bid)
-		c.queueBatchStatus(bd, "")
+		rec.Status = batch.BatchStatusCANCELLED
+		rec.request = nil
+		c.s.sched.remove(c.proj, rec.BatchID)
+		c.queueBatchStatus(rec, "")
 	}
-	return doc{}, nil
+	return struct{}{}, nil
 }
 
+// createBatchContacts stores up to 1000 contacts, each with its CONTACT_CREATE.
 func createBatchContacts(c *call) (any, error) {
 	req, err := decodeRequest[batch.CreateBatchContactsRequest](c)
 	if err != nil && len(c.raw) > 0 {
@@ -325,6 +337,8 @@ func createBatchContacts(c *call) (any, error) {
 	return struct{}{}, nil
 }
 
+// deleteBatchContacts removes up to 1000 contacts, each with its CONTACT_DELETE; unknown
+// ids are skipped.
 func deleteBatchContacts(c *call) (any, error) {
 	req, err := decodeRequest[batch.DeleteBatchContactsRequest](c)
 	if err != nil && len(c.raw) > 0 {
@@ -354,10 +368,12 @@ type scheduler struct {
 	tick time.Duration
 }
 
+// newScheduler returns a scheduler polling the emulator clock every 50 ms.
 func newScheduler(s *Server) *scheduler {
 	return &scheduler{s: s, due: map[string]time.Time{}, tick: 50 * time.Millisecond}
 }
 
+// add schedules a batch of p for at.
 func (sc *scheduler) add(p *project, batchID string, at time.Time) {
 	sc.mu.Lock()
 	sc.due[dueKey(p, batchID)] = at
@@ -377,6 +393,7 @@ func dueKey(p *project, batchID string) string {
 	return p.region + "\x00" + p.id + "\x00" + batchID
 }
 
+// run processes due batches until ctx is done.
 func (sc *scheduler) run(ctx context.Context) {
 	t := time.NewTicker(sc.tick)
 	defer t.Stop()

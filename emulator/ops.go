@@ -3,8 +3,11 @@ package emulator
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"reflect"
 	"strconv"
 	"strings"
+	"time"
 )
 
 const v1 = "/v1/projects/{project_id}"
@@ -151,12 +154,13 @@ func (c *call) offsetPage(size, n int) (start, end int, next string, err error) 
 // path missing from patch is cleared), otherwise every field present in patch. Paths may be
 // dotted ("callback_settings.secret_for_overridden_callback_urls"). Fields in readOnly are
 // never changed. A path that goes through a field of d that is not an object (a list, a
-// string) is refused with a 400 before anything is changed: it names no field.
+// string) is refused with a 400 before anything is changed: it names no field. d is a
+// transient document (patchRecord's), so patch's values go in without a copy.
 func applyUpdate(d, patch doc, mask []string, readOnly ...string) error {
 	if len(mask) == 0 {
 		for k, v := range patch {
 			if !contains(readOnly, k) {
-				d[k] = cloneValue(v)
+				d[k] = v
 			}
 		}
 		return nil
@@ -195,27 +199,10 @@ func applyUpdate(d, patch doc, mask []string, readOnly ...string) error {
 		if src == nil {
 			delete(dst, last)
 		} else {
-			dst[last] = cloneValue(src)
+			dst[last] = src
 		}
 	}
 	return nil
-}
-
-// pageDoc builds the usual list answer: items, next_page_token and total_size.
-func pageDoc(key string, p page[doc]) doc {
-	items := make([]any, 0, len(p.items))
-	for _, d := range p.items {
-		items = append(items, clone(d))
-	}
-	return doc{key: items, "next_page_token": p.nextToken, "total_size": p.total}
-}
-
-// cloneOK copies the document a lookup found, so that the answer is encoded outside the lock.
-func cloneOK(d doc, err error) (any, error) {
-	if err != nil {
-		return nil, err
-	}
-	return clone(d), nil
 }
 
 // decodeRequest decodes the request body into the generated request type T. The body has
@@ -227,9 +214,23 @@ func decodeRequest[T any](c *call) (T, error) {
 		return v, errInvalid("request body is required")
 	}
 	if err := json.Unmarshal(c.raw, &v); err != nil {
-		return v, errInvalid("request body does not fit the operation's schema: %v", err)
+		return v, errInvalid("request body does not fit the operation's schema%s", decodeErrorDetail(err))
 	}
 	return v, nil
+}
+
+// decodeErrorDetail says which field a decoding error is about, without quoting the value
+// (which may be long, or a secret).
+func decodeErrorDetail(err error) string {
+	var te *json.UnmarshalTypeError
+	var pe *time.ParseError
+	switch {
+	case errors.As(err, &te) && te.Field != "":
+		return ": " + te.Field + " must be of JSON type " + jsonKind(te.Type)
+	case errors.As(err, &pe):
+		return ": a time field is not an RFC 3339 time"
+	}
+	return ""
 }
 
 // patchRecord applies the call's PATCH body to a copy of rec, as applyUpdate does: with an
@@ -258,7 +259,7 @@ func patchRecord[T any](c *call, rec T, readOnly ...string) (T, error) {
 		return out, err
 	}
 	if err := json.Unmarshal(b, &out); err != nil {
-		return out, errInvalid("the update does not fit the resource: %v", err)
+		return out, errInvalid("the update does not fit the resource%s", decodeErrorDetail(err))
 	}
 	return out, nil
 }
@@ -279,4 +280,24 @@ func intOf(v any) int {
 		return i
 	}
 	return 0
+}
+
+// jsonKind names the JSON type a Go type decodes from.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Map, reflect.Struct:
+		return "object"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "integer"
+	case reflect.Float32, reflect.Float64:
+		return "number"
+	}
+	return t.Kind().String()
 }

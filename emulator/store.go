@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"iter"
 	"sort"
 	"strings"
@@ -14,13 +13,6 @@ import (
 
 // doc is one stored resource: the JSON document as the API answers it.
 type doc = map[string]any
-
-// Collection names inside a project.
-const (
-	colWebhooks  = "webhooks"
-	colTemplates = "templates"
-	colBatches   = "batches"
-)
 
 // collection holds the records of one resource keyed by id, with the ids kept sorted. Ids
 // come from idGen, so sorted order is creation order. T is the stored record: a typed record
@@ -40,6 +32,7 @@ type index[T any] struct {
 	ids map[string][]string
 }
 
+// newCollection returns an empty collection without indexes.
 func newCollection[T any]() *collection[T] { return &collection[T]{docs: map[string]T{}} }
 
 // newIndexedCollection returns a collection with an index per field of keys.
@@ -82,6 +75,7 @@ func removeSorted(list []string, id string) []string {
 	return append(list[:i], list[i+1:]...)
 }
 
+// indexDoc adds record d, stored as id, to every index.
 func (c *collection[T]) indexDoc(id string, d T) {
 	for _, ix := range c.indexes {
 		k := ix.key(d)
@@ -89,6 +83,7 @@ func (c *collection[T]) indexDoc(id string, d T) {
 	}
 }
 
+// unindexDoc takes record d, stored as id, out of every index.
 func (c *collection[T]) unindexDoc(id string, d T) {
 	for _, ix := range c.indexes {
 		k := ix.key(d)
@@ -100,6 +95,7 @@ func (c *collection[T]) unindexDoc(id string, d T) {
 	}
 }
 
+// put stores d as id, replacing (and unindexing) any record stored as id.
 func (c *collection[T]) put(id string, d T) {
 	if old, ok := c.docs[id]; !ok {
 		c.ids = insertSorted(c.ids, id)
@@ -126,6 +122,7 @@ func (c *collection[T]) update(id string, change func(d T)) {
 	change(d)
 }
 
+// get returns the record stored as id.
 func (c *collection[T]) get(id string) (T, bool) {
 	d, ok := c.docs[id]
 	return d, ok
@@ -152,6 +149,7 @@ func (c *collection[T]) snapshot() []T {
 	return out
 }
 
+// remove deletes the record stored as id; false when there is none.
 func (c *collection[T]) remove(id string) bool {
 	d, ok := c.docs[id]
 	if !ok {
@@ -279,8 +277,7 @@ func (c *collection[T]) listFiltered(ids []string, keep func(id string) bool, ex
 type project struct {
 	mu     sync.Mutex
 	id     string
-	region string                      // the region whose URLs reach this state (see regions.go)
-	cols   map[string]*collection[doc] // the resources still kept as JSON documents
+	region string // the region whose URLs reach this state (see regions.go)
 	// messages and events hold the project's stored messages and events, typed.
 	messages *collection[*storedMessage]
 	events   *collection[*storedMessage]
@@ -298,17 +295,8 @@ type project struct {
 	consents map[string]consentLists
 	// audits[appID][identity] holds the consent audit records of one identity, oldest first.
 	audits map[string]map[string][]conversation.ConsentAuditRecord
-	// batches holds the requests of batches not yet processed.
-	batches map[string]*batchState
-}
-
-func (p *project) col(name string) *collection[doc] {
-	c, ok := p.cols[name]
-	if !ok {
-		c = newCollection[doc]()
-		p.cols[name] = c
-	}
-	return c
+	// batches holds the project's batches (Batch API).
+	batches *collection[*batchRecord]
 }
 
 // store holds every project once per region: each region of the API is a deployment of its
@@ -319,6 +307,7 @@ type store struct {
 	defaultRegion string
 }
 
+// newStore returns an empty store whose un-prefixed URLs serve defaultRegion.
 func newStore(defaultRegion string) *store {
 	return &store{projects: map[string]*project{}, defaultRegion: defaultRegion}
 }
@@ -336,7 +325,7 @@ func (s *store) in(region, id string) *project {
 	defer s.mu.Unlock()
 	p, ok := s.projects[key]
 	if !ok {
-		p = &project{id: id, cols: map[string]*collection[doc]{}, apps: newCollection[*conversation.App](), contacts: newCollection[*conversation.Contact](), conversations: newCollection[*conversation.Conversation](), webhooks: newCollection[*conversation.Webhook](), templates: newCollection[*templates.Template](), consents: map[string]consentLists{}, audits: map[string]map[string][]conversation.ConsentAuditRecord{}, batches: map[string]*batchState{}}
+		p = &project{id: id, apps: newCollection[*conversation.App](), contacts: newCollection[*conversation.Contact](), conversations: newCollection[*conversation.Conversation](), webhooks: newCollection[*conversation.Webhook](), templates: newCollection[*templates.Template](), consents: map[string]consentLists{}, audits: map[string]map[string][]conversation.ConsentAuditRecord{}, batches: newCollection[*batchRecord]()}
 		p.messages, p.events = newIndexedCollection(messageIndexes), newCollection[*storedMessage]()
 		p.region = region
 		s.projects[key] = p
@@ -344,6 +333,7 @@ func (s *store) in(region, id string) *project {
 	return p
 }
 
+// reset forgets every project.
 func (s *store) reset() {
 	s.mu.Lock()
 	s.projects = map[string]*project{}
@@ -351,8 +341,6 @@ func (s *store) reset() {
 }
 
 // Helpers to read JSON documents.
-
-func idOf(d doc) string { return str(d, "id") }
 
 // str returns the string at the dotted path in d, or "".
 func str(d doc, path ...string) string {
@@ -374,6 +362,7 @@ func dig(d doc, path ...string) any {
 	return cur
 }
 
+// obj returns v as a JSON object, or nil when it is not one.
 func obj(v any) doc {
 	switch x := v.(type) {
 	case map[string]any:
@@ -382,57 +371,16 @@ func obj(v any) doc {
 	return nil
 }
 
+// arr returns v as a JSON array, or nil when it is not one.
 func arr(v any) []any {
 	a, _ := v.([]any)
 	return a
 }
 
+// boolean returns v as a JSON boolean, false when it is not one.
 func boolean(v any) bool {
 	b, _ := v.(bool)
 	return b
-}
-
-// clone deep-copies a JSON document, so that stored state never aliases a request or an answer
-// that is being encoded elsewhere.
-func clone(d doc) doc {
-	if d == nil {
-		return nil
-	}
-	return cloneValue(d).(map[string]any)
-}
-
-func cloneValue(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(t))
-		for k, x := range t {
-			m[k] = cloneValue(x)
-		}
-		return m
-	case []any:
-		a := make([]any, len(t))
-		for i, x := range t {
-			a[i] = cloneValue(x)
-		}
-		return a
-	default:
-		return v
-	}
-}
-
-// toDoc converts a value built in Go into a JSON document.
-func toDoc(v any) doc {
-	b, _ := json.Marshal(v)
-	var d doc
-	_ = json.Unmarshal(b, &d)
-	return d
-}
-
-// jsonEqual compares two JSON values.
-func jsonEqual(a, b any) bool {
-	x, err1 := json.Marshal(a)
-	y, err2 := json.Marshal(b)
-	return err1 == nil && err2 == nil && string(x) == string(y)
 }
 
 // keep stores a message or an event in c (the project's messages or events), forgetting the

@@ -120,7 +120,8 @@ func inject(t *testing.T, emu *emulator.Server, appID string, n int) {
 // Four handler replicas over one Redis, behind a round-robin balancer, receive the emulator's
 // callbacks; every event is delivered four times at once (four webhooks to the same URL), each
 // replica's function fails at random (then the emulator retries), and yet every event is
-// processed exactly once across the replicas.
+// processed exactly once across the replicas, at no more than one Redis round trip per
+// delivery on the steady path.
 func TestFourReplicasProcessEachEventOnce(t *testing.T) {
 	rs := redistest.Start(t)
 	emu, err := emulator.Start(t.Context(), emulator.Config{RateLimit: emulator.RateLimitOff, Callbacks: emulator.CallbackConfig{
@@ -136,8 +137,11 @@ func TestFourReplicasProcessEachEventOnce(t *testing.T) {
 	byReplica := make([]int, 4)     // successful runs per replica
 	var failures, runs atomic.Int64 // runs that failed on purpose, and all runs
 	var backends []string
+	var trips []*tripCounter // each replica's round trips to Redis
 	for i := range 4 {
-		store, err := redisstore.New(rs.Client(t), redisstore.WithLease(30*time.Second))
+		rdb, tc := countedClient(t, rs)
+		trips = append(trips, tc)
+		store, err := redisstore.New(rdb, redisstore.WithLease(30*time.Second))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -167,12 +171,20 @@ func TestFourReplicasProcessEachEventOnce(t *testing.T) {
 	appID := setUp(t, emu, lb.URL, 4)
 
 	const events = 200
+	began := time.Now()
 	inject(t, emu, appID, events)
 	recs := waitDelivered(t, emu, events*4, 90*time.Second)
+	elapsed := time.Since(began)
+	var storeTrips int64
+	for _, tc := range trips {
+		storeTrips += tc.store.Load()
+	}
 
 	want := map[string]bool{}
 	statuses := map[int]int{}
+	attempts := 0
 	for _, r := range recs {
+		attempts += len(r.Attempts)
 		if r.State != emulator.CallbackDelivered {
 			t.Errorf("callback %s: %s after %d attempts", r.ID, r.State, len(r.Attempts))
 		}
@@ -187,8 +199,17 @@ func TestFourReplicasProcessEachEventOnce(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	t.Logf("%d events, %d callbacks; runs %d (%d failed on purpose); processed per replica %v; answers %v",
-		len(want), len(recs), runs.Load(), failures.Load(), byReplica, statuses)
+	// At most one round trip per delivery (a Claim carrying earlier completions), one more per
+	// failed run (its Release), the timer's writes (one per completion delay per replica at
+	// most) and, once per replica, loading the claim script.
+	tripBound := int64(attempts) + failures.Load() + 4*(int64(elapsed/redisstore.DefaultCompletionDelay)+1) + 4
+	t.Logf("%d events, %d callbacks, %d deliveries in %v; runs %d (%d failed on purpose); processed per replica %v; answers %v; "+
+		"%d round trips to Redis (%.2f per delivery, bound %d)",
+		len(want), len(recs), attempts, elapsed.Round(time.Millisecond), runs.Load(), failures.Load(), byReplica, statuses,
+		storeTrips, float64(storeTrips)/float64(attempts), tripBound)
+	if storeTrips > tripBound {
+		t.Errorf("%d round trips to Redis for %d deliveries, want at most %d", storeTrips, attempts, tripBound)
+	}
 	if len(want) != events {
 		t.Fatalf("%d distinct events in the callbacks, want %d", len(want), events)
 	}

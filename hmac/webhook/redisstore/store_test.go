@@ -62,7 +62,8 @@ func claim(t *testing.T, s *redisstore.Store, key string, want webhook.ClaimResu
 // progress, never free, while a knows it is done.
 func TestClaimCompleteAcrossReplicas(t *testing.T) {
 	srv := redistest.Start(t)
-	a := newStore(t, srv, redisstore.WithTTL(time.Hour))
+	const delay = time.Second // long enough that the checks below run before the write
+	a := newStore(t, srv, redisstore.WithTTL(time.Hour), redisstore.WithCompletionDelay(delay))
 	b := newStore(t, srv, redisstore.WithTTL(time.Hour))
 	claim(t, a, "MESSAGE_INBOUND:01A", webhook.Claimed)
 	claim(t, b, "MESSAGE_INBOUND:01A", webhook.InProgress)
@@ -77,12 +78,12 @@ func TestClaimCompleteAcrossReplicas(t *testing.T) {
 	}
 	claim(t, b, "MESSAGE_INBOUND:01A", webhook.InProgress)
 	for value(t, srv, a, "MESSAGE_INBOUND:01A") != "done" {
-		if time.Since(completed) > 5*time.Second {
-			t.Fatal("the buffered completion was not written within 5s (completion delay 50ms)")
+		if time.Since(completed) > delay+5*time.Second {
+			t.Fatalf("the buffered completion was not written within 5s of the %v completion delay", delay)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	t.Logf("completion written %v after Complete (completion delay %v)", time.Since(completed).Round(time.Millisecond), redisstore.DefaultCompletionDelay)
+	t.Logf("completion written %v after Complete (completion delay %v)", time.Since(completed).Round(time.Millisecond), delay)
 	claim(t, b, "MESSAGE_INBOUND:01A", webhook.AlreadyDone)
 	claim(t, a, "MESSAGE_INBOUND:01A", webhook.AlreadyDone)
 	ttl := srv.Client(t).PTTL(t.Context(), a.Key("MESSAGE_INBOUND:01A")).Val()
@@ -110,8 +111,8 @@ func TestCompletionDelayZeroWritesAtOnce(t *testing.T) {
 // its lease is buffered (the other replica sees it in progress until the write).
 func TestCompletionNearLeaseEndIsWrittenAtOnce(t *testing.T) {
 	srv := redistest.Start(t)
-	a := newStore(t, srv, redisstore.WithLease(time.Second), redisstore.WithTimeout(200*time.Millisecond),
-		redisstore.WithCompletionDelay(100*time.Millisecond))
+	a := newStore(t, srv, redisstore.WithLease(3*time.Second), redisstore.WithTimeout(200*time.Millisecond),
+		redisstore.WithCompletionDelay(time.Second))
 	b := newStore(t, srv)
 	claim(t, a, "early", webhook.Claimed)
 	claim(t, a, "late", webhook.Claimed)
@@ -121,7 +122,7 @@ func TestCompletionNearLeaseEndIsWrittenAtOnce(t *testing.T) {
 	if v := value(t, srv, a, "early"); v == "done" {
 		t.Fatal("a completion early in its lease was written at once, want buffered")
 	}
-	time.Sleep(750 * time.Millisecond) // 750 + 100 (delay) + 200 (timeout) > 1000 (lease)
+	time.Sleep(2 * time.Second) // 2 s + 1 s (delay) + 200 ms (timeout) > 3 s (lease)
 	if err := a.Complete(t.Context(), "late"); err != nil {
 		t.Fatal(err)
 	}
