@@ -2,6 +2,7 @@ package emulator
 
 import "github.com/relaykit/sinch-go/gen/conversation"
 
+// app returns the project's app id, or a 404 naming it. The caller holds the project lock.
 func (c *call) app(id string) (*conversation.App, error) {
 	a, ok := c.proj.apps.get(id)
 	if !ok {
@@ -16,6 +17,7 @@ type appList struct {
 	Apps []conversation.App `json:"apps"`
 }
 
+// listApps answers every app of the project in the request's region, oldest first.
 func listApps(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -26,6 +28,8 @@ func listApps(c *call) (any, error) {
 	return out, nil
 }
 
+// createApp stores a new app with the API's defaults (DISPATCH mode, metadata report view
+// NONE) after checking its channel credentials.
 func createApp(c *call) (any, error) {
 	req, err := decodeRequest[conversation.CreateAppRequest](c)
 	if err != nil {
@@ -69,6 +73,7 @@ func (c *call) withQueueStats(a conversation.App) conversation.App {
 	return a
 }
 
+// getApp answers one app with its queue_stats.
 func getApp(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -79,6 +84,7 @@ func getApp(c *call) (any, error) {
 	return c.withQueueStats(*a), nil
 }
 
+// updateApp applies a PATCH (update_mask or the fields given) to an app.
 func updateApp(c *call) (any, error) {
 	req, err := decodeRequest[conversation.UpdateAppRequest](c)
 	if err != nil && len(c.raw) > 0 {
@@ -101,6 +107,7 @@ func updateApp(c *call) (any, error) {
 	return c.withQueueStats(next), nil
 }
 
+// deleteApp removes an app and its webhooks.
 func deleteApp(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()

@@ -72,6 +72,8 @@ func roundSendAfter(t, now time.Time) time.Time {
 	return r
 }
 
+// sendBatchMessage accepts a batch of 1 to 1000 recipients, sent at once (READY) or at
+// send_after (SCHEDULED).
 func sendBatchMessage(c *call) (any, error) {
 	req, err := decodeRequest[batchRequest](c)
 	if err != nil {
@@ -248,6 +250,7 @@ func substitute(v any, params map[string]string) any {
 	return v
 }
 
+// getBatchMessage answers one batch.
 func getBatchMessage(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -258,6 +261,7 @@ func getBatchMessage(c *call) (any, error) {
 	return rec.Batch, nil
 }
 
+// listBatchMessages answers the project's batches, filtered by a metadata key and value.
 func listBatchMessages(c *call) (any, error) {
 	q := c.r.URL.Query()
 	key, val := q.Get("metadataKey"), q.Get("metadataValue")
@@ -279,6 +283,8 @@ func listBatchMessages(c *call) (any, error) {
 	return out, nil
 }
 
+// cancelBatchMessages cancels the scheduled batches named by id or by a metadata key and
+// value.
 func cancelBatchMessages(c *call) (any, error) {
 	req, err := decodeRequest[batch.CancelBatchMessagesRequest](c)
 	if err != nil && len(c.raw) > 0 {
@@ -312,6 +318,7 @@ func cancelBatchMessages(c *call) (any, error) {
 	return struct{}{}, nil
 }
 
+// createBatchContacts stores up to 1000 contacts, each with its CONTACT_CREATE.
 func createBatchContacts(c *call) (any, error) {
 	req, err := decodeRequest[batch.CreateBatchContactsRequest](c)
 	if err != nil && len(c.raw) > 0 {
@@ -330,6 +337,8 @@ func createBatchContacts(c *call) (any, error) {
 	return struct{}{}, nil
 }
 
+// deleteBatchContacts removes up to 1000 contacts, each with its CONTACT_DELETE; unknown
+// ids are skipped.
 func deleteBatchContacts(c *call) (any, error) {
 	req, err := decodeRequest[batch.DeleteBatchContactsRequest](c)
 	if err != nil && len(c.raw) > 0 {
@@ -359,10 +368,12 @@ type scheduler struct {
 	tick time.Duration
 }
 
+// newScheduler returns a scheduler polling the emulator clock every 50 ms.
 func newScheduler(s *Server) *scheduler {
 	return &scheduler{s: s, due: map[string]time.Time{}, tick: 50 * time.Millisecond}
 }
 
+// add schedules a batch of p for at.
 func (sc *scheduler) add(p *project, batchID string, at time.Time) {
 	sc.mu.Lock()
 	sc.due[dueKey(p, batchID)] = at
@@ -382,6 +393,7 @@ func dueKey(p *project, batchID string) string {
 	return p.region + "\x00" + p.id + "\x00" + batchID
 }
 
+// run processes due batches until ctx is done.
 func (sc *scheduler) run(ctx context.Context) {
 	t := time.NewTicker(sc.tick)
 	defer t.Stop()

@@ -29,6 +29,7 @@ type auditAnswer struct {
 	AuditRecords []conversation.ConsentAuditRecord `json:"audit_records"`
 }
 
+// listConsents answers one page of an app's consent list, identities sorted.
 func listConsents(c *call) (any, error) {
 	size, err := c.pageSize(10)
 	if err != nil {
@@ -52,6 +53,7 @@ func listConsents(c *call) (any, error) {
 	return out, nil
 }
 
+// listConsentAuditRecords answers the consent audit trail of one identity of an app.
 func listConsentAuditRecords(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()

@@ -7,6 +7,8 @@ import (
 	"github.com/relaykit/sinch-go/gen/conversation"
 )
 
+// contact returns the project's contact id, or a 404 naming it. The caller holds the
+// project lock.
 func (c *call) contact(id string) (*conversation.Contact, error) {
 	ct, ok := c.proj.contacts.get(id)
 	if !ok {
@@ -40,6 +42,7 @@ type contactOf struct {
 	Contact conversation.Contact `json:"contact"`
 }
 
+// createContact stores a new contact and sends CONTACT_CREATE to every app's webhooks.
 func createContact(c *call) (any, error) {
 	req, err := decodeRequest[conversation.ContactCreateRequest](c)
 	if err != nil {
@@ -60,6 +63,7 @@ func (c *call) queueContactEvent(trigger, key string, payload any) {
 	}
 }
 
+// getContact answers one contact.
 func getContact(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -70,6 +74,7 @@ func getContact(c *call) (any, error) {
 	return *ct, nil
 }
 
+// updateContact applies a PATCH to a contact and sends CONTACT_UPDATE.
 func updateContact(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -86,6 +91,7 @@ func updateContact(c *call) (any, error) {
 	return next, nil
 }
 
+// deleteContact removes a contact with its conversations and sends CONTACT_DELETE.
 func deleteContact(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -112,6 +118,9 @@ type contactMerge struct {
 	DeletedContact conversation.Contact `json:"deleted_contact"`
 }
 
+// mergeContact merges the source contact into the destination: identities the destination
+// lacks and its empty fields come from the source, whose conversations, messages and events
+// move over; the source goes, and CONTACT_MERGE is sent.
 func mergeContact(c *call) (any, error) {
 	req, err := decodeRequest[conversation.MergeContactRequest](c)
 	if err != nil && len(c.raw) > 0 {
@@ -169,6 +178,8 @@ func mergeContact(c *call) (any, error) {
 	return merged, nil
 }
 
+// getChannelProfile answers the recipient's profile name: a contact's display name, or a
+// fixed emulated name.
 func getChannelProfile(c *call) (any, error) {
 	req, err := decodeRequest[conversation.GetChannelProfileRequest](c)
 	if err != nil && len(c.raw) > 0 {
@@ -199,6 +210,7 @@ type conflictPage struct {
 	NextPageToken string `json:"next_page_token,omitempty"`
 }
 
+// listIdentityConflicts answers one page of the identities held by more than one contact.
 func listIdentityConflicts(c *call) (any, error) {
 	size, err := c.pageSize(10)
 	if err != nil {
@@ -252,6 +264,7 @@ type contactPage struct {
 	TotalSize int `json:"total_size"`
 }
 
+// listContacts answers one page of contacts, filtered by external_id, channel and identity.
 func listContacts(c *call) (any, error) {
 	size, err := c.pageSize(10)
 	if err != nil {

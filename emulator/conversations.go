@@ -2,6 +2,8 @@ package emulator
 
 import "github.com/relaykit/sinch-go/gen/conversation"
 
+// conversation returns the project's conversation id, or a 404 naming it. The caller holds
+// the project lock.
 func (c *call) conversation(id string) (*conversation.Conversation, error) {
 	conv, ok := c.proj.conversations.get(id)
 	if !ok {
@@ -38,6 +40,8 @@ type conversationCreate struct {
 	Active *bool `json:"active"`
 }
 
+// createConversation stores a conversation between an existing app and contact and sends
+// CONVERSATION_START.
 func createConversation(c *call) (any, error) {
 	req, err := decodeRequest[conversationCreate](c)
 	if err != nil && len(c.raw) > 0 {
@@ -69,6 +73,7 @@ func createConversation(c *call) (any, error) {
 	return conversationOut(*conv), nil
 }
 
+// getConversation answers one conversation.
 func getConversation(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -79,6 +84,7 @@ func getConversation(c *call) (any, error) {
 	return conversationOut(*conv), nil
 }
 
+// updateConversation applies a PATCH to a conversation; its id, app and contact stay.
 func updateConversation(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -94,6 +100,7 @@ func updateConversation(c *call) (any, error) {
 	return conversationOut(next), nil
 }
 
+// deleteConversation removes a conversation and sends CONVERSATION_DELETE.
 func deleteConversation(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -107,6 +114,7 @@ func deleteConversation(c *call) (any, error) {
 	return struct{}{}, nil
 }
 
+// stopConversation makes a conversation inactive and sends CONVERSATION_STOP.
 func stopConversation(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -130,7 +138,7 @@ func injected(c *call) (item doc, conv *conversation.Conversation, err error) {
 	if c.body == nil {
 		return nil, nil, errInvalid("request body is required")
 	}
-	item = clone(c.body)
+	item = c.body // this request's own document, turned into a record at once
 	item["id"] = c.s.newID()
 	item["conversation_id"] = conv.ID
 	item["contact_id"] = conv.ContactID
@@ -141,6 +149,7 @@ func injected(c *call) (item doc, conv *conversation.Conversation, err error) {
 	return item, conv, nil
 }
 
+// injectMessage stores a message in a conversation's history without sending it.
 func injectMessage(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -163,6 +172,7 @@ func injectMessage(c *call) (any, error) {
 	return doc{}, nil
 }
 
+// injectEvent stores an event in a conversation's history without sending it.
 func injectEvent(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -170,8 +180,10 @@ func injectEvent(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.s.keep(c.proj.events, recordFromDoc(e))
-	return doc{"event_id": idOf(e), "accepted_time": e["accept_time"]}, nil
+	rec := recordFromDoc(e)
+	c.s.keep(c.proj.events, rec)
+	// The accept time is echoed as given (conversation.InjectEventResponse would re-encode it).
+	return doc{"event_id": rec.id, "accepted_time": rec.acceptTime}, nil
 }
 
 // conversationPage is one page of listConversations: conversation.ListConversationsResponse
@@ -185,6 +197,8 @@ type conversationPage struct {
 	TotalSize int `json:"total_size"`
 }
 
+// listConversations answers one page of conversations, filtered by app, contact, active
+// channel and only_active.
 func listConversations(c *call) (any, error) {
 	size, err := c.pageSize(10)
 	if err != nil {
@@ -228,6 +242,8 @@ type recentPage struct {
 	TotalSize int `json:"total_size"`
 }
 
+// listRecentConversations answers one page of conversations, newest first unless
+// order=ASC, each with its last message.
 func listRecentConversations(c *call) (any, error) {
 	size, err := c.pageSize(10)
 	if err != nil {

@@ -335,3 +335,10 @@ func checkCallbackBodies(t *testing.T, recs []CallbackRecord) {
 		}
 	}
 }
+
+// jsonEqual compares two JSON values by their encodings.
+func jsonEqual(a, b any) bool {
+	x, err1 := json.Marshal(a)
+	y, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && string(x) == string(y)
+}

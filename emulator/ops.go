@@ -154,12 +154,13 @@ func (c *call) offsetPage(size, n int) (start, end int, next string, err error) 
 // path missing from patch is cleared), otherwise every field present in patch. Paths may be
 // dotted ("callback_settings.secret_for_overridden_callback_urls"). Fields in readOnly are
 // never changed. A path that goes through a field of d that is not an object (a list, a
-// string) is refused with a 400 before anything is changed: it names no field.
+// string) is refused with a 400 before anything is changed: it names no field. d is a
+// transient document (patchRecord's), so patch's values go in without a copy.
 func applyUpdate(d, patch doc, mask []string, readOnly ...string) error {
 	if len(mask) == 0 {
 		for k, v := range patch {
 			if !contains(readOnly, k) {
-				d[k] = cloneValue(v)
+				d[k] = v
 			}
 		}
 		return nil
@@ -198,27 +199,10 @@ func applyUpdate(d, patch doc, mask []string, readOnly ...string) error {
 		if src == nil {
 			delete(dst, last)
 		} else {
-			dst[last] = cloneValue(src)
+			dst[last] = src
 		}
 	}
 	return nil
-}
-
-// pageDoc builds the usual list answer: items, next_page_token and total_size.
-func pageDoc(key string, p page[doc]) doc {
-	items := make([]any, 0, len(p.items))
-	for _, d := range p.items {
-		items = append(items, clone(d))
-	}
-	return doc{key: items, "next_page_token": p.nextToken, "total_size": p.total}
-}
-
-// cloneOK copies the document a lookup found, so that the answer is encoded outside the lock.
-func cloneOK(d doc, err error) (any, error) {
-	if err != nil {
-		return nil, err
-	}
-	return clone(d), nil
 }
 
 // decodeRequest decodes the request body into the generated request type T. The body has

@@ -26,6 +26,8 @@ type projectSettingsAnswer struct {
 	Settings projectSettingsContent `json:"settings"`
 }
 
+// createProjectSettings stores the project's settings; a project has one set (400 when it
+// exists).
 func createProjectSettings(c *call) (any, error) {
 	// The body is a conversation.CreateProjectSettingsRequest; it is read into the stored form
 	// directly so that a contact_settings given with false stays. An empty body creates empty
@@ -46,6 +48,7 @@ func createProjectSettings(c *call) (any, error) {
 	return projectSettings(c), nil
 }
 
+// getProjectSettings answers the project's settings.
 func getProjectSettings(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -55,6 +58,7 @@ func getProjectSettings(c *call) (any, error) {
 	return projectSettings(c), nil
 }
 
+// updateProjectSettings applies a PATCH to the project's settings.
 func updateProjectSettings(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -74,6 +78,7 @@ func projectSettings(c *call) projectSettingsAnswer {
 	return projectSettingsAnswer{ProjectID: c.projectID, Settings: *c.proj.settings}
 }
 
+// deleteProjectSettings removes the project's settings.
 func deleteProjectSettings(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()

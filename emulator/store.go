@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"iter"
 	"sort"
 	"strings"
@@ -33,6 +32,7 @@ type index[T any] struct {
 	ids map[string][]string
 }
 
+// newCollection returns an empty collection without indexes.
 func newCollection[T any]() *collection[T] { return &collection[T]{docs: map[string]T{}} }
 
 // newIndexedCollection returns a collection with an index per field of keys.
@@ -75,6 +75,7 @@ func removeSorted(list []string, id string) []string {
 	return append(list[:i], list[i+1:]...)
 }
 
+// indexDoc adds record d, stored as id, to every index.
 func (c *collection[T]) indexDoc(id string, d T) {
 	for _, ix := range c.indexes {
 		k := ix.key(d)
@@ -82,6 +83,7 @@ func (c *collection[T]) indexDoc(id string, d T) {
 	}
 }
 
+// unindexDoc takes record d, stored as id, out of every index.
 func (c *collection[T]) unindexDoc(id string, d T) {
 	for _, ix := range c.indexes {
 		k := ix.key(d)
@@ -93,6 +95,7 @@ func (c *collection[T]) unindexDoc(id string, d T) {
 	}
 }
 
+// put stores d as id, replacing (and unindexing) any record stored as id.
 func (c *collection[T]) put(id string, d T) {
 	if old, ok := c.docs[id]; !ok {
 		c.ids = insertSorted(c.ids, id)
@@ -119,6 +122,7 @@ func (c *collection[T]) update(id string, change func(d T)) {
 	change(d)
 }
 
+// get returns the record stored as id.
 func (c *collection[T]) get(id string) (T, bool) {
 	d, ok := c.docs[id]
 	return d, ok
@@ -145,6 +149,7 @@ func (c *collection[T]) snapshot() []T {
 	return out
 }
 
+// remove deletes the record stored as id; false when there is none.
 func (c *collection[T]) remove(id string) bool {
 	d, ok := c.docs[id]
 	if !ok {
@@ -302,6 +307,7 @@ type store struct {
 	defaultRegion string
 }
 
+// newStore returns an empty store whose un-prefixed URLs serve defaultRegion.
 func newStore(defaultRegion string) *store {
 	return &store{projects: map[string]*project{}, defaultRegion: defaultRegion}
 }
@@ -327,6 +333,7 @@ func (s *store) in(region, id string) *project {
 	return p
 }
 
+// reset forgets every project.
 func (s *store) reset() {
 	s.mu.Lock()
 	s.projects = map[string]*project{}
@@ -334,8 +341,6 @@ func (s *store) reset() {
 }
 
 // Helpers to read JSON documents.
-
-func idOf(d doc) string { return str(d, "id") }
 
 // str returns the string at the dotted path in d, or "".
 func str(d doc, path ...string) string {
@@ -357,6 +362,7 @@ func dig(d doc, path ...string) any {
 	return cur
 }
 
+// obj returns v as a JSON object, or nil when it is not one.
 func obj(v any) doc {
 	switch x := v.(type) {
 	case map[string]any:
@@ -365,57 +371,16 @@ func obj(v any) doc {
 	return nil
 }
 
+// arr returns v as a JSON array, or nil when it is not one.
 func arr(v any) []any {
 	a, _ := v.([]any)
 	return a
 }
 
+// boolean returns v as a JSON boolean, false when it is not one.
 func boolean(v any) bool {
 	b, _ := v.(bool)
 	return b
-}
-
-// clone deep-copies a JSON document, so that stored state never aliases a request or an answer
-// that is being encoded elsewhere.
-func clone(d doc) doc {
-	if d == nil {
-		return nil
-	}
-	return cloneValue(d).(map[string]any)
-}
-
-func cloneValue(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(t))
-		for k, x := range t {
-			m[k] = cloneValue(x)
-		}
-		return m
-	case []any:
-		a := make([]any, len(t))
-		for i, x := range t {
-			a[i] = cloneValue(x)
-		}
-		return a
-	default:
-		return v
-	}
-}
-
-// toDoc converts a value built in Go into a JSON document.
-func toDoc(v any) doc {
-	b, _ := json.Marshal(v)
-	var d doc
-	_ = json.Unmarshal(b, &d)
-	return d
-}
-
-// jsonEqual compares two JSON values.
-func jsonEqual(a, b any) bool {
-	x, err1 := json.Marshal(a)
-	y, err2 := json.Marshal(b)
-	return err1 == nil && err2 == nil && string(x) == string(y)
 }
 
 // keep stores a message or an event in c (the project's messages or events), forgetting the

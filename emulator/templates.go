@@ -43,6 +43,8 @@ func fillTemplateID(r *http.Request, raw []byte) []byte {
 	return out
 }
 
+// template returns the project's template id, or a 404 naming it. The caller holds the
+// project lock.
 func (c *call) template(id string) (*templates.Template, error) {
 	t, ok := c.proj.templates.get(id)
 	if !ok {
@@ -83,6 +85,8 @@ func sameContent(a, b templates.TemplateTranslation) bool {
 	return err1 == nil && err2 == nil && string(x) == string(y)
 }
 
+// createTemplate stores a new template at version 1, its translations stamped with that
+// version and the time.
 func createTemplate(c *call) (any, error) {
 	req, err := decodeRequest[templates.CreateTemplateRequest](c)
 	if err != nil {
@@ -127,6 +131,7 @@ func checkDefaultTranslation(t *templates.Template) error {
 	return errInvalid("default_translation %q is not one of the template's translations", t.DefaultTranslation)
 }
 
+// getTemplate answers one template.
 func getTemplate(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -147,6 +152,8 @@ type templateUpdate struct {
 	Version *int32 `json:"version"`
 }
 
+// updateTemplate replaces a template (PUT) with the next version; a version in the body
+// must be the current one (412 otherwise).
 func updateTemplate(c *call) (any, error) {
 	req, err := decodeRequest[templateUpdate](c)
 	if err != nil {
@@ -180,6 +187,7 @@ func updateTemplate(c *call) (any, error) {
 	return *t, nil
 }
 
+// deleteTemplate removes a template.
 func deleteTemplate(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -195,6 +203,7 @@ type templateList struct {
 	Templates []templates.Template `json:"templates"`
 }
 
+// listTemplates answers every template of the project.
 func listTemplates(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -212,6 +221,8 @@ type translationList struct {
 	Translations []templates.TemplateTranslation `json:"translations"`
 }
 
+// listTemplateTranslations answers a template's translations, filtered by language_code and
+// translation_version ("latest" or empty: any).
 func listTemplateTranslations(c *call) (any, error) {
 	lang, ver := c.query("language_code"), c.query("translation_version")
 	c.proj.mu.Lock()

@@ -5,6 +5,8 @@ import "github.com/relaykit/sinch-go/gen/conversation"
 // maxWebhooksPerApp is the API's limit.
 const maxWebhooksPerApp = 5
 
+// webhook returns the project's webhook id, or a 404 naming it. The caller holds the
+// project lock.
 func (c *call) webhook(id string) (*conversation.Webhook, error) {
 	w, ok := c.proj.webhooks.get(id)
 	if !ok {
@@ -42,6 +44,8 @@ func (c *call) checkWebhook(w *conversation.Webhook, self string) error {
 	return nil
 }
 
+// createWebhook stores a new webhook (target_type HTTP unless given) once the per-app rules
+// hold.
 func createWebhook(c *call) (any, error) {
 	req, err := decodeRequest[conversation.CreateWebhookRequest](c)
 	if err != nil {
@@ -68,6 +72,7 @@ func createWebhook(c *call) (any, error) {
 	return *w, nil
 }
 
+// getWebhook answers one webhook.
 func getWebhook(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -78,6 +83,7 @@ func getWebhook(c *call) (any, error) {
 	return *w, nil
 }
 
+// updateWebhook applies a PATCH to a webhook, then checks the per-app rules again.
 func updateWebhook(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -96,6 +102,7 @@ func updateWebhook(c *call) (any, error) {
 	return next, nil
 }
 
+// deleteWebhook removes a webhook.
 func deleteWebhook(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -111,6 +118,7 @@ type webhookList struct {
 	Webhooks []conversation.Webhook `json:"webhooks"`
 }
 
+// listWebhooks answers the webhooks of one app.
 func listWebhooks(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
