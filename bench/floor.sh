@@ -8,29 +8,15 @@ cd "$(dirname "$0")/.."
 rounds=${1:-3}
 secs=${2:-5}
 conns=${3:-16}
-if ! command -v wrk >/dev/null; then
-  { apt-get update -qq && apt-get install -y -qq wrk; } >/dev/null
-fi
+source bench/lib.sh
 emu_port=18180 emu_batch_port=18181 bare_port=18190
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
-mkdir -p .cache
-go build -o .cache/sinch ./cmd/sinch
+start_emulator $emu_port $emu_batch_port
 go build -o .cache/bare ./bench/bare
-.cache/sinch emulator --addr 127.0.0.1:$emu_port --batch-addr 127.0.0.1:$emu_batch_port --rate-limit 0 --ingress-rate 0 >/dev/null 2>&1 &
-pids+=($!)
 .cache/bare -addr 127.0.0.1:$bare_port &
-pids+=($!)
-wait_for() { for _ in $(seq 1 120); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0; sleep 0.25; done; echo "port $1 never answered" >&2; exit 1; }
+started
 wait_for $emu_port
 wait_for $bare_port
-SINCH_BENCH_APP=$(curl -s -X POST -H 'Authorization: Bearer bench-token' -H 'Content-Type: application/json' \
-  -d '{"display_name":"bench","channel_credentials":[{"channel":"SMS","static_bearer":{"claimed_identity":"bench","token":"bench"}}]}' \
-  "http://127.0.0.1:$emu_port/v1/projects/bench-project/apps" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
-export SINCH_BENCH_APP
-[ -n "$SINCH_BENCH_APP" ] || { echo "could not create the bench app" >&2; exit 1; }
-run() { wrk -t2 -c"$conns" -d"${secs}s" -s bench/send.lua "http://127.0.0.1:$1" | tail -1; }
+create_bench_app $emu_port
 echo "wrk: 2 threads, $conns connections, ${secs}s per run, $rounds rounds, POST messages:send; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 emu_all=() bare_all=()
 for i in $(seq 1 "$rounds"); do

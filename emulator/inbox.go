@@ -525,10 +525,9 @@ func (s *Server) viewMessage(d *storedMessage, event bool, templates templateLoo
 	if order == nil {
 		order = []channelIdentity{{m.Channel, m.Identity}}
 	}
-	for _, r := range s.traces.reports(m.ID) {
-		st := inbox.Step{Status: r.Status, Channel: r.Channel, Identity: r.Identity, At: r.At, Reason: r.Reason, ReasonText: r.Detail}
-		if st.ReasonText == "" {
-			st.ReasonText = reasonText[st.Reason]
+	for _, st := range s.traces.reports(m.ID) {
+		if st.Detail == "" {
+			st.Detail = reasonText[st.Reason]
 		}
 		m.Path = append(m.Path, st)
 	}

@@ -132,7 +132,7 @@ func TestInboxStateShowsThreadsAndDeliveryPaths(t *testing.T) {
 	if strings.Join(path, " ") != want || m.Channel != "WHATSAPP" {
 		t.Fatalf("path %v on %s; want %s on WHATSAPP", path, m.Channel, want)
 	}
-	if m.Path[1].ReasonText == "" {
+	if m.Path[1].Detail == "" {
 		t.Fatal("the switch has no reason text")
 	}
 	if len(m.Renderings) != 2 || m.Renderings[0].Channel != "SMS" || m.Renderings[1].Channel != "WHATSAPP" {

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/relaykit/sinch-go/emulator/inbox"
 	"github.com/relaykit/sinch-go/emulator/transcode"
 	"github.com/relaykit/sinch-go/gen/conversation"
 )
@@ -29,15 +30,8 @@ type MessageTrace struct {
 	Channels []TraceChannel `json:"channels"`
 }
 
-// TraceReport is one delivery report of a message.
-type TraceReport struct {
-	Channel  string    `json:"channel"`
-	Identity string    `json:"identity"`
-	Status   string    `json:"status"`
-	Reason   string    `json:"reason,omitempty"`
-	Detail   string    `json:"reason_description,omitempty"`
-	At       time.Time `json:"at"`
-}
+// TraceReport is one delivery report of a message: the inbox shows the same records.
+type TraceReport = inbox.Step
 
 // TraceChannel is one channel a message was tried on, with the message in that channel's
 // form.

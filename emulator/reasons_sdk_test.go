@@ -27,18 +27,11 @@ func TestSDKChannelRuleReasonCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	trace := func(id string, n int) []string {
-		deadline := time.Now().Add(5 * time.Second)
-		for {
-			tr, _ := srv.MessageTrace("", id)
-			var got []string
-			for _, r := range tr.Path {
-				got = append(got, r.Channel+":"+r.Status+":"+r.Reason)
-			}
-			if len(got) >= n || time.Now().After(deadline) {
-				return got
-			}
-			time.Sleep(5 * time.Millisecond)
+		var got []string
+		for _, r := range waitForTrace(srv, id, func(tr emulator.MessageTrace) bool { return len(tr.Path) >= n }).Path {
+			got = append(got, r.Channel+":"+r.Status+":"+r.Reason)
 		}
+		return got
 	}
 	card, err := cv.Messages.Send(ctx, conversation.SendMessageRequest{
 		AppID:     app.ID,
@@ -62,5 +55,18 @@ func TestSDKChannelRuleReasonCodes(t *testing.T) {
 	}
 	if got := trace(long.MessageID, 1); len(got) != 1 || got[0] != "SMS:FAILED:MESSAGE_SPLIT_REQUIRED" {
 		t.Errorf("SMS over one part: %v, want SMS:FAILED:MESSAGE_SPLIT_REQUIRED", got)
+	}
+}
+
+// waitForTrace polls the emulator's trace of a message until done accepts it, for 5 seconds at
+// most, and returns the last trace read (the caller checks it).
+func waitForTrace(srv *emulator.Server, messageID string, done func(emulator.MessageTrace) bool) emulator.MessageTrace {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		tr, _ := srv.MessageTrace("", messageID)
+		if done(tr) || time.Now().After(deadline) {
+			return tr
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

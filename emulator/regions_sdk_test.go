@@ -17,18 +17,7 @@ import (
 // client, as with separate regional deployments.
 func TestSDKRegionsKeepTheirOwnData(t *testing.T) {
 	srv := start(t, emulator.Config{RateLimit: emulator.RateLimitOff})
-	info := srv.Info()
-	regional := func(region string) *sinch.Client {
-		r := info.Regions[region]
-		c, err := sinch.NewClient(sinch.WithProjectID("regions"), sinch.WithOAuth2("key-id", "key-secret"),
-			sinch.WithConversationURL(r.ConversationURL), sinch.WithTemplateURL(r.TemplateURL), sinch.WithBatchURL(r.BatchURL),
-			sinch.WithAuthURL(info.TokenURL), sinch.WithMaxRetries(0))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
-	eu, us := regional("eu").Conversation, regional("us").Conversation
+	eu, us := regionalClient(t, srv, "regions", "eu").Conversation, regionalClient(t, srv, "regions", "us").Conversation
 	ctx := context.Background()
 	app, err := eu.Apps.Create(ctx, conversation.CreateAppRequest{DisplayName: "EU", ChannelCredentials: []conversation.ChannelCredentials{
 		{Channel: "SMS", StaticBearer: conversation.StaticBearerCredential{ClaimedIdentity: "plan", Token: "t"}},
@@ -69,4 +58,19 @@ func TestSDKRegionsKeepTheirOwnData(t *testing.T) {
 	if n != 1 {
 		t.Errorf("the EU URL lists %d contacts, want 1", n)
 	}
+}
+
+// regionalClient returns an SDK client of the project for one region of the emulator, with
+// that region's URLs from Server.Info and OAuth2 through the emulator's token endpoint.
+func regionalClient(t *testing.T, srv *emulator.Server, project, region string) *sinch.Client {
+	t.Helper()
+	info := srv.Info()
+	r := info.Regions[region]
+	c, err := sinch.NewClient(sinch.WithProjectID(project), sinch.WithOAuth2("key-id", "key-secret"),
+		sinch.WithConversationURL(r.ConversationURL), sinch.WithTemplateURL(r.TemplateURL), sinch.WithBatchURL(r.BatchURL),
+		sinch.WithAuthURL(info.TokenURL), sinch.WithMaxRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

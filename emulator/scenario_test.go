@@ -72,19 +72,7 @@ func TestScenarioSeedGotchas(t *testing.T) {
 		IngressQueue: 50,
 		Callbacks:    emulator.CallbackConfig{StepDelay: time.Millisecond, InitialBackoff: 5 * time.Millisecond},
 	})
-	info := srv.Info()
-	regional := func(region string) *sinch.Client {
-		t.Helper()
-		r := info.Regions[region]
-		c, err := sinch.NewClient(sinch.WithProjectID(project), sinch.WithOAuth2("key-id", "key-secret"),
-			sinch.WithConversationURL(r.ConversationURL), sinch.WithTemplateURL(r.TemplateURL), sinch.WithBatchURL(r.BatchURL),
-			sinch.WithAuthURL(info.TokenURL), sinch.WithMaxRetries(0))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
-	eu, us := regional("eu"), regional("us")
+	eu, us := regionalClient(t, srv, project, "eu"), regionalClient(t, srv, project, "us")
 	ch := func(c string) conversation.ConversationChannel { return conversation.ConversationChannel(c) }
 	bearer := func(c, id string) conversation.ChannelCredentials {
 		return conversation.ChannelCredentials{Channel: ch(c), StaticBearer: conversation.StaticBearerCredential{ClaimedIdentity: id, Token: "tok"}}

@@ -3,7 +3,6 @@ package emulator_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/relaykit/sinch-go/emulator"
 	"github.com/relaykit/sinch-go/gen/conversation"
@@ -35,15 +34,9 @@ func TestSDKTemplateMessageTraceShowsItsText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		tr, ok := srv.MessageTrace("", sent.MessageID)
-		if ok && len(tr.Channels) == 1 && tr.Channels[0].Text == "Your code is 8133" {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("trace %+v: want one SMS channel with the text %q", tr, "Your code is 8133")
-		}
-		time.Sleep(5 * time.Millisecond)
+	const want = "Your code is 8133"
+	ok := func(tr emulator.MessageTrace) bool { return len(tr.Channels) == 1 && tr.Channels[0].Text == want }
+	if tr := waitForTrace(srv, sent.MessageID, ok); !ok(tr) {
+		t.Fatalf("trace %+v: want one SMS channel with the text %q", tr, want)
 	}
 }

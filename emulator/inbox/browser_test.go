@@ -329,6 +329,8 @@ func TestInboxInChromium(t *testing.T) {
 		chromedp.WaitVisible(css(msg(textID)+` li[data-status="SWITCHING_CHANNEL"]`)),
 	)
 	waitText(t, bctx, msg(textID)+` li[data-status="SWITCHING_CHANNEL"] .reason`, "RECIPIENT_NOT_REACHABLE")
+	// ... with the report's reason description after it.
+	waitText(t, bctx, msg(textID)+` li[data-status="SWITCHING_CHANNEL"] .reason`, "RECIPIENT_NOT_REACHABLE: ")
 	do("the choice shows its reply buttons on WhatsApp",
 		chromedp.WaitVisible(css(delivered(choiceID, "WHATSAPP")+` .buttons button[data-postback="slot-morning"]`)),
 		chromedp.WaitVisible(css(msg(choiceID)+` .buttons button[data-postback="slot-evening"]`)))

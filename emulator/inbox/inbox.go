@@ -122,15 +122,17 @@ type Message struct {
 	Renderings []Rendering `json:"renderings,omitempty"`
 }
 
-// Step is one step of a message's delivery.
+// Step is one step of a message's delivery: a delivery report (the emulator's traces hold the
+// same records).
 type Step struct {
-	Status   string    `json:"status"`
-	Channel  string    `json:"channel,omitempty"`
-	Identity string    `json:"identity,omitempty"`
-	At       time.Time `json:"at"`
-	// Reason and ReasonText say why a channel was switched or the message failed.
-	Reason     string `json:"reason,omitempty"`
-	ReasonText string `json:"reason_text,omitempty"`
+	Channel  string `json:"channel"`
+	Identity string `json:"identity"`
+	Status   string `json:"status"`
+	// Reason and Detail say why a channel was switched or the message failed: the report's
+	// reason code and description.
+	Reason string    `json:"reason,omitempty"`
+	Detail string    `json:"reason_description,omitempty"`
+	At     time.Time `json:"at"`
 }
 
 // Rendering is an app message as one channel receives it (the emulator's transcoder).

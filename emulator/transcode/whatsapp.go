@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/relaykit/sinch-go/gen/conversation"
 )
 
 // WhatsApp payloads follow the WhatsApp Cloud API message object (messaging_product,
@@ -285,6 +287,22 @@ func whatsAppList(r *Result, v view, o Options) any {
 	return m
 }
 
+// typedEntries sets out[key], when list is not empty, to one {field: value, "type": kind}
+// object per entry (a WhatsApp contact's phones, emails and urls).
+func typedEntries[T any](out obj, key, field string, list []T, entry func(T) (value, kind string)) {
+	if len(list) == 0 {
+		return
+	}
+	xs := make([]any, len(list))
+	for i, x := range list {
+		value, kind := entry(x)
+		e := obj{field: value}
+		set(e, "type", kind)
+		xs[i] = e
+	}
+	out[key] = xs
+}
+
 func whatsAppContact(v view) obj {
 	c := v.contact
 	name := obj{"formatted_name": c.Name.FullName}
@@ -294,33 +312,9 @@ func whatsAppContact(v view) obj {
 	set(name, "prefix", c.Name.Prefix)
 	set(name, "suffix", c.Name.Suffix)
 	out := obj{"name": name}
-	if len(c.PhoneNumbers) > 0 {
-		ps := make([]any, len(c.PhoneNumbers))
-		for i, p := range c.PhoneNumbers {
-			e := obj{"phone": p.PhoneNumber}
-			set(e, "type", p.Type)
-			ps[i] = e
-		}
-		out["phones"] = ps
-	}
-	if len(c.EmailAddresses) > 0 {
-		es := make([]any, len(c.EmailAddresses))
-		for i, e := range c.EmailAddresses {
-			x := obj{"email": e.EmailAddress}
-			set(x, "type", e.Type)
-			es[i] = x
-		}
-		out["emails"] = es
-	}
-	if len(c.Urls) > 0 {
-		us := make([]any, len(c.Urls))
-		for i, u := range c.Urls {
-			x := obj{"url": u.URL}
-			set(x, "type", u.Type)
-			us[i] = x
-		}
-		out["urls"] = us
-	}
+	typedEntries(out, "phones", "phone", c.PhoneNumbers, func(p conversation.PhoneNumberInfo) (string, string) { return p.PhoneNumber, p.Type })
+	typedEntries(out, "emails", "email", c.EmailAddresses, func(e conversation.EmailInfo) (string, string) { return e.EmailAddress, e.Type })
+	typedEntries(out, "urls", "url", c.Urls, func(u conversation.URLInfo) (string, string) { return u.URL, u.Type })
 	if len(c.Addresses) > 0 {
 		as := make([]any, len(c.Addresses))
 		for i, a := range c.Addresses {

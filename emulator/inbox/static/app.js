@@ -432,7 +432,7 @@ function drawPath(m) {
     ontoggle: (e) => { if (e.target.open) ui.openPaths.add(m.id); else ui.openPaths.delete(m.id); } },
     h("summary", { "aria-label": "Delivery path" }, label),
     h("ol", {}, path.length ? path.map((s) => h("li", { dataset: { status: s.status } }, `${time(s.at)} `, h("span", { class: "st " + s.status }, s.status), s.channel ? ` ${chan(s.channel)} ${s.identity || ""}` : "",
-      s.reason ? h("div", { class: "reason" }, `${s.reason}${s.reason_text ? ": " + s.reason_text : ""}`) : null))
+      s.reason ? h("div", { class: "reason" }, `${s.reason}${s.reason_description ? ": " + s.reason_description : ""}`) : null))
       : h("li", {}, "accepted, waiting for the channel")));
   return details;
 }
