@@ -1,8 +1,10 @@
 package emulator
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -12,8 +14,10 @@ import (
 )
 
 // A target that does not answer holds at most MaxQueued callbacks; the ones past the bound
-// are not sent, and their records say FAILED and why.
+// are not sent, and their records say FAILED and why. The log says so once per spell of
+// refusals, not once per callback.
 func TestCallbackQueueIsBounded(t *testing.T) {
+	var logged syncBuffer
 	release := make(chan struct{})
 	hold := newHTTPServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		<-release
@@ -24,6 +28,7 @@ func TestCallbackQueueIsBounded(t *testing.T) {
 		c.Callbacks.InFlight = 1
 		c.Callbacks.RatePerApp = 1000
 		c.Callbacks.Timeout = 10 * time.Second
+		c.Logger = slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	})
 	app := e.createApp("DISPATCH")
 	hook := e.webhook(app, hold+"/hook", "", "MESSAGE_SUBMIT")
@@ -53,6 +58,27 @@ func TestCallbackQueueIsBounded(t *testing.T) {
 	if want := sends - 1 - 5; dropped != want {
 		t.Fatalf("%d callbacks recorded as not sent, want %d", dropped, want)
 	}
+	if n := strings.Count(logged.String(), "queue is full"); n != 1 {
+		t.Fatalf("%d warnings about the full queue, want 1:\n%s", n, logged.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writers (a log handler's output).
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
 
 // Several callbacks go to one target at once (InFlight), while each message's own callbacks

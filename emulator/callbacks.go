@@ -112,23 +112,30 @@ type outbound struct {
 type dispatcher struct {
 	s       *Server
 	mu      sync.Mutex
-	queues  map[string]*cbQueue      // by queueKey; removed once drained
+	queues  map[queueKey]*cbQueue    // removed once drained
 	limits  map[string]*rate.Limiter // by project and app; idle ones are pruned
 	records []*CallbackRecord
 	// recordBytes is the total size of the records' bodies.
 	recordBytes int
 	wg          sync.WaitGroup
 	stopped     bool
+	// fullN and fullText cache fullError's last text.
+	fullN    int
+	fullText string
 }
 
 // cbQueue is one target's queue. Its fields are guarded by dispatcher.mu.
 type cbQueue struct {
-	key     string
-	items   []outbound
-	busy    map[string]bool // lanes with a callback on its way
-	workers int
-	lim     *rate.Limiter
-	wake    *sync.Cond // signalled when a lane frees up or an item arrives
+	key   queueKey
+	items []outbound
+	// refusing is set while the queue is full and refusing callbacks: only the first refusal
+	// of such a spell is logged (each refused callback's record says so), so that a load test
+	// overflowing a slow target does not also flood the log.
+	refusing bool
+	busy     map[string]bool // lanes with a callback on its way
+	workers  int
+	lim      *rate.Limiter
+	wake     *sync.Cond // signalled when a lane frees up or an item arrives
 }
 
 // maxLaneScan bounds how far a worker looks past the head of a queue for a callback whose
@@ -159,9 +166,7 @@ const maxIdleLimiters = 1024
 // queueKey names the queue of one target: the project, the webhook (or "callback_url" for a
 // message's own callback URL) and the target, so that a per-message callback_url shares its
 // queue with no other project's or target's callbacks.
-func queueKey(projectID string, h webhookRef) string {
-	return projectID + "\x00" + h.id + "\x00" + h.target
-}
+type queueKey struct{ projectID, webhookID, target string }
 
 // limiter returns the token bucket of one app. The caller holds d.mu.
 func (d *dispatcher) limiter(projectID, appID string) *rate.Limiter {
@@ -184,7 +189,7 @@ func (d *dispatcher) limiter(projectID, appID string) *rate.Limiter {
 }
 
 func newDispatcher(s *Server) *dispatcher {
-	return &dispatcher{s: s, queues: map[string]*cbQueue{}, limits: map[string]*rate.Limiter{}}
+	return &dispatcher{s: s, queues: map[queueKey]*cbQueue{}, limits: map[string]*rate.Limiter{}}
 }
 
 // send queues one callback body for each webhook; it returns the id of the last record.
@@ -210,7 +215,7 @@ func (d *dispatcher) send(projectID, appID, trigger string, hooks []webhookRef, 
 		d.records = append(d.records, rec)
 		d.recordBytes += len(body)
 		d.trimRecords()
-		key := queueKey(projectID, h)
+		key := queueKey{projectID, h.id, h.target}
 		q, ok := d.queues[key]
 		if !ok {
 			q = &cbQueue{key: key, busy: map[string]bool{}, lim: d.limiter(projectID, appID)}
@@ -219,11 +224,14 @@ func (d *dispatcher) send(projectID, appID, trigger string, hooks []webhookRef, 
 		}
 		if len(q.items) >= cfg.MaxQueued {
 			rec.State = CallbackFailed
-			rec.Attempts = append(rec.Attempts, CallbackAttempt{At: now,
-				Error: fmt.Sprintf("not sent: %d callbacks were already waiting for this target (CallbackConfig.MaxQueued)", len(q.items))})
-			d.s.log.Warn("callback dropped: the target's queue is full", "webhook", h.id, "trigger", trigger, "queued", len(q.items))
+			rec.Attempts = append(rec.Attempts, CallbackAttempt{At: now, Error: d.fullError(len(q.items))})
+			if !q.refusing {
+				q.refusing = true
+				d.s.log.Warn("callbacks dropped: the target's queue is full; the callback history marks each one FAILED", "webhook", h.id, "trigger", trigger, "queued", len(q.items))
+			}
 			continue
 		}
+		q.refusing = false
 		q.items = append(q.items, outbound{rec: rec, secret: h.secret, lane: lane})
 		if q.workers < cfg.InFlight {
 			q.workers++
@@ -234,6 +242,16 @@ func (d *dispatcher) send(projectID, appID, trigger string, hooks []webhookRef, 
 		}
 	}
 	return id
+}
+
+// fullError is the error recorded for a callback refused by a full queue of n callbacks; the
+// text of the last n is kept, since n is nearly always CallbackConfig.MaxQueued. The caller
+// holds d.mu.
+func (d *dispatcher) fullError(n int) string {
+	if d.fullN != n || d.fullText == "" {
+		d.fullN, d.fullText = n, fmt.Sprintf("not sent: %d callbacks were already waiting for this target (CallbackConfig.MaxQueued)", n)
+	}
+	return d.fullText
 }
 
 // next takes the next callback of q that may go now, waiting while none may; ok is false

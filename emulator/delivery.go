@@ -64,11 +64,38 @@ var reasonText = map[string]string{
 
 // reasonDoc is the reason object of a delivery report with the given code and description
 // (the code's usual text when detail is "").
-func reasonDoc(code, detail string) doc {
+func reasonDoc(code, detail string) *deliveryReason {
 	if detail == "" {
 		detail = reasonText[code]
 	}
-	return doc{"code": code, "description": detail, "sub_code": "UNSPECIFIED_SUB_CODE"}
+	return &deliveryReason{Code: code, Description: detail, SubCode: "UNSPECIFIED_SUB_CODE"}
+}
+
+// deliveryReason is the reason of a FAILED or SWITCHING_CHANNEL delivery report.
+type deliveryReason struct {
+	Code        string `json:"code"`
+	Description string `json:"description"`
+	SubCode     string `json:"sub_code"`
+}
+
+// channelIdentityOf is the channel identity of a report or record.
+func channelIdentityOf(channel, identity, appID string) conversation.ChannelIdentity {
+	return conversation.ChannelIdentity{Channel: channelOf(channel), Identity: identity, AppID: appID}
+}
+
+// deliveryReport is the message_delivery_report of a MESSAGE_DELIVERY callback. Its fields
+// are in the order of their names, so that it encodes as the JSON document it replaced.
+type deliveryReport struct {
+	BatchID         string                       `json:"batch_id,omitempty"`
+	ChannelIdentity conversation.ChannelIdentity `json:"channel_identity"`
+	ContactID       string                       `json:"contact_id,omitempty"`
+	ConversationID  string                       `json:"conversation_id,omitempty"`
+	MessageID       string                       `json:"message_id"`
+	MessageIndex    *int                         `json:"message_index,omitempty"` // set with BatchID
+	Metadata        string                       `json:"metadata,omitempty"`
+	ProcessingMode  string                       `json:"processing_mode"`
+	Reason          *deliveryReason              `json:"reason,omitempty"`
+	Status          string                       `json:"status"`
 }
 
 // sendInput is one message to send, from messages:send or from a batch.
@@ -340,25 +367,19 @@ func (s *Server) report(p *project, sim *simulation, st deliveryStep) {
 			return
 		}
 	}
-	report := doc{
-		"message_id":       sim.messageID,
-		"status":           st.status,
-		"channel_identity": doc{"channel": st.ci.channel, "identity": st.ci.identity, "app_id": sim.appID},
-		"processing_mode":  sim.mode,
+	report := deliveryReport{
+		MessageID: sim.messageID, Status: st.status, ProcessingMode: sim.mode,
+		ChannelIdentity: channelIdentityOf(st.ci.channel, st.ci.identity, sim.appID),
+		ConversationID:  sim.conversationID, Metadata: sim.metadata,
 	}
 	if sim.conversationID != "" {
-		report["conversation_id"] = sim.conversationID
-		report["contact_id"] = sim.contactID
-	}
-	if sim.metadata != "" {
-		report["metadata"] = sim.metadata
+		report.ContactID = sim.contactID
 	}
 	if st.reason != "" {
-		report["reason"] = reasonDoc(st.reason, st.detail)
+		report.Reason = reasonDoc(st.reason, st.detail)
 	}
 	if sim.batchID != "" && st.status == "FAILED" {
-		report["batch_id"] = sim.batchID
-		report["message_index"] = sim.messageIndex
+		report.BatchID, report.MessageIndex = sim.batchID, &sim.messageIndex
 	}
 	body := s.callbackBody(p.id, sim.appID, "message_delivery_report", report, sim.metadata, sim.correlationID, sim.accepted)
 	s.cb.send(p.id, sim.appID, "MESSAGE_DELIVERY", hooks, body)
