@@ -58,8 +58,10 @@ func TestCallbackQueueIsBounded(t *testing.T) {
 	if want := sends - 1 - 5; dropped != want {
 		t.Fatalf("%d callbacks recorded as not sent, want %d", dropped, want)
 	}
-	if n := strings.Count(logged.String(), "queue is full"); n != 1 {
-		t.Fatalf("%d warnings about the full queue, want 1:\n%s", n, logged.String())
+	// Two spells at most: the worker may take the first callback off the queue after the
+	// queue first filled, freeing one place once.
+	if n := strings.Count(logged.String(), "queue is full"); n < 1 || n > 2 {
+		t.Fatalf("%d warnings about the full queue for %d refused callbacks, want 1 or 2:\n%s", n, dropped, logged.String())
 	}
 }
 
