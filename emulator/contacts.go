@@ -7,6 +7,23 @@ import (
 	"github.com/relaykit/sinch-go/gen/conversation"
 )
 
+// newContactCollection returns the collection of a project's contacts, indexed by identity
+// (every identity of a contact) and by external_id, so that a send in CONVERSATION mode
+// finds the recipient's contact, and listContacts its candidates, without reading every
+// contact. A contact's identities and external_id change only through put.
+func newContactCollection() *collection[*conversation.Contact] {
+	c := newIndexedCollection(map[string]func(*conversation.Contact) string{
+		"external_id": func(ct *conversation.Contact) string { return ct.ExternalID },
+	})
+	return c.withListIndex("identity", func(ct *conversation.Contact) []string {
+		out := make([]string, len(ct.ChannelIdentities))
+		for i, ci := range ct.ChannelIdentities {
+			out[i] = ci.Identity
+		}
+		return out
+	})
+}
+
 // contact returns the project's contact id, or a 404 naming it. The caller holds the
 // project lock.
 func (c *call) contact(id string) (*conversation.Contact, error) {
@@ -287,7 +304,14 @@ func listContacts(c *call) (any, error) {
 		}
 		return true
 	}
-	p, err := c.proj.contacts.list(keep, size, c.query("page_token"), false)
+	// Only the candidates of the most selective index the filter names are read.
+	ids := c.proj.contacts.ids
+	if identity != "" {
+		ids, _ = c.proj.contacts.candidates("identity", identity)
+	} else if extID != "" {
+		ids, _ = c.proj.contacts.candidates("external_id", extID)
+	}
+	p, err := c.proj.contacts.listIn(ids, keep, false, size, c.query("page_token"), false)
 	if err != nil {
 		return nil, err
 	}

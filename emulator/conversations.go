@@ -2,6 +2,14 @@ package emulator
 
 import "github.com/relaykit/sinch-go/gen/conversation"
 
+// conversationIndexes are the indexes of the conversations collection: by app and by
+// contact, for the list filters and for finding the active conversation of a send. A
+// conversation's app and contact change only through put.
+var conversationIndexes = map[string]func(*conversation.Conversation) string{
+	"app":     func(c *conversation.Conversation) string { return c.AppID },
+	"contact": func(c *conversation.Conversation) string { return c.ContactID },
+}
+
 // conversation returns the project's conversation id, or a 404 naming it. The caller holds
 // the project lock.
 func (c *call) conversation(id string) (*conversation.Conversation, error) {
@@ -212,7 +220,13 @@ func listConversations(c *call) (any, error) {
 		return (appID == "" || conv.AppID == appID) && (contactID == "" || conv.ContactID == contactID) &&
 			(channel == "" || string(conv.ActiveChannel) == channel) && (!onlyActive || conv.Active)
 	}
-	p, err := c.proj.conversations.list(keep, size, c.query("page_token"), false)
+	ids := c.proj.conversations.ids
+	if contactID != "" {
+		ids, _ = c.proj.conversations.candidates("contact", contactID)
+	} else if appID != "" {
+		ids, _ = c.proj.conversations.candidates("app", appID)
+	}
+	p, err := c.proj.conversations.listIn(ids, keep, false, size, c.query("page_token"), false)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +273,11 @@ func listRecentConversations(c *call) (any, error) {
 	}
 	// Newest first (order=DESC, the default) or oldest first (ASC).
 	desc := c.query("order") != "ASC"
-	p, err := c.proj.conversations.list(keep, size, c.query("page_token"), desc)
+	ids := c.proj.conversations.ids
+	if appID != "" {
+		ids, _ = c.proj.conversations.candidates("app", appID)
+	}
+	p, err := c.proj.conversations.listIn(ids, keep, false, size, c.query("page_token"), desc)
 	if err != nil {
 		return nil, err
 	}

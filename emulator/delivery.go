@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/relaykit/sinch-go/gen/conversation"
@@ -273,27 +274,35 @@ func orderIdentities(ids []channelIdentity, priority []string) []channelIdentity
 	return out
 }
 
-// findContact returns the oldest contact holding one of the identities, or nil.
+// findContact returns the oldest contact holding one of the identities, or nil. It reads
+// only the contacts the identity index names.
 func findContact(p *project, ids []channelIdentity) *conversation.Contact {
-	for ct := range p.contacts.records() {
-		for _, m := range ct.ChannelIdentities {
-			for _, ci := range ids {
-				if string(m.Channel) == ci.channel && m.Identity == ci.identity {
-					return ct
-				}
+	var found *conversation.Contact
+	for _, ci := range ids {
+		cands, _ := p.contacts.candidates("identity", ci.identity)
+		for _, id := range cands {
+			if found != nil && id >= found.ID {
+				break // ids sort in creation order: only an older contact can replace found
+			}
+			ct := p.contacts.docs[id]
+			if slices.ContainsFunc(ct.ChannelIdentities, func(m conversation.ChannelIdentity) bool {
+				return string(m.Channel) == ci.channel && m.Identity == ci.identity
+			}) {
+				found = ct
+				break
 			}
 		}
 	}
-	return nil
+	return found
 }
 
 // findActiveConversation returns the newest active conversation of the app and contact, or
-// nil.
+// nil. It reads only the contact's conversations.
 func findActiveConversation(p *project, appID, contactID string) *conversation.Conversation {
-	cc := p.conversations
-	for i := len(cc.ids) - 1; i >= 0; i-- {
-		conv := cc.docs[cc.ids[i]]
-		if conv.AppID == appID && conv.ContactID == contactID && conv.Active {
+	ids, _ := p.conversations.candidates("contact", contactID)
+	for i := len(ids) - 1; i >= 0; i-- {
+		conv := p.conversations.docs[ids[i]]
+		if conv.AppID == appID && conv.Active {
 			return conv
 		}
 	}

@@ -28,8 +28,9 @@ type collection[T any] struct {
 
 // index maps the values of one field to the ids of the records that hold them, sorted.
 type index[T any] struct {
-	key func(d T) string // the value of the field in d
-	ids map[string][]string
+	key  func(d T) string   // the value of the field in d
+	keys func(d T) []string // for a list field (see withListIndex): its values in d; key is nil
+	ids  map[string][]string
 }
 
 // newCollection returns an empty collection without indexes.
@@ -42,6 +43,16 @@ func newIndexedCollection[T any](keys map[string]func(d T) string) *collection[T
 	for name, k := range keys {
 		c.indexes[name] = &index[T]{key: k, ids: map[string][]string{}}
 	}
+	return c
+}
+
+// withListIndex adds to c an index of a field holding a list (a contact's identities): a
+// record is a candidate for each value the list holds. It returns c.
+func (c *collection[T]) withListIndex(name string, keys func(d T) []string) *collection[T] {
+	if c.indexes == nil {
+		c.indexes = map[string]*index[T]{}
+	}
+	c.indexes[name] = &index[T]{keys: keys, ids: map[string][]string{}}
 	return c
 }
 
@@ -78,6 +89,12 @@ func removeSorted(list []string, id string) []string {
 // indexDoc adds record d, stored as id, to every index.
 func (c *collection[T]) indexDoc(id string, d T) {
 	for _, ix := range c.indexes {
+		if ix.keys != nil {
+			for _, k := range ix.keys(d) {
+				ix.ids[k] = insertSorted(ix.ids[k], id)
+			}
+			continue
+		}
 		k := ix.key(d)
 		ix.ids[k] = insertSorted(ix.ids[k], id)
 	}
@@ -86,12 +103,22 @@ func (c *collection[T]) indexDoc(id string, d T) {
 // unindexDoc takes record d, stored as id, out of every index.
 func (c *collection[T]) unindexDoc(id string, d T) {
 	for _, ix := range c.indexes {
-		k := ix.key(d)
-		if l := removeSorted(ix.ids[k], id); len(l) > 0 {
-			ix.ids[k] = l
-		} else {
-			delete(ix.ids, k)
+		if ix.keys != nil {
+			for _, k := range ix.keys(d) {
+				ix.remove(k, id)
+			}
+			continue
 		}
+		ix.remove(ix.key(d), id)
+	}
+}
+
+// remove takes id out of the ids of key k.
+func (ix *index[T]) remove(k, id string) {
+	if l := removeSorted(ix.ids[k], id); len(l) > 0 {
+		ix.ids[k] = l
+	} else {
+		delete(ix.ids, k)
 	}
 }
 
@@ -325,7 +352,7 @@ func (s *store) in(region, id string) *project {
 	defer s.mu.Unlock()
 	p, ok := s.projects[key]
 	if !ok {
-		p = &project{id: id, apps: newCollection[*conversation.App](), contacts: newCollection[*conversation.Contact](), conversations: newCollection[*conversation.Conversation](), webhooks: newCollection[*conversation.Webhook](), templates: newCollection[*templates.Template](), consents: map[string]consentLists{}, audits: map[string]map[string][]conversation.ConsentAuditRecord{}, batches: newCollection[*batchRecord]()}
+		p = &project{id: id, apps: newCollection[*conversation.App](), contacts: newContactCollection(), conversations: newIndexedCollection(conversationIndexes), webhooks: newCollection[*conversation.Webhook](), templates: newCollection[*templates.Template](), consents: map[string]consentLists{}, audits: map[string]map[string][]conversation.ConsentAuditRecord{}, batches: newCollection[*batchRecord]()}
 		p.messages, p.events = newIndexedCollection(messageIndexes), newCollection[*storedMessage]()
 		p.region = region
 		s.projects[key] = p

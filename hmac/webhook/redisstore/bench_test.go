@@ -18,7 +18,9 @@ import (
 //
 //   - memory: the in-process MemoryStore;
 //   - redis-2trips: WithCompletionDelay(0), Complete written at once (a second round trip);
-//   - redis-1trip: the default, each Claim carrying the previous completion.
+//   - redis-1trip: the default, each Claim carrying the previous completion;
+//
+// each also with 8 goroutines at once (-parallel), as a server handles callbacks.
 //
 // BenchmarkClaimCompleteSideBySide runs the two Redis variants alternately, op by op.
 func BenchmarkClaimComplete(b *testing.B) {
@@ -65,6 +67,34 @@ func BenchmarkClaimComplete(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/op")
+			if v.trips != nil {
+				b.ReportMetric(float64(v.trips.store.Load())/float64(b.N), "roundtrips/op")
+			}
+		})
+		// Callbacks handled concurrently, as a server does: the store's cost per callback
+		// and the round trips, when Claims carry whatever completions are buffered.
+		b.Run(v.name+"-parallel", func(b *testing.B) {
+			b.ReportAllocs()
+			if v.trips != nil {
+				v.trips.reset()
+			}
+			prefix := "MESSAGE_INBOUND:benchpar-" + v.name + "-" + strconv.FormatInt(benchRun.Add(1), 10) + "-"
+			var next atomic.Int64
+			b.SetParallelism(4)
+			b.RunParallel(func(pb *testing.PB) {
+				ctx := context.Background()
+				for pb.Next() {
+					key := prefix + strconv.FormatInt(next.Add(1), 10)
+					if res, err := v.store.Claim(ctx, key); err != nil || res != webhook.Claimed {
+						b.Error(res, err)
+						return
+					}
+					if err := v.store.Complete(ctx, key); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
 			if v.trips != nil {
 				b.ReportMetric(float64(v.trips.store.Load())/float64(b.N), "roundtrips/op")
 			}
