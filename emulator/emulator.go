@@ -60,7 +60,8 @@
 //	BAD_REQUEST                                at once: a channel rule emulator/transcode's package doc lists
 //	                                           (WhatsApp text over 4096 characters, RCS card title over 200, ...):
 //	                                           the reference's code for a request that fails the channel-specific
-//	                                           validation done while the message is processed
+//	                                           validation done while the message is processed (a template
+//	                                           message meets these limits with its content and parameters)
 //	RECIPIENT_NOT_REACHABLE                    queued: a test number (below) or Config.Undeliverable
 //	MESSAGE_EXPIRED                            queued: the ttl ran out before delivery (a test number ending in
 //	                                           4444, or a message waiting in the ingress queue); no fallback
