@@ -319,6 +319,10 @@ type simulation struct {
 	batchID                                                string
 	messageIndex                                           int
 	override                                               *webhookRef // callback_url, instead of the webhooks
+	// next is the step the simulation is at; readNext says a READ is due after it, and
+	// holding that the step's wait for the ttl has begun. Only simStep changes them.
+	next              int
+	readNext, holding bool
 }
 
 // expired reports whether the message's ttl has run out at now.
@@ -327,38 +331,49 @@ func (sim *simulation) expired(now time.Time) bool {
 }
 
 // simulate sends the delivery reports of one message, StepDelay of emulator time apart, in
-// the background. A message whose ttl runs out before it is delivered fails with
-// MESSAGE_EXPIRED on the channel it is on, without fallback (the ttl of
+// the background (see deliveries). A message whose ttl runs out before it is delivered fails
+// with MESSAGE_EXPIRED on the channel it is on, without fallback (the ttl of
 // https://developers.sinch.com/docs/conversation/api-reference/conversation/messages: no
 // channel failover happens after it expires). After DELIVERED, channels that report reads
 // send READ (unless Config.DisableReadReceipts).
 func (s *Server) simulate(p *project, sim *simulation) {
-	s.background(func() {
-		sl := sleeper{c: s.clock}
-		defer sl.stop()
-		for _, st := range sim.steps {
-			if !sl.sleep(s.ctx, s.cfg.Callbacks.StepDelay) {
+	s.deliveries.after(p, sim, s.cfg.Callbacks.StepDelay)
+}
+
+// simStep runs when a simulation's wait is over: it sends the report that was due, and
+// schedules the wait for the next one.
+func (s *Server) simStep(p *project, sim *simulation) {
+	if s.ctx.Err() != nil || sim.next >= len(sim.steps) {
+		return
+	}
+	st := sim.steps[sim.next]
+	if sim.readNext {
+		sim.readNext = false
+		s.report(p, sim, deliveryStep{ci: st.ci, status: "READ"})
+	} else {
+		if st.hold && !sim.holding {
+			// Accepted by the channel, never delivered: the message waits for its ttl.
+			if sim.ttl <= 0 {
 				return
 			}
-			if st.hold {
-				// Accepted by the channel, never delivered: the message waits for its ttl.
-				if sim.ttl <= 0 || !sl.sleep(s.ctx, sim.accepted.Add(sim.ttl).Sub(s.now())) {
-					return
-				}
-			}
-			if st.hold || (st.status != "FAILED" && sim.expired(s.now())) {
-				s.report(p, sim, deliveryStep{ci: st.ci, status: "FAILED", reason: "MESSAGE_EXPIRED"})
-				return
-			}
-			s.report(p, sim, st)
-			if st.status == "DELIVERED" && readChannels[st.ci.channel] && !s.cfg.DisableReadReceipts {
-				if !sl.sleep(s.ctx, s.cfg.Callbacks.StepDelay) {
-					return
-				}
-				s.report(p, sim, deliveryStep{ci: st.ci, status: "READ"})
-			}
+			sim.holding = true
+			s.deliveries.after(p, sim, sim.accepted.Add(sim.ttl).Sub(s.now()))
+			return
 		}
-	})
+		if st.hold || (st.status != "FAILED" && sim.expired(s.now())) {
+			s.report(p, sim, deliveryStep{ci: st.ci, status: "FAILED", reason: "MESSAGE_EXPIRED"})
+			return
+		}
+		s.report(p, sim, st)
+		if st.status == "DELIVERED" && readChannels[st.ci.channel] && !s.cfg.DisableReadReceipts {
+			sim.readNext = true
+			s.deliveries.after(p, sim, s.cfg.Callbacks.StepDelay)
+			return
+		}
+	}
+	if sim.next++; sim.next < len(sim.steps) {
+		s.deliveries.after(p, sim, s.cfg.Callbacks.StepDelay)
+	}
 }
 
 // report records one delivery report of a message and posts it as MESSAGE_DELIVERY to the

@@ -384,9 +384,11 @@ type Server struct {
 	faults *faultInjector
 	cb     *dispatcher
 	feed   *inboxFeed // what the web inbox follows
-	sched  *scheduler
-	convIx *specIndex
-	rules  *exactlyOneRules
+	// deliveries runs the delivery simulations of the messages sent.
+	deliveries *deliveries
+	sched      *scheduler
+	convIx     *specIndex
+	rules      *exactlyOneRules
 
 	bgMu     sync.Mutex // guards bgClosed and additions to wg after start
 	bgClosed bool
@@ -554,6 +556,7 @@ func newServer(cfg Config) (*Server, error) {
 
 	s := &Server{cfg: cfg, clock: newEmuClock(cfg.Clock), log: cfg.Logger, store: newStore(cfg.DefaultRegion), cbTransport: ownTransport}
 	s.ingress = newIngress(s, cfg.IngressRate, cfg.IngressQueue)
+	s.deliveries = newDeliveries(s)
 	s.traces = newTraceLog(cfg.MaxStored)
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.tokens = newTokenStore()
