@@ -114,7 +114,8 @@
 // query or body app_id) on another region's URL answers 404, as the API does. Each region keeps
 // its own data: messages, conversations, events and webhooks of an app, and contacts,
 // templates, consents, batches and project settings made on a region's URL, are found (and
-// listed) on that region's URLs only; elsewhere they are 404. An inbound message injected
+// listed) on that region's URLs only; elsewhere they are 404 (the emulator's 404 message names
+// the region that holds the id; the API's does not). An inbound message injected
 // through the control endpoints goes to its app's region. The un-prefixed URLs serve
 // Config.DefaultRegion (us).
 //
