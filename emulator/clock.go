@@ -52,24 +52,50 @@ func (c *emuClock) wake() <-chan struct{} {
 // earlier when the clock is advanced past the deadline; false when ctx is done first. (With a
 // fake Config.Clock that nobody moves, the real-time bound still ends the wait.)
 func (c *emuClock) sleep(ctx context.Context, d time.Duration) bool {
+	sl := sleeper{c: c}
+	defer sl.stop()
+	return sl.sleep(ctx, d)
+}
+
+// sleeper waits on an emuClock like emuClock.sleep, reusing one timer for all its waits (a
+// message's delivery simulation waits several times, and runs for every message sent).
+type sleeper struct {
+	c *emuClock
+	t *time.Timer
+}
+
+// sleep is emuClock.sleep.
+func (sl *sleeper) sleep(ctx context.Context, d time.Duration) bool {
 	if d <= 0 {
 		return ctx.Err() == nil
 	}
-	deadline := c.Now().Add(d)
-	t := time.NewTimer(d)
-	defer t.Stop()
+	deadline := sl.c.Now().Add(d)
+	if sl.t == nil {
+		sl.t = time.NewTimer(d)
+	} else {
+		sl.t.Reset(d) // since Go 1.23 a stopped or fired timer's channel holds no stale value
+	}
 	for {
-		wake := c.wake()
-		if !c.Now().Before(deadline) {
+		wake := sl.c.wake()
+		if !sl.c.Now().Before(deadline) {
+			sl.t.Stop()
 			return ctx.Err() == nil
 		}
 		select {
 		case <-ctx.Done():
+			sl.t.Stop()
 			return false
-		case <-t.C:
+		case <-sl.t.C:
 			return true
 		case <-wake:
 		}
+	}
+}
+
+// stop releases the timer.
+func (sl *sleeper) stop() {
+	if sl.t != nil {
+		sl.t.Stop()
 	}
 }
 

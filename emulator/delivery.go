@@ -334,13 +334,15 @@ func (sim *simulation) expired(now time.Time) bool {
 // send READ (unless Config.DisableReadReceipts).
 func (s *Server) simulate(p *project, sim *simulation) {
 	s.background(func() {
+		sl := sleeper{c: s.clock}
+		defer sl.stop()
 		for _, st := range sim.steps {
-			if !s.clock.sleep(s.ctx, s.cfg.Callbacks.StepDelay) {
+			if !sl.sleep(s.ctx, s.cfg.Callbacks.StepDelay) {
 				return
 			}
 			if st.hold {
 				// Accepted by the channel, never delivered: the message waits for its ttl.
-				if sim.ttl <= 0 || !s.clock.sleep(s.ctx, sim.accepted.Add(sim.ttl).Sub(s.now())) {
+				if sim.ttl <= 0 || !sl.sleep(s.ctx, sim.accepted.Add(sim.ttl).Sub(s.now())) {
 					return
 				}
 			}
@@ -350,7 +352,7 @@ func (s *Server) simulate(p *project, sim *simulation) {
 			}
 			s.report(p, sim, st)
 			if st.status == "DELIVERED" && readChannels[st.ci.channel] && !s.cfg.DisableReadReceipts {
-				if !s.clock.sleep(s.ctx, s.cfg.Callbacks.StepDelay) {
+				if !sl.sleep(s.ctx, s.cfg.Callbacks.StepDelay) {
 					return
 				}
 				s.report(p, sim, deliveryStep{ci: st.ci, status: "READ"})

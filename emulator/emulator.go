@@ -60,7 +60,8 @@
 //	BAD_REQUEST                                at once: a channel rule emulator/transcode's package doc lists
 //	                                           (WhatsApp text over 4096 characters, RCS card title over 200, ...):
 //	                                           the reference's code for a request that fails the channel-specific
-//	                                           validation done while the message is processed
+//	                                           validation done while the message is processed (a template
+//	                                           message meets these limits with its content and parameters)
 //	RECIPIENT_NOT_REACHABLE                    queued: a test number (below) or Config.Undeliverable
 //	MESSAGE_EXPIRED                            queued: the ttl ran out before delivery (a test number ending in
 //	                                           4444, or a message waiting in the ingress queue); no fallback
@@ -113,7 +114,8 @@
 // query or body app_id) on another region's URL answers 404, as the API does. Each region keeps
 // its own data: messages, conversations, events and webhooks of an app, and contacts,
 // templates, consents, batches and project settings made on a region's URL, are found (and
-// listed) on that region's URLs only; elsewhere they are 404. An inbound message injected
+// listed) on that region's URLs only; elsewhere they are 404 (the emulator's 404 message names
+// the region that holds the id; the API's does not). An inbound message injected
 // through the control endpoints goes to its app's region. The un-prefixed URLs serve
 // Config.DefaultRegion (us).
 //

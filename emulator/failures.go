@@ -194,7 +194,13 @@ func (sc *sendContext) check(ci channelIdentity) failure {
 	// Channel limits the API enforces by failing delivery (emulator/transcode states them with
 	// their pages: SMS parts beyond SMS_MAX_NUMBER_OF_MESSAGE_PARTS, too many buttons, ...).
 	if m := sc.appMessage(); m != nil && !sc.event {
-		if r, err := transcode.Transcode(transcode.Channel(ci.channel), *m, transcode.Options{ChannelProperties: sc.in.channelProperties, To: ci.identity}); err == nil {
+		opts := transcode.Options{ChannelProperties: sc.in.channelProperties, To: ci.identity}
+		if msg["template_message"] != nil {
+			// The limits apply to what is delivered: the template's content with its
+			// parameters (checkTemplate has found it). The caller holds sc.p.mu.
+			opts.Template = sc.p.templateLookup()
+		}
+		if r, err := transcode.Transcode(transcode.Channel(ci.channel), *m, opts); err == nil {
 			if v, bad := r.Failure(); bad {
 				return failure{code: string(v.Reason), description: v.Message}
 			}

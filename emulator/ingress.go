@@ -104,6 +104,8 @@ func (g *ingress) push(p *project, sim *simulation) {
 // drain hands the app's queued messages to the channels, one per interval of emulator time,
 // and stops when the queue is empty.
 func (g *ingress) drain(p *project, key appKey, q *appQueue) {
+	sl := sleeper{c: g.s.clock}
+	defer sl.stop()
 	for {
 		g.mu.Lock()
 		if q.head == len(q.q) {
@@ -126,7 +128,7 @@ func (g *ingress) drain(p *project, key appKey, q *appQueue) {
 		}
 		g.mu.Unlock()
 		g.s.simulate(p, sim)
-		if !g.s.clock.sleep(g.s.ctx, g.interval) {
+		if !sl.sleep(g.s.ctx, g.interval) {
 			return
 		}
 	}

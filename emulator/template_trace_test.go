@@ -40,3 +40,32 @@ func TestTemplateMessageRenderedInTraceAndInbox(t *testing.T) {
 		t.Errorf("inbox rendering %q, want %q", got, want)
 	}
 }
+
+// A template message meets the channel's limits with its content: a template whose text needs
+// three SMS parts fails with MESSAGE_SPLIT_REQUIRED under SMS_MAX_NUMBER_OF_MESSAGE_PARTS 2,
+// though its reference alone would fit in one part.
+func TestTemplateContentMeetsChannelLimits(t *testing.T) {
+	e := newEnv(t)
+	app := e.createApp("DISPATCH")
+	long := ""
+	for len(long) < 400 {
+		long += "Your table is booked. "
+	}
+	tid := str(e.must(200, "POST", e.tmpl("/templates"), map[string]any{
+		"description": "Long", "default_translation": "en-US",
+		"translations": []any{map[string]any{"language_code": "en-US", "text_message": map[string]any{"text": long + "${name}"},
+			"variables": []any{map[string]any{"key": "name", "preview_value": "Jo"}}}},
+	}), "id")
+	send := func(parts string) []string {
+		id := e.send(map[string]any{"app_id": app, "recipient": smsRecipient("SMS", "+15556660003"),
+			"message":            templateMessage(map[string]any{"template_id": tid, "version": "1", "parameters": map[string]any{"name": "Ann"}}),
+			"channel_properties": map[string]any{"SMS_MAX_NUMBER_OF_MESSAGE_PARTS": parts}})
+		return e.path(id, 1)
+	}
+	if got := send("2"); got[0] != "SMS:FAILED:MESSAGE_SPLIT_REQUIRED" {
+		t.Errorf("a 3-part template under a 2-part limit: %v, want SMS:FAILED:MESSAGE_SPLIT_REQUIRED", got)
+	}
+	if got := send("3"); got[0] != "SMS:QUEUED_ON_CHANNEL" {
+		t.Errorf("a 3-part template under a 3-part limit: %v, want it queued", got)
+	}
+}

@@ -10,9 +10,11 @@
 // github.com/go-redis/redis_rate over one Redis key per project, with Redis's own clock: each
 // acquisition is one round trip (a Lua script). A request that may not go yet sleeps until the
 // time Redis names, then asks again. Within one process the waiters queue and one goroutine
-// asks Redis for several of them at once (as many slots as wait, up to a sixteenth of the burst), so that a
-// replica keeps up however long the round trip to Redis takes, and adds at most a few Redis
-// calls per request.
+// asks Redis for several of them at once (as many slots as wait, up to a sixteenth of the burst),
+// so that it makes fewer Redis calls than requests. One replica alone can therefore reach
+// burst/16 slots per round trip: at 800/s with the default burst of 80 (5 slots a round trip)
+// that holds while the round trip to Redis stays under about 6 ms; with a slower Redis, raise
+// the burst or run more replicas.
 //
 // # When Redis is down or slow
 //
@@ -216,9 +218,9 @@ type waiter struct {
 // not exceed the burst.
 //
 // Waiters queue in order; while any wait, one goroutine of the Limiter asks Redis for as many
-// slots as there are waiters (up to a sixteenth of the burst, halving the ask after each refusal) and hands them out, so that
-// a replica keeps up with its share however slow the round trip to Redis is. It ends when no
-// one waits.
+// slots as there are waiters (up to a sixteenth of the burst, halving the ask after each
+// refusal) and hands them out, so that a replica makes fewer Redis calls than requests (see
+// the package documentation for the rate one replica can reach). It ends when no one waits.
 func (l *Limiter) WaitN(ctx context.Context, n int) error {
 	if n <= 0 {
 		return nil
