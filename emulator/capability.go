@@ -1,19 +1,25 @@
 package emulator
 
+import "github.com/relaykit/sinch-go/gen/conversation"
+
+// queryCapability answers a capability query at once and sends its result as a CAPABILITY
+// callback: CAPABILITY_FULL on the recipient's first channel identity.
 func queryCapability(c *call) (any, error) {
-	c.proj.mu.Lock()
-	defer c.proj.mu.Unlock()
-	appID := str(c.body, "app_id")
-	if _, err := c.app(appID); err != nil {
+	req, err := decodeRequest[conversation.QueryCapabilityRequest](c)
+	if err != nil {
 		return nil, err
 	}
-	rec := obj(c.body["recipient"])
-	reqID := str(c.body, "request_id")
+	c.proj.mu.Lock()
+	defer c.proj.mu.Unlock()
+	if _, err := c.app(req.AppID); err != nil {
+		return nil, err
+	}
+	reqID := req.RequestID
 	if reqID == "" {
 		reqID = c.s.newID()
 	}
 	note := doc{"request_id": reqID, "capability_status": "CAPABILITY_FULL", "channel_capabilities": []any{}}
-	if id := str(rec, "contact_id"); id != "" {
+	if id := req.Recipient.ContactID; id != "" {
 		ct, err := c.contact(id)
 		if err != nil {
 			return nil, err
@@ -23,10 +29,10 @@ func queryCapability(c *call) (any, error) {
 			note["channel"] = ct.ChannelIdentities[0].Channel
 			note["identity"] = ct.ChannelIdentities[0].Identity
 		}
-	} else if ids := arr(dig(rec, "identified_by", "channel_identities")); len(ids) > 0 {
-		note["channel"] = str(obj(ids[0]), "channel")
-		note["identity"] = str(obj(ids[0]), "identity")
+	} else if ids := req.Recipient.IdentifiedBy.ChannelIdentities; len(ids) > 0 {
+		note["channel"] = ids[0].Channel
+		note["identity"] = ids[0].Identity
 	}
-	c.queue(appID, "CAPABILITY", "capability_notification", note, "", "")
-	return doc{"app_id": appID, "recipient": rec, "request_id": reqID}, nil
+	c.queue(req.AppID, "CAPABILITY", "capability_notification", note, "", "")
+	return conversation.QueryCapabilityResponse{AppID: req.AppID, Recipient: req.Recipient, RequestID: reqID}, nil
 }

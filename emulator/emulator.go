@@ -76,10 +76,16 @@
 //
 // The remaining codes (UNKNOWN, INTERNAL_ERROR, RATE_LIMITED,
 // CHANNEL_FAILURE, CHANNEL_REJECT, CHANNEL_BAD_CONFIGURATION, MEDIA_TOO_LARGE, DELIVERY_TIMED_OUT,
-// DELIVERY_REJECTED_DUE_TO_POLICY, CONTACT_NOT_FOUND, UNKNOWN_APP,
-// NO_CHANNEL_IDENTITY_FOR_CONTACT, NO_PERMISSION, NO_PROFILE_AVAILABLE,
+// DELIVERY_REJECTED_DUE_TO_POLICY, UNKNOWN_APP, NO_PERMISSION, NO_PROFILE_AVAILABLE,
 // UNSUPPORTED_OPERATION, INACTIVE_CREDENTIAL, DELIVERY_REPORT_TIME_OUT) depend on the channel's or Sinch's side (a carrier's policy, a
-// file's size on a server, an outage): they are reached through Config.Failures. Requests the
+// file's size on a server, an outage): they are reached through Config.Failures.
+//
+// CONTACT_NOT_FOUND and NO_CHANNEL_IDENTITY_FOR_CONTACT have causes the emulator sees when the
+// request arrives, and it answers them then: a send to a contact_id that does not exist is
+// 404 NOT_FOUND, and a recipient with no channel identity (none at all, or none on a channel of
+// channel_priority_order) is 400 INVALID_ARGUMENT. The reference lists both codes without
+// saying whether the API answers them at once or as a FAILED report; this is our reading, and
+// Config.Failures gives them as reports for code that must handle that form. Requests the
 // API refuses outright stay 400 INVALID_ARGUMENT: a template_message with neither
 // omni_template nor channel_template, a choice carrying two kinds, an invalid ttl.
 //
@@ -114,7 +120,8 @@
 // query or body app_id) on another region's URL answers 404, as the API does. Each region keeps
 // its own data: messages, conversations, events and webhooks of an app, and contacts,
 // templates, consents, batches and project settings made on a region's URL, are found (and
-// listed) on that region's URLs only; elsewhere they are 404. An inbound message injected
+// listed) on that region's URLs only; elsewhere they are 404 (the emulator's 404 message names
+// the region that holds the id; the API's does not). An inbound message injected
 // through the control endpoints goes to its app's region. The un-prefixed URLs serve
 // Config.DefaultRegion (us).
 //

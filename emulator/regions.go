@@ -122,6 +122,47 @@ func (s *Server) checkRegion(c *call) error {
 	return nil
 }
 
+// regionalIDs tells, for each path parameter naming a resource, whether a project holds it.
+var regionalIDs = map[string]func(p *project, id string) bool{
+	"message_id":      func(p *project, id string) bool { _, ok := p.messages.get(id); return ok },
+	"event_id":        func(p *project, id string) bool { _, ok := p.events.get(id); return ok },
+	"conversation_id": func(p *project, id string) bool { _, ok := p.conversations.get(id); return ok },
+	"contact_id":      func(p *project, id string) bool { _, ok := p.contacts.get(id); return ok },
+	"destination_id":  func(p *project, id string) bool { _, ok := p.contacts.get(id); return ok },
+	"webhook_id":      func(p *project, id string) bool { _, ok := p.webhooks.get(id); return ok },
+	"template_id":     func(p *project, id string) bool { _, ok := p.templates.get(id); return ok },
+	"batch_id":        func(p *project, id string) bool { _, ok := p.batches.get(id); return ok },
+}
+
+// withRegionHint adds to a 404 about a resource of the path the region that holds it, when
+// another region does, as the 404 of an app in another region says (the API answers a plain
+// 404; the hint is the emulator's, to make the region mismatch plain). The caller holds no
+// project lock.
+func (s *Server) withRegionHint(c *call, err error) error {
+	ae, ok := err.(*apiError)
+	if !ok || ae.Code != http.StatusNotFound {
+		return err
+	}
+	region := regionOf(c.r.Context())
+	for param, has := range regionalIDs {
+		id := c.param(param)
+		if id == "" {
+			continue
+		}
+		for _, other := range s.store.elsewhere(region, c.projectID) {
+			other.mu.Lock()
+			found := has(other, id)
+			other.mu.Unlock()
+			if found {
+				hinted := *ae
+				hinted.Message = fmt.Sprintf("%s in region %s (it is in region %s: use that region's URL)", ae.Message, region, other.region)
+				return &hinted
+			}
+		}
+	}
+	return err
+}
+
 // afterRegion keeps the region bookkeeping of the app operations: a created app lives in the
 // request's region, a deleted one is forgotten. (Listing needs nothing: each region has its
 // own store.)

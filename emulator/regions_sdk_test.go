@@ -3,6 +3,7 @@ package emulator_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/relaykit/sinch-go/emulator"
@@ -33,7 +34,7 @@ func TestSDKRegionsKeepTheirOwnData(t *testing.T) {
 		t.Fatalf("EU message on the EU URL: %v", err)
 	}
 	var ae *sinch.APIError
-	if _, err := us.Messages.Get(ctx, sent.MessageID, conversation.GetMessageParams{}); !errors.As(err, &ae) || ae.StatusCode != 404 || !sinch.IsNotFound(err) {
+	if _, err := us.Messages.Get(ctx, sent.MessageID, conversation.GetMessageParams{}); !errors.As(err, &ae) || ae.StatusCode != 404 || !sinch.IsNotFound(err) || !strings.Contains(ae.Message, "it is in region eu") {
 		t.Errorf("EU message on the US URL: %v, want a 404", err)
 	}
 	ct, err := eu.Contacts.Create(ctx, conversation.ContactCreateRequest{

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -52,14 +53,19 @@ func TestRegionsKeepTheirOwnData(t *testing.T) {
 	for what, path := range found {
 		e.must(200, "GET", url("eu", path), nil)
 		for _, other := range []string{url("us", path), e.conv(path)} {
-			if st, out := e.do("GET", other, nil); st != 404 || str(out, "error", "status") != "NOT_FOUND" {
-				t.Errorf("EU %s on %s: %d %v, want 404 NOT_FOUND", what, other, st, out)
+			if st, out := e.do("GET", other, nil); st != 404 || str(out, "error", "status") != "NOT_FOUND" ||
+				!strings.Contains(str(out, "error", "message"), "it is in region eu") {
+				t.Errorf("EU %s on %s: %d %v, want 404 NOT_FOUND saying it is in region eu", what, other, st, out)
 			}
 		}
 	}
 	e.must(200, "GET", tmplURL("eu", "/templates/"+tpl), nil)
-	if st, _ := e.do("GET", tmplURL("us", "/templates/"+tpl), nil); st != 404 {
-		t.Errorf("EU template on the US URL: %d, want 404", st)
+	if st, out := e.do("GET", tmplURL("us", "/templates/"+tpl), nil); st != 404 || !strings.Contains(str(out, "error", "message"), "it is in region eu") {
+		t.Errorf("EU template on the US URL: %d %v, want 404 saying it is in region eu", st, out)
+	}
+	// An id that no region holds is a plain 404.
+	if _, out := e.do("GET", url("us", "/messages/nope"), nil); strings.Contains(str(out, "error", "message"), "it is in region") {
+		t.Errorf("unknown message: %v", out)
 	}
 	// Lists show the region's own data only.
 	lists := map[string]string{"/messages": "messages", "/contacts": "contacts", "/conversations?only_active=false": "conversations"}

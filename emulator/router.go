@@ -239,6 +239,7 @@ func (s *Server) serveCall(o op, v *requestValidator, w http.ResponseWriter, r *
 		s.changed() // the inbox shows the new state
 	}
 	if err != nil {
+		err = s.withRegionHint(c, err)
 		writeError(w, err)
 		if ae, ok := err.(*apiError); ok {
 			return ae.Code

@@ -361,6 +361,23 @@ func (s *store) in(region, id string) *project {
 }
 
 // reset forgets every project.
+// elsewhere lists the project's states in the regions other than region ("" is the default
+// region) that exist, creating none.
+func (s *store) elsewhere(region, id string) []*project {
+	if region == "" {
+		region = s.defaultRegion
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*project
+	for _, r := range Regions {
+		if p, ok := s.projects[r+"\x00"+id]; ok && r != region {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 func (s *store) reset() {
 	s.mu.Lock()
 	s.projects = map[string]*project{}

@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"encoding/json"
 	"reflect"
 
 	"github.com/relaykit/sinch-go/emulator/transcode"
@@ -12,30 +11,27 @@ import (
 // transcoder that delivery and the inbox use too (emulator/transcode). An omni_template is
 // rendered from the project's template store, as the API renders it.
 func transcodeMessage(c *call) (any, error) {
-	raw, err := json.Marshal(c.body["app_message"])
+	req, err := decodeRequest[conversation.TranscodeMessageRequest](c)
 	if err != nil {
-		return nil, errInvalid("app_message: %v", err)
-	}
-	var msg conversation.AppMessage
-	if err := json.Unmarshal(raw, &msg); err != nil {
-		return nil, errInvalid("app_message: %v", err)
+		return nil, err
 	}
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
-	if _, err := c.app(str(c.body, "app_id")); err != nil {
+	if _, err := c.app(req.AppID); err != nil {
 		return nil, err
 	}
-	opts := transcode.Options{To: str(c.body, "to"), From: str(c.body, "from"), Template: c.proj.templateLookup()}
-	out := doc{}
-	for _, ch := range arr(c.body["channels"]) {
-		name, _ := ch.(string)
-		r, err := transcode.Transcode(transcode.Channel(name), msg, opts)
+	opts := transcode.Options{To: req.To, From: req.From, Template: c.proj.templateLookup()}
+	out := map[string]string{}
+	for _, ch := range req.Channels {
+		r, err := transcode.Transcode(transcode.Channel(ch), req.AppMessage, opts)
 		if err != nil {
 			return nil, errInvalid("%s", err.Error())
 		}
-		out[name] = r.JSON
+		out[string(ch)] = r.JSON
 	}
-	return doc{"transcoded_message": out}, nil
+	return struct {
+		TranscodedMessage map[string]string `json:"transcoded_message"`
+	}{out}, nil
 }
 
 // templateLookup is transcode.Options.Template: it gives the content of the stored template
