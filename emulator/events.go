@@ -1,5 +1,6 @@
 package emulator
 
+// getEvent answers GET /v1/projects/{project_id}/events/{event_id}.
 func getEvent(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -10,6 +11,7 @@ func getEvent(c *call) (any, error) {
 	return *e, nil
 }
 
+// deleteEvent answers DELETE /v1/projects/{project_id}/events/{event_id}.
 func deleteEvent(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -19,6 +21,7 @@ func deleteEvent(c *call) (any, error) {
 	return doc{}, nil
 }
 
+// listEvents answers GET /v1/projects/{project_id}/events, newest first.
 func listEvents(c *call) (any, error) {
 	size, err := c.pageSize(10)
 	if err != nil {

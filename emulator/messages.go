@@ -60,16 +60,6 @@ var contentKeys = [...]string{
 	contentContactMessageEvent: "contact_message_event",
 }
 
-// contentKindOf returns the kind whose JSON name is key, noContent for any other name.
-func contentKindOf(key string) contentKind {
-	for k, name := range contentKeys {
-		if k > 0 && name == key {
-			return contentKind(k)
-		}
-	}
-	return noContent
-}
-
 // knownChannels maps each channel name of the API to its constant, so that stored records
 // share the constant's bytes instead of holding a copy each.
 var knownChannels = func() map[string]conversation.ConversationChannel {
@@ -262,6 +252,7 @@ func (c *call) message(id string) (*storedMessage, error) {
 	return m, nil
 }
 
+// getMessage answers GET /v1/projects/{project_id}/messages/{message_id}.
 func getMessage(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -272,6 +263,8 @@ func getMessage(c *call) (any, error) {
 	return *m, nil
 }
 
+// updateMessageMetadata answers PATCH /v1/projects/{project_id}/messages/{message_id}: it
+// replaces the message's metadata.
 func updateMessageMetadata(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -291,6 +284,7 @@ func updateMessageMetadata(c *call) (any, error) {
 	return *m, nil
 }
 
+// deleteMessage answers DELETE /v1/projects/{project_id}/messages/{message_id}.
 func deleteMessage(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
@@ -413,6 +407,7 @@ func (f messageFilter) keep(m *storedMessage) bool {
 	return true
 }
 
+// parseTime reads the RFC 3339 time of the filter name ("" gives the zero time).
 func parseTime(name, v string) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
@@ -424,6 +419,8 @@ func parseTime(name, v string) (time.Time, error) {
 	return t, nil
 }
 
+// listMessages answers GET /v1/projects/{project_id}/messages, newest first, through the
+// indexes of its equality filters.
 func listMessages(c *call) (any, error) {
 	size, err := c.pageSize(10)
 	if err != nil {
@@ -486,6 +483,8 @@ func messagePage(p page[*storedMessage], total bool) any {
 	}{items, p.nextToken, p.total}
 }
 
+// fetchLastMessage answers messages:fetch-last-message: the newest message of each contact
+// (or channel identity) asked for.
 func fetchLastMessage(c *call) (any, error) {
 	b := c.body
 	f := messageFilter{source: str(b, "messages_source"), appID: str(b, "app_id"), channel: str(b, "channel"), direction: str(b, "direction")}

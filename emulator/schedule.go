@@ -32,6 +32,8 @@ type dueStep struct {
 	sim       *simulation
 }
 
+// newDeliveries returns the scheduler of s's delivery simulations; its goroutine starts with
+// the first simulation.
 func newDeliveries(s *Server) *deliveries {
 	return &deliveries{s: s, kick: make(chan struct{}, 1)}
 }
@@ -127,6 +129,7 @@ func sortBySeq(s []dueStep) {
 // The heap of waiting steps, by real deadline and then by order of scheduling. The caller
 // holds d.mu.
 
+// less orders the heap: by real deadline, then by order of scheduling.
 func (d *deliveries) less(i, j int) bool {
 	a, b := &d.heap[i], &d.heap[j]
 	if !a.real.Equal(b.real) {
@@ -135,6 +138,7 @@ func (d *deliveries) less(i, j int) bool {
 	return a.seq < b.seq
 }
 
+// push adds a waiting step.
 func (d *deliveries) push(st dueStep) {
 	d.heap = append(d.heap, st)
 	for i := len(d.heap) - 1; i > 0; {
@@ -147,6 +151,7 @@ func (d *deliveries) push(st dueStep) {
 	}
 }
 
+// pop takes the step with the earliest deadline.
 func (d *deliveries) pop() dueStep {
 	top := d.heap[0]
 	last := len(d.heap) - 1
@@ -157,6 +162,7 @@ func (d *deliveries) pop() dueStep {
 	return top
 }
 
+// down moves the step at i down to its place.
 func (d *deliveries) down(i int) {
 	for {
 		l := 2*i + 1
@@ -175,6 +181,7 @@ func (d *deliveries) down(i int) {
 	}
 }
 
+// heapify restores the heap order after steps were taken from anywhere in it.
 func (d *deliveries) heapify() {
 	for i := len(d.heap)/2 - 1; i >= 0; i-- {
 		d.down(i)
