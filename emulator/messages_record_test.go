@@ -65,3 +65,49 @@ func TestExactlyOneErrorNamesThePath(t *testing.T) {
 		t.Fatalf("status %d, message %q", status, msg)
 	}
 }
+
+// marshalDoc writes exactly what json.Marshal writes for decoded JSON values.
+func TestMarshalDocMatchesEncodingJSON(t *testing.T) {
+	many := map[string]any{}
+	for i := 0; i < 40; i++ {
+		many[string(rune('z'-i%26))+strings.Repeat("k", i)] = i%2 == 0
+	}
+	for i, v := range []any{
+		nil, "", "a<b>&c \u2028\u2029 \"q\" \\ \t\n\x01 é \xff", true, false,
+		json.Number("12.50"), json.Number("-0"), 3.25, 1e21, 42,
+		map[string]any{}, map[string]any(nil), []any{}, []any(nil),
+		map[string]any{"text_message": map[string]any{"text": "Hi <b>"}, "b": []any{1.5, "x", nil, map[string]any{"z": "y", "a": json.Number("7")}}},
+		many,
+		[]any{map[string]any{"Ä": 1, "a": 2, "B": 3}},
+		struct {
+			A string `json:"a"`
+		}{"<x>"},
+	} {
+		want, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := marshalDoc(v)
+		if err != nil || string(got) != string(want) {
+			t.Errorf("value %d: %v\n got %s\nwant %s", i, err, got, want)
+		}
+	}
+}
+
+// FuzzMarshalDoc holds marshalDoc equal to json.Marshal on whatever a request body decodes to.
+func FuzzMarshalDoc(f *testing.F) {
+	for _, s := range []string{`{"text_message":{"text":"hi"}}`, `[1,"a",null,true,{"b":[]}]`, `{"z":1,"a":{"\u2028":"<&>"}}`, `"\ud800"`, `1e400`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		v, err := decodeBody(raw)
+		if err != nil {
+			return
+		}
+		want, werr := json.Marshal(v)
+		got, gerr := marshalDoc(v)
+		if (werr == nil) != (gerr == nil) || string(got) != string(want) {
+			t.Fatalf("input %q:\n got %s %v\nwant %s %v", raw, got, gerr, want, werr)
+		}
+	})
+}
