@@ -380,7 +380,7 @@ func (s *Server) simStep(p *project, sim *simulation) {
 // message's callback_url, or else to the app's webhooks subscribed to it; without any, no
 // callback is built.
 func (s *Server) report(p *project, sim *simulation, st deliveryStep) {
-	s.traces.step(sim, st, s.now())
+	s.traces.step(sim, st, s.now(), s.reportsPlanned(sim))
 	defer s.changed() // the inbox shows the new status
 	var hooks []webhookRef
 	if sim.override != nil {

@@ -49,11 +49,44 @@ type TraceChannel struct {
 // trace is the emulator's record behind a MessageTrace.
 type trace struct {
 	projectID, appID, messageID string
-	accepted                    time.Time
+	accepted                    int64 // Unix nanoseconds (a time.Time is three words, one a pointer)
 	ttl                         time.Duration
 	message                     string // the app message's JSON, shared with the stored message
 	props                       map[string]string
-	reports                     []TraceReport
+	reports                     []traceReport
+}
+
+// traceReport is one delivery report as a trace keeps it: a TraceReport with its time as
+// nanoseconds (a time.Time holds a pointer for the garbage collector to follow, and three
+// words instead of one).
+type traceReport struct {
+	ci                     channelIdentity
+	status, reason, detail string
+	at                     int64 // Unix nanoseconds
+}
+
+// public is the report as MessageTrace shows it.
+func (r traceReport) public() TraceReport {
+	return TraceReport{Channel: r.ci.channel, Identity: r.ci.identity, Status: r.status, Reason: r.reason, Detail: r.detail, At: time.Unix(0, r.at).UTC()}
+}
+
+// publicReports converts a trace's reports for MessageTrace.
+func publicReports(rs []traceReport) []TraceReport {
+	out := make([]TraceReport, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, r.public())
+	}
+	return out
+}
+
+// reportsPlanned is how many reports a simulation sends when all goes as planned: one per
+// step, and a READ after a DELIVERED on a channel that reports reads.
+func (s *Server) reportsPlanned(sim *simulation) int {
+	n := len(sim.steps)
+	if last := sim.steps[n-1]; last.status == "DELIVERED" && readChannels[last.ci.channel] && !s.cfg.DisableReadReceipts {
+		n++
+	}
+	return n
 }
 
 // traceLog keeps the traces of the most recent messages (as many as Config.MaxStored).
@@ -72,7 +105,7 @@ func traceKey(_, messageID string) string { return messageID }
 
 // start records a message about to be delivered.
 func (l *traceLog) start(sim *simulation, message string, props map[string]string) {
-	t := &trace{projectID: sim.projectID, appID: sim.appID, messageID: sim.messageID, accepted: sim.accepted, ttl: sim.ttl, message: message, props: props}
+	t := &trace{projectID: sim.projectID, appID: sim.appID, messageID: sim.messageID, accepted: sim.accepted.UnixNano(), ttl: sim.ttl, message: message, props: props}
 	k := traceKey(sim.projectID, sim.messageID)
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -89,15 +122,15 @@ func (l *traceLog) start(sim *simulation, message string, props map[string]strin
 	}
 }
 
-// step records a delivery report.
-func (l *traceLog) step(sim *simulation, st deliveryStep, at time.Time) {
+// step records a delivery report; planned is how many the simulation plans to send.
+func (l *traceLog) step(sim *simulation, st deliveryStep, at time.Time, planned int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if t := l.byKey[traceKey(sim.projectID, sim.messageID)]; t != nil {
 		if t.reports == nil {
-			t.reports = make([]TraceReport, 0, len(sim.steps)+1) // the planned reports and a READ
+			t.reports = make([]traceReport, 0, planned) // sized once, for the reports planned
 		}
-		t.reports = append(t.reports, TraceReport{Channel: st.ci.channel, Identity: st.ci.identity, Status: st.status, Reason: st.reason, Detail: st.detail, At: at})
+		t.reports = append(t.reports, traceReport{ci: st.ci, status: st.status, reason: st.reason, detail: st.detail, at: at.UnixNano()})
 	}
 }
 
@@ -120,13 +153,13 @@ func (s *Server) MessageTrace(projectID, messageID string) (MessageTrace, bool) 
 		t = nil
 	}
 	if t != nil {
-		out = MessageTrace{ProjectID: t.projectID, AppID: t.appID, MessageID: t.messageID, AcceptedTime: t.accepted,
-			Path: append([]TraceReport{}, t.reports...)}
+		out = MessageTrace{ProjectID: t.projectID, AppID: t.appID, MessageID: t.messageID, AcceptedTime: time.Unix(0, t.accepted).UTC(),
+			Path: publicReports(t.reports)}
 		if t.ttl > 0 {
 			out.TTL = formatTTL(t.ttl)
 		}
 		if n := len(t.reports); n > 0 {
-			out.Status = t.reports[n-1].Status
+			out.Status = t.reports[n-1].status
 		}
 	}
 	s.traces.mu.Unlock()

@@ -94,10 +94,14 @@ func (d *deliveries) run() {
 			wait = d.heap[0].real.Sub(now)
 		}
 		due := d.due
+		d.shrink()
 		d.mu.Unlock()
 		for i, st := range due {
 			d.s.simStep(st.p, st.sim)
 			due[i] = dueStep{}
+		}
+		if cap(d.due) > 1024 && len(due) < cap(d.due)/8 {
+			d.due = nil // only this goroutine uses it
 		}
 		if len(due) > 0 {
 			continue // the steps may have scheduled more; look again before waiting
@@ -113,6 +117,14 @@ func (d *deliveries) run() {
 			t.Stop()
 			advanced = true
 		}
+	}
+}
+
+// shrink lets the heap's array go once a burst of messages has been delivered, so that the
+// peak of a load test is not kept for good. The caller holds d.mu.
+func (d *deliveries) shrink() {
+	if c := cap(d.heap); c > 1024 && len(d.heap) < c/8 {
+		d.heap = append(make([]dueStep, 0, 2*len(d.heap)), d.heap...)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/relaykit/sinch-go/gen/conversation"
 )
@@ -34,7 +35,7 @@ func newStoreEnv(b *testing.B, n int) *storeEnv {
 	e := &storeEnv{s: s, h: s.ConversationHandler()}
 	// 100 messages through the send path (one per recipient: contacts and conversations),
 	// then copies of them with new ids, stored as the send path stores them.
-	fillMessages(b, s, "CONVERSATION", 100)
+	fillMessages(b, s, "CONVERSATION", 100, false)
 	p := s.store.project("bench")
 	p.mu.Lock()
 	mc := p.messages
@@ -51,16 +52,18 @@ func newStoreEnv(b *testing.B, n int) *storeEnv {
 	return e
 }
 
-// fillMessages stores n messages of a new app in project "bench" through sendLocked.
-func fillMessages(b *testing.B, s *Server, mode string, n int) {
+// fillMessages stores n messages of a new app in project "bench" through sendLocked; with
+// deliver, their delivery simulations run too, and it returns once every message has its
+// reports (the trace keeps them).
+func fillMessages(b *testing.B, s *Server, mode string, n int, deliver bool) {
 	b.Helper()
 	p := s.store.project("bench")
 	app := &conversation.App{ID: s.newID(), DisplayName: "bench", ProcessingMode: conversation.ProcessingMode(mode)}
 	for _, ch := range []conversation.ConversationChannel{"SMS", "WHATSAPP", "RCS"} {
 		app.ChannelCredentials = append(app.ChannelCredentials, conversation.ChannelCredentials{Channel: ch, StaticBearer: conversation.StaticBearerCredential{ClaimedIdentity: "bench", Token: "bench-token"}})
 	}
+	var ids []string
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	p.apps.put(app.ID, app)
 	ob := &outbox{s: s, projectID: "bench", proj: p}
 	for i := 0; i < n; i++ {
@@ -70,10 +73,25 @@ func fillMessages(b *testing.B, s *Server, mode string, n int) {
 			message:   textMessage("Your order 4711 has shipped and will arrive on Friday."),
 			metadata:  "order-4711",
 		}
-		if _, err := s.sendLocked(ob, in); err != nil {
+		m, err := s.sendLocked(ob, in)
+		if err != nil {
+			p.mu.Unlock()
 			b.Fatal(err)
 		}
+		if deliver {
+			ids = append(ids, m.id)
+			ob.flush()
+		}
 		ob.out, ob.after = nil, nil
+	}
+	p.mu.Unlock()
+	for _, id := range ids {
+		for deadline := time.Now().Add(time.Minute); len(s.traces.reports(id)) < 2; {
+			if time.Now().After(deadline) {
+				b.Fatalf("message %s was not delivered within a minute", id)
+			}
+			time.Sleep(time.Millisecond)
+		}
 	}
 }
 
@@ -110,8 +128,9 @@ func BenchmarkListMessages(b *testing.B) {
 }
 
 // BenchmarkStoredMessageMemory reports the heap each stored message takes (message,
-// indexes, and what the send path keeps besides, such as its trace), from 50,000 messages
-// sent through the send path. Run it with -benchtime 1x.
+// indexes, and what the send path keeps besides, such as its trace with the delivery
+// reports), from 10,000 messages sent through the send path and delivered. Run it with
+// -benchtime 1x.
 func BenchmarkStoredMessageMemory(b *testing.B) {
 	const n = 10_000
 	for b.Loop() {
@@ -122,7 +141,7 @@ func BenchmarkStoredMessageMemory(b *testing.B) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		fillMessages(b, s, "CONVERSATION", n)
+		fillMessages(b, s, "CONVERSATION", n, true)
 		runtime.GC()
 		runtime.ReadMemStats(&after)
 		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "heap-bytes/message")
