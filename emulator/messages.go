@@ -318,16 +318,9 @@ var messageIndexes = map[string]func(m *storedMessage) string{
 
 // candidates returns the ids (sorted) of the messages that may match f, from the most
 // selective index of its equality filters, and whether they all match (f has no other
-// filter).
+// filter). The other filters are then checked on the typed records, which costs a few
+// comparisons each.
 func (f messageFilter) candidates(mc *collection[*storedMessage]) (ids []string, exact bool) {
-	ids, exact, _ = f.indexed(mc)
-	return ids, exact
-}
-
-// indexed is candidates, also returning, when every filter of f is an indexed equality
-// (no time bounds, at most one contact and identity), the other filters' id lists: a
-// message is kept when it is in all of them, without its document being read.
-func (f messageFilter) indexed(mc *collection[*storedMessage]) (ids []string, exact bool, others [][]string) {
 	type use struct{ field, value string }
 	var uses []use
 	add := func(field, value string) {
@@ -350,29 +343,19 @@ func (f messageFilter) indexed(mc *collection[*storedMessage]) (ids []string, ex
 		add("identity", f.identities[0])
 	}
 	if len(uses) == 0 {
-		return mc.ids, !f.timed() && len(f.contactIDs)+len(f.identities) == 0, nil
+		return mc.ids, !f.timed() && len(f.contactIDs)+len(f.identities) == 0
 	}
-	best := -1
-	lists := make([][]string, len(uses))
-	for i, u := range uses {
+	found := false
+	for _, u := range uses {
 		l, ok := mc.candidates(u.field, u.value)
 		if !ok {
-			return mc.ids, false, nil
+			return mc.ids, false
 		}
-		lists[i] = l
-		if best < 0 || len(l) < len(ids) {
-			best, ids = i, l
-		}
-	}
-	covered := !f.timed() && len(f.contactIDs) <= 1 && len(f.identities) <= 1
-	exact = len(uses) == 1 && covered
-	if covered {
-		others = append(append(others, lists[:best]...), lists[best+1:]...)
-		if others == nil {
-			others = [][]string{}
+		if !found || len(l) < len(ids) {
+			found, ids = true, l
 		}
 	}
-	return ids, exact, others
+	return ids, len(uses) == 1 && !f.timed() && len(f.contactIDs) <= 1 && len(f.identities) <= 1
 }
 
 // timed reports whether f filters on the accept time.
@@ -451,13 +434,8 @@ func listMessages(c *call) (any, error) {
 	c.proj.mu.Lock()
 	defer c.proj.mu.Unlock()
 	mc := c.proj.messages
-	ids, exact, others := f.indexed(mc)
-	var p page[*storedMessage]
-	if others != nil { // every filter is an index: no document is read to filter
-		p, err = mc.listFiltered(ids, inAll(others), exact, size, q.Get("page_token"), true)
-	} else {
-		p, err = mc.listIn(ids, f.keep, exact, size, q.Get("page_token"), true)
-	}
+	ids, exact := f.candidates(mc)
+	p, err := mc.listIn(ids, f.keep, exact, size, q.Get("page_token"), true)
 	if err != nil {
 		return nil, err
 	}

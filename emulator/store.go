@@ -222,21 +222,6 @@ func (c *collection[T]) listIn(ids []string, keep func(T) bool, exact bool, size
 	return c.listFiltered(ids, func(id string) bool { return keep == nil || keep(c.docs[id]) }, exact || keep == nil, size, token, desc)
 }
 
-// inAll returns a filter of ids that keeps those present in every one of lists (sorted), so
-// that a listing over one index's candidates applies the other indexes without reading the
-// records.
-func inAll(lists [][]string) func(id string) bool {
-	return func(id string) bool {
-		for _, l := range lists {
-			i := sort.SearchStrings(l, id)
-			if i >= len(l) || l[i] != id {
-				return false
-			}
-		}
-		return true
-	}
-}
-
 // listFiltered is listIn with a filter of ids rather than of records.
 func (c *collection[T]) listFiltered(ids []string, keep func(id string) bool, exact bool, size int, token string, desc bool) (page[T], error) {
 	after := ""

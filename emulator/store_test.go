@@ -72,7 +72,6 @@ func TestIndexedMessageListingMatchesFullScan(t *testing.T) {
 		{contactIDs: []string{"ct0", "ct3"}},
 		{appID: "nope"},
 	}
-	covered := 0
 	for i, f := range filters {
 		for _, size := range []int{1, 7, 1000} {
 			for _, desc := range []bool{true, false} {
@@ -82,20 +81,8 @@ func TestIndexedMessageListingMatchesFullScan(t *testing.T) {
 				if fmt.Sprint(got) != fmt.Sprint(want) || fmt.Sprint(gotTotals) != fmt.Sprint(wantTotals) {
 					t.Fatalf("filter %d size %d desc %v:\nindexed %v %v\nscan    %v %v", i, size, desc, got, gotTotals, want, wantTotals)
 				}
-				if _, _, others := f.indexed(c); others != nil {
-					got, gotTotals = pagesOf(t, func(tok string) (page[*storedMessage], error) {
-						return c.listFiltered(cands, inAll(others), exact, size, tok, desc)
-					})
-					if fmt.Sprint(got) != fmt.Sprint(want) || fmt.Sprint(gotTotals) != fmt.Sprint(wantTotals) {
-						t.Fatalf("filter %d size %d desc %v, by indexes alone:\nindexed %v %v\nscan    %v %v", i, size, desc, got, gotTotals, want, wantTotals)
-					}
-					covered++
-				}
 			}
 		}
-	}
-	if covered == 0 {
-		t.Fatal("no filter was listed by its indexes alone")
 	}
 	if l, _ := c.candidates("contact", "ct1"); len(l) != 0 {
 		t.Fatalf("merged-away contact still indexed: %v", l)
