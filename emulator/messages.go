@@ -20,16 +20,16 @@ import (
 // whole fields under the project lock (update), so a copy of the struct can be encoded
 // after the lock is released.
 type storedMessage struct {
-	id string
+	id string // the message or event id
 	// acceptTime is the RFC 3339 accept time, as the API answers it.
 	acceptTime      string
-	channelIdentity conversation.ChannelIdentity
-	contactID       string
-	conversationID  string
-	metadata        string
-	senderID        string
-	direction       conversation.ConversationDirection
-	processingMode  conversation.ProcessingMode
+	channelIdentity conversation.ChannelIdentity       // channel_identity (app_id shared with the app)
+	contactID       string                             // contact_id, "" in DISPATCH mode
+	conversationID  string                             // conversation_id, "" in DISPATCH mode
+	metadata        string                             // metadata (messages only)
+	senderID        string                             // sender_id (injected contact messages)
+	direction       conversation.ConversationDirection // direction, a shared constant
+	processingMode  conversation.ProcessingMode        // processing_mode, a shared constant
 	// content is the JSON object of the field kind names, "" when there is none.
 	content string
 	kind    contentKind
