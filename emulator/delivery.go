@@ -201,7 +201,7 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 	if !s.ingress.reserve(p.id, in.appID) {
 		return nil, errQueueFull(s.ingress.limit)
 	}
-	content, err := marshalDoc(in.message)
+	content, err := json.Marshal(in.message)
 	if err != nil {
 		return nil, errInvalid("message is not a JSON object")
 	}

@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"encoding/json"
-	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -131,7 +130,7 @@ func recordFromDoc(d doc) *storedMessage {
 
 // setContent stores v, a JSON value, as the record's content of kind k.
 func (m *storedMessage) setContent(k contentKind, v any) {
-	b, err := marshalDoc(v)
+	b, err := json.Marshal(v)
 	if err != nil {
 		return
 	}
@@ -522,66 +521,4 @@ func fetchLastMessage(c *call) (any, error) {
 		return nil, err
 	}
 	return messagePage(p, false), nil
-}
-
-// marshalDoc encodes a decoded JSON value (maps, slices, strings, json.Number, bools, nil)
-// exactly as json.Marshal does, without its reflection and per-map allocations: the send
-// path encodes every message it stores. Values of other types are encoded by json.Marshal.
-func marshalDoc(v any) ([]byte, error) {
-	return appendDoc(make([]byte, 0, 256), v)
-}
-
-// appendDoc appends v's JSON to b; see marshalDoc.
-func appendDoc(b []byte, v any) ([]byte, error) {
-	switch x := v.(type) {
-	case nil:
-		return append(b, "null"...), nil
-	case string:
-		return appendJSONString(b, x), nil
-	case bool:
-		return strconv.AppendBool(b, x), nil
-	case map[string]any:
-		if x == nil {
-			return append(b, "null"...), nil
-		}
-		var small [16]string
-		keys := small[:0]
-		for k := range x {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		b = append(b, '{')
-		for i, k := range keys {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONString(b, k)
-			b = append(b, ':')
-			var err error
-			if b, err = appendDoc(b, x[k]); err != nil {
-				return nil, err
-			}
-		}
-		return append(b, '}'), nil
-	case []any:
-		if x == nil {
-			return append(b, "null"...), nil
-		}
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var err error
-			if b, err = appendDoc(b, e); err != nil {
-				return nil, err
-			}
-		}
-		return append(b, ']'), nil
-	}
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	return append(b, raw...), nil
 }

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"encoding/json"
 	"slices"
 	"time"
 
@@ -41,7 +42,7 @@ func hooksFor(p *project, appID, trigger string) []webhookRef {
 // encoding/json gives for the envelope as a map (members in the order of their names), written
 // directly, since it is built for every callback of a load test.
 func (s *Server) callbackBody(projectID, appID, key string, payload any, metadata, correlationID string, accepted time.Time) []byte {
-	raw, err := marshalDoc(payload)
+	raw, err := json.Marshal(payload)
 	if err != nil {
 		raw = []byte("null")
 	}
