@@ -31,7 +31,7 @@ type deliveryStep struct {
 // https://developers.sinch.com/docs/conversation/api-reference/conversation/messages and
 // https://developers.sinch.com/docs/conversation/callbacks).
 func planDelivery(order []channelIdentity, check func(channelIdentity) failure) []deliveryStep {
-	var steps []deliveryStep
+	steps := make([]deliveryStep, 0, 2*len(order)) // at most two reports per channel
 	for i, ci := range order {
 		f := check(ci)
 		if f.queued || f.ok() {

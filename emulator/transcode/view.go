@@ -194,7 +194,9 @@ func newView(msg conversation.AppMessage, channel Channel, opts Options) (view, 
 		v.kind = KindLocation
 		v.location = &locationView{title: l.Title, label: l.Label, lat: l.Coordinates.Latitude, lng: l.Coordinates.Longitude}
 	case present(&msg.ContactInfoMessage):
-		v.kind, v.contact = KindContactInfo, &msg.ContactInfoMessage
+		// A copy of its own, so that msg (a whole AppMessage) stays on the stack.
+		ci := msg.ContactInfoMessage
+		v.kind, v.contact = KindContactInfo, &ci
 	case present(&msg.ListMessage):
 		l, err := listOf(msg.ListMessage)
 		if err != nil {
