@@ -125,6 +125,7 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 	if !ok {
 		return nil, errNotFound("app %s not found", quoteID(in.appID))
 	}
+	in.appID = app.ID // the stored app's string, so that traces do not keep the request's
 	if in.recipient == nil {
 		return nil, errInvalid("recipient is required")
 	}

@@ -1,7 +1,9 @@
 package emulator
 
 import (
+	"encoding/binary"
 	"encoding/json"
+	"strings"
 	"sync"
 	"time"
 
@@ -52,8 +54,10 @@ type trace struct {
 	accepted                    int64 // Unix nanoseconds (a time.Time is three words, one a pointer)
 	ttl                         time.Duration
 	message                     string // the app message's JSON, shared with the stored message
-	props                       map[string]string
-	reports                     []traceReport
+	// props is the message's channel_properties packed by packProps, "" when it has none:
+	// one string rather than a map per stored trace, which the garbage collector would scan.
+	props   string
+	reports []traceReport
 }
 
 // traceReport is one delivery report as a trace keeps it: a TraceReport with its time as
@@ -105,7 +109,8 @@ func traceKey(_, messageID string) string { return messageID }
 
 // start records a message about to be delivered.
 func (l *traceLog) start(sim *simulation, message string, props map[string]string) {
-	t := &trace{projectID: sim.projectID, appID: sim.appID, messageID: sim.messageID, accepted: sim.accepted.UnixNano(), ttl: sim.ttl, message: message, props: props}
+	t := &trace{projectID: sim.projectID, appID: sim.appID, messageID: sim.messageID, accepted: sim.accepted.UnixNano(), ttl: sim.ttl, message: message}
+	t.props = packProps(props)
 	k := traceKey(sim.projectID, sim.messageID)
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -169,6 +174,7 @@ func (s *Server) MessageTrace(projectID, messageID string) (MessageTrace, bool) 
 	// The channels tried are those the reports so far are about, in order.
 	out.Channels = []TraceChannel{}
 	msg := typedMessageJSON(t.message)
+	props := unpackProps(t.props)
 	seen := map[channelIdentity]bool{}
 	for _, r := range out.Path {
 		ci := channelIdentity{r.Channel, r.Identity}
@@ -179,7 +185,7 @@ func (s *Server) MessageTrace(projectID, messageID string) (MessageTrace, bool) 
 		tc := TraceChannel{Channel: ci.channel, Identity: ci.identity}
 		if msg != nil {
 			s.withTemplates(out.ProjectID, out.AppID, func(templates templateLookup) {
-				opts := transcode.Options{ChannelProperties: t.props, To: ci.identity, Template: templates}
+				opts := transcode.Options{ChannelProperties: props, To: ci.identity, Template: templates}
 				if r, err := transcode.Transcode(transcode.Channel(ci.channel), *msg, opts); err == nil {
 					tc.Form, tc.Text, tc.Payload = string(r.Form), r.Text, json.RawMessage(r.JSON)
 					if !json.Valid(tc.Payload) {
@@ -191,6 +197,56 @@ func (s *Server) MessageTrace(projectID, messageID string) (MessageTrace, bool) 
 		out.Channels = append(out.Channels, tc)
 	}
 	return out, true
+}
+
+// packProps packs channel properties into one string: each key and value preceded by its
+// length as a uvarint ("" for none). unpackProps reverses it.
+func packProps(m map[string]string) string {
+	if len(m) == 0 {
+		return ""
+	}
+	n := 0
+	for k, v := range m {
+		n += len(k) + len(v) + 2*binary.MaxVarintLen64
+	}
+	var b strings.Builder
+	b.Grow(n)
+	var l [binary.MaxVarintLen64]byte
+	put := func(s string) {
+		b.Write(binary.AppendUvarint(l[:0], uint64(len(s))))
+		b.WriteString(s)
+	}
+	for k, v := range m {
+		put(k)
+		put(v)
+	}
+	return b.String()
+}
+
+// unpackProps returns the channel properties packed by packProps (nil for "").
+func unpackProps(s string) map[string]string {
+	if s == "" {
+		return nil
+	}
+	m := map[string]string{}
+	next := func() (string, bool) {
+		n, w := binary.Uvarint([]byte(s))
+		if w <= 0 || uint64(len(s)-w) < n {
+			return "", false
+		}
+		v := s[w : w+int(n)]
+		s = s[w+int(n):]
+		return v, true
+	}
+	for s != "" {
+		k, ok1 := next()
+		v, ok2 := next()
+		if !ok1 || !ok2 {
+			break
+		}
+		m[k] = v
+	}
+	return m
 }
 
 // typedMessageJSON decodes an app message's JSON for the transcoder; nil when it does not fit.

@@ -86,7 +86,10 @@ func removeSorted(list []string, id string) []string {
 	return append(list[:i], list[i+1:]...)
 }
 
-// indexDoc adds record d, stored as id, to every index.
+// indexDoc adds record d, stored as id, to every index. The empty value of a single-valued
+// field is not indexed: no caller asks for it (an absent filter is ""), and in DISPATCH mode
+// every message has an empty contact and conversation, which would otherwise cost two list
+// entries each for the garbage collector to scan.
 func (c *collection[T]) indexDoc(id string, d T) {
 	for _, ix := range c.indexes {
 		if ix.keys != nil {
@@ -95,8 +98,9 @@ func (c *collection[T]) indexDoc(id string, d T) {
 			}
 			continue
 		}
-		k := ix.key(d)
-		ix.ids[k] = insertSorted(ix.ids[k], id)
+		if k := ix.key(d); k != "" {
+			ix.ids[k] = insertSorted(ix.ids[k], id)
+		}
 	}
 }
 
@@ -109,7 +113,9 @@ func (c *collection[T]) unindexDoc(id string, d T) {
 			}
 			continue
 		}
-		ix.remove(ix.key(d), id)
+		if k := ix.key(d); k != "" {
+			ix.remove(k, id)
+		}
 	}
 }
 
@@ -191,7 +197,7 @@ func (c *collection[T]) remove(id string) bool {
 }
 
 // candidates returns the sorted ids whose field holds value, and whether the field is
-// indexed at all.
+// indexed at all. The empty value of a single-valued field is not indexed (see indexDoc).
 func (c *collection[T]) candidates(field, value string) ([]string, bool) {
 	ix, ok := c.indexes[field]
 	if !ok {

@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -57,6 +58,12 @@ func newStoreEnv(b *testing.B, n int) *storeEnv {
 // reports (the trace keeps them).
 func fillMessages(b *testing.B, s *Server, mode string, n int, deliver bool) {
 	b.Helper()
+	fillMessagesWith(b, s, mode, n, deliver, nil)
+}
+
+// fillMessagesWith is fillMessages with the channel_properties props on every message.
+func fillMessagesWith(b *testing.B, s *Server, mode string, n int, deliver bool, props map[string]string) {
+	b.Helper()
 	p := s.store.project("bench")
 	app := &conversation.App{ID: s.newID(), DisplayName: "bench", ProcessingMode: conversation.ProcessingMode(mode)}
 	for _, ch := range []conversation.ConversationChannel{"SMS", "WHATSAPP", "RCS"} {
@@ -68,10 +75,11 @@ func fillMessages(b *testing.B, s *Server, mode string, n int, deliver bool) {
 	ob := &outbox{s: s, projectID: "bench", proj: p}
 	for i := 0; i < n; i++ {
 		in := sendInput{
-			appID:     app.ID,
-			recipient: smsRecipient("SMS", fmt.Sprintf("+1555010%04d", 1000+i%100)),
-			message:   textMessage("Your order 4711 has shipped and will arrive on Friday."),
-			metadata:  "order-4711",
+			appID:             app.ID,
+			recipient:         smsRecipient("SMS", fmt.Sprintf("+1555010%04d", 1000+i%100)),
+			message:           textMessage("Your order 4711 has shipped and will arrive on Friday."),
+			metadata:          "order-4711",
+			channelProperties: maps.Clone(props), // a map of its own, as each request has
 		}
 		m, err := s.sendLocked(ob, in)
 		if err != nil {
@@ -132,6 +140,19 @@ func BenchmarkListMessages(b *testing.B) {
 // reports), from 10,000 messages sent through the send path and delivered. Run it with
 // -benchtime 1x.
 func BenchmarkStoredMessageMemory(b *testing.B) {
+	storedMessageMemory(b, "CONVERSATION", nil)
+}
+
+// BenchmarkStoredDispatchMessageMemory is BenchmarkStoredMessageMemory for the messages of
+// bench/floor.sh: an app in DISPATCH mode (no contact or conversation) and an SMS_SENDER
+// channel property on every message.
+func BenchmarkStoredDispatchMessageMemory(b *testing.B) {
+	storedMessageMemory(b, "DISPATCH", map[string]string{"SMS_SENDER": "+15559876543"})
+}
+
+// storedMessageMemory reports the heap bytes per stored and delivered message of an app in
+// mode, each message with the channel_properties props.
+func storedMessageMemory(b *testing.B, mode string, props map[string]string) {
 	const n = 10_000
 	for b.Loop() {
 		s, err := newServer(Config{RateLimit: RateLimitOff, IngressRate: IngressUnlimited, MaxStored: -1})
@@ -141,7 +162,7 @@ func BenchmarkStoredMessageMemory(b *testing.B) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		fillMessages(b, s, "CONVERSATION", n, true)
+		fillMessagesWith(b, s, mode, n, true, props)
 		runtime.GC()
 		runtime.ReadMemStats(&after)
 		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "heap-bytes/message")
