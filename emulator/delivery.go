@@ -161,7 +161,9 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 	} else {
 		for _, x := range arr(dig(in.recipient, "identified_by", "channel_identities")) {
 			m := obj(x)
-			identities = append(identities, channelIdentity{str(m, "channel"), str(m, "identity")})
+			// The channel as its shared constant, so that the traces and records that keep it
+			// do not keep the request's copy.
+			identities = append(identities, channelIdentity{string(channelOf(str(m, "channel"))), str(m, "identity")})
 		}
 	}
 	if len(identities) == 0 {

@@ -48,12 +48,14 @@ type TraceChannel struct {
 	Text string `json:"text,omitempty"`
 }
 
-// trace is the emulator's record behind a MessageTrace.
+// trace is the emulator's record behind a MessageTrace. Its message id is its key in
+// traceLog.byKey, and its project and app are a number in traceLog.scopes, so that each of
+// the many stored traces holds few pointers for the garbage collector to follow.
 type trace struct {
-	projectID, appID, messageID string
-	accepted                    int64 // Unix nanoseconds (a time.Time is three words, one a pointer)
-	ttl                         time.Duration
-	message                     string // the app message's JSON, shared with the stored message
+	scope    uint32 // the index of its project and app in traceLog.scopes
+	accepted int64  // Unix nanoseconds (a time.Time is three words, one a pointer)
+	ttl      time.Duration
+	message  string // the app message's JSON, shared with the stored message
 	// props is the message's channel_properties packed by packProps, "" when it has none:
 	// one string rather than a map per stored trace, which the garbage collector would scan.
 	props   string
@@ -100,20 +102,44 @@ type traceLog struct {
 	byKey map[string]*trace
 	order []string
 	head  int
+	// scopes lists the (project, app) pairs of the traces, each once; scopeOf finds a pair's
+	// index in it.
+	scopes  []traceScope
+	scopeOf map[traceScope]uint32
 }
 
-func newTraceLog(max int) *traceLog { return &traceLog{max: max, byKey: map[string]*trace{}} }
+// traceScope is the project and app of a trace.
+type traceScope struct{ projectID, appID string }
+
+// newTraceLog returns an empty trace log keeping the traces of the max most recent messages
+// (all of them when max is 0 or less).
+func newTraceLog(max int) *traceLog {
+	return &traceLog{max: max, byKey: map[string]*trace{}, scopeOf: map[traceScope]uint32{}}
+}
+
+// scope returns the index of the pair in l.scopes, adding it when it is new. The caller holds
+// l.mu.
+func (l *traceLog) scope(sc traceScope) uint32 {
+	i, ok := l.scopeOf[sc]
+	if !ok {
+		i = uint32(len(l.scopes))
+		l.scopes = append(l.scopes, sc)
+		l.scopeOf[sc] = i
+	}
+	return i
+}
 
 // traceKey is a message's key: message ids are unique across projects.
 func traceKey(_, messageID string) string { return messageID }
 
 // start records a message about to be delivered.
 func (l *traceLog) start(sim *simulation, message string, props map[string]string) {
-	t := &trace{projectID: sim.projectID, appID: sim.appID, messageID: sim.messageID, accepted: sim.accepted.UnixNano(), ttl: sim.ttl, message: message}
+	t := &trace{accepted: sim.accepted.UnixNano(), ttl: sim.ttl, message: message}
 	t.props = packProps(props)
 	k := traceKey(sim.projectID, sim.messageID)
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	t.scope = l.scope(traceScope{sim.projectID, sim.appID})
 	l.byKey[k] = t
 	l.order = append(l.order, k)
 	if l.max > 0 && len(l.order)-l.head > l.max {
@@ -143,6 +169,8 @@ func (l *traceLog) reset() {
 	l.mu.Lock()
 	clear(l.byKey)
 	l.order, l.head = nil, 0
+	l.scopes = nil
+	clear(l.scopeOf)
 	l.mu.Unlock()
 }
 
@@ -154,11 +182,15 @@ func (s *Server) MessageTrace(projectID, messageID string) (MessageTrace, bool) 
 	s.traces.mu.Lock()
 	t := s.traces.byKey[traceKey(projectID, messageID)]
 	var out MessageTrace
-	if t != nil && projectID != "" && t.projectID != projectID {
+	var sc traceScope
+	if t != nil {
+		sc = s.traces.scopes[t.scope]
+	}
+	if t != nil && projectID != "" && sc.projectID != projectID {
 		t = nil
 	}
 	if t != nil {
-		out = MessageTrace{ProjectID: t.projectID, AppID: t.appID, MessageID: t.messageID, AcceptedTime: time.Unix(0, t.accepted).UTC(),
+		out = MessageTrace{ProjectID: sc.projectID, AppID: sc.appID, MessageID: messageID, AcceptedTime: time.Unix(0, t.accepted).UTC(),
 			Path: publicReports(t.reports)}
 		if t.ttl > 0 {
 			out.TTL = formatTTL(t.ttl)
