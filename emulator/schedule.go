@@ -1,6 +1,9 @@
 package emulator
 
 import (
+	"cmp"
+	"container/heap"
+	"slices"
 	"sync"
 	"time"
 )
@@ -17,7 +20,7 @@ type deliveries struct {
 	s *Server
 
 	mu      sync.Mutex
-	heap    []dueStep // by real deadline, then by order of scheduling
+	heap    stepHeap // by real deadline, then by order of scheduling
 	seq     uint64
 	running bool
 	kick    chan struct{} // buffered: the earliest deadline may have changed
@@ -44,7 +47,7 @@ func (d *deliveries) after(p *project, sim *simulation, wait time.Duration) {
 	d.mu.Lock()
 	d.seq++
 	st.seq = d.seq
-	d.push(st)
+	heap.Push(&d.heap, st)
 	first := d.heap[0].seq == st.seq
 	start := !d.running
 	d.running = true
@@ -82,12 +85,12 @@ func (d *deliveries) run() {
 			}
 			clear(d.heap[len(kept):])
 			d.heap = kept
-			d.heapify()
-			sortBySeq(d.due)
+			heap.Init(&d.heap)
+			slices.SortFunc(d.due, func(a, b dueStep) int { return cmp.Compare(a.seq, b.seq) })
 			advanced = false
 		}
 		for len(d.heap) > 0 && (!d.heap[0].real.After(now) || !d.heap[0].emu.After(emuNow)) {
-			d.due = append(d.due, d.pop())
+			d.due = append(d.due, heap.Pop(&d.heap).(dueStep))
 		}
 		wait := time.Hour
 		if len(d.heap) > 0 {
@@ -124,78 +127,37 @@ func (d *deliveries) run() {
 // peak of a load test is not kept for good. The caller holds d.mu.
 func (d *deliveries) shrink() {
 	if c := cap(d.heap); c > 1024 && len(d.heap) < c/8 {
-		d.heap = append(make([]dueStep, 0, 2*len(d.heap)), d.heap...)
+		d.heap = append(make(stepHeap, 0, 2*len(d.heap)), d.heap...)
 	}
 }
 
-// sortBySeq puts steps due together in the order they were scheduled (insertion sort: an
-// advance makes few due at once).
-func sortBySeq(s []dueStep) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j].seq < s[j-1].seq; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
+// stepHeap is the heap of waiting steps (container/heap), by real deadline and then by order
+// of scheduling. Its users hold deliveries.mu.
+type stepHeap []dueStep
+
+// Len is the number of waiting steps.
+func (h stepHeap) Len() int { return len(h) }
+
+// Less orders the steps by real deadline, then by order of scheduling.
+func (h stepHeap) Less(i, j int) bool {
+	if !h[i].real.Equal(h[j].real) {
+		return h[i].real.Before(h[j].real)
 	}
+	return h[i].seq < h[j].seq
 }
 
-// The heap of waiting steps, by real deadline and then by order of scheduling. The caller
-// holds d.mu.
+// Swap exchanges two steps.
+func (h stepHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
 
-// less orders the heap: by real deadline, then by order of scheduling.
-func (d *deliveries) less(i, j int) bool {
-	a, b := &d.heap[i], &d.heap[j]
-	if !a.real.Equal(b.real) {
-		return a.real.Before(b.real)
-	}
-	return a.seq < b.seq
-}
+// Push adds a step (through heap.Push).
+func (h *stepHeap) Push(x any) { *h = append(*h, x.(dueStep)) }
 
-// push adds a waiting step.
-func (d *deliveries) push(st dueStep) {
-	d.heap = append(d.heap, st)
-	for i := len(d.heap) - 1; i > 0; {
-		parent := (i - 1) / 2
-		if !d.less(i, parent) {
-			break
-		}
-		d.heap[i], d.heap[parent] = d.heap[parent], d.heap[i]
-		i = parent
-	}
-}
-
-// pop takes the step with the earliest deadline.
-func (d *deliveries) pop() dueStep {
-	top := d.heap[0]
-	last := len(d.heap) - 1
-	d.heap[0] = d.heap[last]
-	d.heap[last] = dueStep{}
-	d.heap = d.heap[:last]
-	d.down(0)
-	return top
-}
-
-// down moves the step at i down to its place.
-func (d *deliveries) down(i int) {
-	for {
-		l := 2*i + 1
-		if l >= len(d.heap) {
-			return
-		}
-		m := l
-		if r := l + 1; r < len(d.heap) && d.less(r, l) {
-			m = r
-		}
-		if !d.less(m, i) {
-			return
-		}
-		d.heap[i], d.heap[m] = d.heap[m], d.heap[i]
-		i = m
-	}
-}
-
-// heapify restores the heap order after steps were taken from anywhere in it.
-func (d *deliveries) heapify() {
-	for i := len(d.heap)/2 - 1; i >= 0; i-- {
-		d.down(i)
-	}
+// Pop takes the last step (through heap.Pop), clearing its place so that the array does not
+// keep the simulation alive.
+func (h *stepHeap) Pop() any {
+	old := *h
+	st := old[len(old)-1]
+	old[len(old)-1] = dueStep{}
+	*h = old[:len(old)-1]
+	return st
 }
