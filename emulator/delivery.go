@@ -326,6 +326,8 @@ type simulation struct {
 	// holding that the step's wait for the ttl has begun. Only simStep changes them.
 	next              int
 	readNext, holding bool
+	// wait is when the next step is due, while the simulation waits in the deliveries heap.
+	wait dueStep
 }
 
 // expired reports whether the message's ttl has run out at now.
