@@ -600,7 +600,7 @@ func (l *traceLog) reports(messageID string) []TraceReport {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if t := l.byKey[traceKey("", messageID)]; t != nil {
-		return publicReports(t.reports)
+		return t.publicReports()
 	}
 	return nil
 }

@@ -49,38 +49,73 @@ type TraceChannel struct {
 }
 
 // trace is the emulator's record behind a MessageTrace. Its message id is its key in
-// traceLog.byKey, and its project and app are a number in traceLog.scopes, so that each of
-// the many stored traces holds few pointers for the garbage collector to follow.
+// traceLog.byKey, its project and app are a number in traceLog.scopes, and its first reports
+// are kept in the record itself, so that each of the many stored traces is one object with
+// few pointers for the garbage collector to follow.
 type trace struct {
 	scope    uint32 // the index of its project and app in traceLog.scopes
+	n        uint32 // the number of reports
 	accepted int64  // Unix nanoseconds (a time.Time is three words, one a pointer)
 	ttl      time.Duration
 	message  string // the app message's JSON, shared with the stored message
 	// props is the message's channel_properties packed by packProps, "" when it has none:
 	// one string rather than a map per stored trace, which the garbage collector would scan.
-	props   string
-	reports []traceReport
+	props string
+	// first holds the first reports (a message delivered on its first channel has two, or
+	// three with READ), more those after them.
+	first [2]traceReport
+	more  []traceReport
+}
+
+// add appends a report; planned is how many the simulation plans to send.
+func (t *trace) add(r traceReport, planned int) {
+	if int(t.n) < len(t.first) {
+		t.first[t.n] = r
+	} else {
+		if t.more == nil {
+			t.more = make([]traceReport, 0, max(planned-len(t.first), 1)) // sized once
+		}
+		t.more = append(t.more, r)
+	}
+	t.n++
+}
+
+// report returns the report numbered i (from 0; i < t.n).
+func (t *trace) report(i int) traceReport {
+	if i < len(t.first) {
+		return t.first[i]
+	}
+	return t.more[i-len(t.first)]
+}
+
+// publicReports converts the trace's reports for MessageTrace.
+func (t *trace) publicReports() []TraceReport {
+	out := make([]TraceReport, 0, t.n)
+	for i := range int(t.n) {
+		out = append(out, t.report(i).public())
+	}
+	return out
 }
 
 // traceReport is one delivery report as a trace keeps it: a TraceReport with its time as
 // nanoseconds (a time.Time holds a pointer for the garbage collector to follow, and three
-// words instead of one).
+// words instead of one) and its reason, which few reports have, behind a pointer.
 type traceReport struct {
-	ci                     channelIdentity
-	status, reason, detail string
-	at                     int64 // Unix nanoseconds
+	ci     channelIdentity
+	status string
+	why    *traceReason // nil when the report has no reason
+	at     int64        // Unix nanoseconds
 }
+
+// traceReason is the reason of a report: its code, and its description ("" for the code's
+// usual text).
+type traceReason struct{ code, detail string }
 
 // public is the report as MessageTrace shows it.
 func (r traceReport) public() TraceReport {
-	return TraceReport{Channel: r.ci.channel, Identity: r.ci.identity, Status: r.status, Reason: r.reason, Detail: r.detail, At: time.Unix(0, r.at).UTC()}
-}
-
-// publicReports converts a trace's reports for MessageTrace.
-func publicReports(rs []traceReport) []TraceReport {
-	out := make([]TraceReport, 0, len(rs))
-	for _, r := range rs {
-		out = append(out, r.public())
+	out := TraceReport{Channel: r.ci.channel, Identity: r.ci.identity, Status: r.status, At: time.Unix(0, r.at).UTC()}
+	if r.why != nil {
+		out.Reason, out.Detail = r.why.code, r.why.detail
 	}
 	return out
 }
@@ -158,10 +193,11 @@ func (l *traceLog) step(sim *simulation, st deliveryStep, at time.Time, planned 
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if t := l.byKey[traceKey(sim.projectID, sim.messageID)]; t != nil {
-		if t.reports == nil {
-			t.reports = make([]traceReport, 0, planned) // sized once, for the reports planned
+		r := traceReport{ci: st.ci, status: st.status, at: at.UnixNano()}
+		if st.reason != "" || st.detail != "" {
+			r.why = &traceReason{st.reason, st.detail}
 		}
-		t.reports = append(t.reports, traceReport{ci: st.ci, status: st.status, reason: st.reason, detail: st.detail, at: at.UnixNano()})
+		t.add(r, planned)
 	}
 }
 
@@ -191,12 +227,12 @@ func (s *Server) MessageTrace(projectID, messageID string) (MessageTrace, bool) 
 	}
 	if t != nil {
 		out = MessageTrace{ProjectID: sc.projectID, AppID: sc.appID, MessageID: messageID, AcceptedTime: time.Unix(0, t.accepted).UTC(),
-			Path: publicReports(t.reports)}
+			Path: t.publicReports()}
 		if t.ttl > 0 {
 			out.TTL = formatTTL(t.ttl)
 		}
-		if n := len(t.reports); n > 0 {
-			out.Status = t.reports[n-1].status
+		if t.n > 0 {
+			out.Status = t.report(int(t.n) - 1).status
 		}
 	}
 	s.traces.mu.Unlock()
