@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/relaykit/sinch-go/gen/conversation"
@@ -208,16 +209,20 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 	if err != nil {
 		return nil, errInvalid("message is not a JSON object")
 	}
+	var id [ulidLen]byte
+	s.ids.fill(&id, s.clock.Now())
+	var at [len(time.RFC3339Nano) + 8]byte
+	m := &storedMessage{
+		direction: conversation.ConversationDirectionToContact, processingMode: modeOf(mode),
+		hasInjected: true, kind: contentAppMessage,
+	}
+	m.id, m.acceptTime, m.content, in.metadata = packSent(id[:], now.UTC().AppendFormat(at[:0], time.RFC3339Nano), content, in.metadata, order)
 	sc := s.newSendContext(p, app, in)
 	sc.content = content
 	steps := planDelivery(order, sc.check)
 	final := steps[len(steps)-1].ci
-	m := &storedMessage{
-		id: s.newID(), direction: conversation.ConversationDirectionToContact, acceptTime: rfc3339(now),
-		channelIdentity: conversation.ChannelIdentity{Channel: channelOf(final.channel), Identity: final.identity, AppID: app.ID},
-		processingMode:  modeOf(mode), metadata: in.metadata, hasInjected: true,
-		kind: contentAppMessage, content: string(content),
-	}
+	m.channelIdentity = conversation.ChannelIdentity{Channel: channelOf(final.channel), Identity: final.identity, AppID: app.ID}
+	m.metadata = in.metadata
 	if convID != "" {
 		m.conversationID, m.contactID = convID, contact.ID
 	}
@@ -257,6 +262,37 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 	s.feed.sent(m.id, order)
 	ob.after = append(ob.after, func() { s.ingress.push(p, sim) })
 	return m, nil
+}
+
+// packSent returns the small strings of a sent message (its id, accept time, content and
+// metadata) as parts of one string, and makes the identities of order parts of it too (the
+// stored message, its trace and its simulation keep them): one object for the garbage
+// collector to mark for each stored message, rather than one per string.
+func packSent(id, accept, content []byte, metadata string, order []channelIdentity) (idS, acceptS, contentS, metadataS string) {
+	n := len(id) + len(accept) + len(content) + len(metadata)
+	for _, ci := range order {
+		n += len(ci.identity)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.Write(id)
+	b.Write(accept)
+	b.Write(content)
+	b.WriteString(metadata)
+	for _, ci := range order {
+		b.WriteString(ci.identity)
+	}
+	all := b.String()
+	next := func(k int) string {
+		part := all[:k]
+		all = all[k:]
+		return part
+	}
+	idS, acceptS, contentS, metadataS = next(len(id)), next(len(accept)), next(len(content)), next(len(metadata))
+	for i := range order {
+		order[i].identity = next(len(order[i].identity))
+	}
+	return idS, acceptS, contentS, metadataS
 }
 
 // orderIdentities puts the identities in channel_priority_order (identities of channels not
