@@ -216,7 +216,9 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 		direction: conversation.ConversationDirectionToContact, processingMode: modeOf(mode),
 		hasInjected: true, kind: contentAppMessage,
 	}
-	m.id, m.acceptTime, m.content, in.metadata = packSent(id[:], now.UTC().AppendFormat(at[:0], time.RFC3339Nano), content, in.metadata, order)
+	var props [128]byte
+	packed := packSent(id[:], now.UTC().AppendFormat(at[:0], time.RFC3339Nano), content, in.metadata, appendProps(props[:0], in.channelProperties), order)
+	m.id, m.acceptTime, m.content, in.metadata = packed.id, packed.accept, packed.content, packed.metadata
 	sc := s.newSendContext(p, app, in)
 	sc.content = content
 	steps := planDelivery(order, sc.check)
@@ -258,18 +260,22 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 		metadata: in.metadata, correlationID: in.correlationID, mode: mode, accepted: now, steps: steps,
 		batchID: in.batchID, messageIndex: in.messageIndex, ttl: in.ttl,
 	}
-	s.traces.start(sim, m.content, in.channelProperties)
+	s.traces.start(sim, m.content, packed.props)
 	s.feed.sent(m.id, order)
 	ob.after = append(ob.after, func() { s.ingress.push(p, sim) })
 	return m, nil
 }
 
-// packSent returns the small strings of a sent message (its id, accept time, content and
-// metadata) as parts of one string, and makes the identities of order parts of it too (the
-// stored message, its trace and its simulation keep them): one object for the garbage
-// collector to mark for each stored message, rather than one per string.
-func packSent(id, accept, content []byte, metadata string, order []channelIdentity) (idS, acceptS, contentS, metadataS string) {
-	n := len(id) + len(accept) + len(content) + len(metadata)
+// sentStrings are the small strings of a sent message: its id, accept time, content (JSON),
+// metadata and channel properties (packed by appendProps).
+type sentStrings struct{ id, accept, content, metadata, props string }
+
+// packSent returns the small strings of a sent message as parts of one string, and makes the
+// identities of order parts of it too (the stored message, its trace and its simulation keep
+// them): one object for the garbage collector to mark for each stored message, rather than
+// one per string.
+func packSent(id, accept, content []byte, metadata string, props []byte, order []channelIdentity) sentStrings {
+	n := len(id) + len(accept) + len(content) + len(metadata) + len(props)
 	for _, ci := range order {
 		n += len(ci.identity)
 	}
@@ -279,6 +285,7 @@ func packSent(id, accept, content []byte, metadata string, order []channelIdenti
 	b.Write(accept)
 	b.Write(content)
 	b.WriteString(metadata)
+	b.Write(props)
 	for _, ci := range order {
 		b.WriteString(ci.identity)
 	}
@@ -288,11 +295,11 @@ func packSent(id, accept, content []byte, metadata string, order []channelIdenti
 		all = all[k:]
 		return part
 	}
-	idS, acceptS, contentS, metadataS = next(len(id)), next(len(accept)), next(len(content)), next(len(metadata))
+	out := sentStrings{id: next(len(id)), accept: next(len(accept)), content: next(len(content)), metadata: next(len(metadata)), props: next(len(props))}
 	for i := range order {
 		order[i].identity = next(len(order[i].identity))
 	}
-	return idS, acceptS, contentS, metadataS
+	return out
 }
 
 // orderIdentities puts the identities in channel_priority_order (identities of channels not
@@ -364,6 +371,8 @@ type simulation struct {
 	readNext, holding bool
 	// wait is when the next step is due, while the simulation waits in the deliveries heap.
 	wait dueStep
+	// trace is the number of the message's trace in Server.traces.
+	trace uint64
 }
 
 // expired reports whether the message's ttl has run out at now.

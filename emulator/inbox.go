@@ -599,7 +599,7 @@ func inboxPage(s *Server) http.HandlerFunc {
 func (l *traceLog) reports(messageID string) []TraceReport {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if t := l.byKey[traceKey("", messageID)]; t != nil {
+	if t := l.find(messageID); t != nil {
 		return t.publicReports()
 	}
 	return nil
