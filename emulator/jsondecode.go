@@ -12,44 +12,74 @@ import (
 // decodeBody decodes a JSON request body as kin-openapi does (encoding/json's Decoder with
 // UseNumber): the first value, objects as map[string]any, arrays as []any (empty, not nil,
 // for []), numbers as json.Number so that a number keeps its text, and a repeated object
-// name keeping its last value.
-//
-// It reads the body's tokens with jsontext, which costs a fraction of encoding/json's
-// reflection and scanner, and it is stricter: it refuses invalid UTF-8, escapes that are not
-// valid UTF-16, and a value nested deeper than maxBodyDepth. Such a refusal is never a verdict: the caller
-// (requestValidator.validate) then validates the request with kin-openapi, which decodes with
-// encoding/json and gives the exact answer. Whatever decodeBody accepts, it decodes to the
-// value encoding/json gives; FuzzDecodeBodyAgreesWithEncodingJSON holds the two equal.
+// name keeping its last value. Its value and its errors are encoding/json's.
 func decodeBody(raw []byte) (any, error) {
+	return decodeBodyInterned(raw, nil)
+}
+
+// decodeBodyInterned is decodeBody whose strings equal to a key of names are names' value,
+// so that the object names and enumerated values a schema declares are not allocated per
+// request (see checker.names).
+//
+// The body is read with jsontext tokens (fastDecode), at a fraction of the cost of
+// encoding/json's reflection and scanner; what fastDecode does not take on is decoded by
+// encoding/json, which then gives the value or the error.
+func decodeBodyInterned(raw []byte, names map[string]string) (any, error) {
+	if v, err := fastDecode(raw, names); err == nil {
+		return v, nil
+	}
+	return stdDecode(raw)
+}
+
+// stdDecode is what kin-openapi does with a JSON body: encoding/json's Decoder with
+// UseNumber, first value only.
+func stdDecode(raw []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	err := dec.Decode(&v)
+	return v, err
+}
+
+// fastDecode decodes raw as stdDecode does, or fails. It is stricter than encoding/json: it
+// refuses invalid UTF-8, escapes that are not valid UTF-16 (encoding/json replaces both with
+// U+FFFD) and a value nested deeper than maxBodyDepth. Whatever it decodes, it decodes to the
+// value encoding/json gives; FuzzFastDecodeAgreesWithEncodingJSON holds the two equal.
+func fastDecode(raw []byte, names map[string]string) (any, error) {
 	d := bodyDecoders.Get().(*bodyDecoder)
 	d.in.Reset()
 	d.in.Write(raw) // a copy: nothing decoded refers to raw or to the pooled buffer
 	d.dec.Reset(&d.in, bodyDecoderOptions...)
+	d.names = names
 	v, err := d.value(0)
 	d.dec.Reset(&emptyBuffer) // drop the reference to d.in's bytes held by the decoder
-	if d.in.Cap() <= maxPooledBody {
+	d.names = nil
+	if d.in.Cap() <= maxPooledBody && cap(d.scratch) <= maxPooledBody && cap(d.items) <= maxPooledBody/16 {
 		bodyDecoders.Put(d)
 	}
 	return v, err
 }
 
-// maxBodyDepth bounds the nesting of a body decodeBody decodes itself (the deepest body the
-// specs describe nests about ten levels); deeper ones are left to encoding/json.
+// maxBodyDepth bounds the nesting of a body fastDecode decodes (the deepest body the specs
+// describe nests about ten levels); deeper ones are left to encoding/json.
 const maxBodyDepth = 256
 
-// maxPooledBody is the largest input buffer kept for reuse, so that one large body does not
-// pin its memory in the pool.
+// maxPooledBody is the largest buffer kept for reuse, so that one large body does not pin its
+// memory in the pool.
 const maxPooledBody = 64 << 10
 
 // bodyDecoderOptions are jsontext's defaults (valid UTF-8 only) with duplicate names allowed,
 // so that a repeated name keeps its last value as with encoding/json rather than costing a
-// slow validation.
+// decode by encoding/json.
 var bodyDecoderOptions = []jsontext.Options{jsontext.AllowDuplicateNames(true)}
 
 // bodyDecoder is a reusable jsontext decoder with its input buffer.
 type bodyDecoder struct {
-	in  bytes.Buffer
-	dec jsontext.Decoder
+	in      bytes.Buffer
+	dec     jsontext.Decoder
+	scratch []byte            // unescaped strings
+	items   []any             // the elements of the arrays being read
+	names   map[string]string // the strings not to allocate, or nil
 }
 
 // bodyDecoders pools bodyDecoders: a jsontext.Decoder is a few hundred bytes of state.
@@ -69,29 +99,17 @@ func (d *bodyDecoder) value(depth int) (any, error) {
 	if depth >= maxBodyDepth {
 		return nil, errTooDeep
 	}
-	tok, err := d.dec.ReadToken()
-	if err != nil {
-		return nil, err
-	}
-	switch tok.Kind() {
-	case 'n':
-		return nil, nil
-	case 'f':
-		return false, nil
-	case 't':
-		return true, nil
-	case '"':
-		return tok.String(), nil
-	case '0':
-		return json.Number(tok.String()), nil
+	switch d.dec.PeekKind() {
 	case '{':
+		if _, err := d.dec.ReadToken(); err != nil {
+			return nil, err
+		}
 		m := make(map[string]any)
 		for d.dec.PeekKind() == '"' {
-			name, err := d.dec.ReadToken()
+			key, err := d.str()
 			if err != nil {
 				return nil, err
 			}
-			key := name.String()
 			v, err := d.value(depth + 1)
 			if err != nil {
 				return nil, err
@@ -103,18 +121,64 @@ func (d *bodyDecoder) value(depth int) (any, error) {
 		}
 		return m, nil
 	case '[':
-		a := make([]any, 0)
+		if _, err := d.dec.ReadToken(); err != nil {
+			return nil, err
+		}
+		// The elements gather on d.items, so that the array is allocated once, at its size.
+		base := len(d.items)
+		defer func() {
+			clear(d.items[base:]) // the pool must not keep decoded values alive
+			d.items = d.items[:base]
+		}()
 		for k := d.dec.PeekKind(); k != ']' && k != 0; k = d.dec.PeekKind() {
 			v, err := d.value(depth + 1)
 			if err != nil {
 				return nil, err
 			}
-			a = append(a, v)
+			d.items = append(d.items, v)
 		}
 		if _, err := d.dec.ReadToken(); err != nil { // ']', or the error PeekKind met
 			return nil, err
 		}
-		return a, nil
+		return append(make([]any, 0, len(d.items)-base), d.items[base:]...), nil
+	case '"':
+		return d.str()
+	}
+	raw, err := d.dec.ReadValue() // a literal or a number; an error for anything else
+	if err != nil {
+		return nil, err
+	}
+	switch raw.Kind() {
+	case 'n':
+		return nil, nil
+	case 'f':
+		return false, nil
+	case 't':
+		return true, nil
+	case '0':
+		return json.Number(raw), nil
 	}
 	return nil, errNotJSONValue
+}
+
+// str reads the next value, a string (or an object name), unescaped.
+func (d *bodyDecoder) str() (string, error) {
+	raw, err := d.dec.ReadValue()
+	if err != nil {
+		return "", err
+	}
+	if len(raw) < 2 || raw[0] != '"' {
+		return "", errNotJSONValue
+	}
+	s := raw[1 : len(raw)-1] // the decoder has checked the string: valid UTF-8, valid escapes
+	if bytes.IndexByte(s, '\\') >= 0 {
+		if d.scratch, err = jsontext.AppendUnquote(d.scratch[:0], raw); err != nil {
+			return "", err
+		}
+		s = d.scratch
+	}
+	if v, ok := d.names[string(s)]; ok {
+		return v, nil
+	}
+	return string(s), nil
 }

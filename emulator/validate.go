@@ -97,6 +97,9 @@ type requestValidator struct {
 	// string: any non-empty value is valid, so kin-openapi is not needed to say so.
 	plain []bool
 	body  *checker // nil: the body is left to kin-openapi
+	// names are the object names and string enum values body knows, each its own key, so
+	// that decoding a body does not allocate them again (see checker.names).
+	names map[string]string
 	// bodyRequired and hasBody describe the operation's request body.
 	bodyRequired, hasBody bool
 }
@@ -130,7 +133,7 @@ func newRequestValidator(route *routers.Route, cc *checkerCompiler) *requestVali
 			return v
 		}
 		if c, err := cc.compile(mt.Schema.Value); err == nil {
-			v.body = c
+			v.body, v.names = c, c.names()
 		}
 	}
 	return v
@@ -180,7 +183,9 @@ func (v *requestValidator) validate(ctx context.Context, r *http.Request, pathPa
 	if r.Header.Get("Content-Type") != "application/json" {
 		return v.slow(ctx, r, pathParams)
 	}
-	body, err := decodeBody(raw) // as kin-openapi decodes: numbers keep their text
+	// As kin-openapi decodes (numbers keep their text); what fastDecode leaves to
+	// encoding/json is left to kin-openapi, which decodes with it.
+	body, err := fastDecode(raw, v.names)
 	if err != nil || !v.body.valid(body) {
 		return v.slow(ctx, r, pathParams)
 	}
