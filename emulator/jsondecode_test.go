@@ -43,8 +43,8 @@ var decodeBodyRefused = []string{
 	`]`,
 	`}`,
 	`{"a":tru}`,
-	"{\"bad\":\"\xff\"}",     // invalid UTF-8: encoding/json would replace it with U+FFFD
-	`{"lone":"\ud800"}`,      // an unpaired surrogate escape: the same
+	"{\"bad\":\"\xff\"}", // invalid UTF-8: encoding/json would replace it with U+FFFD
+	`{"lone":"\ud800"}`,  // an unpaired surrogate escape: the same
 	strings.Repeat(`[`, maxBodyDepth+1) + strings.Repeat(`]`, maxBodyDepth+1),
 }
 
