@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sync"
 )
 
 // apiError is an answer in Sinch's error shape:
@@ -59,7 +60,14 @@ func writeError(w http.ResponseWriter, err error) {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	var b []byte
 	if a, ok := v.(jsonAppender); ok {
-		b = a.appendJSON(make([]byte, 0, 128))
+		buf := answerBuffers.Get().(*[]byte)
+		b = a.appendJSON((*buf)[:0])
+		defer func() { // Write does not keep b (io.Writer's contract)
+			if cap(b) <= 4<<10 {
+				*buf = b
+				answerBuffers.Put(buf)
+			}
+		}()
 	} else {
 		var err error
 		if b, err = json.Marshal(v); err != nil {
@@ -79,6 +87,9 @@ var (
 	contentTypeKey  = http.CanonicalHeaderKey("Content-Type")
 	jsonContentType = []string{"application/json"}
 )
+
+// answerBuffers pools the buffers answers are written into by their appendJSON.
+var answerBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
 
 // jsonAppender is an answer that writes its JSON itself, without reflection: byte for byte
 // what json.Marshal gives for it. It is for the answers of the operations load tests call.

@@ -112,27 +112,27 @@ func (s *Server) withRegions(mux *chi.Mux) http.Handler {
 // appRegions remembers the region of every app.
 type appRegions struct {
 	mu sync.Mutex
-	of map[string]string // project/app → region
+	of map[appKey]string // project/app → region (a key that costs no allocation to build)
 }
 
 func (a *appRegions) set(projectID, appID, region string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.of == nil {
-		a.of = map[string]string{}
+		a.of = map[appKey]string{}
 	}
-	a.of[projectID+"/"+appID] = region
+	a.of[appKey{projectID, appID}] = region
 }
 
 func (a *appRegions) get(projectID, appID string) string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return a.of[projectID+"/"+appID]
+	return a.of[appKey{projectID, appID}]
 }
 
 func (a *appRegions) forget(projectID, appID string) {
 	a.mu.Lock()
-	delete(a.of, projectID+"/"+appID)
+	delete(a.of, appKey{projectID, appID})
 	a.mu.Unlock()
 }
 

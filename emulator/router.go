@@ -160,6 +160,9 @@ func pathParam(r *http.Request, name string) string {
 
 // query returns a query parameter.
 func (c *call) query(name string) string {
+	if c.r.URL.RawQuery == "" {
+		return "" // nothing to parse (url.Values would be an empty map, allocated all the same)
+	}
 	if c.q == nil {
 		c.q = c.r.URL.Query()
 	}
