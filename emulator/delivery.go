@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/relaykit/sinch-go/gen/conversation"
@@ -208,16 +209,22 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 	if err != nil {
 		return nil, errInvalid("message is not a JSON object")
 	}
+	var id [ulidLen]byte
+	s.ids.fill(&id, s.clock.Now())
+	var at [len(time.RFC3339Nano) + 8]byte
+	m := &storedMessage{
+		direction: conversation.ConversationDirectionToContact, processingMode: modeOf(mode),
+		hasInjected: true, kind: contentAppMessage,
+	}
+	var props [128]byte
+	packed := packSent(id[:], now.UTC().AppendFormat(at[:0], time.RFC3339Nano), content, in.metadata, appendProps(props[:0], in.channelProperties), order)
+	m.id, m.acceptTime, m.content, in.metadata = packed.id, packed.accept, packed.content, packed.metadata
 	sc := s.newSendContext(p, app, in)
 	sc.content = content
 	steps := planDelivery(order, sc.check)
 	final := steps[len(steps)-1].ci
-	m := &storedMessage{
-		id: s.newID(), direction: conversation.ConversationDirectionToContact, acceptTime: rfc3339(now),
-		channelIdentity: conversation.ChannelIdentity{Channel: channelOf(final.channel), Identity: final.identity, AppID: app.ID},
-		processingMode:  modeOf(mode), metadata: in.metadata, hasInjected: true,
-		kind: contentAppMessage, content: string(content),
-	}
+	m.channelIdentity = conversation.ChannelIdentity{Channel: channelOf(final.channel), Identity: final.identity, AppID: app.ID}
+	m.metadata = in.metadata
 	if convID != "" {
 		m.conversationID, m.contactID = convID, contact.ID
 	}
@@ -253,10 +260,46 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 		metadata: in.metadata, correlationID: in.correlationID, mode: mode, accepted: now, steps: steps,
 		batchID: in.batchID, messageIndex: in.messageIndex, ttl: in.ttl,
 	}
-	s.traces.start(sim, m.content, in.channelProperties)
+	s.traces.start(sim, m.content, packed.props)
 	s.feed.sent(m.id, order)
 	ob.after = append(ob.after, func() { s.ingress.push(p, sim) })
 	return m, nil
+}
+
+// sentStrings are the small strings of a sent message: its id, accept time, content (JSON),
+// metadata and channel properties (packed by appendProps).
+type sentStrings struct{ id, accept, content, metadata, props string }
+
+// packSent returns the small strings of a sent message as parts of one string, and makes the
+// identities of order parts of it too (the stored message, its trace and its simulation keep
+// them): one object for the garbage collector to mark for each stored message, rather than
+// one per string.
+func packSent(id, accept, content []byte, metadata string, props []byte, order []channelIdentity) sentStrings {
+	n := len(id) + len(accept) + len(content) + len(metadata) + len(props)
+	for _, ci := range order {
+		n += len(ci.identity)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.Write(id)
+	b.Write(accept)
+	b.Write(content)
+	b.WriteString(metadata)
+	b.Write(props)
+	for _, ci := range order {
+		b.WriteString(ci.identity)
+	}
+	all := b.String()
+	next := func(k int) string {
+		part := all[:k]
+		all = all[k:]
+		return part
+	}
+	out := sentStrings{id: next(len(id)), accept: next(len(accept)), content: next(len(content)), metadata: next(len(metadata)), props: next(len(props))}
+	for i := range order {
+		order[i].identity = next(len(order[i].identity))
+	}
+	return out
 }
 
 // orderIdentities puts the identities in channel_priority_order (identities of channels not
@@ -326,6 +369,10 @@ type simulation struct {
 	// holding that the step's wait for the ttl has begun. Only simStep changes them.
 	next              int
 	readNext, holding bool
+	// wait is when the next step is due, while the simulation waits in the deliveries heap.
+	wait dueStep
+	// trace is the number of the message's trace in Server.traces.
+	trace uint64
 }
 
 // expired reports whether the message's ttl has run out at now.

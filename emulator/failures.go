@@ -108,23 +108,54 @@ type sendContext struct {
 	event bool // an app event (events:send), not a message: no WhatsApp window
 
 	parsed bool
-	msg    *conversation.AppMessage // the message, typed for the transcoder (nil if it does not parse)
+	// text is the message's text when it is a plain text message (only text_message.text),
+	// which needs no decoding; msg is any other message, typed for the transcoder (nil if it
+	// does not parse).
+	text  string
+	plain bool
+	msg   *conversation.AppMessage
 	// content is the message's JSON when the caller has it already (messages:send), so that
 	// the typed message is decoded from it rather than encoded again.
 	content []byte
 }
 
-// appMessage is the message typed for the transcoder, parsed once.
-func (sc *sendContext) appMessage() *conversation.AppMessage {
+// appMessage is the message typed for the transcoder (parsed once); ok is false when it does
+// not parse.
+func (sc *sendContext) appMessage() (msg conversation.AppMessage, ok bool) {
 	if !sc.parsed {
 		sc.parsed = true
-		if sc.content != nil {
+		switch text, plain := plainTextMessage(sc.in.message); {
+		case plain:
+			sc.text, sc.plain = text, true
+		case sc.content != nil:
 			sc.msg = typedMessageJSON(sc.content)
-		} else {
+		default:
 			sc.msg = typedMessage(sc.in.message)
 		}
 	}
-	return sc.msg
+	switch {
+	case sc.plain:
+		msg.TextMessage.Text = sc.text
+		return msg, true
+	case sc.msg != nil:
+		return *sc.msg, true
+	}
+	return msg, false
+}
+
+// plainTextMessage returns the text of a message that holds only a text_message with only its
+// text, the commonest message, whose typed form needs no JSON decoding; plain is false for any
+// other message.
+func plainTextMessage(m doc) (text string, plain bool) {
+	if len(m) != 1 {
+		return "", false
+	}
+	tm, ok := m["text_message"].(map[string]any)
+	if !ok || len(tm) != 1 {
+		return "", false
+	}
+	text, plain = tm["text"].(string)
+	return text, plain
 }
 
 // typedMessage converts a stored app message for the transcoder; nil when it does not fit.
@@ -193,15 +224,15 @@ func (sc *sendContext) check(ci channelIdentity) failure {
 	}
 	// Channel limits the API enforces by failing delivery (emulator/transcode states them with
 	// their pages: SMS parts beyond SMS_MAX_NUMBER_OF_MESSAGE_PARTS, too many buttons, ...).
-	if m := sc.appMessage(); m != nil && !sc.event {
-		opts := transcode.Options{ChannelProperties: sc.in.channelProperties, To: ci.identity}
-		if msg["template_message"] != nil {
-			// The limits apply to what is delivered: the template's content with its
-			// parameters (checkTemplate has found it). The caller holds sc.p.mu.
-			opts.Template = sc.p.templateLookup()
-		}
-		if r, err := transcode.Transcode(transcode.Channel(ci.channel), *m, opts); err == nil {
-			if v, bad := r.Failure(); bad {
+	if !sc.event {
+		if m, ok := sc.appMessage(); ok {
+			opts := transcode.Options{ChannelProperties: sc.in.channelProperties, To: ci.identity}
+			if msg["template_message"] != nil {
+				// The limits apply to what is delivered: the template's content with its
+				// parameters (checkTemplate has found it). The caller holds sc.p.mu.
+				opts.Template = sc.p.templateLookup()
+			}
+			if v, bad, err := transcode.Check(transcode.Channel(ci.channel), m, opts); err == nil && bad {
 				return failure{code: string(v.Reason), description: v.Message}
 			}
 		}

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -288,4 +289,40 @@ func TestPageSizeOverMaximumIsRefused(t *testing.T) {
 	}
 	e.must(200, "GET", e.conv("/messages?page_size=1000"), nil)
 	e.must(200, "GET", e.conv("/contacts?page_size=20"), nil)
+}
+
+// TestPlainTextMessageMatchesDecoding: the typed form the delivery checks build for a plain
+// text message without decoding JSON is the one decoding gives, and a message with anything
+// more (or other) is not taken for plain text.
+func TestPlainTextMessageMatchesDecoding(t *testing.T) {
+	for _, raw := range []string{
+		`{"text_message":{"text":"Your code is 123456"}}`,
+		`{"text_message":{"text":""}}`,
+		`{"text_message":{"text":"<b>é😀</b>"}}`,
+	} {
+		var d doc
+		if err := json.Unmarshal([]byte(raw), &d); err != nil {
+			t.Fatal(err)
+		}
+		sc := &sendContext{in: sendInput{message: d}}
+		got, ok := sc.appMessage()
+		want := typedMessage(d)
+		if !ok || want == nil || !sc.plain || !reflect.DeepEqual(got, *want) {
+			t.Errorf("%s: plain %v, typed %+v, want %+v", raw, sc.plain, got, want)
+		}
+	}
+	for _, raw := range []string{
+		`{"text_message":{"text":"hi"},"agent":{"display_name":"A"}}`,
+		`{"text_message":{"text":"hi","extra":1}}`,
+		`{"text_message":{"text":5}}`,
+		`{"media_message":{"url":"https://example.com/a.png"}}`,
+	} {
+		var d doc
+		if err := json.Unmarshal([]byte(raw), &d); err != nil {
+			t.Fatal(err)
+		}
+		if _, plain := plainTextMessage(d); plain {
+			t.Errorf("%s taken for a plain text message", raw)
+		}
+	}
 }

@@ -23,6 +23,16 @@ type idGen struct {
 }
 
 func (g *idGen) next(now time.Time) string {
+	var id [ulidLen]byte
+	g.fill(&id, now)
+	return string(id[:])
+}
+
+// ulidLen is the length of an id.
+const ulidLen = 26
+
+// fill writes the next id into id (for a caller that packs it with other strings).
+func (g *idGen) fill(id *[ulidLen]byte, now time.Time) {
 	ms := uint64(now.UnixMilli())
 	g.mu.Lock()
 	if ms <= g.lastMS {
@@ -40,11 +50,10 @@ func (g *idGen) next(now time.Time) string {
 	}
 	hi, lo := g.hi, g.lo
 	g.mu.Unlock()
-	return encodeULID(ms, hi, lo)
+	encodeULID(id, ms, hi, lo)
 }
 
-func encodeULID(ms uint64, hi uint16, lo uint64) string {
-	var out [26]byte
+func encodeULID(out *[ulidLen]byte, ms uint64, hi uint16, lo uint64) {
 	// 48-bit time in 10 characters (the first carries 3 bits).
 	for i := 9; i >= 0; i-- {
 		out[i] = crockford[ms&31]
@@ -56,7 +65,6 @@ func encodeULID(ms uint64, hi uint16, lo uint64) string {
 		lo = lo>>5 | uint64(hi&31)<<59
 		hi >>= 5
 	}
-	return string(out[:])
 }
 
 // randomToken returns n random bytes in the Crockford alphabet (n characters), for access

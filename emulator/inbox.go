@@ -599,8 +599,8 @@ func inboxPage(s *Server) http.HandlerFunc {
 func (l *traceLog) reports(messageID string) []TraceReport {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if t := l.byKey[traceKey("", messageID)]; t != nil {
-		return publicReports(t.reports)
+	if t := l.find(messageID); t != nil {
+		return t.publicReports()
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package emulator
 import (
 	"encoding/binary"
 	"encoding/json"
-	"strings"
 	"sync"
 	"time"
 
@@ -48,39 +47,75 @@ type TraceChannel struct {
 	Text string `json:"text,omitempty"`
 }
 
-// trace is the emulator's record behind a MessageTrace. Its message id is its key in
-// traceLog.byKey, and its project and app are a number in traceLog.scopes, so that each of
-// the many stored traces holds few pointers for the garbage collector to follow.
+// trace is the emulator's record behind a MessageTrace, a value in traceLog's chunks. Its
+// project and app are a number in traceLog.scopes, and its first reports are kept in the
+// record itself, so that the many stored traces hold few pointers for the garbage collector
+// to follow.
 type trace struct {
+	id       string // the message id
 	scope    uint32 // the index of its project and app in traceLog.scopes
+	n        uint32 // the number of reports
 	accepted int64  // Unix nanoseconds (a time.Time is three words, one a pointer)
 	ttl      time.Duration
 	message  string // the app message's JSON, shared with the stored message
-	// props is the message's channel_properties packed by packProps, "" when it has none:
+	// props is the message's channel_properties packed by appendProps, "" when it has none:
 	// one string rather than a map per stored trace, which the garbage collector would scan.
-	props   string
-	reports []traceReport
+	props string
+	// first holds the first reports (a message delivered on its first channel has two, or
+	// three with READ), more those after them.
+	first [2]traceReport
+	more  []traceReport
+}
+
+// add appends a report; planned is how many the simulation plans to send.
+func (t *trace) add(r traceReport, planned int) {
+	if int(t.n) < len(t.first) {
+		t.first[t.n] = r
+	} else {
+		if t.more == nil {
+			t.more = make([]traceReport, 0, max(planned-len(t.first), 1)) // sized once
+		}
+		t.more = append(t.more, r)
+	}
+	t.n++
+}
+
+// report returns the report numbered i (from 0; i < t.n).
+func (t *trace) report(i int) traceReport {
+	if i < len(t.first) {
+		return t.first[i]
+	}
+	return t.more[i-len(t.first)]
+}
+
+// publicReports converts the trace's reports for MessageTrace.
+func (t *trace) publicReports() []TraceReport {
+	out := make([]TraceReport, 0, t.n)
+	for i := range int(t.n) {
+		out = append(out, t.report(i).public())
+	}
+	return out
 }
 
 // traceReport is one delivery report as a trace keeps it: a TraceReport with its time as
 // nanoseconds (a time.Time holds a pointer for the garbage collector to follow, and three
-// words instead of one).
+// words instead of one) and its reason, which few reports have, behind a pointer.
 type traceReport struct {
-	ci                     channelIdentity
-	status, reason, detail string
-	at                     int64 // Unix nanoseconds
+	ci     channelIdentity
+	status string
+	why    *traceReason // nil when the report has no reason
+	at     int64        // Unix nanoseconds
 }
+
+// traceReason is the reason of a report: its code, and its description ("" for the code's
+// usual text).
+type traceReason struct{ code, detail string }
 
 // public is the report as MessageTrace shows it.
 func (r traceReport) public() TraceReport {
-	return TraceReport{Channel: r.ci.channel, Identity: r.ci.identity, Status: r.status, Reason: r.reason, Detail: r.detail, At: time.Unix(0, r.at).UTC()}
-}
-
-// publicReports converts a trace's reports for MessageTrace.
-func publicReports(rs []traceReport) []TraceReport {
-	out := make([]TraceReport, 0, len(rs))
-	for _, r := range rs {
-		out = append(out, r.public())
+	out := TraceReport{Channel: r.ci.channel, Identity: r.ci.identity, Status: r.status, At: time.Unix(0, r.at).UTC()}
+	if r.why != nil {
+		out.Reason, out.Detail = r.why.code, r.why.detail
 	}
 	return out
 }
@@ -95,13 +130,21 @@ func (s *Server) reportsPlanned(sim *simulation) int {
 	return n
 }
 
-// traceLog keeps the traces of the most recent messages (as many as Config.MaxStored).
+// traceLog keeps the traces of the most recent messages (as many as Config.MaxStored). The
+// traces are values in fixed-size chunks used as a ring, each found by its sequence number
+// (the order in which the messages were accepted): the many stored traces cost no object of
+// their own, and the oldest is forgotten by reusing its place.
 type traceLog struct {
-	mu    sync.Mutex
-	max   int
-	byKey map[string]*trace
-	order []string
-	head  int
+	mu  sync.Mutex
+	max int // the most traces kept; 0 or less: all of them
+	// byKey maps a message id to its trace's sequence number.
+	byKey map[string]uint64
+	// chunks hold the traces numbered base to next-1, or the max most recent of them: the
+	// trace numbered k is in slot (k-base) % max (k-base when max is 0 or less), slot i being
+	// chunks[i/traceChunk][i%traceChunk]. base is next after the last reset, so that a number
+	// from before it finds nothing. Fixed-size chunks grow the log without copying it.
+	chunks     [][]trace
+	base, next uint64
 	// scopes lists the (project, app) pairs of the traces, each once; scopeOf finds a pair's
 	// index in it.
 	scopes  []traceScope
@@ -114,7 +157,7 @@ type traceScope struct{ projectID, appID string }
 // newTraceLog returns an empty trace log keeping the traces of the max most recent messages
 // (all of them when max is 0 or less).
 func newTraceLog(max int) *traceLog {
-	return &traceLog{max: max, byKey: map[string]*trace{}, scopeOf: map[traceScope]uint32{}}
+	return &traceLog{max: max, byKey: map[string]uint64{}, scopeOf: map[traceScope]uint32{}}
 }
 
 // scope returns the index of the pair in l.scopes, adding it when it is new. The caller holds
@@ -129,46 +172,88 @@ func (l *traceLog) scope(sc traceScope) uint32 {
 	return i
 }
 
-// traceKey is a message's key: message ids are unique across projects.
-func traceKey(_, messageID string) string { return messageID }
+// traceChunk is the number of traces in one chunk of the trace log.
+const traceChunk = 1024
 
-// start records a message about to be delivered.
-func (l *traceLog) start(sim *simulation, message string, props map[string]string) {
-	t := &trace{accepted: sim.accepted.UnixNano(), ttl: sim.ttl, message: message}
-	t.props = packProps(props)
-	k := traceKey(sim.projectID, sim.messageID)
+// held is how many traces the log holds. The caller holds l.mu.
+func (l *traceLog) held() uint64 {
+	n := l.next - l.base
+	if l.max > 0 && n > uint64(l.max) {
+		n = uint64(l.max)
+	}
+	return n
+}
+
+// slot returns the place of the trace numbered seq, adding chunks as needed. The caller holds
+// l.mu.
+func (l *traceLog) slot(seq uint64) *trace {
+	i := seq - l.base
+	if l.max > 0 {
+		i %= uint64(l.max)
+	}
+	for i/traceChunk >= uint64(len(l.chunks)) {
+		l.chunks = append(l.chunks, make([]trace, traceChunk))
+	}
+	return &l.chunks[i/traceChunk][i%traceChunk]
+}
+
+// at returns the trace numbered seq, nil when there is none (forgotten, or from before a
+// reset). The caller holds l.mu; the trace may be reused once l.mu is released.
+func (l *traceLog) at(seq uint64) *trace {
+	if seq < l.base || seq >= l.next || l.next-seq > l.held() {
+		return nil
+	}
+	return l.slot(seq)
+}
+
+// find returns the trace of a message, nil when there is none. The caller holds l.mu.
+func (l *traceLog) find(messageID string) *trace {
+	seq, ok := l.byKey[messageID]
+	if !ok {
+		return nil
+	}
+	return l.at(seq)
+}
+
+// start records a message about to be delivered, with its JSON and its channel properties
+// packed by appendProps, and sets sim.trace to its trace's number. Past max traces, the
+// oldest is forgotten and its place reused.
+func (l *traceLog) start(sim *simulation, message, props string) {
+	t := trace{id: sim.messageID, accepted: sim.accepted.UnixNano(), ttl: sim.ttl, message: message, props: props}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	t.scope = l.scope(traceScope{sim.projectID, sim.appID})
-	l.byKey[k] = t
-	l.order = append(l.order, k)
-	if l.max > 0 && len(l.order)-l.head > l.max {
-		delete(l.byKey, l.order[l.head])
-		l.order[l.head] = ""
-		l.head++
-		if l.head*2 > len(l.order) {
-			l.order = append(l.order[:0], l.order[l.head:]...)
-			l.head = 0
+	seq := l.next
+	place := l.slot(seq)
+	if l.max > 0 && l.held() == uint64(l.max) {
+		// The place holds the trace numbered seq-max.
+		if k, ok := l.byKey[place.id]; ok && k == seq-uint64(l.max) {
+			delete(l.byKey, place.id)
 		}
 	}
+	*place = t
+	l.next++
+	l.byKey[sim.messageID] = seq
+	sim.trace = seq
 }
 
 // step records a delivery report; planned is how many the simulation plans to send.
 func (l *traceLog) step(sim *simulation, st deliveryStep, at time.Time, planned int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if t := l.byKey[traceKey(sim.projectID, sim.messageID)]; t != nil {
-		if t.reports == nil {
-			t.reports = make([]traceReport, 0, planned) // sized once, for the reports planned
+	if t := l.at(sim.trace); t != nil {
+		r := traceReport{ci: st.ci, status: st.status, at: at.UnixNano()}
+		if st.reason != "" || st.detail != "" {
+			r.why = &traceReason{st.reason, st.detail}
 		}
-		t.reports = append(t.reports, traceReport{ci: st.ci, status: st.status, reason: st.reason, detail: st.detail, at: at.UnixNano()})
+		t.add(r, planned)
 	}
 }
 
 func (l *traceLog) reset() {
 	l.mu.Lock()
 	clear(l.byKey)
-	l.order, l.head = nil, 0
+	l.chunks, l.base = nil, l.next
 	l.scopes = nil
 	clear(l.scopeOf)
 	l.mu.Unlock()
@@ -180,9 +265,10 @@ func (l *traceLog) reset() {
 // message in any project.
 func (s *Server) MessageTrace(projectID, messageID string) (MessageTrace, bool) {
 	s.traces.mu.Lock()
-	t := s.traces.byKey[traceKey(projectID, messageID)]
+	t := s.traces.find(messageID)
 	var out MessageTrace
 	var sc traceScope
+	var message, packedProps string
 	if t != nil {
 		sc = s.traces.scopes[t.scope]
 	}
@@ -190,13 +276,14 @@ func (s *Server) MessageTrace(projectID, messageID string) (MessageTrace, bool) 
 		t = nil
 	}
 	if t != nil {
+		message, packedProps = t.message, t.props // t may be reused once the lock is released
 		out = MessageTrace{ProjectID: sc.projectID, AppID: sc.appID, MessageID: messageID, AcceptedTime: time.Unix(0, t.accepted).UTC(),
-			Path: publicReports(t.reports)}
+			Path: t.publicReports()}
 		if t.ttl > 0 {
 			out.TTL = formatTTL(t.ttl)
 		}
-		if n := len(t.reports); n > 0 {
-			out.Status = t.reports[n-1].status
+		if t.n > 0 {
+			out.Status = t.report(int(t.n) - 1).status
 		}
 	}
 	s.traces.mu.Unlock()
@@ -205,8 +292,8 @@ func (s *Server) MessageTrace(projectID, messageID string) (MessageTrace, bool) 
 	}
 	// The channels tried are those the reports so far are about, in order.
 	out.Channels = []TraceChannel{}
-	msg := typedMessageJSON(t.message)
-	props := unpackProps(t.props)
+	msg := typedMessageJSON(message)
+	props := unpackProps(packedProps)
 	seen := map[channelIdentity]bool{}
 	for _, r := range out.Path {
 		ci := channelIdentity{r.Channel, r.Identity}
@@ -231,31 +318,19 @@ func (s *Server) MessageTrace(projectID, messageID string) (MessageTrace, bool) 
 	return out, true
 }
 
-// packProps packs channel properties into one string: each key and value preceded by its
-// length as a uvarint ("" for none). unpackProps reverses it.
-func packProps(m map[string]string) string {
-	if len(m) == 0 {
-		return ""
-	}
-	n := 0
+// appendProps appends channel properties, packed, to b: each key and value preceded by its
+// length as a uvarint (nothing for none). unpackProps reverses it.
+func appendProps(b []byte, m map[string]string) []byte {
 	for k, v := range m {
-		n += len(k) + len(v) + 2*binary.MaxVarintLen64
+		b = binary.AppendUvarint(b, uint64(len(k)))
+		b = append(b, k...)
+		b = binary.AppendUvarint(b, uint64(len(v)))
+		b = append(b, v...)
 	}
-	var b strings.Builder
-	b.Grow(n)
-	var l [binary.MaxVarintLen64]byte
-	put := func(s string) {
-		b.Write(binary.AppendUvarint(l[:0], uint64(len(s))))
-		b.WriteString(s)
-	}
-	for k, v := range m {
-		put(k)
-		put(v)
-	}
-	return b.String()
+	return b
 }
 
-// unpackProps returns the channel properties packed by packProps (nil for "").
+// unpackProps returns the channel properties packed by appendProps (nil for "").
 func unpackProps(s string) map[string]string {
 	if s == "" {
 		return nil

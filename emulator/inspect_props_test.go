@@ -12,12 +12,12 @@ func TestPackPropsRoundTrip(t *testing.T) {
 		{"SMS_SENDER": "+15559876543"},
 		{"SMS_SENDER": "", "": "x", "SMS_FLASH_MESSAGE": "true", "A\x00B": "\x80é" + string(make([]byte, 300))},
 	} {
-		if got := unpackProps(packProps(m)); !maps.Equal(got, m) {
-			t.Errorf("unpackProps(packProps(%q)) = %q", m, got)
+		if got := unpackProps(string(appendProps(nil, m))); !maps.Equal(got, m) {
+			t.Errorf("unpackProps(appendProps(%q)) = %q", m, got)
 		}
 	}
-	if s := packProps(nil); s != "" {
-		t.Errorf("packProps(nil) = %q, want \"\"", s)
+	if s := appendProps(nil, nil); len(s) != 0 {
+		t.Errorf("appendProps(nil, nil) = %q, want nothing", s)
 	}
 	if m := unpackProps(""); m != nil {
 		t.Errorf("unpackProps(\"\") = %q, want nil", m)

@@ -24,15 +24,16 @@ type deliveries struct {
 	seq     uint64
 	running bool
 	kick    chan struct{} // buffered: the earliest deadline may have changed
-	due     []dueStep     // the loop's batch of due steps, reused
+	due     []*simulation // the loop's batch of due simulations, reused
 }
 
-// dueStep is one simulation waiting for its next step.
+// dueStep is when a simulation's next step is due. A simulation waits for one step at a
+// time, so it carries its own (simulation.wait) and the heap holds the simulations
+// themselves: scheduling a step allocates nothing.
 type dueStep struct {
 	real, emu time.Time // the deadline in real time (monotonic) and in emulator time
 	seq       uint64
 	p         *project
-	sim       *simulation
 }
 
 // newDeliveries returns the scheduler of s's delivery simulations; its goroutine starts with
@@ -41,14 +42,15 @@ func newDeliveries(s *Server) *deliveries {
 	return &deliveries{s: s, kick: make(chan struct{}, 1)}
 }
 
-// after runs the simulation's next step (Server.simStep) once wait has passed.
+// after runs the simulation's next step (Server.simStep) once wait has passed. The
+// simulation must not be waiting already.
 func (d *deliveries) after(p *project, sim *simulation, wait time.Duration) {
-	st := dueStep{real: time.Now().Add(wait), emu: d.s.clock.Now().Add(wait), p: p, sim: sim}
+	sim.wait = dueStep{real: time.Now().Add(wait), emu: d.s.clock.Now().Add(wait), p: p}
 	d.mu.Lock()
 	d.seq++
-	st.seq = d.seq
-	heap.Push(&d.heap, st)
-	first := d.heap[0].seq == st.seq
+	sim.wait.seq = d.seq
+	heap.Push(&d.heap, sim)
+	first := d.heap[0] == sim
 	start := !d.running
 	d.running = true
 	d.mu.Unlock()
@@ -77,7 +79,7 @@ func (d *deliveries) run() {
 			// The clock moved: steps anywhere in the heap may be due by emulator time.
 			kept := d.heap[:0]
 			for _, st := range d.heap {
-				if !st.emu.After(emuNow) {
+				if !st.wait.emu.After(emuNow) {
 					d.due = append(d.due, st)
 				} else {
 					kept = append(kept, st)
@@ -86,22 +88,24 @@ func (d *deliveries) run() {
 			clear(d.heap[len(kept):])
 			d.heap = kept
 			heap.Init(&d.heap)
-			slices.SortFunc(d.due, func(a, b dueStep) int { return cmp.Compare(a.seq, b.seq) })
+			slices.SortFunc(d.due, func(a, b *simulation) int { return cmp.Compare(a.wait.seq, b.wait.seq) })
 			advanced = false
 		}
-		for len(d.heap) > 0 && (!d.heap[0].real.After(now) || !d.heap[0].emu.After(emuNow)) {
-			d.due = append(d.due, heap.Pop(&d.heap).(dueStep))
+		for len(d.heap) > 0 && (!d.heap[0].wait.real.After(now) || !d.heap[0].wait.emu.After(emuNow)) {
+			d.due = append(d.due, heap.Pop(&d.heap).(*simulation))
 		}
 		wait := time.Hour
 		if len(d.heap) > 0 {
-			wait = d.heap[0].real.Sub(now)
+			wait = d.heap[0].wait.real.Sub(now)
 		}
 		due := d.due
 		d.shrink()
 		d.mu.Unlock()
-		for i, st := range due {
-			d.s.simStep(st.p, st.sim)
-			due[i] = dueStep{}
+		for i, sim := range due {
+			p := sim.wait.p
+			sim.wait = dueStep{} // before simStep, which may schedule the next wait
+			d.s.simStep(p, sim)
+			due[i] = nil
 		}
 		if cap(d.due) > 1024 && len(due) < cap(d.due)/8 {
 			d.due = nil // only this goroutine uses it
@@ -131,33 +135,34 @@ func (d *deliveries) shrink() {
 	}
 }
 
-// stepHeap is the heap of waiting steps (container/heap), by real deadline and then by order
-// of scheduling. Its users hold deliveries.mu.
-type stepHeap []dueStep
+// stepHeap is the heap of waiting simulations (container/heap), by the real deadline of
+// their next step and then by order of scheduling. Its users hold deliveries.mu.
+type stepHeap []*simulation
 
-// Len is the number of waiting steps.
+// Len is the number of waiting simulations.
 func (h stepHeap) Len() int { return len(h) }
 
-// Less orders the steps by real deadline, then by order of scheduling.
+// Less orders the simulations by real deadline, then by order of scheduling.
 func (h stepHeap) Less(i, j int) bool {
-	if !h[i].real.Equal(h[j].real) {
-		return h[i].real.Before(h[j].real)
+	a, b := &h[i].wait, &h[j].wait
+	if !a.real.Equal(b.real) {
+		return a.real.Before(b.real)
 	}
-	return h[i].seq < h[j].seq
+	return a.seq < b.seq
 }
 
-// Swap exchanges two steps.
+// Swap exchanges two simulations.
 func (h stepHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
 
-// Push adds a step (through heap.Push).
-func (h *stepHeap) Push(x any) { *h = append(*h, x.(dueStep)) }
+// Push adds a simulation (through heap.Push); a pointer in an interface needs no allocation.
+func (h *stepHeap) Push(x any) { *h = append(*h, x.(*simulation)) }
 
-// Pop takes the last step (through heap.Pop), clearing its place so that the array does not
-// keep the simulation alive.
+// Pop takes the last simulation (through heap.Pop), clearing its place so that the array
+// does not keep it alive.
 func (h *stepHeap) Pop() any {
 	old := *h
-	st := old[len(old)-1]
-	old[len(old)-1] = dueStep{}
+	sim := old[len(old)-1]
+	old[len(old)-1] = nil
 	*h = old[:len(old)-1]
-	return st
+	return sim
 }

@@ -57,3 +57,26 @@ func BenchmarkCountSMS(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCheck measures the delivery check of a text on SMS (what every messages:send of
+// the load tests does) beside Transcode, which also encodes the payload.
+func BenchmarkCheck(b *testing.B) {
+	msg := loadMessage(b, "testdata/messages/text.json")
+	opts := Options{To: "+15550100001", ChannelProperties: map[string]string{"SMS_SENDER": "+15559876543"}}
+	b.Run("Check", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, _, err := Check(SMS, msg, opts); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Transcode", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Transcode(SMS, msg, opts); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

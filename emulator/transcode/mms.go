@@ -32,6 +32,9 @@ func sms(r *Result, v view, o Options) any {
 	}
 	// Native on SMS means "sent as SMS text", never a richer form.
 	r.Native, r.Form = true, FormText
+	if o.check {
+		return noPayload // the text payload adds no violation (finishSMS counts the parts)
+	}
 	return smsText(o, r.Text)
 }
 

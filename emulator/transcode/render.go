@@ -50,6 +50,9 @@ func Native(channel Channel, kind Kind) bool {
 	return false
 }
 
+// noPayload stands for a payload a renderer did not build because Check does not need it.
+var noPayload = obj{}
+
 // renderer builds one channel's payload for v, setting r.Native, r.Form and r.Violations.
 // It returns nil for a kind it does not show natively; the channel's text payload is used then.
 type renderer func(r *Result, v view, o Options) any
@@ -81,14 +84,20 @@ func init() {
 	}
 }
 
-// render fills r for v on r.Channel.
+// render fills r for v on r.Channel; with o.check, it leaves r.JSON empty.
 func render(r *Result, v view, o Options) error {
 	f := formats[r.Channel]
 	r.Text = plainText(v)
 	payload := f.rich(r, v, o)
 	if payload == nil {
 		r.Native, r.Form = false, FormText
+		if o.check {
+			return nil // the text payload adds no violation
+		}
 		payload = f.text(o, r.Text)
+	}
+	if o.check {
+		return nil
 	}
 	b, err := json.Marshal(payload)
 	if err != nil {

@@ -3,6 +3,8 @@ package transcode
 import (
 	"encoding/json"
 	"errors"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -381,5 +383,50 @@ func TestTemplateLookup(t *testing.T) {
 	r, err := Transcode(WhatsApp, missing, Options{Template: store})
 	if err != nil || r.Native || r.Form != FormText || r.Text != "[template gone]" {
 		t.Fatalf("missing template: %+v %v", r, err)
+	}
+}
+
+// TestCheckAgreesWithTranscode: Check reports, for every fixture message and the messages
+// that break a limit, on every channel, what Transcode's Result.Failure reports, and the same
+// error.
+func TestCheckAgreesWithTranscode(t *testing.T) {
+	files, err := filepath.Glob("testdata/messages/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixture messages: %v", err)
+	}
+	msgs := map[string]conversation.AppMessage{}
+	for _, f := range files {
+		msgs[filepath.Base(f)] = loadMessage(t, f)
+	}
+	msgs["long UCS-2 text"] = msgJSON(t, `{"text_message":{"text":"`+strings.Repeat("ж", 200)+`"}}`)
+	msgs["long WhatsApp text"] = msgJSON(t, `{"text_message":{"text":"`+strings.Repeat("w", 4097)+`"}}`)
+	msgs["RCS card over limits"] = msgJSON(t, `{"card_message":{"title":"`+strings.Repeat("t", 201)+`","choices":[`+textChoices(5, 3)+`]}}`)
+	msgs["no content"] = conversation.AppMessage{}
+	failures := 0
+	for name, msg := range msgs {
+		for _, ch := range append(Channels(), "NOT_A_CHANNEL") {
+			for _, parts := range []string{"", "1", "x"} {
+				opts := Options{To: "+15550100001"}
+				if parts != "" {
+					opts.ChannelProperties = map[string]string{SMSMaxPartsProperty: parts}
+				}
+				r, terr := Transcode(ch, msg, opts)
+				want, wantBad := r.Failure()
+				got, bad, cerr := Check(ch, msg, opts)
+				if (terr == nil) != (cerr == nil) || (terr != nil && terr.Error() != cerr.Error()) {
+					t.Errorf("%s on %s (parts %q): Check error %v, Transcode error %v", name, ch, parts, cerr, terr)
+					continue
+				}
+				if terr == nil && (bad != wantBad || !reflect.DeepEqual(got, want)) {
+					t.Errorf("%s on %s (parts %q): Check %v %+v, Transcode %v %+v", name, ch, parts, bad, got, wantBad, want)
+				}
+				if bad {
+					failures++
+				}
+			}
+		}
+	}
+	if failures == 0 {
+		t.Fatal("no message failed on any channel: the comparison proves nothing")
 	}
 }

@@ -93,6 +93,10 @@ type Options struct {
 	// channel_template for the channel (a WhatsApp or KakaoTalk template) is never looked up:
 	// it is sent as that channel's template.
 	Template func(ref TemplateRef) (conversation.AppMessage, bool)
+
+	// check is set by Check: the payload is not encoded, and a renderer may skip building a
+	// payload whose building finds no violation.
+	check bool
 }
 
 // TemplateRef names a stored template: an omni_template's template_id, version and
@@ -200,6 +204,27 @@ func joinKinds(kinds []Kind) string {
 // Transcode renders msg for channel. See the package documentation for the meaning of each
 // Result field and for when an error is returned.
 func Transcode(channel Channel, msg conversation.AppMessage, opts Options) (Result, error) {
+	opts.check = false
+	return transcode(channel, msg, opts)
+}
+
+// Check reports the first channel limit whose breach fails delivery of msg on channel: what
+// Result.Failure gives for Transcode's result, with Transcode's error. It does not encode the
+// channel payload (Result.JSON), which costs more than the rules do; so the one error it
+// cannot report is a payload that does not encode (a coordinate that is not a finite number,
+// which no JSON message can hold).
+func Check(channel Channel, msg conversation.AppMessage, opts Options) (Violation, bool, error) {
+	opts.check = true
+	r, err := transcode(channel, msg, opts)
+	if err != nil {
+		return Violation{}, false, err
+	}
+	v, bad := r.Failure()
+	return v, bad, nil
+}
+
+// transcode is Transcode; with opts.check, it leaves Result.JSON empty.
+func transcode(channel Channel, msg conversation.AppMessage, opts Options) (Result, error) {
 	if !knownChannel(channel) {
 		return Result{}, invalid("unknown channel %q; use one of %s", clip(string(channel)), channelList())
 	}

@@ -1,0 +1,71 @@
+package emulator
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+// TestTraceLogKeepsTheMostRecent: the trace log keeps the traces of the max most recent
+// messages, reusing the place of the oldest; a report for a forgotten message, or for one from
+// before a reset, changes no other message's trace.
+func TestTraceLogKeepsTheMostRecent(t *testing.T) {
+	l := newTraceLog(3)
+	sims := make([]*simulation, 5)
+	now := time.Unix(1_700_000_000, 0)
+	for i := range sims {
+		sims[i] = &simulation{projectID: "p", appID: "a", messageID: fmt.Sprintf("m%d", i), accepted: now}
+		l.start(sims[i], fmt.Sprintf(`{"n":%d}`, i), "")
+	}
+	step := deliveryStep{ci: channelIdentity{"SMS", "+15551230001"}, status: "DELIVERED"}
+	for _, sim := range sims {
+		l.step(sim, step, now, 1)
+	}
+	l.mu.Lock()
+	for i, sim := range sims {
+		tr := l.find(sim.messageID)
+		switch {
+		case i < 2 && tr != nil:
+			t.Errorf("m%d is kept past the 3 most recent", i)
+		case i >= 2 && (tr == nil || tr.id != sim.messageID || tr.message != fmt.Sprintf(`{"n":%d}`, i) || tr.n != 1):
+			t.Errorf("m%d: trace %+v", i, tr)
+		}
+	}
+	l.mu.Unlock()
+	l.reset()
+	fresh := &simulation{projectID: "p", appID: "a", messageID: "m5", accepted: now}
+	l.start(fresh, "{}", "")
+	l.step(sims[4], step, now, 1) // from before the reset
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if tr := l.find("m4"); tr != nil {
+		t.Error("m4 is kept after the reset")
+	}
+	if tr := l.find("m5"); tr == nil || tr.n != 0 {
+		t.Errorf("m5 after the reset: %+v", tr)
+	}
+}
+
+// TestTraceLogAcrossChunks: over several chunks, bounded or not, each kept trace is found
+// under its own message id.
+func TestTraceLogAcrossChunks(t *testing.T) {
+	for _, c := range []struct{ max, n int }{{0, 2*traceChunk + 5}, {traceChunk + 500, 4 * traceChunk}} {
+		l := newTraceLog(c.max)
+		for i := range c.n {
+			l.start(&simulation{projectID: "p", appID: "a", messageID: fmt.Sprintf("m%d", i)}, fmt.Sprint(i), "")
+		}
+		first := 0
+		if c.max > 0 {
+			first = c.n - c.max
+		}
+		for i := range c.n {
+			tr := l.find(fmt.Sprintf("m%d", i))
+			if kept := i >= first; kept != (tr != nil) || (kept && tr.message != fmt.Sprint(i)) {
+				t.Fatalf("max %d, %d messages: m%d kept %v, trace %+v", c.max, c.n, i, kept, tr)
+			}
+		}
+		if len(l.byKey) != c.n-first {
+			t.Errorf("max %d: %d ids indexed, want %d", c.max, len(l.byKey), c.n-first)
+		}
+	}
+}
