@@ -27,7 +27,7 @@ func benchEnv(b *testing.B) (*Server, []byte) {
 }
 
 // benchEnvWith is benchEnv with changes to the configuration.
-func benchEnvWith(b *testing.B, mod ...func(*Config)) (*Server, []byte) {
+func benchEnvWith(b testing.TB, mod ...func(*Config)) (*Server, []byte) {
 	b.Helper()
 	cfg := Config{RateLimit: RateLimitOff, IngressRate: IngressUnlimited} // as for load tests
 	for _, m := range mod {

@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
+
+	"github.com/go-chi/chi/v5"
 
 	"github.com/relaykit/sinch-go/gen/conversation"
 )
@@ -40,61 +43,96 @@ type regionKey struct{}
 
 // regionOf is the region a request was made to.
 func regionOf(ctx context.Context) string {
+	if rc, ok := ctx.(*requestContext); ok { // the request's own context: no chain to walk
+		return rc.region
+	}
 	if r, ok := ctx.Value(regionKey{}).(string); ok {
 		return r
 	}
 	return ""
 }
 
-// withRegions routes /{region}/... to next with the prefix removed and the region in the
-// request's context; other paths go to next in the default region.
-func (s *Server) withRegions(next http.Handler) http.Handler {
+// requestContext is the context withRegions gives a request: it holds the request's region
+// and the chi routing context together, so that one context and one shallow copy of the
+// request carry both. (chi's Mux would otherwise add its routing context with a second
+// context.WithValue and a second copy of the request; it uses a routing context already in
+// the request's context as one from a parent router.)
+type requestContext struct {
+	context.Context
+	region string
+	route  *chi.Context
+}
+
+// Value answers the region and the routing context, and asks the parent for other keys.
+func (c *requestContext) Value(key any) any {
+	switch key {
+	case regionKey{}:
+		return c.region
+	case chi.RouteCtxKey:
+		return c.route
+	}
+	return c.Context.Value(key)
+}
+
+// routeContexts pools chi routing contexts, as chi's Mux does: one is reset and reused once
+// the request that used it has been answered.
+var routeContexts = sync.Pool{New: func() any { return chi.NewRouteContext() }}
+
+// withRegions routes /{region}/... to mux with the prefix removed and the region in the
+// request's context; other paths go to mux in the default region.
+func (s *Server) withRegions(mux *chi.Mux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		region := s.cfg.DefaultRegion
+		rctx := routeContexts.Get().(*chi.Context)
+		rctx.Reset()
+		rctx.Routes = mux
+		ctx := &requestContext{Context: r.Context(), region: s.cfg.DefaultRegion, route: rctx}
+		var u *url.URL
 		for _, reg := range Regions {
 			if rest, ok := strings.CutPrefix(r.URL.Path, "/"+reg+"/"); ok {
-				region = reg
-				r2 := new(http.Request)
-				*r2 = *r
-				u := *r.URL
+				ctx.region = reg
+				u = new(url.URL)
+				*u = *r.URL
 				u.Path = "/" + rest
 				u.RawPath = ""
 				if r.URL.RawPath != "" {
 					u.RawPath = "/" + strings.TrimPrefix(r.URL.RawPath, "/"+reg+"/")
 				}
-				r2.URL = &u
-				r = r2
 				break
 			}
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), regionKey{}, region)))
+		r = r.WithContext(ctx)
+		if u != nil {
+			r.URL = u
+		}
+		mux.ServeHTTP(w, r)
+		routeContexts.Put(rctx)
 	})
 }
 
 // appRegions remembers the region of every app.
 type appRegions struct {
 	mu sync.Mutex
-	of map[string]string // project/app → region
+	of map[appKey]string // project/app → region (a key that costs no allocation to build)
 }
 
 func (a *appRegions) set(projectID, appID, region string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.of == nil {
-		a.of = map[string]string{}
+		a.of = map[appKey]string{}
 	}
-	a.of[projectID+"/"+appID] = region
+	a.of[appKey{projectID, appID}] = region
 }
 
 func (a *appRegions) get(projectID, appID string) string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return a.of[projectID+"/"+appID]
+	return a.of[appKey{projectID, appID}]
 }
 
 func (a *appRegions) forget(projectID, appID string) {
 	a.mu.Lock()
-	delete(a.of, projectID+"/"+appID)
+	delete(a.of, appKey{projectID, appID})
 	a.mu.Unlock()
 }
 

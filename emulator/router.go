@@ -33,10 +33,117 @@ type call struct {
 	projectID string
 	proj      *project
 	body      doc
-	raw       []byte // the request body as validated, for decoding into a generated type
-	opID      string
-	q         url.Values // the parsed query, on first use
+	// raw is the request body as validated, for decoding into a generated type. Its memory is
+	// reused once the request is answered: whatever outlives the handler must be a copy (as
+	// json.Unmarshal makes, json.RawMessage fields included).
+	raw  []byte
+	opID string
+	q    url.Values // the parsed query, on first use
 	*outbox
+}
+
+// callFrame holds a call and its outbox in one allocation.
+type callFrame struct {
+	call
+	outbox outbox
+}
+
+// pathParams gives the path parameters of a request: from chi's routing context, or from m
+// when it is set (for callers that have no router).
+type pathParams struct {
+	r *http.Request
+	m map[string]string
+}
+
+// get returns one parameter, unescaped; "" when the path has none of that name.
+func (p pathParams) get(name string) string {
+	if p.m != nil {
+		return p.m[name]
+	}
+	return pathParam(p.r, name)
+}
+
+// all returns the parameters as kin-openapi wants them, built on each call.
+func (p pathParams) all() map[string]string {
+	if p.m != nil {
+		return p.m
+	}
+	return routeParams(p.r)
+}
+
+// routeParams returns the path parameters chi found for r, unescaped.
+func routeParams(r *http.Request) map[string]string {
+	params := map[string]string{}
+	if rc := chi.RouteContext(r.Context()); rc != nil {
+		for _, k := range rc.URLParams.Keys {
+			params[k] = pathParam(r, k)
+		}
+	}
+	return params
+}
+
+// requestBody is a reusable buffer holding a request body while its request is served, and
+// the reader the request's Body is set to.
+type requestBody struct {
+	buf []byte
+	rd  bytes.Reader
+}
+
+// requestBodies pools requestBody values.
+var requestBodies = sync.Pool{New: func() any { return new(requestBody) }}
+
+// Read reads the body.
+func (b *requestBody) Read(p []byte) (int, error) { return b.rd.Read(p) }
+
+// Close does nothing: the buffer is released by the request's server, once it is answered.
+func (b *requestBody) Close() error { return nil }
+
+// release returns b to the pool.
+func (b *requestBody) release() {
+	b.rd.Reset(nil)
+	if cap(b.buf) <= maxPooledBody {
+		b.buf = b.buf[:0]
+		requestBodies.Put(b)
+	}
+}
+
+// readBody reads r's body, of at most maxBodyBytes. A body that says its length, up to
+// maxPooledBody, is read into a pooled buffer, returned as pooled: the caller releases it when
+// the request has been answered. Any other body is read as io.ReadAll would, through
+// http.MaxBytesReader, which also has the connection closed after an over-long body.
+func readBody(w http.ResponseWriter, r *http.Request) (raw []byte, pooled *requestBody, err error) {
+	if r.Body == nil || r.ContentLength < 0 || r.ContentLength > maxPooledBody {
+		raw, err = io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+		return raw, nil, err
+	}
+	b := requestBodies.Get().(*requestBody)
+	if n := int(r.ContentLength) + 1; cap(b.buf) < n { // +1: room to see the end of the body
+		b.buf = make([]byte, 0, max(n, 512))
+	}
+	buf := b.buf[:0]
+	for {
+		n, err := r.Body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			b.buf = buf
+			return buf, b, nil
+		}
+		if err != nil {
+			b.release()
+			return nil, nil, err
+		}
+		if len(buf) == cap(buf) {
+			// Longer than its Content-Length said (possible only for a request made by hand):
+			// read the rest as any other body, within the same bound.
+			rest, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes-int64(len(buf))))
+			raw = append(append([]byte(nil), buf...), rest...)
+			b.release()
+			if err != nil {
+				return nil, nil, err
+			}
+			return raw, nil, nil
+		}
+	}
 }
 
 // param returns a path parameter, unescaped (chi gives the escaped form when the path has
@@ -53,6 +160,9 @@ func pathParam(r *http.Request, name string) string {
 
 // query returns a query parameter.
 func (c *call) query(name string) string {
+	if c.r.URL.RawQuery == "" {
+		return "" // nothing to parse (url.Values would be an empty map, allocated all the same)
+	}
 	if c.q == nil {
 		c.q = c.r.URL.Query()
 	}
@@ -178,43 +288,45 @@ func (s *Server) serveCall(o op, v *requestValidator, w http.ResponseWriter, r *
 		writeError(w, err)
 		return err.Code
 	}
-	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	raw, pooled, err := readBody(w, r)
 	if err != nil {
 		writeError(w, errInvalid("request body could not be read (at most %d bytes)", maxBodyBytes))
 		return http.StatusBadRequest
 	}
+	if pooled != nil {
+		defer pooled.release()
+	}
 	if o.prepare != nil {
 		raw = o.prepare(r, raw)
 	}
-	r.Body = io.NopCloser(bytes.NewReader(raw))
+	if pooled != nil {
+		pooled.rd.Reset(raw)
+		r.Body = pooled
+	} else {
+		r.Body = io.NopCloser(bytes.NewReader(raw))
+	}
 	if len(raw) > 0 && r.Header.Get("Content-Type") == "" {
 		// Lenient like the API: a JSON body without a Content-Type is still JSON.
 		r.Header.Set("Content-Type", "application/json")
 	}
-	c := &call{s: s, w: w, r: r, projectID: projectID, opID: o.id, raw: raw}
+	frame := &callFrame{call: call{s: s, w: w, r: r, projectID: projectID, opID: o.id, raw: raw}}
+	c := &frame.call
 	if v != nil {
-		params := map[string]string{}
-		rc := chi.RouteContext(r.Context())
-		for _, k := range rc.URLParams.Keys {
-			params[k] = pathParam(r, k)
-		}
 		if s.checkResponse != nil {
 			rec := &recordingWriter{ResponseWriter: w}
 			w, c.w = rec, rec
-			defer func() { s.checkResponse(v.route, r, params, rec.status, rec.Header(), rec.body.Bytes()) }()
+			defer func() { s.checkResponse(v.route, r, routeParams(r), rec.status, rec.Header(), rec.body.Bytes()) }()
 		}
-		body, err := v.validate(r.Context(), r, params, raw)
+		body, err := v.validate(r.Context(), r, pathParams{r: r}, raw)
 		if err != nil {
 			writeError(w, err)
 			return http.StatusBadRequest
 		}
 		c.body, _ = body.(map[string]any)
-		if c.body != nil && v.route.Operation.RequestBody != nil && v.route.Operation.RequestBody.Value != nil {
-			if mt := v.route.Operation.RequestBody.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
-				if err := s.rules.check(mt.Schema.Value, c.body); err != nil {
-					writeError(w, err)
-					return http.StatusBadRequest
-				}
+		if c.body != nil && v.schema != nil {
+			if err := s.rules.check(v.schema, c.body); err != nil {
+				writeError(w, err)
+				return http.StatusBadRequest
 			}
 		}
 	}
@@ -225,7 +337,8 @@ func (s *Server) serveCall(o op, v *requestValidator, w http.ResponseWriter, r *
 		}
 	}
 	c.proj = s.store.in(regionOf(r.Context()), projectID)
-	c.outbox = &outbox{s: s, projectID: projectID, proj: c.proj}
+	frame.outbox = outbox{s: s, projectID: projectID, proj: c.proj}
+	c.outbox = &frame.outbox
 	var res any
 	err = s.checkRegion(c)
 	if err == nil {

@@ -232,6 +232,36 @@ func declaresReadOnly(s *openapi3.Schema, k string, seen []*openapi3.Schema) boo
 	return false
 }
 
+// names returns the object names and string enum values of c and of every checker below it,
+// each mapped to itself: the strings a valid body is made of, which the body decoder takes
+// from this table rather than allocating them (decodeBodyInterned). The table belongs to its
+// caller; c and its children are only read.
+func (c *checker) names() map[string]string {
+	out := map[string]string{}
+	seen := map[*checker]bool{}
+	var walk func(c *checker)
+	walk = func(c *checker) {
+		if c == nil || seen[c] {
+			return
+		}
+		seen[c] = true
+		for k := range c.enumStr {
+			out[k] = k
+		}
+		for k, p := range c.props {
+			out[k] = k
+			walk(p)
+		}
+		for _, sub := range c.allOf {
+			walk(sub)
+		}
+		walk(c.items)
+		walk(c.additional)
+	}
+	walk(c)
+	return out
+}
+
 // valid reports whether v, a value decoded by encoding/json with UseNumber, matches.
 func (c *checker) valid(v any) bool {
 	if v == nil {

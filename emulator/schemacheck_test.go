@@ -248,7 +248,7 @@ func BenchmarkValidateSendMessage(b *testing.B) {
 	b.Run("compiled", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := v.validate(context.Background(), newReq(), params, raw); err != nil {
+			if _, err := v.validate(context.Background(), newReq(), pathParams{m: params}, raw); err != nil {
 				b.Fatal(err)
 			}
 		}

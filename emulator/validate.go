@@ -97,6 +97,11 @@ type requestValidator struct {
 	// string: any non-empty value is valid, so kin-openapi is not needed to say so.
 	plain []bool
 	body  *checker // nil: the body is left to kin-openapi
+	// schema is the JSON request body's schema, nil when the operation has none.
+	schema *openapi3.Schema
+	// names are the object names and string enum values body knows, each its own key, so
+	// that decoding a body does not allocate them again (see checker.names).
+	names map[string]string
 	// bodyRequired and hasBody describe the operation's request body.
 	bodyRequired, hasBody bool
 }
@@ -126,11 +131,14 @@ func newRequestValidator(route *routers.Route, cc *checkerCompiler) *requestVali
 	if rb := route.Operation.RequestBody; rb != nil && rb.Value != nil {
 		v.hasBody, v.bodyRequired = true, rb.Value.Required
 		mt := rb.Value.Content.Get("application/json")
+		if mt != nil && mt.Schema != nil {
+			v.schema = mt.Schema.Value
+		}
 		if route.Spec.IsOpenAPI31OrLater() || mt == nil || mt.Schema == nil || mt.Schema.Value == nil || len(mt.Encoding) > 0 || len(rb.Value.Content) != 1 {
 			return v
 		}
 		if c, err := cc.compile(mt.Schema.Value); err == nil {
-			v.body = c
+			v.body, v.names = c, c.names()
 		}
 	}
 	return v
@@ -150,19 +158,19 @@ func plainPathParam(p *openapi3.Parameter) bool {
 		sc.Not == nil && !sc.Nullable && sc.Const == nil
 }
 
-// validate checks r, whose body is raw, and returns its decoded JSON body (nil when there is
+// validate checks r, whose path parameters are params and whose body is raw, and returns its decoded JSON body (nil when there is
 // none), or a 400 *apiError. r.Body must read raw.
-func (v *requestValidator) validate(ctx context.Context, r *http.Request, pathParams map[string]string, raw []byte) (any, error) {
+func (v *requestValidator) validate(ctx context.Context, r *http.Request, params pathParams, raw []byte) (any, error) {
 	if v.hasBody && v.body == nil {
-		return v.slow(ctx, r, pathParams)
+		return v.slow(ctx, r, params.all())
 	}
 	var in *openapi3filter.RequestValidationInput
 	for i, p := range v.params {
-		if v.plain[i] && pathParams[p.Name] != "" {
+		if v.plain[i] && params.get(p.Name) != "" {
 			continue
 		}
 		if in == nil {
-			in = &openapi3filter.RequestValidationInput{Request: r, PathParams: pathParams, Route: v.route, Options: validationOptions}
+			in = &openapi3filter.RequestValidationInput{Request: r, PathParams: params.all(), Route: v.route, Options: validationOptions}
 		}
 		if err := openapi3filter.ValidateParameter(ctx, in, p); err != nil {
 			return nil, errInvalid("%s", describeValidationError(err))
@@ -173,16 +181,18 @@ func (v *requestValidator) validate(ctx context.Context, r *http.Request, pathPa
 	}
 	if len(raw) == 0 {
 		if v.bodyRequired {
-			return v.slow(ctx, r, pathParams)
+			return v.slow(ctx, r, params.all())
 		}
 		return nil, nil
 	}
 	if r.Header.Get("Content-Type") != "application/json" {
-		return v.slow(ctx, r, pathParams)
+		return v.slow(ctx, r, params.all())
 	}
-	body, err := decodeBody(raw) // as kin-openapi decodes: numbers keep their text
+	// As kin-openapi decodes (numbers keep their text); what fastDecode leaves to
+	// encoding/json is left to kin-openapi, which decodes with it.
+	body, err := fastDecode(raw, v.names)
 	if err != nil || !v.body.valid(body) {
-		return v.slow(ctx, r, pathParams)
+		return v.slow(ctx, r, params.all())
 	}
 	return body, nil
 }
