@@ -68,7 +68,7 @@ func TestBatchSubstitutesParametersPerRecipient(t *testing.T) {
 	p.mu.Lock()
 	var texts []string
 	for _, id := range p.messages.ids {
-		texts = append(texts, str(p.messages.docs[id].contentDoc(), "text_message", "text"))
+		texts = append(texts, str(p.messages.rec(id).contentDoc(), "text_message", "text"))
 	}
 	p.mu.Unlock()
 	sort.Strings(texts)

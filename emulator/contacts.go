@@ -184,9 +184,9 @@ func mergeContact(c *call) (any, error) {
 		}
 	}
 	for _, col := range []*collection[*storedMessage]{c.proj.messages, c.proj.events} {
-		for _, id := range col.ids {
-			if col.docs[id].contactID == srcID {
-				col.update(id, func(m *storedMessage) { m.contactID = merged.ID })
+		for _, m := range col.snapshot() { // update reindexes: not while ranging over col
+			if m.contactID == srcID {
+				col.update(m.id, func(m *storedMessage) { m.contactID = merged.ID })
 			}
 		}
 	}

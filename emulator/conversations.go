@@ -286,7 +286,7 @@ func listRecentConversations(c *call) (any, error) {
 		item := recentConversation{Conversation: conversationOut(*conv)}
 		// The conversation's last message: the newest id of its index entry.
 		if ids, _ := mc.candidates("conversation", conv.ID); len(ids) > 0 {
-			m := *mc.docs[ids[len(ids)-1]]
+			m := *mc.rec(ids[len(ids)-1])
 			item.LastMessage = &m
 		}
 		out.Conversations = append(out.Conversations, item)

@@ -330,7 +330,7 @@ func findContact(p *project, ids []channelIdentity) *conversation.Contact {
 			if found != nil && id >= found.ID {
 				break // ids sort in creation order: only an older contact can replace found
 			}
-			ct := p.contacts.docs[id]
+			ct := p.contacts.rec(id)
 			if slices.ContainsFunc(ct.ChannelIdentities, func(m conversation.ChannelIdentity) bool {
 				return string(m.Channel) == ci.channel && m.Identity == ci.identity
 			}) {
@@ -347,7 +347,7 @@ func findContact(p *project, ids []channelIdentity) *conversation.Contact {
 func findActiveConversation(p *project, appID, contactID string) *conversation.Conversation {
 	ids, _ := p.conversations.candidates("contact", contactID)
 	for i := len(ids) - 1; i >= 0; i-- {
-		conv := p.conversations.docs[ids[i]]
+		conv := p.conversations.rec(ids[i])
 		if conv.AppID == appID && conv.Active {
 			return conv
 		}

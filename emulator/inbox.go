@@ -421,8 +421,7 @@ func (s *Server) viewProject(p *project) (inbox.Project, bool) {
 		event bool
 	}{{p.messages, stateMessages, false}, {p.events, stateEvents, true}} {
 		c := col.c
-		for _, id := range c.ids[max(0, len(c.ids)-col.limit):] {
-			d := c.docs[id]
+		for _, d := range c.recs[max(0, len(c.recs)-col.limit):] {
 			va := byApp[d.channelIdentity.AppID]
 			if va == nil {
 				continue

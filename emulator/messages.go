@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -510,11 +511,15 @@ func fetchLastMessage(c *call) (any, error) {
 	}
 	// Collect the newest per key first, so that paging sees a stable set.
 	mc := c.proj.messages
-	latest := newCollection[*storedMessage]()
-	for i := len(mc.ids) - 1; i >= 0; i-- {
-		if m := mc.docs[mc.ids[i]]; keep(m) {
-			latest.put(mc.ids[i], m)
+	var kept []int
+	for i := len(mc.recs) - 1; i >= 0; i-- {
+		if keep(mc.recs[i]) {
+			kept = append(kept, i)
 		}
+	}
+	latest := newCollection[*storedMessage]()
+	for _, i := range slices.Backward(kept) { // oldest first, so that each is appended
+		latest.put(mc.ids[i], mc.recs[i])
 	}
 	p, err := latest.list(nil, size, str(b, "page_token"), true)
 	if err != nil {

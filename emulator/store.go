@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/base64"
 	"iter"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -14,15 +15,20 @@ import (
 // doc is one stored resource: the JSON document as the API answers it.
 type doc = map[string]any
 
-// collection holds the records of one resource keyed by id, with the ids kept sorted. Ids
-// come from idGen, so sorted order is creation order. T is the stored record: a typed record
-// of the resource, or doc for a resource still kept as a JSON document. An indexed collection
+// collection holds the records of one resource keyed by id, in two slices kept sorted by id:
+// ids, and recs, whose record i is stored as ids[i]. Ids come from idGen, so sorted order is
+// creation order, and a new record is appended. T is the stored record: a typed record of the
+// resource, or doc for a resource still kept as a JSON document. An indexed collection
 // (messages) also keeps, for each filterable field, the ids of the records holding each value,
 // so that a filtered listing reads only its candidates; a record's indexed fields change only
 // through update.
+//
+// There is no map from id to record: a lookup is a binary search of ids. A map of hundreds of
+// thousands of records costs the garbage collector more than the records do (it reaches them
+// in no useful order), and most lookups are for records in order (see cursor).
 type collection[T any] struct {
 	ids     []string
-	docs    map[string]T
+	recs    []T
 	indexes map[string]*index[T] // by field name; nil when the collection has none
 }
 
@@ -34,7 +40,7 @@ type index[T any] struct {
 }
 
 // newCollection returns an empty collection without indexes.
-func newCollection[T any]() *collection[T] { return &collection[T]{docs: map[string]T{}} }
+func newCollection[T any]() *collection[T] { return &collection[T]{} }
 
 // newIndexedCollection returns a collection with an index per field of keys.
 func newIndexedCollection[T any](keys map[string]func(d T) string) *collection[T] {
@@ -128,14 +134,33 @@ func (ix *index[T]) remove(k, id string) {
 	}
 }
 
+// find returns the position of id in c.ids, or where it would be inserted, and whether it
+// is there.
+func (c *collection[T]) find(id string) (int, bool) {
+	n := len(c.ids)
+	if n > 0 && c.ids[n-1] == id { // the newest: the usual case of a record just stored
+		return n - 1, true
+	}
+	i := sort.SearchStrings(c.ids, id)
+	return i, i < n && c.ids[i] == id
+}
+
 // put stores d as id, replacing (and unindexing) any record stored as id.
 func (c *collection[T]) put(id string, d T) {
-	if old, ok := c.docs[id]; !ok {
-		c.ids = insertSorted(c.ids, id)
-	} else if c.indexes != nil {
-		c.unindexDoc(id, old)
+	i, ok := c.find(id)
+	switch {
+	case ok:
+		if c.indexes != nil {
+			c.unindexDoc(id, c.recs[i])
+		}
+		c.recs[i] = d
+	case i == len(c.ids): // the newest, the usual case
+		c.ids = append(c.ids, id)
+		c.recs = append(c.recs, d)
+	default:
+		c.ids = slices.Insert(c.ids, i, id)
+		c.recs = slices.Insert(c.recs, i, d)
 	}
-	c.docs[id] = d
 	if c.indexes != nil {
 		c.indexDoc(id, d)
 	}
@@ -144,7 +169,7 @@ func (c *collection[T]) put(id string, d T) {
 // update changes the record id in place through change, keeping the indexes right. T must be
 // a reference (a map or a pointer) for the change to stay.
 func (c *collection[T]) update(id string, change func(d T)) {
-	d, ok := c.docs[id]
+	d, ok := c.get(id)
 	if !ok {
 		return
 	}
@@ -157,16 +182,25 @@ func (c *collection[T]) update(id string, change func(d T)) {
 
 // get returns the record stored as id.
 func (c *collection[T]) get(id string) (T, bool) {
-	d, ok := c.docs[id]
-	return d, ok
+	if i, ok := c.find(id); ok {
+		return c.recs[i], true
+	}
+	var zero T
+	return zero, false
+}
+
+// rec returns the record stored as id, the zero T when there is none.
+func (c *collection[T]) rec(id string) T {
+	d, _ := c.get(id)
+	return d
 }
 
 // records yields the records in creation order. The collection must not change during the
 // loop (use snapshot to remove while iterating).
 func (c *collection[T]) records() iter.Seq[T] {
 	return func(yield func(T) bool) {
-		for _, id := range c.ids {
-			if !yield(c.docs[id]) {
+		for _, d := range c.recs {
+			if !yield(d) {
 				return
 			}
 		}
@@ -175,25 +209,74 @@ func (c *collection[T]) records() iter.Seq[T] {
 
 // snapshot returns the records in creation order, in a slice of their own.
 func (c *collection[T]) snapshot() []T {
-	out := make([]T, 0, len(c.ids))
-	for _, id := range c.ids {
-		out = append(out, c.docs[id])
-	}
-	return out
+	return slices.Clone(c.recs)
 }
 
-// remove deletes the record stored as id; false when there is none.
+// remove deletes the record stored as id; false when there is none. The oldest (the first)
+// goes without a copy.
 func (c *collection[T]) remove(id string) bool {
-	d, ok := c.docs[id]
+	i, ok := c.find(id)
 	if !ok {
 		return false
 	}
 	if c.indexes != nil {
-		c.unindexDoc(id, d)
+		c.unindexDoc(id, c.recs[i])
 	}
-	delete(c.docs, id)
-	c.ids = removeSorted(c.ids, id)
+	if i == 0 {
+		var zero T
+		c.ids[0], c.recs[0] = "", zero
+		c.ids, c.recs = c.ids[1:], c.recs[1:]
+	} else {
+		c.ids = slices.Delete(c.ids, i, i+1)
+		c.recs = slices.Delete(c.recs, i, i+1)
+	}
 	return true
+}
+
+// cursor finds the records of ids visited in order, in either direction, when ids is a
+// sorted subset of the collection's (an index's candidates): each search starts from the
+// place of the last record found, so that visiting k of n records costs O(k log(n/k))
+// comparisons.
+type cursor[T any] struct {
+	c   *collection[T]
+	pos int // the place of the last record found; -1 before the first
+}
+
+// rec returns the record stored as id, the zero T when there is none.
+func (r *cursor[T]) rec(id string) T {
+	ids := r.c.ids
+	lo, hi := 0, len(ids) // the place of id is in [lo, hi]
+	if p := r.pos; p >= 0 && p < len(ids) {
+		switch {
+		case ids[p] == id:
+			return r.c.recs[p]
+		case ids[p] < id: // gallop forward
+			lo = p + 1
+			for step := 1; ; step *= 2 {
+				if p+step >= len(ids) || ids[p+step] >= id {
+					hi = min(p+step, len(ids))
+					break
+				}
+				lo = p + step + 1
+			}
+		default: // gallop backward
+			hi = p
+			for step := 1; ; step *= 2 {
+				if p-step < 0 || ids[p-step] < id {
+					lo = max(p-step+1, 0)
+					break
+				}
+				hi = p - step
+			}
+		}
+	}
+	i := lo + sort.SearchStrings(ids[lo:hi], id)
+	if i < len(ids) && ids[i] == id {
+		r.pos = i
+		return r.c.recs[i]
+	}
+	var zero T
+	return zero
 }
 
 // candidates returns the sorted ids whose field holds value, and whether the field is
@@ -225,7 +308,8 @@ func (c *collection[T]) list(keep func(T) bool, size int, token string, desc boo
 // their number. It reads from the page token's position on, and reads everything only to
 // count the total when it is not exact.
 func (c *collection[T]) listIn(ids []string, keep func(T) bool, exact bool, size int, token string, desc bool) (page[T], error) {
-	return c.listFiltered(ids, func(id string) bool { return keep == nil || keep(c.docs[id]) }, exact || keep == nil, size, token, desc)
+	r := cursor[T]{c: c, pos: -1}
+	return c.listFiltered(ids, func(id string) bool { return keep == nil || keep(r.rec(id)) }, exact || keep == nil, size, token, desc)
 }
 
 // listFiltered is listIn with a filter of ids rather than of records.
@@ -258,6 +342,7 @@ func (c *collection[T]) listFiltered(ids []string, keep func(id string) bool, ex
 	}
 	var lastID string
 	more := false
+	items := cursor[T]{c: c, pos: -1}
 	for ; k != stop; k += step {
 		id := ids[k]
 		if !keep(id) {
@@ -267,7 +352,7 @@ func (c *collection[T]) listFiltered(ids []string, keep func(id string) bool, ex
 			more = true
 			break
 		}
-		p.items = append(p.items, c.docs[id])
+		p.items = append(p.items, items.rec(id))
 		lastID = id
 	}
 	if more {

@@ -42,7 +42,7 @@ func newStoreEnv(b *testing.B, n int) *storeEnv {
 	mc := p.messages
 	sent := append([]string(nil), mc.ids...)
 	for i := 100; i < n; i++ {
-		m := *mc.docs[sent[i%100]]
+		m := *mc.rec(sent[i%100])
 		m.id = s.newID()
 		s.keep(mc, &m)
 	}
@@ -170,4 +170,27 @@ func storedMessageMemory(b *testing.B, mode string, props map[string]string) {
 		b.ReportMetric(float64(after.HeapObjects-before.HeapObjects)/n, "heap-objects/message")
 		runtime.KeepAlive(s)
 	}
+}
+
+// BenchmarkStoredMessageGC reports the CPU time of one full garbage collection with 100,000
+// messages of bench/floor.sh's shape (DISPATCH, SMS_SENDER) stored and delivered: what the
+// stored data costs each collection cycle of a load test, whatever the allocation rate.
+// Compare layouts side by side; run it with -benchtime 20x or so.
+func BenchmarkStoredMessageGC(b *testing.B) {
+	const n = 100_000
+	s, err := newServer(Config{RateLimit: RateLimitOff, IngressRate: IngressUnlimited, MaxStored: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	fillMessagesWith(b, s, "DISPATCH", n, true, map[string]string{"SMS_SENDER": "+15559876543"})
+	runtime.GC()
+	b.ResetTimer()
+	cpu0 := processCPU()
+	for b.Loop() {
+		runtime.GC()
+	}
+	if cpu := processCPU() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "gc-cpu-us/op")
+	}
+	runtime.KeepAlive(s)
 }

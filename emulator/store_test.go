@@ -55,7 +55,7 @@ func TestIndexedMessageListingMatchesFullScan(t *testing.T) {
 		c.remove(id)
 	}
 	for _, id := range c.ids {
-		if c.docs[id].contactID == "ct1" {
+		if c.rec(id).contactID == "ct1" {
 			c.update(id, func(m *storedMessage) { m.contactID = "ct2" })
 		}
 	}
@@ -86,5 +86,39 @@ func TestIndexedMessageListingMatchesFullScan(t *testing.T) {
 	}
 	if l, _ := c.candidates("contact", "ct1"); len(l) != 0 {
 		t.Fatalf("merged-away contact still indexed: %v", l)
+	}
+}
+
+// TestCursorFindsRecords: a cursor finds each record of a sorted subset of the ids, visited
+// forward, backward or in no order, and the zero record for an id that is not stored; a
+// collection keeps its records right through puts out of order, replacements and removals.
+func TestCursorFindsRecords(t *testing.T) {
+	c := newCollection[*storedMessage]()
+	for _, i := range []int{5, 1, 9, 3, 7, 0, 8, 2, 6, 4, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19} {
+		id := fmt.Sprintf("id%03d", i)
+		c.put(id, &storedMessage{id: id})
+	}
+	c.put("id004", &storedMessage{id: "id004", metadata: "replaced"})
+	c.remove("id000")
+	c.remove("id010")
+	if len(c.ids) != 18 || len(c.recs) != 18 || c.rec("id004").metadata != "replaced" {
+		t.Fatalf("after puts and removals: %d ids, %d records, id004 %+v", len(c.ids), len(c.recs), c.rec("id004"))
+	}
+	for i, id := range c.ids {
+		if c.recs[i].id != id || (i > 0 && c.ids[i-1] >= id) {
+			t.Fatalf("record %d is %s under id %s", i, c.recs[i].id, id)
+		}
+	}
+	orders := [][]int{{}, {1}, {1, 2, 3, 19}, {19, 18, 17, 2, 1}, {4, 15, 3, 16, 2, 17}, {1, 3, 5, 7, 9, 11, 13, 15, 17, 19}}
+	for _, order := range orders {
+		r := cursor[*storedMessage]{c: c, pos: -1}
+		for _, want := range append(order, 0, 10, 99) {
+			id := fmt.Sprintf("id%03d", want)
+			got := r.rec(id)
+			stored := want != 0 && want != 10 && want != 99
+			if stored != (got != nil) || (got != nil && got.id != id) {
+				t.Errorf("order %v: %s found %+v", order, id, got)
+			}
+		}
 	}
 }

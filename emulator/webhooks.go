@@ -26,8 +26,8 @@ func (c *call) checkWebhook(w *conversation.Webhook, self string) error {
 	}
 	count := 0
 	wc := c.proj.webhooks
-	for _, id := range wc.ids {
-		o := wc.docs[id]
+	for i, id := range wc.ids {
+		o := wc.recs[i]
 		if id == self || o.AppID != w.AppID {
 			continue
 		}
