@@ -80,16 +80,24 @@ var routeContexts = sync.Pool{New: func() any { return chi.NewRouteContext() }}
 
 // withRegions routes /{region}/... to mux with the prefix removed and the region in the
 // request's context; other paths go to mux in the default region.
-func (s *Server) withRegions(mux *chi.Mux) http.Handler {
+//
+// The operations of direct (those mountOps registered on mux, by method and path template)
+// are served without chi's request handling when mux has no middleware: chi's Find matches the
+// path, with the routing tree and rules chi's own routing uses, and fills the routing context
+// with the path parameters, which the operation gets along with the region. The request is not
+// copied to carry them in its context, and chi does not copy its path parameters into the
+// request (Request.SetPathValue), which nothing here reads. Everything else, and a request
+// whose method the path does not take, goes through mux.
+func (s *Server) withRegions(mux *chi.Mux, direct map[opKey]*opRoute) http.Handler {
+	if len(mux.Middlewares()) > 0 {
+		direct = nil // chi alone knows how to run them
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rctx := routeContexts.Get().(*chi.Context)
-		rctx.Reset()
-		rctx.Routes = mux
-		ctx := &requestContext{Context: r.Context(), region: s.cfg.DefaultRegion, route: rctx}
-		var u *url.URL
+		region := s.cfg.DefaultRegion
+		var u *url.URL // the URL without the region prefix, when it has one
 		for _, reg := range Regions {
 			if rest, ok := strings.CutPrefix(r.URL.Path, "/"+reg+"/"); ok {
-				ctx.region = reg
+				region = reg
 				u = new(url.URL)
 				*u = *r.URL
 				u.Path = "/" + rest
@@ -100,13 +108,44 @@ func (s *Server) withRegions(mux *chi.Mux) http.Handler {
 				break
 			}
 		}
-		r = r.WithContext(ctx)
+		rctx := routeContexts.Get().(*chi.Context)
+		defer routeContexts.Put(rctx)
+		rctx.Reset()
+		rctx.Routes = mux
+		if direct != nil {
+			uu := r.URL
+			if u != nil {
+				uu = u
+			}
+			if h := direct[opKey{r.Method, mux.Find(rctx, r.Method, routePath(uu))}]; h != nil {
+				if u != nil {
+					r = r.WithContext(r.Context()) // a copy, whose URL is changed below
+					r.URL = u
+				}
+				rctx.RouteMethod = r.Method
+				h.serve(w, r, region, rctx)
+				return
+			}
+			rctx.Reset() // Find has filled it; chi starts afresh
+			rctx.Routes = mux
+		}
+		r = r.WithContext(&requestContext{Context: r.Context(), region: region, route: rctx})
 		if u != nil {
 			r.URL = u
 		}
 		mux.ServeHTTP(w, r)
-		routeContexts.Put(rctx)
 	})
+}
+
+// routePath is the path chi routes a request by: the escaped form when the URL has one.
+func routePath(u *url.URL) string {
+	switch {
+	case u.RawPath != "":
+		return u.RawPath
+	case u.Path != "":
+		return u.Path
+	}
+	return "/"
 }
 
 // appRegions remembers the region of every app.
@@ -145,7 +184,7 @@ func (a *appRegions) reset() {
 // checkRegion answers 404, as for an app that does not exist, when the request names an app
 // (path, query or body app_id) that lives in another region than the URL's.
 func (s *Server) checkRegion(c *call) error {
-	region := regionOf(c.r.Context())
+	region := c.region
 	if region == "" {
 		return nil
 	}
@@ -181,7 +220,7 @@ func (s *Server) withRegionHint(c *call, err error) error {
 	if !ok || ae.Code != http.StatusNotFound {
 		return err
 	}
-	region := regionOf(c.r.Context())
+	region := c.region
 	for param, has := range regionalIDs {
 		id := c.param(param)
 		if id == "" {
@@ -205,7 +244,7 @@ func (s *Server) withRegionHint(c *call, err error) error {
 // request's region, a deleted one is forgotten. (Listing needs nothing: each region has its
 // own store.)
 func (s *Server) afterRegion(c *call, opID string, res any) any {
-	region := regionOf(c.r.Context())
+	region := c.region
 	if region == "" {
 		return res
 	}

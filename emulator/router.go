@@ -39,6 +39,11 @@ type call struct {
 	raw  []byte
 	opID string
 	q    url.Values // the parsed query, on first use
+	// region is the region of the URL the request was made to; route holds the path
+	// parameters chi found. Both are given by the router (see withRegions), not read from the
+	// request's context: a request served directly carries neither there.
+	region string
+	route  *chi.Context
 	*outbox
 }
 
@@ -48,11 +53,11 @@ type callFrame struct {
 	outbox outbox
 }
 
-// pathParams gives the path parameters of a request: from chi's routing context, or from m
-// when it is set (for callers that have no router).
+// pathParams gives the path parameters of a request: those chi found (route), or m when it is
+// set (for callers that have no router).
 type pathParams struct {
-	r *http.Request
-	m map[string]string
+	route *chi.Context
+	m     map[string]string
 }
 
 // get returns one parameter, unescaped; "" when the path has none of that name.
@@ -60,7 +65,7 @@ func (p pathParams) get(name string) string {
 	if p.m != nil {
 		return p.m[name]
 	}
-	return pathParam(p.r, name)
+	return routeParam(p.route, name)
 }
 
 // all returns the parameters as kin-openapi wants them, built on each call.
@@ -68,15 +73,10 @@ func (p pathParams) all() map[string]string {
 	if p.m != nil {
 		return p.m
 	}
-	return routeParams(p.r)
-}
-
-// routeParams returns the path parameters chi found for r, unescaped.
-func routeParams(r *http.Request) map[string]string {
 	params := map[string]string{}
-	if rc := chi.RouteContext(r.Context()); rc != nil {
-		for _, k := range rc.URLParams.Keys {
-			params[k] = pathParam(r, k)
+	if p.route != nil {
+		for _, k := range p.route.URLParams.Keys {
+			params[k] = routeParam(p.route, k)
 		}
 	}
 	return params
@@ -148,10 +148,20 @@ func readBody(w http.ResponseWriter, r *http.Request) (raw []byte, pooled *reque
 
 // param returns a path parameter, unescaped (chi gives the escaped form when the path has
 // escapes, as in /consents/identities/%2B4670...).
-func (c *call) param(name string) string { return pathParam(c.r, name) }
+func (c *call) param(name string) string { return routeParam(c.route, name) }
 
+// pathParam returns a path parameter of a request chi routed (its routing context is in the
+// request's context), unescaped.
 func pathParam(r *http.Request, name string) string {
-	v := chi.URLParam(r, name)
+	return routeParam(chi.RouteContext(r.Context()), name)
+}
+
+// routeParam returns a path parameter chi found, unescaped; "" without a routing context.
+func routeParam(rctx *chi.Context, name string) string {
+	if rctx == nil {
+		return ""
+	}
+	v := rctx.URLParam(name)
 	if u, err := url.PathUnescape(v); err == nil {
 		return u
 	}
@@ -196,32 +206,44 @@ type op struct {
 	h                handlerFunc
 	// prepare, when set, may rewrite the raw request body before validation, to accept what
 	// official SDKs send where it differs from the reference.
-	prepare func(r *http.Request, raw []byte) []byte
+	prepare func(c *call, raw []byte) []byte
 }
 
 // ConversationHandler returns the handler of the Conversation listener: the Conversation API
 // v1, the Template Management API v2, the token endpoint and the control endpoints.
 func (s *Server) ConversationHandler() http.Handler {
+	return s.withRegions(s.conversationRouter())
+}
+
+// conversationRouter builds the router of ConversationHandler, and its operations by route.
+func (s *Server) conversationRouter() (*chi.Mux, map[opKey]*opRoute) {
 	r := chi.NewRouter()
 	r.Post("/oauth2/token", s.handleToken)
 	s.mountControl(r)
 	r.Get("/", inboxPage(s))
-	s.mountOps(r, s.conversationOps(), s.convIx)
-	s.mountOps(r, s.templateOps(), s.convIx)
+	direct := map[opKey]*opRoute{}
+	s.mountOps(r, s.conversationOps(), s.convIx, direct)
+	s.mountOps(r, s.templateOps(), s.convIx, direct)
 	r.NotFound(noOperation)
 	r.MethodNotAllowed(noOperation)
-	return s.withRegions(r)
+	return r, direct
 }
 
 // BatchHandler returns the handler of the Batch listener: the Batch API and the token
 // endpoint.
 func (s *Server) BatchHandler() http.Handler {
+	return s.withRegions(s.batchRouter())
+}
+
+// batchRouter builds the router of BatchHandler, and its operations by route.
+func (s *Server) batchRouter() (*chi.Mux, map[opKey]*opRoute) {
 	r := chi.NewRouter()
 	r.Post("/oauth2/token", s.handleToken)
-	s.mountOps(r, s.batchOps(), s.batchIx)
+	direct := map[opKey]*opRoute{}
+	s.mountOps(r, s.batchOps(), s.batchIx, direct)
 	r.NotFound(noOperation)
 	r.MethodNotAllowed(noOperation)
-	return s.withRegions(r)
+	return r, direct
 }
 
 // noOperation answers unknown routes, and known paths with another method, 404 in Sinch's
@@ -230,7 +252,12 @@ func noOperation(w http.ResponseWriter, r *http.Request) {
 	writeError(w, errNotFound("no operation at %s %s", r.Method, quoteID(r.URL.Path)))
 }
 
-func (s *Server) mountOps(r chi.Router, ops []op, ix *specIndex) {
+// opKey names an operation's route: its method and chi's pattern, its path template.
+type opKey struct{ method, pattern string }
+
+// mountOps registers ops on r, and in direct by method and path template, for withRegions to
+// serve them without chi's request handling.
+func (s *Server) mountOps(r chi.Router, ops []op, ix *specIndex, direct map[opKey]*opRoute) {
 	for _, o := range ops {
 		var v *requestValidator
 		if route := ix.find(o.method, o.path); route != nil {
@@ -238,33 +265,51 @@ func (s *Server) mountOps(r chi.Router, ops []op, ix *specIndex) {
 		} else if ix != nil {
 			s.log.Debug("operation not in the specification; served without validation", "op", o.id)
 		}
-		r.Method(o.method, o.path, s.serveOp(o, v))
+		h := &opRoute{s: s, o: o, v: v}
+		r.Method(o.method, o.path, h)
+		direct[opKey{o.method, o.path}] = h
 	}
 }
 
-// serveOp wraps an operation with, in order: fault injection, authentication, the rate
-// limit, request validation, and JSON decoding.
-func (s *Server) serveOp(o op, v *requestValidator) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v) // a dropped-connection fault
-				}
-				// A bug in the emulator: answer in the API's shape rather than drop the connection.
-				s.log.Error("emulator handler panicked", "op", o.id, "panic", fmt.Sprint(v))
-				writeError(w, errors.New("panic"))
-			}
-		}()
-		status := s.serveCall(o, v, w, r)
-		if s.log.Enabled(r.Context(), slog.LevelDebug) { // the arguments cost allocations even when not logged
-			s.log.Debug("request", "op", o.id, "method", r.Method, "path", r.URL.Path, "status", status, "duration", time.Since(start))
-		}
-	})
+// opRoute serves one operation: in order, fault injection, authentication, the rate limit,
+// request validation, JSON decoding and the operation's handler.
+type opRoute struct {
+	s *Server
+	o op
+	v *requestValidator
 }
 
-func (s *Server) serveCall(o op, v *requestValidator, w http.ResponseWriter, r *http.Request) int {
+// ServeHTTP serves a request chi routed: the region and the routing context are in its
+// context.
+func (h *opRoute) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.serve(w, r, regionOf(r.Context()), chi.RouteContext(r.Context()))
+}
+
+// serve serves a request made to region's URL, whose path parameters are in rctx.
+func (h *opRoute) serve(w http.ResponseWriter, r *http.Request, region string, rctx *chi.Context) {
+	s := h.s
+	debug := s.log.Enabled(r.Context(), slog.LevelDebug)
+	var start time.Time
+	if debug {
+		start = time.Now()
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v) // a dropped-connection fault
+			}
+			// A bug in the emulator: answer in the API's shape rather than drop the connection.
+			s.log.Error("emulator handler panicked", "op", h.o.id, "panic", fmt.Sprint(v))
+			writeError(w, errors.New("panic"))
+		}
+	}()
+	status := s.serveCall(h.o, h.v, w, r, region, rctx)
+	if debug { // the arguments cost allocations even when not logged
+		s.log.Debug("request", "op", h.o.id, "method", r.Method, "path", r.URL.Path, "status", status, "duration", time.Since(start))
+	}
+}
+
+func (s *Server) serveCall(o op, v *requestValidator, w http.ResponseWriter, r *http.Request, region string, rctx *chi.Context) int {
 	if !s.faults.delay(r.Context()) {
 		return 0 // the client went away (or the server closed) during the injected latency
 	}
@@ -277,7 +322,7 @@ func (s *Server) serveCall(o op, v *requestValidator, w http.ResponseWriter, r *
 		writeError(w, err)
 		return err.(*apiError).Code
 	}
-	projectID := pathParam(r, "project_id")
+	projectID := routeParam(rctx, "project_id")
 	if len(s.cfg.Projects) > 0 && !contains(s.cfg.Projects, projectID) {
 		writeError(w, errForbidden("this emulator serves only its pinned projects"))
 		return http.StatusForbidden
@@ -296,9 +341,12 @@ func (s *Server) serveCall(o op, v *requestValidator, w http.ResponseWriter, r *
 	if pooled != nil {
 		defer pooled.release()
 	}
+	frame := &callFrame{call: call{s: s, w: w, r: r, projectID: projectID, opID: o.id, region: region, route: rctx}}
+	c := &frame.call
 	if o.prepare != nil {
-		raw = o.prepare(r, raw)
+		raw = o.prepare(c, raw)
 	}
+	c.raw = raw
 	if pooled != nil {
 		pooled.rd.Reset(raw)
 		r.Body = pooled
@@ -309,15 +357,15 @@ func (s *Server) serveCall(o op, v *requestValidator, w http.ResponseWriter, r *
 		// Lenient like the API: a JSON body without a Content-Type is still JSON.
 		r.Header.Set("Content-Type", "application/json")
 	}
-	frame := &callFrame{call: call{s: s, w: w, r: r, projectID: projectID, opID: o.id, raw: raw}}
-	c := &frame.call
 	if v != nil {
 		if s.checkResponse != nil {
 			rec := &recordingWriter{ResponseWriter: w}
 			w, c.w = rec, rec
-			defer func() { s.checkResponse(v.route, r, routeParams(r), rec.status, rec.Header(), rec.body.Bytes()) }()
+			defer func() {
+				s.checkResponse(v.route, r, pathParams{route: rctx}.all(), rec.status, rec.Header(), rec.body.Bytes())
+			}()
 		}
-		body, err := v.validate(r.Context(), r, pathParams{r: r}, raw)
+		body, err := v.validate(r.Context(), r, pathParams{route: rctx}, raw)
 		if err != nil {
 			writeError(w, err)
 			return http.StatusBadRequest
@@ -336,7 +384,7 @@ func (s *Server) serveCall(o op, v *requestValidator, w http.ResponseWriter, r *
 			return http.StatusBadRequest
 		}
 	}
-	c.proj = s.store.in(regionOf(r.Context()), projectID)
+	c.proj = s.store.in(region, projectID)
 	frame.outbox = outbox{s: s, projectID: projectID, proj: c.proj}
 	c.outbox = &frame.outbox
 	var res any

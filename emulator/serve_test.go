@@ -150,3 +150,82 @@ func TestServeCallReusesNoLiveBody(t *testing.T) {
 		}
 	}
 }
+
+// TestDirectRoutingAnswersAsChi sends the same requests through the handler that serves
+// operations directly (withRegions with its operations) and through chi alone, and checks
+// that the answers are the same: status, headers and body. The requests change nothing, or
+// change it the same way twice (a second delete of the same app), so that the two answers can
+// be compared byte for byte.
+func TestDirectRoutingAnswersAsChi(t *testing.T) {
+	e := newEnv(t)
+	app := e.createApp("DISPATCH")
+	euApp := func() string {
+		_, out := e.do("POST", e.srv.ConversationURL()+"/eu/v1/projects/"+testProject+"/apps", appBody("eu", "DISPATCH"))
+		return out["id"].(string)
+	}()
+	direct := e.srv.withRegions(e.srv.conversationRouter())
+	mux, _ := e.srv.conversationRouter()
+	chiOnly := e.srv.withRegions(mux, nil)
+	bdirect := e.srv.withRegions(e.srv.batchRouter())
+	bmux, _ := e.srv.batchRouter()
+	bchiOnly := e.srv.withRegions(bmux, nil)
+
+	send := `{"app_id":"` + app + `","recipient":{"identified_by":{"channel_identities":[{"channel":"SMS","identity":"+15551230001"}]}},"message":{"text_message":{"text":"hi"}}}`
+	p := "/v1/projects/" + testProject
+	tests := []struct {
+		method, path, body string
+		batch              bool
+	}{
+		{"GET", p + "/apps/" + app, "", false},
+		{"GET", "/us" + p + "/apps/" + app, "", false},
+		{"GET", "/eu" + p + "/apps/" + app, "", false}, // another region's app: 404 with a hint
+		{"GET", "/eu" + p + "/apps/" + euApp, "", false},
+		{"GET", p + "/apps/" + euApp, "", false},
+		{"GET", p + "/apps", "", false},
+		{"GET", p + "/messages/nope", "", false},
+		{"GET", "/br" + p + "/messages/nope", "", false},
+		{"GET", p + "/contacts/%2B4670%2F1", "", false}, // escaped: chi routes by the raw path
+		{"GET", p + "/messages:send", "", false},      // a path whose method is not served
+		{"DELETE", p + "/messages:send", "", false},
+		{"POST", p + "/messages:send", `{"app_id":`, false},                    // not JSON
+		{"POST", p + "/messages:send", `{"recipient":{}}`, false},              // invalid
+		{"POST", p + "/messages:send", strings.Replace(send, app, euApp, 1), false}, // region mismatch
+		{"POST", "/eu" + p + "/messages:send", send, false},
+		{"GET", "/v2/projects/" + testProject + "/templates/nope", "", false},
+		{"PUT", "/v2/projects/" + testProject + "/templates/nope", `{"description":"x"}`, false},
+		{"GET", "/_emulator/info", "", false},
+		{"GET", "/_emulator/messages/nope", "", false},
+		{"GET", "/nowhere", "", false},
+		{"GET", "/eu/nowhere", "", false},
+		{"GET", "/v1/projects//apps", "", false},
+		{"POST", "/oauth2/token", "grant_type=client_credentials", false},
+		{"GET", p + "/batches/nope", "", true},
+		{"POST", p + "/batches:send", `{}`, true},
+		{"GET", "/eu" + p + "/nowhere", "", true},
+	}
+	answer := func(h http.Handler, method, path, body string) (int, http.Header, string) {
+		var rd io.Reader
+		if body != "" {
+			rd = strings.NewReader(body)
+		}
+		req := httptest.NewRequest(method, path, rd)
+		req.Header.Set("Authorization", "Bearer t")
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w.Code, w.Header(), w.Body.String()
+	}
+	for _, tt := range tests {
+		a, b := direct, chiOnly
+		if tt.batch {
+			a, b = bdirect, bchiOnly
+		}
+		s1, h1, b1 := answer(a, tt.method, tt.path, tt.body)
+		s2, h2, b2 := answer(b, tt.method, tt.path, tt.body)
+		if s1 != s2 || !reflect.DeepEqual(h1, h2) || b1 != b2 {
+			t.Errorf("%s %s:\ndirect:   %d %v %s\nchi only: %d %v %s", tt.method, tt.path, s1, h1, b1, s2, h2, b2)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"encoding/json"
-	"net/http"
 	"strconv"
 	"time"
 
@@ -26,7 +25,7 @@ func (s *Server) templateOps() []op {
 // fillTemplateID puts the path's template id into an update body that has none. The API
 // reference marks `id` required in the body, but the official Node SDK sends updates without
 // it (the path carries the id), and the emulator must accept what official SDKs send.
-func fillTemplateID(r *http.Request, raw []byte) []byte {
+func fillTemplateID(c *call, raw []byte) []byte {
 	var body map[string]json.RawMessage
 	if json.Unmarshal(raw, &body) != nil || body == nil {
 		return raw
@@ -34,7 +33,7 @@ func fillTemplateID(r *http.Request, raw []byte) []byte {
 	if _, ok := body["id"]; ok {
 		return raw
 	}
-	id, _ := json.Marshal(pathParam(r, "template_id"))
+	id, _ := json.Marshal(c.param("template_id"))
 	body["id"] = id
 	out, err := json.Marshal(body)
 	if err != nil {
