@@ -205,7 +205,7 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 	if !s.ingress.reserve(p.id, in.appID) {
 		return nil, errQueueFull(s.ingress.limit)
 	}
-	content, err := json.Marshal(in.message)
+	content, err := appendJSONValue(nil, in.message)
 	if err != nil {
 		return nil, errInvalid("message is not a JSON object")
 	}

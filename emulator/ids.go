@@ -77,3 +77,37 @@ func randomToken(n int) string {
 	}
 	return string(b)
 }
+
+// idKey is an id idGen made, as a number: a map keyed by it holds no pointer for the garbage
+// collector to follow, as one keyed by the id strings would.
+type idKey struct{ hi, lo uint64 }
+
+// crockfordValue maps each character of the alphabet to its value, and every other byte to
+// 0xff.
+var crockfordValue = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	for i := range len(crockford) {
+		t[crockford[i]] = byte(i)
+	}
+	return t
+}()
+
+// keyOf returns the key of id; ok is false when id is not of the shape idGen makes (26
+// characters of the alphabet, the first at most 7), which keeps the keys of distinct ids
+// distinct.
+func keyOf(id string) (k idKey, ok bool) {
+	if len(id) != ulidLen || id[0] > '7' {
+		return idKey{}, false
+	}
+	for i := range ulidLen {
+		v := crockfordValue[id[i]]
+		if v == 0xff {
+			return idKey{}, false
+		}
+		k.hi = k.hi<<5 | k.lo>>59
+		k.lo = k.lo<<5 | uint64(v)
+	}
+	return k, true
+}

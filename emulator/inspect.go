@@ -137,8 +137,10 @@ func (s *Server) reportsPlanned(sim *simulation) int {
 type traceLog struct {
 	mu  sync.Mutex
 	max int // the most traces kept; 0 or less: all of them
-	// byKey maps a message id to its trace's sequence number.
-	byKey map[string]uint64
+	// byKey maps a message id to its trace's sequence number; byID does for an id not of
+	// idGen's shape (none, as message ids come from idGen, but the log does not rely on it).
+	byKey map[idKey]uint64
+	byID  map[string]uint64
 	// chunks hold the traces numbered base to next-1, or the max most recent of them: the
 	// trace numbered k is in slot (k-base) % max (k-base when max is 0 or less), slot i being
 	// chunks[i/traceChunk][i%traceChunk]. base is next after the last reset, so that a number
@@ -157,7 +159,7 @@ type traceScope struct{ projectID, appID string }
 // newTraceLog returns an empty trace log keeping the traces of the max most recent messages
 // (all of them when max is 0 or less).
 func newTraceLog(max int) *traceLog {
-	return &traceLog{max: max, byKey: map[string]uint64{}, scopeOf: map[traceScope]uint32{}}
+	return &traceLog{max: max, byKey: map[idKey]uint64{}, byID: map[string]uint64{}, scopeOf: map[traceScope]uint32{}}
 }
 
 // scope returns the index of the pair in l.scopes, adding it when it is new. The caller holds
@@ -206,9 +208,28 @@ func (l *traceLog) at(seq uint64) *trace {
 	return l.slot(seq)
 }
 
+// seqOf returns the sequence number of a message's trace. The caller holds l.mu.
+func (l *traceLog) seqOf(messageID string) (uint64, bool) {
+	if k, ok := keyOf(messageID); ok {
+		seq, ok := l.byKey[k]
+		return seq, ok
+	}
+	seq, ok := l.byID[messageID]
+	return seq, ok
+}
+
+// forget takes a message out of the index of traces. The caller holds l.mu.
+func (l *traceLog) forget(messageID string) {
+	if k, ok := keyOf(messageID); ok {
+		delete(l.byKey, k)
+	} else {
+		delete(l.byID, messageID)
+	}
+}
+
 // find returns the trace of a message, nil when there is none. The caller holds l.mu.
 func (l *traceLog) find(messageID string) *trace {
-	seq, ok := l.byKey[messageID]
+	seq, ok := l.seqOf(messageID)
 	if !ok {
 		return nil
 	}
@@ -227,13 +248,17 @@ func (l *traceLog) start(sim *simulation, message, props string) {
 	place := l.slot(seq)
 	if l.max > 0 && l.held() == uint64(l.max) {
 		// The place holds the trace numbered seq-max.
-		if k, ok := l.byKey[place.id]; ok && k == seq-uint64(l.max) {
-			delete(l.byKey, place.id)
+		if k, ok := l.seqOf(place.id); ok && k == seq-uint64(l.max) {
+			l.forget(place.id)
 		}
 	}
 	*place = t
 	l.next++
-	l.byKey[sim.messageID] = seq
+	if k, ok := keyOf(sim.messageID); ok {
+		l.byKey[k] = seq
+	} else {
+		l.byID[sim.messageID] = seq
+	}
 	sim.trace = seq
 }
 
@@ -253,6 +278,7 @@ func (l *traceLog) step(sim *simulation, st deliveryStep, at time.Time, planned 
 func (l *traceLog) reset() {
 	l.mu.Lock()
 	clear(l.byKey)
+	clear(l.byID)
 	l.chunks, l.base = nil, l.next
 	l.scopes = nil
 	clear(l.scopeOf)

@@ -65,3 +65,66 @@ func TestExactlyOneErrorNamesThePath(t *testing.T) {
 		t.Fatalf("status %d, message %q", status, msg)
 	}
 }
+
+// TestAppendJSONValueMatchesMarshal: appendJSONValue writes a decoded JSON value (as the
+// request decoder and encoding/json decode it) byte for byte as encoding/json.Marshal does.
+func TestAppendJSONValueMatchesMarshal(t *testing.T) {
+	docs := []string{
+		`{"text_message":{"text":"Your code is 123456"}}`,
+		`{"b":1,"a":[1,2.50,-3e-7,1E+21,"x",null,true,false,{},[]],"c":{"z":"<&>","y":"\u2028\u2029","x":"é😀\u0007\"\\"}}`,
+		`{"card_message":{"title":"T","choices":[{"text_message":{"text":"a"}},{"url_message":{"title":"u","url":"https://e.com/?a=1&b=<2>"}}]},"agent":null}`,
+		`{"<key>":"v","ключ":0.000001,"":[[[]]]}`,
+		`[]`, `"s"`, `12345678901234567890`, `null`,
+	}
+	for _, raw := range docs {
+		for _, number := range []bool{true, false} {
+			dec := json.NewDecoder(strings.NewReader(raw))
+			if number {
+				dec.UseNumber()
+			}
+			var v any
+			if err := dec.Decode(&v); err != nil {
+				t.Fatalf("%s: %v", raw, err)
+			}
+			want, err := json.Marshal(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := appendJSONValue(nil, v)
+			if err != nil || string(got) != string(want) {
+				t.Errorf("%s (numbers as json.Number: %v):\n got %s (%v)\nwant %s", raw, number, got, err, want)
+			}
+		}
+	}
+	// Invalid UTF-8 and values of other types, as code (not a decoder) may build them.
+	v := map[string]any{"bad": "a\xffb", "n": 3, "f": 1.5, "m": map[string]string{"k": "<v>"}, "nilmap": map[string]any(nil), "nilarr": []any(nil), "num": json.Number("")}
+	want, _ := json.Marshal(v)
+	if got, err := appendJSONValue(nil, v); err != nil || string(got) != string(want) {
+		t.Errorf("got %s (%v), want %s", got, err, want)
+	}
+	for _, n := range []json.Number{"1x", `"1"`, " 1", "1 ", "-", "[1]"} {
+		if _, err := appendJSONValue(nil, map[string]any{"n": n}); err == nil {
+			t.Errorf("json.Number(%q) encoded without error", n)
+		}
+	}
+}
+
+// FuzzAppendJSONValue: for any JSON document, appendJSONValue writes the decoded value as
+// encoding/json.Marshal does.
+func FuzzAppendJSONValue(f *testing.F) {
+	f.Add(`{"text_message":{"text":"<hi> & é"}}`)
+	f.Add(`{"b":[1,2.5e-9,null,true],"a":{"":"\u2028"}}`)
+	f.Fuzz(func(t *testing.T, raw string) {
+		dec := json.NewDecoder(strings.NewReader(raw))
+		dec.UseNumber()
+		var v any
+		if dec.Decode(&v) != nil {
+			return
+		}
+		want, werr := json.Marshal(v)
+		got, gerr := appendJSONValue(nil, v)
+		if (werr == nil) != (gerr == nil) || string(got) != string(want) {
+			t.Fatalf("%q: got %s (%v), want %s (%v)", raw, got, gerr, want, werr)
+		}
+	})
+}

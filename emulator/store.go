@@ -36,7 +36,21 @@ type collection[T any] struct {
 type index[T any] struct {
 	key  func(d T) string   // the value of the field in d
 	keys func(d T) []string // for a list field (see withListIndex): its values in d; key is nil
-	ids  map[string][]string
+	ids  map[string]*idList
+}
+
+// idList is the sorted ids of the records holding one value of an indexed field; the index
+// maps the value to it by pointer, so that adding an id looks the value up once.
+type idList struct{ ids []string }
+
+// add adds id to the list of value k.
+func (ix *index[T]) add(k, id string) {
+	l := ix.ids[k]
+	if l == nil {
+		l = &idList{}
+		ix.ids[k] = l
+	}
+	l.ids = insertSorted(l.ids, id)
 }
 
 // newCollection returns an empty collection without indexes.
@@ -47,7 +61,7 @@ func newIndexedCollection[T any](keys map[string]func(d T) string) *collection[T
 	c := newCollection[T]()
 	c.indexes = make(map[string]*index[T], len(keys))
 	for name, k := range keys {
-		c.indexes[name] = &index[T]{key: k, ids: map[string][]string{}}
+		c.indexes[name] = &index[T]{key: k, ids: map[string]*idList{}}
 	}
 	return c
 }
@@ -58,7 +72,7 @@ func (c *collection[T]) withListIndex(name string, keys func(d T) []string) *col
 	if c.indexes == nil {
 		c.indexes = map[string]*index[T]{}
 	}
-	c.indexes[name] = &index[T]{keys: keys, ids: map[string][]string{}}
+	c.indexes[name] = &index[T]{keys: keys, ids: map[string]*idList{}}
 	return c
 }
 
@@ -81,7 +95,10 @@ func insertSorted(list []string, id string) []string {
 
 // removeSorted takes id out of the sorted list; the oldest (the first) goes without a copy.
 func removeSorted(list []string, id string) []string {
-	i := sort.SearchStrings(list, id)
+	i := 0
+	if len(list) == 0 || list[0] != id {
+		i = sort.SearchStrings(list, id)
+	}
 	switch {
 	case i >= len(list) || list[i] != id:
 		return list
@@ -100,12 +117,12 @@ func (c *collection[T]) indexDoc(id string, d T) {
 	for _, ix := range c.indexes {
 		if ix.keys != nil {
 			for _, k := range ix.keys(d) {
-				ix.ids[k] = insertSorted(ix.ids[k], id)
+				ix.add(k, id)
 			}
 			continue
 		}
 		if k := ix.key(d); k != "" {
-			ix.ids[k] = insertSorted(ix.ids[k], id)
+			ix.add(k, id)
 		}
 	}
 }
@@ -127,9 +144,11 @@ func (c *collection[T]) unindexDoc(id string, d T) {
 
 // remove takes id out of the ids of key k.
 func (ix *index[T]) remove(k, id string) {
-	if l := removeSorted(ix.ids[k], id); len(l) > 0 {
-		ix.ids[k] = l
-	} else {
+	l := ix.ids[k]
+	if l == nil {
+		return
+	}
+	if l.ids = removeSorted(l.ids, id); len(l.ids) == 0 {
 		delete(ix.ids, k)
 	}
 }
@@ -138,8 +157,13 @@ func (ix *index[T]) remove(k, id string) {
 // is there.
 func (c *collection[T]) find(id string) (int, bool) {
 	n := len(c.ids)
-	if n > 0 && c.ids[n-1] == id { // the newest: the usual case of a record just stored
+	switch {
+	case n == 0:
+		return 0, false
+	case c.ids[n-1] == id: // the newest: the usual case of a record just stored
 		return n - 1, true
+	case c.ids[0] == id: // the oldest: the usual case of a record forgotten (Server.keep)
+		return 0, true
 	}
 	i := sort.SearchStrings(c.ids, id)
 	return i, i < n && c.ids[i] == id
@@ -286,7 +310,10 @@ func (c *collection[T]) candidates(field, value string) ([]string, bool) {
 	if !ok {
 		return nil, false
 	}
-	return ix.ids[value], true
+	if l := ix.ids[value]; l != nil {
+		return l.ids, true
+	}
+	return nil, true
 }
 
 // page is one page of a listing.

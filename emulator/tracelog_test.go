@@ -64,8 +64,42 @@ func TestTraceLogAcrossChunks(t *testing.T) {
 				t.Fatalf("max %d, %d messages: m%d kept %v, trace %+v", c.max, c.n, i, kept, tr)
 			}
 		}
-		if len(l.byKey) != c.n-first {
-			t.Errorf("max %d: %d ids indexed, want %d", c.max, len(l.byKey), c.n-first)
+		if n := len(l.byKey) + len(l.byID); n != c.n-first {
+			t.Errorf("max %d: %d ids indexed, want %d", c.max, n, c.n-first)
+		}
+	}
+}
+
+// TestKeyOf: ids idGen makes have keys, distinct for distinct ids (and a trace is found by
+// one); other strings have none.
+func TestKeyOf(t *testing.T) {
+	var g idGen
+	seen := map[idKey]string{}
+	now := time.Now()
+	l := newTraceLog(0)
+	for i := range 5000 {
+		id := g.next(now.Add(time.Duration(i%7) * time.Hour))
+		k, ok := keyOf(id)
+		if !ok {
+			t.Fatalf("%s has no key", id)
+		}
+		if other, dup := seen[k]; dup {
+			t.Fatalf("%s and %s have the same key", id, other)
+		}
+		seen[k] = id
+		l.start(&simulation{messageID: id}, id, "")
+	}
+	for k, id := range seen {
+		if tr := l.find(id); tr == nil || tr.message != id {
+			t.Fatalf("trace of %s (key %v): %+v", id, k, tr)
+		}
+	}
+	if len(l.byKey) != len(seen) || len(l.byID) != 0 {
+		t.Errorf("%d keys and %d other ids indexed, want %d and 0", len(l.byKey), len(l.byID), len(seen))
+	}
+	for _, id := range []string{"", "m1", "01K9ZD6M1XG3P4T2W8Y6N5QJ7", "01K9ZD6M1XG3P4T2W8Y6N5QJ7BB", "81K9ZD6M1XG3P4T2W8Y6N5QJ7B", "01k9zd6m1xg3p4t2w8y6n5qj7b", "01K9ZD6M1XG3P4T2W8Y6N5QJ7U"} {
+		if _, ok := keyOf(id); ok {
+			t.Errorf("%q has a key", id)
 		}
 	}
 }
