@@ -262,6 +262,7 @@ func (s *Server) mountOps(r chi.Router, ops []op, ix *specIndex, direct map[opKe
 		var v *requestValidator
 		if route := ix.find(o.method, o.path); route != nil {
 			v = newRequestValidator(route, ix.checkers)
+			v.rules = s.rules.compile(v.schema)
 		} else if ix != nil {
 			s.log.Debug("operation not in the specification; served without validation", "op", o.id)
 		}
@@ -371,8 +372,8 @@ func (s *Server) serveCall(o op, v *requestValidator, w http.ResponseWriter, r *
 			return http.StatusBadRequest
 		}
 		c.body, _ = body.(map[string]any)
-		if c.body != nil && v.schema != nil {
-			if err := s.rules.check(v.schema, c.body); err != nil {
+		if c.body != nil && v.rules != nil {
+			if err := v.rules.check(c.body); err != nil {
 				writeError(w, err)
 				return http.StatusBadRequest
 			}

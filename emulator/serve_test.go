@@ -185,10 +185,10 @@ func TestDirectRoutingAnswersAsChi(t *testing.T) {
 		{"GET", p + "/messages/nope", "", false},
 		{"GET", "/br" + p + "/messages/nope", "", false},
 		{"GET", p + "/contacts/%2B4670%2F1", "", false}, // escaped: chi routes by the raw path
-		{"GET", p + "/messages:send", "", false},      // a path whose method is not served
+		{"GET", p + "/messages:send", "", false},        // a path whose method is not served
 		{"DELETE", p + "/messages:send", "", false},
-		{"POST", p + "/messages:send", `{"app_id":`, false},                    // not JSON
-		{"POST", p + "/messages:send", `{"recipient":{}}`, false},              // invalid
+		{"POST", p + "/messages:send", `{"app_id":`, false},                         // not JSON
+		{"POST", p + "/messages:send", `{"recipient":{}}`, false},                   // invalid
 		{"POST", p + "/messages:send", strings.Replace(send, app, euApp, 1), false}, // region mismatch
 		{"POST", "/eu" + p + "/messages:send", send, false},
 		{"GET", "/v2/projects/" + testProject + "/templates/nope", "", false},

@@ -179,18 +179,159 @@ func requiredOnly(oneOf openapi3.SchemaRefs) ([][]string, bool) {
 	return alts, true
 }
 
-// check verifies the exactly-one rules of schema s (and of the schemas below it) on value.
-func (r *exactlyOneRules) check(s *openapi3.Schema, value any) error {
-	if r == nil || s == nil {
+// ruleNode holds the exactly-one rules of one schema and of the schemas below it, compiled for
+// checking request bodies: nil where no rule applies. It answers as a walk of the schema with
+// the rule maps would, without looking a schema up in them for every value of the body.
+type ruleNode struct {
+	alts  [][]string // the alternatives' required fields; none when the schema has no rule
+	names string     // the alternatives as an error lists them
+	alone []string   // the fields that may stand in for every alternative
+	// props are the declared properties with rules below them, by name; declared holds every
+	// property the schema declares, so that the others are checked by additional.
+	props      []ruleProp
+	declared   map[string]bool
+	additional *ruleNode
+	allOf      []*ruleNode
+	items      *ruleNode
+}
+
+// ruleProp is a property of a ruleNode.
+type ruleProp struct {
+	name string
+	node *ruleNode
+}
+
+// compile returns the rules of schema s as a ruleNode, nil when no rule applies to a value of
+// s. The rules are only read.
+func (r *exactlyOneRules) compile(s *openapi3.Schema) *ruleNode {
+	if r == nil {
 		return nil
 	}
-	if err := r.checkAt(s, value); err != nil {
+	done := map[*openapi3.Schema]*ruleNode{}
+	var compile func(s *openapi3.Schema) *ruleNode
+	compile = func(s *openapi3.Schema) *ruleNode {
+		if s == nil || !r.has[s] {
+			return nil
+		}
+		if n, ok := done[s]; ok {
+			return n
+		}
+		n := &ruleNode{alone: r.alone[s]}
+		done[s] = n // before the children, so that recursion finds it
+		if alts, ok := r.alts[s]; ok {
+			n.alts = alts
+			names := make([]string, 0, len(alts))
+			for _, req := range alts {
+				names = append(names, strings.Join(req, "+"))
+			}
+			sort.Strings(names)
+			n.names = strings.Join(names, ", ")
+		}
+		n.declared = map[string]bool{}
+		for name, p := range s.Properties {
+			if p == nil {
+				continue
+			}
+			n.declared[name] = true
+			if c := compile(p.Value); c != nil {
+				n.props = append(n.props, ruleProp{name, c})
+			}
+		}
+		slices.SortFunc(n.props, func(a, b ruleProp) int { return strings.Compare(a.name, b.name) })
+		if ap := s.AdditionalProperties.Schema; ap != nil {
+			n.additional = compile(ap.Value)
+		}
+		for _, sub := range s.AllOf {
+			if c := compile(sub.Value); c != nil {
+				n.allOf = append(n.allOf, c)
+			}
+		}
+		if s.Items != nil {
+			n.items = compile(s.Items.Value)
+		}
+		return n
+	}
+	return compile(s)
+}
+
+// check verifies the exactly-one rules of n on value, a decoded request body, and returns a
+// 400 *apiError that says which rule is broken and where.
+func (n *ruleNode) check(value any) error {
+	if err := n.checkAt(value); err != nil {
 		where := "/"
 		if len(err.path) > 0 {
 			slices.Reverse(err.path)
 			where = "/" + strings.Join(err.path, "/")
 		}
 		return errInvalid("request body at %s: exactly one of %s must be set, %s", where, err.names, err.verb)
+	}
+	return nil
+}
+
+func (n *ruleNode) checkAt(value any) *exactlyOneError {
+	if n == nil {
+		return nil
+	}
+	switch v := value.(type) {
+	case map[string]any:
+		if n.alts != nil {
+			k := 0
+			for _, req := range n.alts {
+				all := true
+				for _, f := range req {
+					if _, present := v[f]; !present {
+						all = false
+						break
+					}
+				}
+				if all {
+					k++
+				}
+			}
+			if k == 0 {
+				for _, f := range n.alone {
+					if m, ok := v[f].(map[string]any); ok && len(m) > 0 {
+						k = 1 // the field stands in for the alternatives
+					}
+				}
+			}
+			if k != 1 {
+				verb := "none is set"
+				if k > 1 {
+					verb = fmt.Sprintf("%d are set", k)
+				}
+				return &exactlyOneError{names: n.names, verb: verb}
+			}
+		}
+		for _, p := range n.props {
+			if x, ok := v[p.name]; ok {
+				if err := p.node.checkAt(x); err != nil {
+					return err.at(p.name)
+				}
+			}
+		}
+		if n.additional != nil {
+			for k, x := range v {
+				if !n.declared[k] {
+					if err := n.additional.checkAt(x); err != nil {
+						return err.at(k)
+					}
+				}
+			}
+		}
+		for _, sub := range n.allOf {
+			if err := sub.checkAt(value); err != nil {
+				return err
+			}
+		}
+	case []any:
+		if n.items != nil {
+			for i, x := range v {
+				if err := n.items.checkAt(x); err != nil {
+					return err.at(strconv.Itoa(i))
+				}
+			}
+		}
 	}
 	return nil
 }
@@ -207,72 +348,4 @@ type exactlyOneError struct {
 func (e *exactlyOneError) at(key string) *exactlyOneError {
 	e.path = append(e.path, key)
 	return e
-}
-
-func (r *exactlyOneRules) checkAt(s *openapi3.Schema, value any) *exactlyOneError {
-	if s == nil || !r.has[s] {
-		return nil
-	}
-	switch v := value.(type) {
-	case map[string]any:
-		if alts, ok := r.alts[s]; ok {
-			n := 0
-			for _, req := range alts {
-				all := true
-				for _, k := range req {
-					if _, present := v[k]; !present {
-						all = false
-						break
-					}
-				}
-				if all {
-					n++
-				}
-			}
-			if n == 0 {
-				for _, k := range r.alone[s] {
-					if m, ok := v[k].(map[string]any); ok && len(m) > 0 {
-						n = 1 // the field stands in for the alternatives
-					}
-				}
-			}
-			if n != 1 {
-				names := make([]string, 0, len(alts))
-				for _, req := range alts {
-					names = append(names, strings.Join(req, "+"))
-				}
-				sort.Strings(names)
-				verb := "none is set"
-				if n > 1 {
-					verb = fmt.Sprintf("%d are set", n)
-				}
-				return &exactlyOneError{names: strings.Join(names, ", "), verb: verb}
-			}
-		}
-		for k, x := range v {
-			if p, ok := s.Properties[k]; ok && p != nil {
-				if err := r.checkAt(p.Value, x); err != nil {
-					return err.at(k)
-				}
-			} else if ap := s.AdditionalProperties.Schema; ap != nil {
-				if err := r.checkAt(ap.Value, x); err != nil {
-					return err.at(k)
-				}
-			}
-		}
-		for _, sub := range s.AllOf {
-			if err := r.checkAt(sub.Value, value); err != nil {
-				return err
-			}
-		}
-	case []any:
-		if s.Items != nil {
-			for i, x := range v {
-				if err := r.checkAt(s.Items.Value, x); err != nil {
-					return err.at(strconv.Itoa(i))
-				}
-			}
-		}
-	}
-	return nil
 }

@@ -97,8 +97,10 @@ type requestValidator struct {
 	// string: any non-empty value is valid, so kin-openapi is not needed to say so.
 	plain []bool
 	body  *checker // nil: the body is left to kin-openapi
-	// schema is the JSON request body's schema, nil when the operation has none.
+	// schema is the JSON request body's schema, nil when the operation has none; rules are
+	// its exactly-one rules (nil: none), checked once the body is valid.
 	schema *openapi3.Schema
+	rules  *ruleNode
 	// names are the object names and string enum values body knows, each its own key, so
 	// that decoding a body does not allocate them again (see checker.names).
 	names map[string]string
