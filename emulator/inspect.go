@@ -275,11 +275,7 @@ func (l *traceLog) step(sim *simulation, st deliveryStep, at time.Time, planned 
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if t := l.at(sim.trace); t != nil {
-		r := traceReport{ci: st.ci, status: st.status, at: at.UnixNano()}
-		if st.reason != "" || st.detail != "" {
-			r.why = &traceReason{st.reason, st.detail}
-		}
-		t.add(r, planned)
+		t.add(traceReport{ci: st.ci, status: st.status, why: st.why, at: at.UnixNano()}, planned)
 	}
 }
 
