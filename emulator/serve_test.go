@@ -256,3 +256,16 @@ func TestDirectRoutingLeavesMiddlewareToChi(t *testing.T) {
 		}
 	}
 }
+
+// TestASCIIEqualFoldIsToLower checks asciiEqualFold against strings.ToLower for the schemes
+// authenticate compares, on spellings that differ in case, length and non-ASCII letters.
+func TestASCIIEqualFoldIsToLower(t *testing.T) {
+	for _, lower := range []string{"bearer", "basic"} {
+		for _, s := range []string{"bearer", "Bearer", "BEARER", "bEaReR", "basic", "Basic", "BASIC", "bearer ", "bear", "",
+			"baſic", "BASİC", "bearer\u212a", "bas\u0131c", "Digest", "basiC"} {
+			if got, want := asciiEqualFold(s, lower), strings.ToLower(s) == lower; got != want {
+				t.Errorf("asciiEqualFold(%q, %q) = %v, strings.ToLower gives %v", s, lower, got, want)
+			}
+		}
+	}
+}
