@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/relaykit/sinch-go/gen/conversation"
@@ -205,7 +206,8 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 	if !s.ingress.reserve(p.id, in.appID) {
 		return nil, errQueueFull(s.ingress.limit)
 	}
-	content, err := appendJSONValue(nil, in.message)
+	var buf [512]byte // the JSON is copied into the message's string: most messages need no allocation of their own
+	content, err := appendJSONValue(buf[:0], in.message)
 	if err != nil {
 		return nil, errInvalid("message is not a JSON object")
 	}
@@ -220,7 +222,7 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 	packed := packSent(id[:], now.UTC().AppendFormat(at[:0], time.RFC3339Nano), content, in.metadata, appendProps(props[:0], in.channelProperties), order)
 	m.id, m.acceptTime, m.content, in.metadata = packed.id, packed.accept, packed.content, packed.metadata
 	sc := s.newSendContext(p, app, in)
-	sc.content = content
+	sc.content = m.content
 	steps := planDelivery(order, sc.check)
 	final := steps[len(steps)-1].ci
 	m.channelIdentity = conversation.ChannelIdentity{Channel: channelOf(final.channel), Identity: final.identity, AppID: app.ID}
@@ -262,7 +264,7 @@ func (s *Server) sendLocked(ob *outbox, in sendInput) (*storedMessage, error) {
 	}
 	s.traces.start(sim, m.content, packed.props)
 	s.feed.sent(m.id, order)
-	ob.after = append(ob.after, func() { s.ingress.push(p, sim) })
+	ob.push(sim)
 	return m, nil
 }
 
@@ -472,6 +474,10 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 	}
 }
 
+// propsPool holds maps for the channel properties of messages:send requests: a message needs
+// its map only while it is sent (its trace keeps the properties packed in its string).
+var propsPool = sync.Pool{New: func() any { return map[string]string{} }}
+
 func sendMessage(c *call) (any, error) {
 	b := c.body
 	if b == nil {
@@ -484,7 +490,8 @@ func sendMessage(c *call) (any, error) {
 		callbackURL: str(b, "callback_url"), contentType: str(b, "message_content_type"),
 	}
 	if props := obj(b["channel_properties"]); len(props) > 0 {
-		in.channelProperties = make(map[string]string, len(props))
+		in.channelProperties = propsPool.Get().(map[string]string)
+		defer func(m map[string]string) { clear(m); propsPool.Put(m) }(in.channelProperties)
 		for k, v := range props {
 			if s, ok := v.(string); ok {
 				in.channelProperties[k] = s
@@ -500,6 +507,9 @@ func sendMessage(c *call) (any, error) {
 	}
 	if in.appID == "" {
 		return nil, errInvalid("app_id is required")
+	}
+	if order := arr(b["channel_priority_order"]); len(order) > 0 {
+		in.priority = make([]string, 0, len(order))
 	}
 	for _, x := range arr(b["channel_priority_order"]) {
 		if ch, ok := x.(string); ok {

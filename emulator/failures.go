@@ -116,7 +116,7 @@ type sendContext struct {
 	msg   *conversation.AppMessage
 	// content is the message's JSON when the caller has it already (messages:send), so that
 	// the typed message is decoded from it rather than encoded again.
-	content []byte
+	content string
 }
 
 // appMessage is the message typed for the transcoder (parsed once); ok is false when it does
@@ -127,7 +127,7 @@ func (sc *sendContext) appMessage() (msg conversation.AppMessage, ok bool) {
 		switch text, plain := plainTextMessage(sc.in.message); {
 		case plain:
 			sc.text, sc.plain = text, true
-		case sc.content != nil:
+		case sc.content != "":
 			sc.msg = typedMessageJSON(sc.content)
 		default:
 			sc.msg = typedMessage(sc.in.message)

@@ -97,6 +97,19 @@ type outbox struct {
 	proj      *project
 	out       []pendingCallback
 	after     []func()
+	// sims are the accepted messages to hand to the ingress queue (of proj): the first in
+	// sim, the others (a batch's) in moreSims, so that a single send allocates nothing here.
+	sim      *simulation
+	moreSims []*simulation
+}
+
+// push queues the delivery of an accepted message of o.proj for after the lock.
+func (o *outbox) push(sim *simulation) {
+	if o.sim == nil {
+		o.sim = sim
+	} else {
+		o.moreSims = append(o.moreSims, sim)
+	}
 }
 
 // flush sends the queued callbacks, then starts the queued background work.
@@ -109,6 +122,13 @@ func (o *outbox) flush() {
 		f()
 	}
 	o.after = nil
+	if o.sim != nil {
+		o.s.ingress.push(o.proj, o.sim)
+		for _, sim := range o.moreSims {
+			o.s.ingress.push(o.proj, sim)
+		}
+		o.sim, o.moreSims = nil, nil
+	}
 }
 
 // emit sends a callback from background work (the delivery simulation, scheduled batches).

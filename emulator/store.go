@@ -160,13 +160,21 @@ func (c *collection[T]) find(id string) (int, bool) {
 	switch {
 	case n == 0:
 		return 0, false
-	case c.ids[n-1] == id: // the newest: the usual case of a record just stored
-		return n - 1, true
+	case c.ids[n-1] <= id: // past the newest, or the newest: the usual cases of put and get
+		return n - 1 + b2i(c.ids[n-1] < id), c.ids[n-1] == id
 	case c.ids[0] == id: // the oldest: the usual case of a record forgotten (Server.keep)
 		return 0, true
 	}
 	i := sort.SearchStrings(c.ids, id)
 	return i, i < n && c.ids[i] == id
+}
+
+// b2i is 1 for true, 0 for false.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // put stores d as id, replacing (and unindexing) any record stored as id.

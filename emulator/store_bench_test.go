@@ -90,7 +90,7 @@ func fillMessagesWith(b *testing.B, s *Server, mode string, n int, deliver bool,
 			ids = append(ids, m.id)
 			ob.flush()
 		}
-		ob.out, ob.after = nil, nil
+		ob.out, ob.after, ob.sim, ob.moreSims = nil, nil, nil, nil
 	}
 	p.mu.Unlock()
 	for _, id := range ids {

@@ -103,3 +103,36 @@ func TestKeyOf(t *testing.T) {
 		}
 	}
 }
+
+// TestTraceKeepsEachMessagesChannelProperties: each message's trace shows the SMS sent with
+// that message's own SMS_SENDER, whatever the requests sent after it carried (the handler
+// reuses the map it reads a request's properties into).
+func TestTraceKeepsEachMessagesChannelProperties(t *testing.T) {
+	e := newEnv(t)
+	app := e.createApp("DISPATCH")
+	senders := []string{"+15550000001", "+15550000002", "", "+15550000004"}
+	ids := make([]string, len(senders))
+	for i, sender := range senders {
+		body := map[string]any{"app_id": app, "recipient": smsRecipient("SMS", "+15556661234"), "message": textMessage("hello")}
+		if sender != "" {
+			body["channel_properties"] = map[string]any{"SMS_SENDER": sender, "SMS_FLASH_MESSAGE": fmt.Sprint(i%2 == 0)}
+		}
+		ids[i] = e.send(body)
+	}
+	for i, id := range ids {
+		e.path(id, 1)
+		tr := e.must(200, "GET", e.srv.ControlURL()+"/messages/"+id, nil)
+		chans := arr(tr["channels"])
+		if len(chans) != 1 {
+			t.Fatalf("message %d: channels %v", i, chans)
+		}
+		payload := obj(obj(chans[0])["transcoded"])
+		from, hasFrom := payload["from"]
+		if senders[i] != "" && from != senders[i] || senders[i] == "" && hasFrom {
+			t.Errorf("message %d (SMS_SENDER %q): payload %v", i, senders[i], payload)
+		}
+		if flash := payload["flash_message"] == true; flash != (senders[i] != "" && i%2 == 0) {
+			t.Errorf("message %d: flash_message %v, payload %v", i, flash, payload)
+		}
+	}
+}

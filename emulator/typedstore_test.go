@@ -145,7 +145,7 @@ func BenchmarkSendKnownContact(b *testing.B) {
 				if _, err := s.sendLocked(ob, in); err != nil {
 					b.Fatal(err)
 				}
-				ob.out, ob.after = nil, nil
+				ob.out, ob.after, ob.sim, ob.moreSims = nil, nil, nil, nil
 			}
 			if len(p.contacts.ids) != n {
 				b.Fatalf("the send created contacts: %d", len(p.contacts.ids))

@@ -179,7 +179,8 @@ const SMSMaxPartsProperty = "SMS_MAX_NUMBER_OF_MESSAGE_PARTS"
 // per-channel overrides, not kinds of their own: a message may hold only one of them, in which
 // case KindOf reports KindExplicit or KindChannelSpecific.
 func KindOf(msg conversation.AppMessage) (Kind, error) {
-	kinds := contentKinds(msg)
+	var buf kindList
+	kinds := contentKinds(&msg, &buf)
 	switch {
 	case len(kinds) == 1:
 		return kinds[0], nil

@@ -100,9 +100,10 @@ type templateView struct {
 // models are value types, so an absent object is its zero value.
 func present[T any](p *T) bool { return !reflect.ValueOf(p).Elem().IsZero() }
 
-// contentKinds lists the kinds of generic content msg sets.
-func contentKinds(msg conversation.AppMessage) []Kind {
-	var ks []Kind
+// contentKinds lists the kinds of generic content msg sets, in a slice of kindList's
+// array, which needs no allocation.
+func contentKinds(msg *conversation.AppMessage, buf *kindList) []Kind {
+	ks := buf[:0]
 	add := func(set bool, k Kind) {
 		if set {
 			ks = append(ks, k)
@@ -120,6 +121,9 @@ func contentKinds(msg conversation.AppMessage) []Kind {
 	return ks
 }
 
+// kindList holds the kinds of content one message sets (at most one of each).
+type kindList [9]Kind
+
 // newView reads msg for channel: explicit_channel_omni_message[channel], when present,
 // replaces the generic content on that channel.
 func newView(msg conversation.AppMessage, channel Channel, opts Options) (view, error) {
@@ -132,7 +136,8 @@ func newView(msg conversation.AppMessage, channel Channel, opts Options) (view, 
 		if present(&o.TemplateReference) {
 			om.TemplateMessage = conversation.TemplateMessage{OmniTemplate: o.TemplateReference}
 		}
-		ks := contentKinds(om)
+		var buf kindList
+		ks := contentKinds(&om, &buf)
 		if len(ks) != 1 {
 			return view{}, invalid("explicit_channel_omni_message.%s must set exactly one kind of content, it sets %d", channel, len(ks))
 		}
@@ -354,7 +359,8 @@ func templateContent(content conversation.AppMessage, t *templateView, channel C
 			return view{}, invalid("template %s with its parameters is not a valid message: %v", clip(t.id), err)
 		}
 	}
-	if len(contentKinds(content)) != 1 {
+	var buf kindList
+	if len(contentKinds(&content, &buf)) != 1 {
 		return view{}, invalid("template %s content must set exactly one kind of message", clip(t.id))
 	}
 	v, err := newView(content, channel, Options{})
