@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // tokenStore remembers the access tokens the emulator issued and when they expire.
@@ -106,6 +107,30 @@ func writeOAuthError(w http.ResponseWriter, status int, code, desc string) {
 	writeJSON(w, status, map[string]any{"error": code, "error_description": desc})
 }
 
+// asciiEqualFold reports whether strings.ToLower(s) == lower, for lower in lowercase ASCII,
+// without building the lowered string when s is ASCII (as an Authorization scheme is). Other
+// strings are lowered as before: some non-ASCII letters lower to ASCII ones (İ to i).
+func asciiEqualFold(s, lower string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.ToLower(s) == lower
+		}
+	}
+	if len(s) != len(lower) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // authenticate checks the Authorization header of an API request: a Bearer token (any
 // non-empty token, or with pinned credentials one this emulator issued and that has not
 // expired) or HTTP Basic with an accepted key.
@@ -116,8 +141,8 @@ func (s *Server) authenticate(r *http.Request) error {
 	}
 	scheme, rest, _ := strings.Cut(h, " ")
 	rest = strings.TrimSpace(rest)
-	switch strings.ToLower(scheme) {
-	case "bearer":
+	switch {
+	case asciiEqualFold(scheme, "bearer"):
 		if rest == "" {
 			return errUnauthenticated("the Bearer token is empty")
 		}
@@ -131,7 +156,7 @@ func (s *Server) authenticate(r *http.Request) error {
 		err := errUnauthenticated("the access token is unknown or expired")
 		err.Challenge = `Bearer error="invalid_token", error_description="The access token expired"`
 		return err
-	case "basic":
+	case asciiEqualFold(scheme, "basic"):
 		id, secret, ok := r.BasicAuth()
 		if !ok || !s.checkKey(id, secret) {
 			return errUnauthenticated("unknown key id or wrong secret")

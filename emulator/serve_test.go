@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"github.com/go-chi/chi/v5"
 )
 
 // TestSendAnswerJSONIsEncodingJSON checks that the send answer writes the bytes json.Marshal
@@ -226,6 +228,44 @@ func TestDirectRoutingAnswersAsChi(t *testing.T) {
 		s2, h2, b2 := answer(b, tt.method, tt.path, tt.body)
 		if s1 != s2 || !reflect.DeepEqual(h1, h2) || b1 != b2 {
 			t.Errorf("%s %s:\ndirect:   %d %v %s\nchi only: %d %v %s", tt.method, tt.path, s1, h1, b1, s2, h2, b2)
+		}
+	}
+}
+
+// TestDirectRoutingLeavesMiddlewareToChi checks that operations of a router with middleware
+// are served through chi, so that the middleware runs.
+func TestDirectRoutingLeavesMiddlewareToChi(t *testing.T) {
+	e := newEnv(t)
+	mux := chi.NewRouter()
+	mux.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Through-Chi", "yes")
+			next.ServeHTTP(w, r)
+		})
+	})
+	direct := map[opKey]*opRoute{}
+	e.srv.mountOps(mux, e.srv.conversationOps(), e.srv.convIx, direct)
+	h := e.srv.withRegions(mux, direct)
+	for _, path := range []string{"/v1/projects/p/messages/nope", "/eu/v1/projects/p/messages/nope"} {
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("Authorization", "Bearer t")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code != http.StatusNotFound || w.Header().Get("X-Through-Chi") != "yes" || !strings.Contains(w.Body.String(), "nope") {
+			t.Errorf("GET %s: %d %v %s; want the operation's 404, through the middleware", path, w.Code, w.Header(), w.Body)
+		}
+	}
+}
+
+// TestASCIIEqualFoldIsToLower checks asciiEqualFold against strings.ToLower for the schemes
+// authenticate compares, on spellings that differ in case, length and non-ASCII letters.
+func TestASCIIEqualFoldIsToLower(t *testing.T) {
+	for _, lower := range []string{"bearer", "basic"} {
+		for _, s := range []string{"bearer", "Bearer", "BEARER", "bEaReR", "basic", "Basic", "BASIC", "bearer ", "bear", "",
+			"baſic", "BASİC", "bearer\u212a", "bas\u0131c", "Digest", "basiC"} {
+			if got, want := asciiEqualFold(s, lower), strings.ToLower(s) == lower; got != want {
+				t.Errorf("asciiEqualFold(%q, %q) = %v, strings.ToLower gives %v", s, lower, got, want)
+			}
 		}
 	}
 }
