@@ -380,6 +380,15 @@ var messageIndexes = map[string]func(m *storedMessage) string{
 	"identity":     func(m *storedMessage) string { return m.channelIdentity.Identity },
 	"channel":      func(m *storedMessage) string { return string(m.channelIdentity.Channel) },
 	"direction":    func(m *storedMessage) string { return string(m.direction) },
+	// linkedDispatch holds the DISPATCH messages that have a conversation or a contact. The
+	// API's do not (only CONVERSATION mode keeps them), so it is empty, and then a filter on a
+	// conversation or contact implies CONVERSATION_SOURCE (see candidates).
+	"linkedDispatch": func(m *storedMessage) string {
+		if sourceOf(m) == "DISPATCH_SOURCE" && (m.conversationID != "" || m.contactID != "") {
+			return "linked"
+		}
+		return ""
+	},
 }
 
 // candidates returns the ids (sorted) of the messages that may match f, from the most
@@ -394,7 +403,13 @@ func (f messageFilter) candidates(mc *collection[*storedMessage]) (ids []string,
 			uses = append(uses, use{field, value})
 		}
 	}
-	add("source", f.source)
+	// A conversation or contact filter implies CONVERSATION_SOURCE when no DISPATCH message
+	// has a conversation or contact: then one index gives the exact candidates (and the total
+	// is their number), rather than both an index and a check of each candidate.
+	if implied, _ := mc.candidates("linkedDispatch", "linked"); f.source != "CONVERSATION_SOURCE" ||
+		(f.conversationID == "" && len(f.contactIDs) != 1) || len(implied) > 0 {
+		add("source", f.source)
+	}
 	add("app", f.appID)
 	add("conversation", f.conversationID)
 	add("channel", f.channel)

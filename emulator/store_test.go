@@ -30,7 +30,17 @@ func pagesOf(t *testing.T, list func(token string) (page[*storedMessage], error)
 // The indexed listing of messages finds exactly what a full scan with the same filter finds,
 // page by page and with the same totals, also after messages are deleted, evicted or moved to
 // another contact by a merge.
+//
+// It runs with DISPATCH messages that have a conversation and contact, and with DISPATCH
+// messages without them, as the API keeps them (a conversation filter then implies
+// CONVERSATION_SOURCE).
 func TestIndexedMessageListingMatchesFullScan(t *testing.T) {
+	for _, linked := range []bool{true, false} {
+		t.Run(fmt.Sprintf("linked DISPATCH=%v", linked), func(t *testing.T) { testIndexedListing(t, linked) })
+	}
+}
+
+func testIndexedListing(t *testing.T, linkedDispatch bool) {
 	c := newIndexedCollection(messageIndexes)
 	g := &idGen{}
 	var ids []string
@@ -47,6 +57,10 @@ func TestIndexedMessageListingMatchesFullScan(t *testing.T) {
 			"conversation_id": fmt.Sprintf("conv%d", i%7), "contact_id": fmt.Sprintf("ct%d", i%5),
 			"channel_identity": doc{"channel": []string{"SMS", "WHATSAPP", "RCS"}[i%3], "identity": fmt.Sprintf("+1555%d", i%11), "app_id": fmt.Sprintf("app%d", (i/2)%2)},
 			"accept_time":      "2026-01-01T00:00:00Z"}
+		if mode == "DISPATCH" && !linkedDispatch {
+			delete(m, "conversation_id")
+			delete(m, "contact_id")
+		}
 		c.put(id, recordFromDoc(m))
 		ids = append(ids, id)
 	}
@@ -71,6 +85,10 @@ func TestIndexedMessageListingMatchesFullScan(t *testing.T) {
 		{channel: "RCS", onlyRecipientOriginated: true},
 		{contactIDs: []string{"ct0", "ct3"}},
 		{appID: "nope"},
+		{source: "CONVERSATION_SOURCE", conversationID: "conv3"},
+		{source: "CONVERSATION_SOURCE", contactIDs: []string{"ct2"}},
+		{source: "DISPATCH_SOURCE", conversationID: "conv3"},
+		{source: "CONVERSATION_SOURCE", conversationID: "conv4", direction: "TO_APP"},
 	}
 	for i, f := range filters {
 		for _, size := range []int{1, 7, 1000} {
