@@ -20,10 +20,12 @@ type channelIdentity struct {
 type deliveryStep struct {
 	ci     channelIdentity
 	status string
-	reason string // reason code, "" when none
-	detail string // the reason's description, "" for the code's usual text
-	hold   bool   // stay queued on the channel until the ttl runs out (MESSAGE_EXPIRED)
+	why    *traceReason // the reason, nil when none (most steps): the trace shares it
+	hold   bool         // stay queued on the channel until the ttl runs out (MESSAGE_EXPIRED)
 }
+
+// expired is the reason of a message whose ttl ran out.
+var expired = &traceReason{code: "MESSAGE_EXPIRED"}
 
 // planDelivery decides, deterministically, the delivery reports of a message sent to the
 // channels in order: check says how each channel fares (see failures.go). A channel that
@@ -46,14 +48,14 @@ func planDelivery(order []channelIdentity, check func(channelIdentity) failure) 
 			return append(steps, deliveryStep{ci: ci, status: "DELIVERED"})
 		}
 		if i < len(order)-1 {
-			steps = append(steps, deliveryStep{ci: ci, status: "SWITCHING_CHANNEL", reason: f.code, detail: f.description})
+			steps = append(steps, deliveryStep{ci: ci, status: "SWITCHING_CHANNEL", why: &traceReason{f.code, f.description}})
 			continue
 		}
 		if len(order) > 1 {
-			return append(steps, deliveryStep{ci: ci, status: "FAILED", reason: "NO_CHANNELS_LEFT",
-				detail: "Every channel in the priority order failed; the last, " + ci.channel + ", with " + f.code + ": " + f.description})
+			return append(steps, deliveryStep{ci: ci, status: "FAILED", why: &traceReason{"NO_CHANNELS_LEFT",
+				"Every channel in the priority order failed; the last, " + ci.channel + ", with " + f.code + ": " + f.description}})
 		}
-		return append(steps, deliveryStep{ci: ci, status: "FAILED", reason: f.code, detail: f.description})
+		return append(steps, deliveryStep{ci: ci, status: "FAILED", why: &traceReason{f.code, f.description}})
 	}
 	return steps
 }
@@ -413,7 +415,7 @@ func (s *Server) simStep(p *project, sim *simulation) {
 			return
 		}
 		if st.hold || (st.status != "FAILED" && sim.expired(s.now())) {
-			s.report(p, sim, deliveryStep{ci: st.ci, status: "FAILED", reason: "MESSAGE_EXPIRED"})
+			s.report(p, sim, deliveryStep{ci: st.ci, status: "FAILED", why: expired})
 			return
 		}
 		s.report(p, sim, st)
@@ -453,8 +455,8 @@ func (s *Server) report(p *project, sim *simulation, st deliveryStep) {
 	if sim.conversationID != "" {
 		report.ContactID = sim.contactID
 	}
-	if st.reason != "" {
-		report.Reason = reasonDoc(st.reason, st.detail)
+	if st.why != nil && st.why.code != "" {
+		report.Reason = reasonDoc(st.why.code, st.why.detail)
 	}
 	if sim.batchID != "" && st.status == "FAILED" {
 		report.BatchID, report.MessageIndex = sim.batchID, &sim.messageIndex

@@ -151,6 +151,10 @@ type traceLog struct {
 	// index in it.
 	scopes  []traceScope
 	scopeOf map[traceScope]uint32
+	// last is the pair of the last trace started and lastScope its index: a load test
+	// sends from one app, whose pair then needs no map lookup.
+	last      traceScope
+	lastScope uint32
 }
 
 // traceScope is the project and app of a trace.
@@ -165,12 +169,16 @@ func newTraceLog(max int) *traceLog {
 // scope returns the index of the pair in l.scopes, adding it when it is new. The caller holds
 // l.mu.
 func (l *traceLog) scope(sc traceScope) uint32 {
+	if sc == l.last && len(l.scopes) > 0 {
+		return l.lastScope
+	}
 	i, ok := l.scopeOf[sc]
 	if !ok {
 		i = uint32(len(l.scopes))
 		l.scopes = append(l.scopes, sc)
 		l.scopeOf[sc] = i
 	}
+	l.last, l.lastScope = sc, i
 	return i
 }
 
@@ -267,11 +275,7 @@ func (l *traceLog) step(sim *simulation, st deliveryStep, at time.Time, planned 
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if t := l.at(sim.trace); t != nil {
-		r := traceReport{ci: st.ci, status: st.status, at: at.UnixNano()}
-		if st.reason != "" || st.detail != "" {
-			r.why = &traceReason{st.reason, st.detail}
-		}
-		t.add(r, planned)
+		t.add(traceReport{ci: st.ci, status: st.status, why: st.why, at: at.UnixNano()}, planned)
 	}
 }
 

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 )
@@ -51,5 +52,54 @@ func TestDeliveriesFollowTheClock(t *testing.T) {
 				t.Fatalf("after the advance, message %s is %q, want %s", id, s, want)
 			}
 		}
+	}
+}
+
+// TestDeliveryQueueOrder: whatever the order in which waits are scheduled (mostly rising, as
+// StepDelay makes them, with earlier and equal deadlines between), simulations come out by
+// deadline, and in order of scheduling for equal deadlines, through the lane and the heap.
+func TestDeliveryQueueOrder(t *testing.T) {
+	d := &deliveries{}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var sims []*simulation
+	popped := 0
+	var last *simulation
+	check := func(sim *simulation) {
+		if last != nil && before(sim, last) {
+			t.Fatalf("%+v came out after %+v", sim.wait, last.wait)
+		}
+		last = sim
+		popped++
+	}
+	for i := range 5000 {
+		deadline := int64(i * 10)
+		switch rng.IntN(4) {
+		case 0:
+			deadline -= int64(rng.IntN(500)) // earlier than the last: the heap
+		case 1:
+			deadline = int64(i/10) * 100 // equal deadlines
+		}
+		sim := &simulation{wait: dueStep{real: deadline}}
+		sims = append(sims, sim)
+		d.enqueue(sim)
+		if rng.IntN(3) == 0 { // take the first out now and then, as the loop does
+			// Only what is due before anything scheduled later: a deadline already passed.
+			if f := d.front(); f != nil && f.wait.real < deadline-1000 {
+				if got := d.pop(); got != f {
+					t.Fatal("pop is not front")
+				}
+				check(f)
+			}
+		}
+		d.shrink()
+	}
+	for d.front() != nil {
+		check(d.pop())
+	}
+	if popped != len(sims) {
+		t.Fatalf("%d of %d simulations came out", popped, len(sims))
+	}
+	if len(d.heap) != 0 || d.head != len(d.lane) {
+		t.Fatalf("queues not empty: lane %d..%d, heap %d", d.head, len(d.lane), len(d.heap))
 	}
 }
