@@ -310,6 +310,8 @@ func (h *opRoute) serve(w http.ResponseWriter, r *http.Request, region string, r
 	}
 }
 
+// serveCall answers one request of operation o made to region's URL, whose path parameters
+// chi found in rctx, and returns the answer's status (0 when the client went away first).
 func (s *Server) serveCall(o op, v *requestValidator, w http.ResponseWriter, r *http.Request, region string, rctx *chi.Context) int {
 	if !s.faults.delay(r.Context()) {
 		return 0 // the client went away (or the server closed) during the injected latency

@@ -268,6 +268,7 @@ func (n *ruleNode) check(value any) error {
 	return nil
 }
 
+// checkAt returns the first broken rule of n found in value, or nil.
 func (n *ruleNode) checkAt(value any) *exactlyOneError {
 	if n == nil {
 		return nil
