@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/json"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -323,6 +324,18 @@ func TestPlainTextMessageMatchesDecoding(t *testing.T) {
 		}
 		if _, plain := plainTextMessage(d); plain {
 			t.Errorf("%s taken for a plain text message", raw)
+		}
+	}
+}
+
+// TestIsE164: the phone-number check takes what the pattern ^\+?[1-9][0-9]{6,14}$ takes.
+func TestIsE164(t *testing.T) {
+	pattern := regexp.MustCompile(`^\+?[1-9][0-9]{6,14}$`)
+	for _, s := range []string{"", "+", "+1", "+123456", "+1234567", "1234567", "0123456789", "+0123456789",
+		"+123456789012345", "+1234567890123456", "123456789012345", "1234567890123456", "+1 555 123 4567",
+		"+15551234567", "++15551234567", "+1555123456a", "１２３４５６７８", "+1555\n1234567", "15551234567+"} {
+		if got, want := isE164(s), pattern.MatchString(s); got != want {
+			t.Errorf("isE164(%q) = %v, the pattern says %v", s, got, want)
 		}
 	}
 }
