@@ -82,6 +82,9 @@ func randomToken(n int) string {
 // collector to follow, as one keyed by the id strings would.
 type idKey struct{ hi, lo uint64 }
 
+// less orders keys as their ids sort.
+func (k idKey) less(o idKey) bool { return k.hi < o.hi || k.hi == o.hi && k.lo < o.lo }
+
 // crockfordValue maps each character of the alphabet to its value, and every other byte to
 // 0xff.
 var crockfordValue = func() (t [256]byte) {

@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/binary"
 	"encoding/json"
+	"sort"
 	"sync"
 	"time"
 
@@ -137,10 +138,15 @@ func (s *Server) reportsPlanned(sim *simulation) int {
 type traceLog struct {
 	mu  sync.Mutex
 	max int // the most traces kept; 0 or less: all of them
-	// byKey maps a message id to its trace's sequence number; byID does for an id not of
-	// idGen's shape (none, as message ids come from idGen, but the log does not rely on it).
-	byKey map[idKey]uint64
-	byID  map[string]uint64
+	// keys and seqs map a message id to its trace's sequence number: keys holds the ids (as
+	// idKeys) of the traces started in id order, the usual case, and seqs their numbers, both
+	// rising; byID maps any other id (one not of idGen's shape, or one started after a greater
+	// one, such as another project's message accepted meanwhile). Sorted lists are appended
+	// to and trimmed in order, where a map of hundreds of thousands of keys costs a cache miss
+	// at each insertion and removal; and they hold no pointer for the garbage collector.
+	keys []idKey
+	seqs []uint64
+	byID map[string]uint64
 	// chunks hold the traces numbered base to next-1, or the max most recent of them: the
 	// trace numbered k is in slot (k-base) % max (k-base when max is 0 or less), slot i being
 	// chunks[i/traceChunk][i%traceChunk]. base is next after the last reset, so that a number
@@ -163,7 +169,7 @@ type traceScope struct{ projectID, appID string }
 // newTraceLog returns an empty trace log keeping the traces of the max most recent messages
 // (all of them when max is 0 or less).
 func newTraceLog(max int) *traceLog {
-	return &traceLog{max: max, byKey: map[idKey]uint64{}, byID: map[string]uint64{}, scopeOf: map[traceScope]uint32{}}
+	return &traceLog{max: max, byID: map[string]uint64{}, scopeOf: map[traceScope]uint32{}}
 }
 
 // scope returns the index of the pair in l.scopes, adding it when it is new. The caller holds
@@ -219,18 +225,23 @@ func (l *traceLog) at(seq uint64) *trace {
 // seqOf returns the sequence number of a message's trace. The caller holds l.mu.
 func (l *traceLog) seqOf(messageID string) (uint64, bool) {
 	if k, ok := keyOf(messageID); ok {
-		seq, ok := l.byKey[k]
-		return seq, ok
+		i := sort.Search(len(l.keys), func(i int) bool { return !l.keys[i].less(k) })
+		if i < len(l.keys) && l.keys[i] == k {
+			return l.seqs[i], true
+		}
 	}
 	seq, ok := l.byID[messageID]
 	return seq, ok
 }
 
-// forget takes a message out of the index of traces. The caller holds l.mu.
-func (l *traceLog) forget(messageID string) {
-	if k, ok := keyOf(messageID); ok {
-		delete(l.byKey, k)
-	} else {
+// forgetOldest takes the oldest trace, numbered seq, of message id out of the index of traces.
+// The caller holds l.mu.
+func (l *traceLog) forgetOldest(messageID string, seq uint64) {
+	if len(l.seqs) > 0 && l.seqs[0] == seq { // the oldest in keys is first
+		l.keys, l.seqs = l.keys[1:], l.seqs[1:]
+		return
+	}
+	if k, ok := l.byID[messageID]; ok && k == seq {
 		delete(l.byID, messageID)
 	}
 }
@@ -255,15 +266,13 @@ func (l *traceLog) start(sim *simulation, message, props string) {
 	seq := l.next
 	place := l.slot(seq)
 	if l.max > 0 && l.held() == uint64(l.max) {
-		// The place holds the trace numbered seq-max.
-		if k, ok := l.seqOf(place.id); ok && k == seq-uint64(l.max) {
-			l.forget(place.id)
-		}
+		l.forgetOldest(place.id, seq-uint64(l.max)) // the trace whose place this is
 	}
 	*place = t
 	l.next++
-	if k, ok := keyOf(sim.messageID); ok {
-		l.byKey[k] = seq
+	if k, ok := keyOf(sim.messageID); ok && (len(l.keys) == 0 || l.keys[len(l.keys)-1].less(k)) {
+		l.keys = append(grow(l.keys), k)
+		l.seqs = append(grow(l.seqs), seq)
 	} else {
 		l.byID[sim.messageID] = seq
 	}
@@ -281,7 +290,7 @@ func (l *traceLog) step(sim *simulation, st deliveryStep, at time.Time, planned 
 
 func (l *traceLog) reset() {
 	l.mu.Lock()
-	clear(l.byKey)
+	l.keys, l.seqs = nil, nil
 	clear(l.byID)
 	l.chunks, l.base = nil, l.next
 	l.scopes = nil

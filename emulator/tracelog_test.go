@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 )
@@ -64,7 +65,7 @@ func TestTraceLogAcrossChunks(t *testing.T) {
 				t.Fatalf("max %d, %d messages: m%d kept %v, trace %+v", c.max, c.n, i, kept, tr)
 			}
 		}
-		if n := len(l.byKey) + len(l.byID); n != c.n-first {
+		if n := len(l.keys) + len(l.byID); n != c.n-first {
 			t.Errorf("max %d: %d ids indexed, want %d", c.max, n, c.n-first)
 		}
 	}
@@ -94,8 +95,8 @@ func TestKeyOf(t *testing.T) {
 			t.Fatalf("trace of %s (key %v): %+v", id, k, tr)
 		}
 	}
-	if len(l.byKey) != len(seen) || len(l.byID) != 0 {
-		t.Errorf("%d keys and %d other ids indexed, want %d and 0", len(l.byKey), len(l.byID), len(seen))
+	if len(l.keys) != len(seen) || len(l.byID) != 0 {
+		t.Errorf("%d keys and %d other ids indexed, want %d and 0", len(l.keys), len(l.byID), len(seen))
 	}
 	for _, id := range []string{"", "m1", "01K9ZD6M1XG3P4T2W8Y6N5QJ7", "01K9ZD6M1XG3P4T2W8Y6N5QJ7BB", "81K9ZD6M1XG3P4T2W8Y6N5QJ7B", "01k9zd6m1xg3p4t2w8y6n5qj7b", "01K9ZD6M1XG3P4T2W8Y6N5QJ7U"} {
 		if _, ok := keyOf(id); ok {
@@ -134,5 +135,37 @@ func TestTraceKeepsEachMessagesChannelProperties(t *testing.T) {
 		if flash := payload["flash_message"] == true; flash != (senders[i] != "" && i%2 == 0) {
 			t.Errorf("message %d: flash_message %v, payload %v", i, flash, payload)
 		}
+	}
+}
+
+// TestTraceLogIdsOutOfOrder: traces started in any order of their ids (messages of several
+// projects accepted at once) are found by id while they are kept, and not once forgotten.
+func TestTraceLogIdsOutOfOrder(t *testing.T) {
+	var g idGen
+	ids := make([]string, 3000)
+	for i := range ids {
+		ids[i] = g.next(time.Now())
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	order := make([]string, len(ids))
+	copy(order, ids)
+	for i := range order { // mostly rising, with ids swapped here and there
+		if j := i + rng.IntN(20); rng.IntN(4) == 0 && j < len(order) {
+			order[i], order[j] = order[j], order[i]
+		}
+	}
+	const max = 1000
+	l := newTraceLog(max)
+	for _, id := range order {
+		l.start(&simulation{messageID: id}, id, "")
+	}
+	for i, id := range order {
+		tr := l.find(id)
+		if kept := i >= len(order)-max; kept != (tr != nil) || kept && tr.message != id {
+			t.Fatalf("%s, started %dth: kept %v, trace %+v", id, i, kept, tr)
+		}
+	}
+	if n := len(l.keys) + len(l.byID); n != max || len(l.byID) == 0 {
+		t.Errorf("%d in order and %d others indexed, want %d in all with some others", len(l.keys), len(l.byID), max)
 	}
 }
