@@ -25,7 +25,9 @@
 // kinds at once, an unknown channel, a malformed channel property); each such error wraps
 // [ErrInvalid] and its text is the sentence to put in the 400. A message that is valid but breaks a channel's limit is not an error: the
 // [Result] lists the [Violation]s with the reason code the API reports in its MESSAGE_DELIVERY
-// callback, and [Result.Failure] says whether delivery on that channel fails.
+// callback, and [Result.Failure] says whether delivery on that channel fails. [Check] gives
+// that failure alone, without building the channel payload (the emulator's delivery checks of
+// every message use it).
 //
 // # What each channel gets
 //
