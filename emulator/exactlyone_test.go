@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"fmt"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,12 +17,7 @@ func (r *exactlyOneRules) referenceCheck(s *openapi3.Schema, value any) error {
 		return nil
 	}
 	if err := r.referenceCheckAt(s, value); err != nil {
-		where := "/"
-		if len(err.path) > 0 {
-			slices.Reverse(err.path)
-			where = "/" + strings.Join(err.path, "/")
-		}
-		return errInvalid("request body at %s: exactly one of %s must be set, %s", where, err.names, err.verb)
+		return err.apiError()
 	}
 	return nil
 }

@@ -126,11 +126,7 @@ func TestServeCallReusesNoLiveBody(t *testing.T) {
 	s, body := benchEnvWith(t)
 	h := s.ConversationHandler()
 	send := func(b []byte) string {
-		req := httptest.NewRequest("POST", "/v1/projects/bench/messages:send", bytes.NewReader(b))
-		req.Header.Set("Authorization", "Bearer t")
-		req.Header.Set("Content-Type", "application/json")
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, req)
+		w := serveSend(h, b)
 		if w.Code != 200 {
 			t.Fatalf("status %d: %s", w.Code, w.Body)
 		}

@@ -258,12 +258,7 @@ func (r *exactlyOneRules) compile(s *openapi3.Schema) *ruleNode {
 // 400 *apiError that says which rule is broken and where.
 func (n *ruleNode) check(value any) error {
 	if err := n.checkAt(value); err != nil {
-		where := "/"
-		if len(err.path) > 0 {
-			slices.Reverse(err.path)
-			where = "/" + strings.Join(err.path, "/")
-		}
-		return errInvalid("request body at %s: exactly one of %s must be set, %s", where, err.names, err.verb)
+		return err.apiError()
 	}
 	return nil
 }
@@ -343,6 +338,16 @@ func (n *ruleNode) checkAt(value any) *exactlyOneError {
 type exactlyOneError struct {
 	path        []string
 	names, verb string
+}
+
+// apiError is the 400 that reports the broken rule: which fields, and where in the body.
+func (e *exactlyOneError) apiError() error {
+	where := "/"
+	if len(e.path) > 0 {
+		slices.Reverse(e.path) // at adds the innermost member first
+		where = "/" + strings.Join(e.path, "/")
+	}
+	return errInvalid("request body at %s: exactly one of %s must be set, %s", where, e.names, e.verb)
 }
 
 // at adds the member (or array index) the failing value was found under.
