@@ -1,20 +1,16 @@
 package redisstore_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/relaykit/sinch-go/hmac"
 	"github.com/relaykit/sinch-go/hmac/callback"
@@ -33,27 +29,8 @@ const envCompleting = "SINCH_TEST_REDISSTORE_COMPLETING"
 func TestKilledReplicaLosesBufferedCompletion(t *testing.T) {
 	rs := redistest.Start(t)
 	const lease = 4 * time.Second
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCompletingReplicaProcess$")
-	cmd.Env = append(os.Environ(), envCompleting+"=1", "SINCH_TEST_REDIS_ADDR="+rs.Addr(), "SINCH_TEST_LEASE="+lease.String())
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	sc := bufio.NewScanner(stdout)
-	var replicaA string
-	for sc.Scan() {
-		if u, ok := strings.CutPrefix(sc.Text(), "LISTENING "); ok {
-			replicaA = u
-			break
-		}
-	}
-	if replicaA == "" {
-		t.Fatal("replica A did not start")
-	}
+	cmd, next := startReplica(t, "TestCompletingReplicaProcess", envCompleting, rs, lease)
+	replicaA := next("LISTENING ")
 
 	body := inbound("01CRASHWINDOW")
 	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, replicaA, bytes.NewReader(body))
@@ -116,8 +93,7 @@ func TestCompletingReplicaProcess(t *testing.T) {
 	if os.Getenv(envCompleting) != "1" {
 		return
 	}
-	lease, _ := time.ParseDuration(os.Getenv("SINCH_TEST_LEASE"))
-	rdb := redis.NewClient(redistest.Options(os.Getenv("SINCH_TEST_REDIS_ADDR")))
+	rdb, lease := replicaSetting()
 	store, err := redisstore.New(rdb, redisstore.WithLease(lease), redisstore.WithCompletionDelay(3*time.Second),
 		redisstore.WithTimeout(500*time.Millisecond))
 	if err != nil {

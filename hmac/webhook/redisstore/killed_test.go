@@ -39,39 +39,7 @@ func TestKilledReplicasClaimExpires(t *testing.T) {
 	const lease = 1500 * time.Millisecond
 
 	// Replica A: a child process whose function announces the claim and never returns.
-	cmd := exec.Command(os.Args[0], "-test.run=^TestReplicaHandlerProcess$")
-	cmd.Env = append(os.Environ(), envReplica+"=1", "SINCH_TEST_REDIS_ADDR="+rs.Addr(), "SINCH_TEST_LEASE="+lease.String())
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	lines := make(chan string, 4)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
-	next := func(prefix string) string {
-		for {
-			select {
-			case l, ok := <-lines:
-				if !ok {
-					t.Fatalf("replica A exited before %s", prefix)
-				}
-				if v, found := strings.CutPrefix(l, prefix); found {
-					return v
-				}
-			case <-time.After(30 * time.Second):
-				t.Fatalf("replica A did not print %s", prefix)
-			}
-		}
-	}
+	cmd, next := startReplica(t, "TestReplicaHandlerProcess", envReplica, rs, lease)
 	replicaA := next("LISTENING ")
 
 	// Replica B, in this process.
@@ -132,8 +100,7 @@ func TestReplicaHandlerProcess(t *testing.T) {
 	if os.Getenv(envReplica) != "1" {
 		return
 	}
-	lease, _ := time.ParseDuration(os.Getenv("SINCH_TEST_LEASE"))
-	rdb := redis.NewClient(redistest.Options(os.Getenv("SINCH_TEST_REDIS_ADDR")))
+	rdb, lease := replicaSetting()
 	store, err := redisstore.New(rdb, redisstore.WithLease(lease))
 	if err != nil {
 		t.Fatal(err)
@@ -149,4 +116,53 @@ func TestReplicaHandlerProcess(t *testing.T) {
 	srv := httptest.NewServer(h)
 	fmt.Println("LISTENING " + srv.URL)
 	select {}
+}
+
+// startReplica runs the test function name, replica A of a test, in a child process (its
+// environment variable env set to 1, the Redis server's address and the lease passed on), and
+// returns the process and a function that waits for the next line A prints starting with a
+// prefix and returns the rest of that line.
+func startReplica(t *testing.T, name, env string, rs *redistest.Server, lease time.Duration) (*exec.Cmd, func(prefix string) string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+name+"$")
+	cmd.Env = append(os.Environ(), env+"=1", "SINCH_TEST_REDIS_ADDR="+rs.Addr(), "SINCH_TEST_LEASE="+lease.String())
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	lines := make(chan string, 4)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	next := func(prefix string) string {
+		for {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					t.Fatalf("replica A exited before %s", prefix)
+				}
+				if v, found := strings.CutPrefix(l, prefix); found {
+					return v
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatalf("replica A did not print %s", prefix)
+			}
+		}
+	}
+	return cmd, next
+}
+
+// replicaSetting is, in a replica's child process, a client of the Redis server and the lease
+// startReplica passed on.
+func replicaSetting() (*redis.Client, time.Duration) {
+	lease, _ := time.ParseDuration(os.Getenv("SINCH_TEST_LEASE"))
+	return redis.NewClient(redistest.Options(os.Getenv("SINCH_TEST_REDIS_ADDR"))), lease
 }
