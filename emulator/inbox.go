@@ -52,21 +52,56 @@ type inboxFeed struct {
 	subs    map[chan struct{}]struct{}
 	closed  bool
 	// orders holds the channel order each sent message was sent with (its
-	// channel_priority_order, or its recipient's identities), by message id; orderIDs is
-	// their order of arrival. The delivery path itself is in the message traces.
-	orders   map[string][]channelIdentity
-	orderIDs []string
+	// channel_priority_order, or its recipient's identities), by message id. The delivery
+	// path itself is in the message traces.
+	orders recentMap[[]channelIdentity]
 	// renders caches each app message's renderings by message id (an app message never
-	// changes once sent, and transcoding is the costly part of building the view);
-	// renderIDs is their order of arrival.
-	renders   map[string][]inbox.Rendering
-	renderIDs []string
+	// changes once sent, and transcoding is the costly part of building the view).
+	renders recentMap[[]inbox.Rendering]
 	// unreachable holds "CHANNEL\x00identity" pairs set at run time.
 	unreachable map[string]bool
 }
 
 func newInboxFeed() *inboxFeed {
-	return &inboxFeed{subs: map[chan struct{}]struct{}{}, orders: map[string][]channelIdentity{}, renders: map[string][]inbox.Rendering{}, unreachable: map[string]bool{}}
+	return &inboxFeed{subs: map[chan struct{}]struct{}{}, orders: newRecentMap[[]channelIdentity](maxTrackedOrders),
+		renders: newRecentMap[[]inbox.Rendering](maxCachedRenders), unreachable: map[string]bool{}}
+}
+
+// recentMap is a map by message id that keeps about its max most recently added entries: past
+// a quarter more than max, the oldest are forgotten. Its user locks it.
+type recentMap[V any] struct {
+	m   map[string]V
+	ids []string // the keys in their order of arrival
+	max int
+}
+
+func newRecentMap[V any](max int) recentMap[V] {
+	return recentMap[V]{m: map[string]V{}, max: max}
+}
+
+// get returns the value of id; ok is false when there is none (or it was forgotten).
+func (r *recentMap[V]) get(id string) (v V, ok bool) {
+	v, ok = r.m[id]
+	return v, ok
+}
+
+// add keeps v as the value of id, which is not in r.
+func (r *recentMap[V]) add(id string, v V) {
+	r.m[id] = v
+	r.ids = append(r.ids, id)
+	if len(r.ids) > r.max+r.max/4 {
+		drop := len(r.ids) - r.max
+		for _, old := range r.ids[:drop] {
+			delete(r.m, old)
+		}
+		r.ids = append(r.ids[:0], r.ids[drop:]...)
+	}
+}
+
+// reset forgets every entry.
+func (r *recentMap[V]) reset() {
+	clear(r.m)
+	r.ids = nil
 }
 
 // subscribe implements inbox.Source.Subscribe.
@@ -128,29 +163,22 @@ func (f *inboxFeed) sent(id string, order []channelIdentity) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.orders[id] = order
-	f.orderIDs = append(f.orderIDs, id)
-	if len(f.orderIDs) > maxTrackedOrders+maxTrackedOrders/4 {
-		drop := len(f.orderIDs) - maxTrackedOrders
-		for _, old := range f.orderIDs[:drop] {
-			delete(f.orders, old)
-		}
-		f.orderIDs = append(f.orderIDs[:0], f.orderIDs[drop:]...)
-	}
+	f.orders.add(id, order)
 }
 
 // order returns the channel order of a message, nil when it is not known.
 func (f *inboxFeed) order(id string) []channelIdentity {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.orders[id]
+	order, _ := f.orders.get(id)
+	return order
 }
 
 // rendered returns the renderings of an app message on each channel of its order, from the
 // cache when they were made before.
 func (f *inboxFeed) rendered(id string, order []channelIdentity, content doc, templates templateLookup) []inbox.Rendering {
 	f.mu.Lock()
-	r, ok := f.renders[id]
+	r, ok := f.renders.get(id)
 	f.mu.Unlock()
 	if ok {
 		return r
@@ -160,16 +188,8 @@ func (f *inboxFeed) rendered(id string, order []channelIdentity, content doc, te
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if _, ok := f.renders[id]; !ok {
-		f.renders[id] = r
-		f.renderIDs = append(f.renderIDs, id)
-		if len(f.renderIDs) > maxCachedRenders+maxCachedRenders/4 {
-			drop := len(f.renderIDs) - maxCachedRenders
-			for _, old := range f.renderIDs[:drop] {
-				delete(f.renders, old)
-			}
-			f.renderIDs = append(f.renderIDs[:0], f.renderIDs[drop:]...)
-		}
+	if _, ok := f.renders.get(id); !ok {
+		f.renders.add(id, r)
 	}
 	return r
 }
@@ -182,10 +202,8 @@ func (f *inboxFeed) isUnreachable(channel, identity string) bool {
 
 func (f *inboxFeed) reset() {
 	f.mu.Lock()
-	clear(f.orders)
-	f.orderIDs = nil
-	clear(f.renders)
-	f.renderIDs = nil
+	f.orders.reset()
+	f.renders.reset()
 	f.mu.Unlock()
 	f.changed()
 }
