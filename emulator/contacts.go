@@ -305,12 +305,7 @@ func listContacts(c *call) (any, error) {
 		return true
 	}
 	// Only the candidates of the most selective index the filter names are read.
-	ids := c.proj.contacts.ids
-	if identity != "" {
-		ids, _ = c.proj.contacts.candidates("identity", identity)
-	} else if extID != "" {
-		ids, _ = c.proj.contacts.candidates("external_id", extID)
-	}
+	ids := c.proj.contacts.narrowest(filter{"identity", identity}, filter{"external_id", extID})
 	p, err := c.proj.contacts.listIn(ids, keep, false, size, c.query("page_token"), false)
 	if err != nil {
 		return nil, err

@@ -220,12 +220,7 @@ func listConversations(c *call) (any, error) {
 		return (appID == "" || conv.AppID == appID) && (contactID == "" || conv.ContactID == contactID) &&
 			(channel == "" || string(conv.ActiveChannel) == channel) && (!onlyActive || conv.Active)
 	}
-	ids := c.proj.conversations.ids
-	if contactID != "" {
-		ids, _ = c.proj.conversations.candidates("contact", contactID)
-	} else if appID != "" {
-		ids, _ = c.proj.conversations.candidates("app", appID)
-	}
+	ids := c.proj.conversations.narrowest(filter{"contact", contactID}, filter{"app", appID})
 	p, err := c.proj.conversations.listIn(ids, keep, false, size, c.query("page_token"), false)
 	if err != nil {
 		return nil, err
@@ -273,10 +268,7 @@ func listRecentConversations(c *call) (any, error) {
 	}
 	// Newest first (order=DESC, the default) or oldest first (ASC).
 	desc := c.query("order") != "ASC"
-	ids := c.proj.conversations.ids
-	if appID != "" {
-		ids, _ = c.proj.conversations.candidates("app", appID)
-	}
+	ids := c.proj.conversations.narrowest(filter{"app", appID})
 	p, err := c.proj.conversations.listIn(ids, keep, false, size, c.query("page_token"), desc)
 	if err != nil {
 		return nil, err

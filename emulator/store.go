@@ -127,14 +127,9 @@ func removeSorted(list []string, id string) []string {
 // every message has an empty contact and conversation, which would otherwise cost two list
 // entries each for the garbage collector to scan.
 func (c *collection[T]) indexDoc(id string, d T) {
+	var one [1]string
 	for _, ix := range c.indexes {
-		if ix.keys != nil {
-			for _, k := range ix.keys(d) {
-				ix.add(k, id)
-			}
-			continue
-		}
-		if k := ix.key(d); k != "" {
+		for _, k := range ix.keysOf(d, &one) {
 			ix.add(k, id)
 		}
 	}
@@ -142,17 +137,24 @@ func (c *collection[T]) indexDoc(id string, d T) {
 
 // unindexDoc takes record d, stored as id, out of every index.
 func (c *collection[T]) unindexDoc(id string, d T) {
+	var one [1]string
 	for _, ix := range c.indexes {
-		if ix.keys != nil {
-			for _, k := range ix.keys(d) {
-				ix.remove(k, id)
-			}
-			continue
-		}
-		if k := ix.key(d); k != "" {
+		for _, k := range ix.keysOf(d, &one) {
 			ix.remove(k, id)
 		}
 	}
+}
+
+// keysOf returns the values under which the index files record d: a list index's values, or
+// a single-valued index's value held in one (none when it is empty; see indexDoc).
+func (ix *index[T]) keysOf(d T, one *[1]string) []string {
+	if ix.keys != nil {
+		return ix.keys(d)
+	}
+	if one[0] = ix.key(d); one[0] == "" {
+		return nil
+	}
+	return one[:]
 }
 
 // remove takes id out of the ids of key k.
@@ -335,6 +337,23 @@ func (c *collection[T]) candidates(field, value string) ([]string, bool) {
 		return l.ids, true
 	}
 	return nil, true
+}
+
+// filter is a listing's filter on an indexed field: the field's index name and the value
+// asked for ("" when the listing does not filter on it).
+type filter struct{ field, value string }
+
+// narrowest returns the ids a filtered listing reads: the candidates of the first of filters
+// that asks for a value (callers put their most selective index first), or every id when
+// none does.
+func (c *collection[T]) narrowest(filters ...filter) []string {
+	for _, f := range filters {
+		if f.value != "" {
+			ids, _ := c.candidates(f.field, f.value)
+			return ids
+		}
+	}
+	return c.ids
 }
 
 // page is one page of a listing.
