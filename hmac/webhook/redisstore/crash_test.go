@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -50,12 +49,7 @@ func TestKilledReplicaLosesBufferedCompletion(t *testing.T) {
 	_ = cmd.Wait()
 
 	b := newStore(t, rs)
-	var runs atomic.Int32
-	h, err := webhook.New(webhook.WithSecrets(secret), webhook.WithDedupStore(b),
-		webhook.OnAny(func(context.Context, callback.Event) error { runs.Add(1); return nil }))
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, runs := countingHandler(t, b)
 	if v := value(t, rs, b, "MESSAGE_INBOUND:01CRASHWINDOW"); !strings.HasPrefix(v, "claim:") {
 		t.Fatalf("after A was killed the key holds %q, want A's claim (its completion was buffered)", v)
 	}

@@ -69,6 +69,19 @@ func countedClient(t testing.TB, srv *redistest.Server) (*redis.Client, *tripCou
 	return rdb, h
 }
 
+// countingHandler is a webhook handler deduplicating with store whose function only counts
+// its runs.
+func countingHandler(t *testing.T, store webhook.DedupStore) (*webhook.Handler, *atomic.Int64) {
+	t.Helper()
+	var runs atomic.Int64
+	h, err := webhook.New(webhook.WithSecrets(secret), webhook.WithDedupStore(store),
+		webhook.OnAny(func(context.Context, callback.Event) error { runs.Add(1); return nil }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, &runs
+}
+
 // deliver posts the signed callbacks of ids through h (from workers goroutines) and fails on
 // any answer but 200.
 func deliver(t *testing.T, h http.Handler, ids []string, workers int) {
@@ -118,12 +131,7 @@ func TestOneRoundTripPerCallback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var runs atomic.Int64
-	h, err := webhook.New(webhook.WithSecrets(secret), webhook.WithDedupStore(store),
-		webhook.OnAny(func(context.Context, callback.Event) error { runs.Add(1); return nil }))
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, runs := countingHandler(t, store)
 	deliver(t, h, []string{"01WARMUP"}, 1) // the connection and the script cache
 	trips.reset()
 	runs.Store(0)
@@ -163,12 +171,7 @@ func TestRoundTripsPerCallbackConcurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var runs atomic.Int64
-	h, err := webhook.New(webhook.WithSecrets(secret), webhook.WithDedupStore(store),
-		webhook.OnAny(func(context.Context, callback.Event) error { runs.Add(1); return nil }))
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, runs := countingHandler(t, store)
 	deliver(t, h, ids("01WARM", 8), 8)
 	if err := store.Flush(t.Context()); err != nil {
 		t.Fatal(err)

@@ -146,20 +146,16 @@ func TestBatchPartialFailureReportsWhatWasSent(t *testing.T) {
 	srv := startEmulator(t, emulator.Config{})
 	env := emuEnv(srv)
 	env["SINCH_APP_ID"] = createApp(t, env)
-	target, _ := url.Parse(srv.BatchURL())
-	proxy := httputil.NewSingleHostReverseProxy(target)
 	var posts atomic.Int32
-	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && posts.Add(1) == 2 {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusBadRequest)
-			w.Write([]byte(`{"error":{"code":400,"message":"synthetic failure","status":"INVALID_ARGUMENT"}}`))
-			return
+	env["SINCH_BATCH_URL"] = batchFront(t, srv, func(w http.ResponseWriter, _ *http.Request, n int32) bool {
+		if posts.Store(n); n != 2 {
+			return false
 		}
-		proxy.ServeHTTP(w, r)
-	}))
-	defer front.Close()
-	env["SINCH_BATCH_URL"] = front.URL
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write([]byte(`{"error":{"code":400,"message":"synthetic failure","status":"INVALID_ARGUMENT"}}`))
+		return true
+	})
 	csv := writeCSV(t, "phone\n+15551230001\n+15551230002\n+15551230003\n")
 	r := fails(t, env, 1, []string{"batch 2 of 3 (lines 3-3)", "synthetic failure", "1 of 3 batches were accepted"},
 		"batch", "send", "--csv", csv, "--message", "x", "--chunk-size", "1", "--max-retries", "0")
@@ -172,15 +168,16 @@ func TestBatchPartialFailureReportsWhatWasSent(t *testing.T) {
 }
 
 // batchFront puts a proxy in front of the emulator's Batch API that calls onPost with the
-// number of each batch request as it arrives (before forwarding it).
-func batchFront(t *testing.T, srv *emulator.Server, onPost func(n int32)) string {
+// number of each batch request as it arrives, before forwarding it; a request onPost has
+// answered itself (answered true) is not forwarded.
+func batchFront(t *testing.T, srv *emulator.Server, onPost func(w http.ResponseWriter, r *http.Request, n int32) (answered bool)) string {
 	t.Helper()
 	target, _ := url.Parse(srv.BatchURL())
 	proxy := httputil.NewSingleHostReverseProxy(target)
 	var posts atomic.Int32
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost {
-			onPost(posts.Add(1))
+		if r.Method == http.MethodPost && onPost(w, r, posts.Add(1)) {
+			return
 		}
 		proxy.ServeHTTP(w, r)
 	}))
@@ -197,10 +194,11 @@ func TestBatchInterruptAndResume(t *testing.T) {
 	csv := writeCSV(t, "phone,name\n+15551230001,A\n+15551230002,B\n+15551230003,C\n+15551230004,D\n+15551230005,E\n")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	env["SINCH_BATCH_URL"] = batchFront(t, srv, func(n int32) {
+	env["SINCH_BATCH_URL"] = batchFront(t, srv, func(_ http.ResponseWriter, _ *http.Request, n int32) bool {
 		if n == 1 {
 			cancel() // Ctrl-C while the first batch is in flight: it still completes
 		}
+		return false
 	})
 	// One recipient per batch at 2 per second: the second batch waits half a second.
 	r := runEnv(ctx, env, "", false, "batch", "send", "--csv", csv, "--message", "Hi ${name}", "--chunk-size", "1", "--rate", "2")
@@ -229,7 +227,7 @@ func TestBatchFailureSaysWhereToResume(t *testing.T) {
 	env := emuEnv(srv)
 	env["SINCH_APP_ID"] = createApp(t, env)
 	csv := writeCSV(t, "phone\n+15551230001\n+15551230002\n+15551230003\n")
-	env["SINCH_BATCH_URL"] = batchFront(t, srv, func(int32) {})
+	env["SINCH_BATCH_URL"] = batchFront(t, srv, func(http.ResponseWriter, *http.Request, int32) bool { return false })
 	env["SINCH_APP_ID"] = "01NOSUCHAPP"
 	r := run(t, env, "batch", "send", "--csv", csv, "--message", "x", "--chunk-size", "2", "--json", "--max-retries", "0")
 	if r.code != 1 || !strings.Contains(r.stderr, "no batch was sent; to send the rest, run the same command with --resume-from 2") {
@@ -281,22 +279,18 @@ func TestBatchNoAnswerMayHaveBeenSent(t *testing.T) {
 	srv := startEmulator(t, emulator.Config{})
 	env := emuEnv(srv)
 	env["SINCH_APP_ID"] = createApp(t, env)
-	target, _ := url.Parse(srv.BatchURL())
-	proxy := httputil.NewSingleHostReverseProxy(target)
 	var posts atomic.Int32
-	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && posts.Add(1) == 2 {
-			io.Copy(io.Discard, r.Body)
-			conn, _, err := http.NewResponseController(w).Hijack()
-			if err == nil {
-				conn.Close() // the request was read; no answer comes
-			}
-			return
+	env["SINCH_BATCH_URL"] = batchFront(t, srv, func(w http.ResponseWriter, r *http.Request, n int32) bool {
+		if posts.Store(n); n != 2 {
+			return false
 		}
-		proxy.ServeHTTP(w, r)
-	}))
-	defer front.Close()
-	env["SINCH_BATCH_URL"] = front.URL
+		io.Copy(io.Discard, r.Body)
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err == nil {
+			conn.Close() // the request was read; no answer comes
+		}
+		return true
+	})
 	csv := writeCSV(t, "phone\n+15551230001\n+15551230002\n+15551230003\n+15551230004\n")
 	r := run(t, env, "batch", "send", "--csv", csv, "--message", "x", "--chunk-size", "2", "--max-retries", "0", "--json")
 	if r.code != 1 {
