@@ -33,12 +33,44 @@ type Fixture struct {
 // this repository and finding nothing means a path is wrong.
 func Fixtures(api, kind string) ([]Fixture, error) {
 	dir := path.Join("testdata", api, kind)
-	names, err := testdata.ReadDir(dir)
+	files, err := jsonFiles(dir, "contract fixtures")
 	if err != nil {
-		return nil, fmt.Errorf("contract fixtures %s: %w", dir, err)
+		return nil, err
 	}
-	var out []Fixture
-	for _, e := range names {
+	out := make([]Fixture, 0, len(files))
+	for _, file := range files {
+		f := Fixture{File: file.name}
+		dec := json.NewDecoder(bytes.NewReader(file.raw))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&f); err != nil {
+			return nil, fmt.Errorf("%s/%s: not a fixture: %w", dir, file.name, err)
+		}
+		if f.Method == "" || f.Path == "" {
+			return nil, fmt.Errorf("%s/%s: method and path are required", dir, file.name)
+		}
+		if f.Status == 0 {
+			f.Status = http.StatusOK
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// jsonFile is one .json file of the embedded corpus: its name and its bytes.
+type jsonFile struct {
+	name string
+	raw  []byte
+}
+
+// jsonFiles reads the .json files of dir in the embedded corpus, sorted by name. Finding none
+// is an error, since the corpus is part of this repository; what names the corpus in errors.
+func jsonFiles(dir, what string) ([]jsonFile, error) {
+	entries, err := testdata.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", what, dir, err)
+	}
+	var out []jsonFile
+	for _, e := range entries {
 		if e.IsDir() || path.Ext(e.Name()) != ".json" {
 			continue
 		}
@@ -46,24 +78,12 @@ func Fixtures(api, kind string) ([]Fixture, error) {
 		if err != nil {
 			return nil, err
 		}
-		f := Fixture{File: e.Name()}
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&f); err != nil {
-			return nil, fmt.Errorf("%s/%s: not a fixture: %w", dir, e.Name(), err)
-		}
-		if f.Method == "" || f.Path == "" {
-			return nil, fmt.Errorf("%s/%s: method and path are required", dir, e.Name())
-		}
-		if f.Status == 0 {
-			f.Status = http.StatusOK
-		}
-		out = append(out, f)
+		out = append(out, jsonFile{name: e.Name(), raw: raw})
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("contract fixtures %s: none found", dir)
+		return nil, fmt.Errorf("%s %s: none found", what, dir)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
 	return out, nil
 }
 
@@ -78,26 +98,14 @@ type CallbackFixture struct {
 // Callbacks returns the callback bodies of one API ("conversation" or "batch"), sorted by file
 // name; an empty folder is an error.
 func Callbacks(api string) ([]CallbackFixture, error) {
-	dir := path.Join("testdata", api, "callbacks")
-	names, err := testdata.ReadDir(dir)
+	files, err := jsonFiles(path.Join("testdata", api, "callbacks"), "callback fixtures")
 	if err != nil {
-		return nil, fmt.Errorf("callback fixtures %s: %w", dir, err)
+		return nil, err
 	}
-	var out []CallbackFixture
-	for _, e := range names {
-		if e.IsDir() || path.Ext(e.Name()) != ".json" {
-			continue
-		}
-		raw, err := testdata.ReadFile(path.Join(dir, e.Name()))
-		if err != nil {
-			return nil, err
-		}
-		trigger, _, _ := strings.Cut(e.Name(), ".")
-		out = append(out, CallbackFixture{File: e.Name(), Trigger: trigger, Body: raw})
+	out := make([]CallbackFixture, 0, len(files))
+	for _, f := range files {
+		trigger, _, _ := strings.Cut(f.name, ".")
+		out = append(out, CallbackFixture{File: f.name, Trigger: trigger, Body: f.raw})
 	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("callback fixtures %s: none found", dir)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
 	return out, nil
 }
